@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures and builds OpenDePIN into build/ (Ninja + ccache). Extra arguments go to cmake.
+#   BUILD_DIR   build directory (default: build)
+#   BUILD_TYPE  CMake build type (default: RelWithDebInfo)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build}
+export CCACHE_DIR=${CCACHE_DIR:-$PWD/.cache/ccache}
+export CCACHE_BASEDIR=$PWD
+if [ ! -f "$build_dir/build.ninja" ]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+fi
+jobs=$(nproc)
+cmake --build "$build_dir" --parallel "$jobs"

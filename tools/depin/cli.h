@@ -1,0 +1,34 @@
+// Shared plumbing for the `depin` subcommands.
+//
+// Each cmd_*.cc file registers its subcommands on the CLI11 app. A subcommand's parse callback
+// stores the Action to run; main() runs it after parsing and maps the outcome to the exit code:
+//   0 ok, 1 error (one line on stderr: "depin <command>: <what and where>"), 2 usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "util/status.h"
+
+namespace depin::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+
+using Action = std::function<util::Status()>;
+
+struct Selected {
+  std::string command;  // e.g. "keys new", for the error prefix
+  Action action;
+};
+
+// Adds a subcommand to `parent` whose callback selects `make_action()`'s Action.
+// `options` are bound by the caller on the returned App before parsing.
+CLI::App* AddCommand(CLI::App& parent, Selected& selected, const std::string& name,
+                     const std::string& description, std::function<Action()> make_action);
+
+void RegisterVersionCommand(CLI::App& app, Selected& selected);
+
+}  // namespace depin::cli

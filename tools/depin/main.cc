@@ -1,0 +1,55 @@
+// depin: the OpenDePIN command line and daemon. See README.md for every subcommand.
+#include <cstdio>
+#include <string>
+
+#include "cli.h"
+
+namespace {
+
+bool HasSubcommand(CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->check_name(name)) return true;
+  }
+  return false;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{
+      "depin — OpenDePIN: run, operate and audit a decentralized physical infrastructure "
+      "network",
+      "depin"};
+  app.require_subcommand(1, 1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  depin::cli::Selected selected;
+  depin::cli::RegisterVersionCommand(app, selected);
+
+  if (argc > 1 && argv[1][0] != '-' && !HasSubcommand(app, argv[1])) {
+    std::fprintf(stderr, "depin: unknown command '%s' (see depin --help)\n", argv[1]);
+    return depin::cli::kExitUsage;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "depin: %s (see depin --help)\n", e.what());
+    return depin::cli::kExitUsage;
+  }
+  if (!selected.action) {
+    std::fprintf(stderr, "depin: no command given (see depin --help)\n");
+    return depin::cli::kExitUsage;
+  }
+  depin::util::Status status = selected.action();
+  if (!status.ok()) {
+    std::fprintf(stderr, "depin %s: %s\n", selected.command.c_str(),
+                 std::string(status.message()).c_str());
+    return depin::cli::kExitError;
+  }
+  return depin::cli::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }
