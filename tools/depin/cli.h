@@ -29,6 +29,13 @@ struct Selected {
 CLI::App* AddCommand(CLI::App& parent, Selected& selected, const std::string& name,
                      const std::string& description, std::function<Action()> make_action);
 
+// One function per command group, each defined in its own cmd_*.cc file.
 void RegisterVersionCommand(CLI::App& app, Selected& selected);
+void RegisterKeysCommands(CLI::App& app, Selected& selected);  // cmd_keys.cc
+void RegisterInitCommand(CLI::App& app, Selected& selected);   // cmd_init.cc
+void RegisterNodeCommand(CLI::App& app, Selected& selected);   // cmd_node.cc
+// `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
+void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
+void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
 
 }  // namespace depin::cli

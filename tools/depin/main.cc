@@ -22,6 +22,10 @@ int Run(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   depin::cli::Selected selected;
   depin::cli::RegisterVersionCommand(app, selected);
+  depin::cli::RegisterKeysCommands(app, selected);
+  depin::cli::RegisterInitCommand(app, selected);
+  depin::cli::RegisterNodeCommand(app, selected);
+  depin::cli::RegisterBenchCommands(app, selected);
 
   if (argc > 1 && argv[1][0] != '-' && !HasSubcommand(app, argv[1])) {
     std::fprintf(stderr, "depin: unknown command '%s' (see depin --help)\n", argv[1]);

@@ -1,0 +1,8 @@
+// Placeholder: the command group is being written (see docs/architecture.md).
+#include "cli.h"
+
+namespace depin::cli {
+
+void RegisterInitCommand(CLI::App& /*app*/, Selected& /*selected*/) {}
+
+}  // namespace depin::cli
