@@ -16,11 +16,11 @@ int HexValue(char c) {
   return -1;
 }
 
-std::array<int8_t, 256> Base58Index() {
-  std::array<int8_t, 256> index{};
+std::array<int16_t, 256> Base58Index() {
+  std::array<int16_t, 256> index{};
   index.fill(-1);
   for (size_t i = 0; i < kBase58Alphabet.size(); ++i) {
-    index[static_cast<uint8_t>(kBase58Alphabet[i])] = static_cast<int8_t>(i);
+    index[static_cast<uint8_t>(kBase58Alphabet[i])] = static_cast<int16_t>(i);
   }
   return index;
 }
@@ -86,7 +86,7 @@ std::string Base58Encode(ByteView data) {
 }
 
 Result<Bytes> Base58Decode(std::string_view text) {
-  static const std::array<int8_t, 256> kIndex = Base58Index();
+  static const std::array<int16_t, 256> kIndex = Base58Index();
   size_t ones = 0;
   while (ones < text.size() && text[ones] == '1') ++ones;
   // log(58)/log(256) < 0.733.
