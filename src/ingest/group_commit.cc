@@ -1,0 +1,90 @@
+// CommitQueue (see group_commit.h).
+#include "ingest/group_commit.h"
+
+#include <algorithm>
+#include <string>
+
+namespace depin::ingest {
+
+util::Status CommitQueue::Push(CommitBatch&& batch) {
+  bool barrier = batch.records == 0;
+  if (!barrier &&
+      (batch.records > limits_.max_records || batch.frames.size() > limits_.max_bytes)) {
+    return util::Status::InvalidArgument("report log: append of " + std::to_string(batch.records) +
+                                         " records (" + std::to_string(batch.frames.size()) +
+                                         " bytes) exceeds the queue limits of " +
+                                         std::to_string(limits_.max_records) + " records / " +
+                                         std::to_string(limits_.max_bytes) + " bytes");
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!failed_.ok()) {
+      return util::Status::FailedPrecondition("report log failed; reopen it to recover: " +
+                                              std::string(failed_.message()));
+    }
+    if (closed_) return util::Status::FailedPrecondition("report log is closed");
+    if (batch.epoch < min_epoch_) {
+      return util::Status::OutOfRange("report log: epoch " + std::to_string(batch.epoch) +
+                                      " is older than the current epoch " +
+                                      std::to_string(min_epoch_));
+    }
+    if (!barrier && (depth_.records + batch.records > limits_.max_records ||
+                     depth_.bytes + batch.frames.size() > limits_.max_bytes)) {
+      ++rejected_full_;
+      return util::Status::ResourceExhausted(
+          "report log: append queue full (" + std::to_string(depth_.records) + " records, " +
+          std::to_string(depth_.bytes) + " bytes queued); retry later");
+    }
+    min_epoch_ = batch.epoch;
+    depth_.records += batch.records;
+    depth_.bytes += batch.frames.size();
+    queue_.push_back(std::move(batch));
+  }
+  cv_.notify_one();
+  return util::Status::Ok();
+}
+
+bool CommitQueue::TakeAll(std::vector<CommitBatch>* out) {
+  out->clear();
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+  if (queue_.empty()) return false;
+  out->swap(queue_);
+  depth_ = Depth{};
+  return true;
+}
+
+void CommitQueue::Close() {
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+void CommitQueue::Fail(const util::Status& why) {
+  std::lock_guard lock(mu_);
+  if (failed_.ok()) failed_ = why;
+}
+
+void CommitQueue::RaiseMinEpoch(uint64_t epoch) {
+  std::lock_guard lock(mu_);
+  min_epoch_ = std::max(min_epoch_, epoch);
+}
+
+uint64_t CommitQueue::min_epoch() const {
+  std::lock_guard lock(mu_);
+  return min_epoch_;
+}
+
+CommitQueue::Depth CommitQueue::depth() const {
+  std::lock_guard lock(mu_);
+  return depth_;
+}
+
+uint64_t CommitQueue::rejected_full() const {
+  std::lock_guard lock(mu_);
+  return rejected_full_;
+}
+
+}  // namespace depin::ingest

@@ -1,0 +1,85 @@
+// CommitQueue: the bounded hand-off between threads that append to the report log and the single
+// writer thread that group-commits them (one write and one fdatasync per group).
+//
+// Producers Push() batches of already-encoded frames; the writer TakeAll()s everything queued at
+// once. The queue is bounded by record count and bytes: a Push that does not fit fails at once
+// with ResourceExhausted rather than growing memory or blocking (ingest answers 503 Retry-After).
+// It also enforces that epochs never go backwards, so segments can be rolled at epoch boundaries.
+// Thread-safe: any number of producers and one consumer.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "util/bytes.h"
+#include "util/status.h"
+
+namespace depin::ingest {
+
+// Called once per batch on the writer thread: OK when every record of the batch is durable, else
+// the error that prevented it. Keep it short; it must not call ReportLog::Close().
+using AppendCallback = std::function<void(const util::Status&)>;
+
+// One producer call's worth of work: frames of a single epoch, or (records == 0) a barrier that
+// asks the writer to move to `epoch` (seal older segments, apply retention).
+struct CommitBatch {
+  uint64_t epoch = 0;
+  util::Bytes frames;
+  uint32_t records = 0;
+  AppendCallback done;
+};
+
+class CommitQueue {
+ public:
+  struct Limits {
+    size_t max_records = 0;
+    size_t max_bytes = 0;
+  };
+  struct Depth {
+    size_t records = 0;
+    size_t bytes = 0;
+  };
+
+  explicit CommitQueue(Limits limits) : limits_(limits) {}
+
+  // Queues `batch`. Errors (and the batch is dropped, its callback never called):
+  //   ResourceExhausted   the queue is full; retry later
+  //   InvalidArgument     the batch alone exceeds the queue's limits
+  //   OutOfRange          batch.epoch is older than an epoch already queued or advanced to
+  //   FailedPrecondition  the queue is closed or failed (the message says why)
+  // Barriers (records == 0) bypass the size limits.
+  util::Status Push(CommitBatch&& batch);
+
+  // Blocks until something is queued or the queue is closed, then moves every queued batch to
+  // `out` (replacing its contents). Returns false once the queue is closed and empty.
+  bool TakeAll(std::vector<CommitBatch>* out);
+
+  // No further pushes; TakeAll drains what is queued and then returns false.
+  void Close();
+  // Further pushes fail with `why` (wrapped as FailedPrecondition). Queued batches stay queued
+  // so the writer can fail their callbacks.
+  void Fail(const util::Status& why);
+
+  // Epochs below `epoch` are refused from now on.
+  void RaiseMinEpoch(uint64_t epoch);
+  uint64_t min_epoch() const;
+
+  Depth depth() const;
+  uint64_t rejected_full() const;
+
+ private:
+  const Limits limits_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<CommitBatch> queue_;
+  Depth depth_;
+  uint64_t min_epoch_ = 0;
+  uint64_t rejected_full_ = 0;
+  bool closed_ = false;
+  util::Status failed_;
+};
+
+}  // namespace depin::ingest

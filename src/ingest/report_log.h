@@ -1,0 +1,156 @@
+// ReportLog: the durable, append-only log of device reports that ingest writes and the verifiers
+// read (format in docs/log-format.md, constants in log_format.h).
+//
+// Records are opaque payloads stamped with the server receive time and their reward epoch. They
+// are appended to segment files in <data dir>/reports/ by one writer thread that group-commits:
+// it takes every queued batch, writes them with one write(2) and makes them durable with one
+// fdatasync, and only then calls each batch's callback with OK. "Acknowledged" therefore means
+// "on disk": after a crash (even SIGKILL or power loss on a file system that honours fdatasync)
+// every acknowledged record is in the log exactly once, and no partial record is visible.
+//
+// Segments roll when they exceed a size limit, when they grow older than an age limit, and always
+// at an epoch boundary, so each segment holds one epoch. Open() recovers: a torn tail in the last
+// segment is truncated; corruption in a sealed segment is an error naming the file and offset.
+//
+// If a write or fdatasync fails, the batches of that group and every queued batch are failed
+// with the error and the log refuses further appends (FailedPrecondition) until it is reopened:
+// nothing is acknowledged that may not be durable. A failed batch may still appear in the log
+// after reopening (its bytes may have reached the disk), so producers treat failure as "retry".
+//
+// Thread-safety: Append, AppendAndWait, AdvanceEpoch, stats and sealed_segments may be called
+// from any thread concurrently. Callbacks run on the writer thread, one at a time, in append
+// order; they must be quick and must not call Close(). Close (and the destructor) must not race
+// with other calls.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ingest/group_commit.h"
+#include "ingest/log_format.h"
+#include "ingest/report_log_index.h"
+#include "util/env.h"
+
+namespace depin::ingest {
+
+struct ReportLogOptions {
+  util::Env* env = util::Env::Default();
+  std::string data_dir;  // the log lives in <data_dir>/reports
+  uint64_t segment_max_bytes = logfmt::kDefaultSegmentMaxBytes;
+  uint64_t segment_max_age_ms = logfmt::kDefaultSegmentMaxAgeMs;  // 0: no age limit
+  // Keep the current epoch and the `retain_epochs` epochs before it; delete older segments.
+  // 0: keep everything forever.
+  uint64_t retain_epochs = 0;
+  size_t queue_max_records = logfmt::kDefaultQueueMaxRecords;
+  size_t queue_max_bytes = logfmt::kDefaultQueueMaxBytes;
+};
+
+// What Open() found and repaired.
+struct RecoveryReport {
+  std::string truncated_segment;  // path of the segment whose tail was cut, or empty
+  uint64_t dropped_bytes = 0;     // bytes cut from it (a torn or invalid tail)
+  bool removed_empty_segment = false;
+  bool index_rebuilt = false;  // the index was missing, damaged or stale
+  uint64_t segments = 0;       // segments present after recovery
+  uint64_t records = 0;        // records in them
+};
+
+struct ReportLogStats {
+  size_t queue_records = 0;  // queued, not yet written
+  size_t queue_bytes = 0;
+  uint64_t rejected_full = 0;  // Appends refused with ResourceExhausted
+  uint64_t records = 0;        // records made durable since Open
+  uint64_t bytes = 0;
+  uint64_t groups = 0;  // group commits (one fdatasync each, plus one per sealed segment)
+  uint64_t last_group_records = 0;
+  uint64_t max_group_records = 0;
+  uint64_t last_sync_micros = 0;
+  uint64_t max_sync_micros = 0;
+  uint64_t total_sync_micros = 0;
+  uint64_t segments_sealed = 0;
+  uint64_t segments_deleted = 0;  // by retention
+};
+
+// One record of an Append call; the payload is copied before Append returns.
+struct AppendRecord {
+  uint64_t receive_ms = 0;
+  util::ByteView payload;
+};
+
+class ReportLog {
+ public:
+  // Opens (creating if needed) the log under options.data_dir, recovers it and starts the writer.
+  static util::Result<std::unique_ptr<ReportLog>> Open(ReportLogOptions options);
+  ~ReportLog();
+  ReportLog(const ReportLog&) = delete;
+  ReportLog& operator=(const ReportLog&) = delete;
+
+  // Queues `records` (all of `epoch`) and returns at once; `done` is called later with OK once
+  // they are all durable, or with the error that stopped them. Immediate errors (then `done` is
+  // never called): ResourceExhausted when the queue is full; InvalidArgument for an empty call, a
+  // payload over logfmt::kMaxPayloadBytes or a call larger than the queue; OutOfRange for an
+  // epoch older than one already appended; FailedPrecondition once the log failed or closed.
+  util::Status Append(uint64_t epoch, std::span<const AppendRecord> records, AppendCallback done);
+  util::Status Append(uint64_t epoch, uint64_t receive_ms, util::ByteView payload,
+                      AppendCallback done);
+  // Append, then block until the records are durable (or failed).
+  util::Status AppendAndWait(uint64_t epoch, std::span<const AppendRecord> records);
+
+  // Moves the log to `epoch` (never backwards): seals the segment of an older epoch so readers
+  // see that epoch complete, refuses older epochs from now on, applies retention. Blocks until
+  // done. A no-op returning OK if the log is already at `epoch` or later.
+  util::Status AdvanceEpoch(uint64_t epoch);
+
+  // Writes everything queued, seals the active segment, stops the writer. Returns the error
+  // that failed the log, if any. Idempotent.
+  util::Status Close();
+
+  ReportLogStats stats() const;
+  const RecoveryReport& recovery() const { return recovery_; }
+  // The sealed segments (the index), sorted.
+  std::vector<SegmentInfo> sealed_segments() const;
+  const std::string& log_dir() const { return log_dir_; }
+
+ private:
+  explicit ReportLog(ReportLogOptions options);
+  util::Status Recover();
+  util::Status WriteIndexLocked();
+  void WriterLoop();
+  util::Status WriteGroup(std::vector<CommitBatch>& batches);
+  util::Status FlushPending();
+  util::Status SealActive();
+  util::Status StartSegment(uint64_t epoch);
+  util::Status ApplyRetention();
+  std::string SegmentPath(SegmentId id) const;
+
+  const ReportLogOptions options_;
+  util::Env* const env_;
+  const std::string log_dir_;
+  RecoveryReport recovery_;
+  CommitQueue queue_;
+  std::thread writer_;
+  bool closed_ = false;
+  util::Status final_status_;
+
+  // Writer-thread state.
+  std::unique_ptr<util::WritableFile> active_;
+  SegmentId active_id_;
+  uint64_t active_records_ = 0;
+  uint64_t active_bytes_ = 0;  // durable bytes in the active segment
+  uint64_t active_started_micros_ = 0;
+  uint64_t current_epoch_ = 0;
+  util::Bytes pending_;  // encoded frames of the group not yet written
+  uint64_t pending_records_ = 0;
+
+  mutable std::mutex mu_;  // guards sealed_, stats_
+  std::map<SegmentId, SegmentInfo> sealed_;
+  ReportLogStats stats_;
+};
+
+}  // namespace depin::ingest

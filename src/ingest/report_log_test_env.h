@@ -1,0 +1,131 @@
+// Test helpers for the report log: an Env whose segment-file Sync can be held at a gate, made to
+// fail, and observed, plus a controllable monotonic clock. Thread-safe (the writer thread syncs
+// while the test thread waits on events).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ingest/report_log.h"
+#include "ingest/report_log_reader.h"
+#include "util/env.h"
+
+namespace depin::ingest::testing {
+
+class SyncGate {
+ public:
+  // While closed, Sync calls block (after counting themselves as entered).
+  void Close() {
+    std::lock_guard lock(mu_);
+    open_ = false;
+  }
+  void Open() {
+    {
+      std::lock_guard lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Syncs entered after this call return `s` (OK to stop failing).
+  void FailWith(util::Status s) {
+    std::lock_guard lock(mu_);
+    fail_ = std::move(s);
+  }
+  // Blocks until at least `n` Sync calls have been entered in total.
+  void WaitEntered(int n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return entered_ >= n; });
+  }
+  int entered() {
+    std::lock_guard lock(mu_);
+    return entered_;
+  }
+  int completed() {
+    std::lock_guard lock(mu_);
+    return completed_;
+  }
+  util::Status OnSync() {
+    std::unique_lock lock(mu_);
+    ++entered_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return open_; });
+    ++completed_;
+    return fail_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = true;
+  int entered_ = 0;
+  int completed_ = 0;
+  util::Status fail_;
+};
+
+class GatedFile final : public util::WritableFile {
+ public:
+  GatedFile(std::unique_ptr<util::WritableFile> base, SyncGate* gate)
+      : base_(std::move(base)), gate_(gate) {}
+  util::Status Append(util::ByteView data) override { return base_->Append(data); }
+  util::Status Flush() override { return base_->Flush(); }
+  util::Status Sync() override {
+    DEPIN_RETURN_IF_ERROR(base_->Flush());
+    DEPIN_RETURN_IF_ERROR(gate_->OnSync());
+    return base_->Sync();
+  }
+  util::Status Close() override { return base_->Close(); }
+
+ private:
+  std::unique_ptr<util::WritableFile> base_;
+  SyncGate* gate_;
+};
+
+// Gates Sync of segment files (*.seg) and serves NowMicros from a settable clock.
+class TestEnv final : public util::EnvWrapper {
+ public:
+  TestEnv() : EnvWrapper(util::Env::Default()) {}
+  SyncGate gate;
+  std::atomic<uint64_t> now_micros{1'000'000};
+
+  util::Result<std::unique_ptr<util::WritableFile>> NewWritableFile(const std::string& path,
+                                                                    uint32_t mode) override {
+    DEPIN_ASSIGN_OR_RETURN(auto file, target()->NewWritableFile(path, mode));
+    if (!path.ends_with(".seg")) return file;
+    return std::unique_ptr<util::WritableFile>(new GatedFile(std::move(file), &gate));
+  }
+  uint64_t NowMicros() override { return now_micros.load(); }
+};
+
+// Reads every record of `epoch`; corruption errors are collected in *errors (if given).
+inline std::vector<LogRecord> ReadEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                                        std::vector<util::Status>* errors = nullptr) {
+  std::vector<LogRecord> out;
+  auto reader = EpochReader::Open(env, data_dir, epoch);
+  if (!reader.ok()) {
+    if (errors) errors->push_back(reader.status());
+    return out;
+  }
+  while (true) {
+    LogRecord rec;
+    auto more = (*reader)->Next(&rec);
+    if (!more.ok()) {
+      if (errors) errors->push_back(more.status());
+      if (more.status().code() != util::Code::kCorruption) break;
+      continue;
+    }
+    if (!*more) break;
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+inline std::vector<std::string> Payloads(const std::vector<LogRecord>& records) {
+  std::vector<std::string> out;
+  for (const LogRecord& r : records) out.emplace_back(util::AsChars(r.payload));
+  return out;
+}
+
+}  // namespace depin::ingest::testing
