@@ -1,0 +1,125 @@
+#include "ledger/block.h"
+
+#include <algorithm>
+#include <string>
+
+#include "crypto/merkle.h"
+
+namespace depin::ledger {
+namespace {
+
+void EncodeUnsigned(util::ByteWriter& w, const BlockHeader& h) {
+  w.U64(h.height);
+  w.Raw(h.prev_hash);
+  w.I64(h.timestamp_ms);
+  w.U32(h.tx_count);
+  w.Raw(h.tx_root);
+  w.Raw(h.state_hash);
+  w.Raw(h.producer.view());
+}
+
+util::Status ReadInto(util::ByteReader& r, uint8_t* out, size_t n, std::string_view field) {
+  auto raw = r.Raw(n);
+  if (!raw.ok()) return raw.status().WithContext("block." + std::string(field));
+  std::copy(raw->begin(), raw->end(), out);
+  return util::Status::Ok();
+}
+
+}  // namespace
+
+util::Bytes BlockSigningBytes(const BlockHeader& h) {
+  util::Bytes out;
+  util::ByteWriter w(&out);
+  w.Raw(kBlockDomain);
+  EncodeUnsigned(w, h);
+  return out;
+}
+
+Hash256 BlockHash(const BlockHeader& h) { return crypto::Sha256(BlockSigningBytes(h)); }
+
+Hash256 GenesisHash(std::string_view chain_id, const Hash256& genesis_state_hash) {
+  util::Bytes out;
+  util::ByteWriter w(&out);
+  w.Raw(kGenesisDomain);
+  w.LengthPrefixed(util::AsBytes(chain_id));
+  w.Raw(genesis_state_hash);
+  return crypto::Sha256(out);
+}
+
+Hash256 TxRoot(const std::vector<Hash256>& tx_ids) {
+  std::vector<Hash256> leaves;
+  leaves.reserve(tx_ids.size());
+  for (const Hash256& id : tx_ids) leaves.push_back(crypto::MerkleLeafHash(id));
+  return crypto::MerkleRoot(leaves);
+}
+
+void SignBlock(BlockHeader* h, const crypto::KeyPair& producer) {
+  h->producer = producer.public_key();
+  h->sig = producer.Sign(BlockSigningBytes(*h));
+}
+
+bool VerifyBlockSignature(const BlockHeader& h) {
+  return crypto::Verify(h.producer, BlockSigningBytes(h), h.sig);
+}
+
+util::Bytes EncodeBlockHeader(const BlockHeader& h) {
+  util::Bytes out;
+  util::ByteWriter w(&out);
+  EncodeUnsigned(w, h);
+  w.Raw(h.sig);
+  return out;
+}
+
+util::Result<BlockHeader> DecodeBlockHeader(util::ByteView data) {
+  util::ByteReader r(data);
+  BlockHeader h;
+  auto height = r.U64();
+  if (!height.ok()) return height.status().WithContext("block.height");
+  h.height = *height;
+  DEPIN_RETURN_IF_ERROR(ReadInto(r, h.prev_hash.data(), 32, "prev_hash"));
+  auto ts = r.U64();
+  if (!ts.ok()) return ts.status().WithContext("block.timestamp_ms");
+  h.timestamp_ms = static_cast<int64_t>(*ts);
+  auto count = r.U32();
+  if (!count.ok()) return count.status().WithContext("block.tx_count");
+  h.tx_count = *count;
+  DEPIN_RETURN_IF_ERROR(ReadInto(r, h.tx_root.data(), 32, "tx_root"));
+  DEPIN_RETURN_IF_ERROR(ReadInto(r, h.state_hash.data(), 32, "state_hash"));
+  DEPIN_RETURN_IF_ERROR(ReadInto(r, h.producer.bytes.data(), 32, "producer"));
+  DEPIN_RETURN_IF_ERROR(ReadInto(r, h.sig.data(), 64, "signature"));
+  if (r.remaining() != 0) return util::Status::InvalidArgument("block header: trailing bytes");
+  return h;
+}
+
+util::Bytes EncodeBlockBody(const std::vector<Tx>& txs) {
+  util::Bytes out;
+  util::ByteWriter w(&out);
+  w.U32(static_cast<uint32_t>(txs.size()));
+  for (const Tx& tx : txs) w.LengthPrefixed(EncodeTx(tx));
+  return out;
+}
+
+util::Result<std::vector<Tx>> DecodeBlockBody(util::ByteView data) {
+  util::ByteReader r(data);
+  auto count = r.U32();
+  if (!count.ok()) return count.status().WithContext("block body");
+  if (*count > kMaxBlockTxs) {
+    return util::Status::InvalidArgument("block body: " + std::to_string(*count) + " txs, limit " +
+                                         std::to_string(kMaxBlockTxs));
+  }
+  std::vector<Tx> txs;
+  txs.reserve(*count);
+  for (uint32_t i = 0; i < *count; ++i) {
+    auto len = r.U32();
+    if (!len.ok()) return len.status().WithContext("block body tx " + std::to_string(i));
+    auto raw = r.Raw(*len);
+    if (!raw.ok()) return raw.status().WithContext("block body tx " + std::to_string(i));
+    auto tx = DecodeTx(*raw);
+    if (!tx.ok()) return tx.status().WithContext("block body tx " + std::to_string(i));
+    txs.push_back(std::move(tx).value());
+  }
+  if (r.remaining() != 0) return util::Status::InvalidArgument("block body: trailing bytes");
+  return txs;
+}
+
+}  // namespace depin::ledger

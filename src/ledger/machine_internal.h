@@ -1,0 +1,79 @@
+// Internal to the state machine (state_machine*.cc): typed access to the state of one
+// transaction being applied, checked arithmetic, and one ApplyBody overload per transaction kind.
+// Not thread-safe; one TxExec per transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ledger/records.h"
+#include "ledger/state_machine.h"
+
+namespace depin::ledger::internal {
+
+// a += v; false (a unchanged) on overflow.
+inline bool CheckedAdd(uint64_t* a, uint64_t v) {
+  if (*a > UINT64_MAX - v) return false;
+  *a += v;
+  return true;
+}
+// a -= v; false (a unchanged) if v > a.
+inline bool CheckedSub(uint64_t* a, uint64_t v) {
+  if (v > *a) return false;
+  *a -= v;
+  return true;
+}
+
+class TxExec {
+ public:
+  TxExec(const StateMachine& sm, Overlay* state, const BlockContext& ctx, const Tx& tx)
+      : sm(sm), st(*state), ctx(ctx), tx(tx) {}
+
+  const StateMachine& sm;
+  Overlay& st;
+  const BlockContext& ctx;
+  const Tx& tx;
+
+  // A record that fails to decode is treated as absent/default and marks the transaction
+  // corrupt; Apply then rejects it with kStateCorrupt.
+  bool corrupt = false;
+
+  Account GetAccount(const Address& a);
+  void PutAccount(const Address& a, const Account& v) { st.Put(keys::Account(a), Encode(v)); }
+  std::optional<Device> GetDevice(const Address& d);
+  void PutDevice(const Address& d, const Device& v) { st.Put(keys::Device(d), Encode(v)); }
+  std::optional<Maker> GetMaker(const Address& m);
+  std::optional<RewardRoot> GetRewardRoot(uint64_t epoch);
+  Unbonding GetUnbonding(const Address& staker);
+  Globals GetGlobals();
+  void PutGlobals(const Globals& g) { st.Put(keys::Globals(), Encode(g)); }
+  // Absent = 0; writing 0 erases the entry so that state holds no empty records.
+  uint64_t GetU64(const std::string& key);
+  void PutU64(std::string key, uint64_t v);
+
+  uint64_t CurrentEpoch() const { return EpochOf(sm.params(), ctx.timestamp_ms); }
+};
+
+bool IsGovernance(const LedgerParams& p, const Address& a);
+bool IsPriceOracle(const LedgerParams& p, const Address& a);
+bool IsRewardOracle(const LedgerParams& p, const Address& a);
+// S2 cell id validity: face < 6 and the lowest set bit at an even position.
+bool IsValidS2Cell(uint64_t cell);
+
+TxError ApplyBody(TxExec& x, const Transfer& b);
+TxError ApplyBody(TxExec& x, const BurnForCredits& b);
+TxError ApplyBody(TxExec& x, const DelegateCredits& b);
+TxError ApplyBody(TxExec& x, const SpendCredits& b);
+TxError ApplyBody(TxExec& x, const SubmitPrice& b);
+TxError ApplyBody(TxExec& x, const RegisterMaker& b);
+TxError ApplyBody(TxExec& x, const OnboardDevice& b);
+TxError ApplyBody(TxExec& x, const AssertLocation& b);
+TxError ApplyBody(TxExec& x, const TransferDevice& b);
+TxError ApplyBody(TxExec& x, const Stake& b);
+TxError ApplyBody(TxExec& x, const Unstake& b);
+TxError ApplyBody(TxExec& x, const Withdraw& b);
+TxError ApplyBody(TxExec& x, const PostRewardRoot& b);
+TxError ApplyBody(TxExec& x, const ClaimRewards& b);
+TxError ApplyBody(TxExec& x, const Slash& b);
+
+}  // namespace depin::ledger::internal

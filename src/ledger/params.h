@@ -1,0 +1,49 @@
+// LedgerParams: everything a network fixes at genesis — allocations, the authorized keys, fees,
+// price freshness, staking cooldown, epoch length and the emission schedule. The node fills it
+// from the network config; the ledger treats it as immutable. A plain value; thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ledger/emission.h"
+#include "ledger/tx.h"
+#include "util/status.h"
+
+namespace depin::ledger {
+
+struct GenesisAllocation {
+  Address account;
+  uint64_t amount = 0;
+};
+
+struct LedgerParams {
+  std::string chain_id = "opendepin-dev";
+  int64_t genesis_time_ms = 0;            // epoch 0 starts here
+  uint64_t epoch_length_ms = 86'400'000;  // one day
+  uint32_t token_decimals = 8;            // base units per whole token = 10^decimals
+  std::vector<GenesisAllocation> allocations;
+
+  std::vector<Address> governance_keys;     // any one may register makers and slash
+  std::vector<Address> producer_keys;       // may sign blocks
+  std::vector<Address> price_oracle_keys;   // may submit prices
+  std::vector<Address> reward_oracle_keys;  // may post reward roots; a quorum may slash
+  uint32_t slash_oracle_quorum = 2;
+
+  uint64_t min_fee = 0;                  // tokens (base units), burned
+  uint64_t onboard_fee_dc = 4'000'000;   // $40 at $0.00001 per DC
+  uint64_t location_fee_dc = 1'000'000;  // $10; the first assertion is free
+  int64_t price_max_age_ms = 3'600'000;  // older price submissions are ignored
+  uint64_t unstake_cooldown_epochs = 7;
+  EmissionParams emission;
+};
+
+// InvalidArgument naming the field for out-of-range values (zero epoch length, no producer key,
+// genesis allocations overflowing u64, bad emission parameters, ...).
+util::Status ValidateLedgerParams(const LedgerParams& p);
+
+// Epoch containing `timestamp_ms` (0 before genesis).
+uint64_t EpochOf(const LedgerParams& p, int64_t timestamp_ms);
+
+}  // namespace depin::ledger

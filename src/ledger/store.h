@@ -1,0 +1,92 @@
+// Store: the ledger's durable state in one SQLite database (SQLiteCpp), WAL mode,
+// synchronous=FULL, so a committed block survives power loss and kill -9.
+//
+// Tables: state(key BLOB PRIMARY KEY, value BLOB) — the key/value state;
+//         blocks(height PRIMARY KEY, hash UNIQUE, header, body);
+//         txs(id PRIMARY KEY, height, idx) — where each committed tx sits;
+//         meta(name PRIMARY KEY, value) — chain_id, genesis hash, tip, the LtHash lanes.
+// A block, its state writes, its tx index rows and the new tip/LtHash are written in ONE SQLite
+// transaction: after a crash the database holds exactly the last committed block. Recovery is
+// just opening the file.
+//
+// Committed values are cached in memory (a read cache of entries the state machine touched), so
+// the hot path rarely reaches SQLite. Errors reading the database are sticky: Get() reports the
+// entry as absent and status() turns non-OK; callers check status() before committing.
+//
+// Not thread-safe: one owner (the Ledger serializes access with its own mutex).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/block.h"
+#include "ledger/lthash.h"
+#include "ledger/state.h"
+#include "util/result.h"
+
+namespace depin::ledger {
+
+struct TxLocation {
+  uint64_t height = 0;
+  uint32_t index = 0;
+};
+
+class Store : public StateReader {
+ public:
+  // Opens (creating if missing) the database at `path`. `read_only` opens without writing.
+  static util::Result<std::unique_ptr<Store>> Open(const std::string& path, bool read_only = false);
+  ~Store() override;
+
+  std::optional<util::Bytes> Get(std::string_view key) const override;
+  void ScanPrefix(std::string_view prefix, const ScanFn& fn) const override;
+  const util::Status& status() const { return status_; }
+
+  bool initialized() const { return initialized_; }
+  uint64_t height() const { return height_; }
+  const Hash256& tip_hash() const { return tip_hash_; }
+  int64_t tip_timestamp_ms() const { return tip_timestamp_ms_; }
+  const LtHash& lthash() const { return lthash_; }
+  const std::string& chain_id() const { return chain_id_; }
+
+  // Writes the genesis state (height 0). FailedPrecondition if already initialized.
+  util::Status InitGenesis(const std::string& chain_id, const Overlay::Writes& writes,
+                           const LtHash& lthash, const Hash256& genesis_hash);
+  // Atomically appends `block` (whose hash is `hash`) with the state `writes` and `lthash` after
+  // them. The block must be height()+1.
+  util::Status CommitBlock(const Block& block, const Hash256& hash,
+                           const std::vector<Hash256>& tx_ids, const Overlay::Writes& writes,
+                           const LtHash& lthash);
+
+  util::Result<std::optional<Block>> GetBlock(uint64_t height) const;
+  util::Result<std::optional<uint64_t>> HeightOfHash(const Hash256& hash) const;
+  util::Result<std::optional<TxLocation>> FindTx(const Hash256& id) const;
+  // Recomputes the LtHash from every stored entry (for verification; O(state)).
+  util::Result<LtHash> RecomputeLtHash() const;
+
+  // Drops cached values (tests use it to force reads from SQLite).
+  void ClearCache() { cache_.clear(); }
+
+ private:
+  explicit Store(std::unique_ptr<SQLite::Database> db);
+  util::Status LoadMeta();
+  void Remember(std::string_view key, std::optional<util::Bytes> value) const;
+
+  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<SQLite::Statement> get_stmt_;
+  mutable std::unordered_map<std::string, std::optional<util::Bytes>> cache_;
+  mutable util::Status status_;
+  bool initialized_ = false;
+  uint64_t height_ = 0;
+  Hash256 tip_hash_{};
+  int64_t tip_timestamp_ms_ = 0;
+  LtHash lthash_;
+  std::string chain_id_;
+};
+
+}  // namespace depin::ledger

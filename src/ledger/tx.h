@@ -1,0 +1,177 @@
+// Ledger transactions: the ledger's own C++ domain types, one struct per transaction kind, and
+// their canonical binary encoding (used for signing bytes, tx ids and block bodies).
+//
+// Every transaction has one primary signer (who pays the fee and whose nonce orders it) and may
+// carry co-signatures (onboard_device: the maker's and the device's; slash: further oracle keys).
+// All signatures cover the same signing bytes:
+//   "opendepin/tx/v1" || u8 kind || signer || u64 nonce || u64 fee || body || u8 n || n cosigner
+//   keys
+// (integers little-endian). The tx id is SHA-256 of the signing bytes. See docs/ledger.md.
+//
+// All types are plain values; functions are pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "crypto/hash.h"
+#include "crypto/merkle.h"
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace depin::ledger {
+
+using Address = crypto::PublicKey;
+using crypto::Hash256;
+
+inline constexpr std::string_view kTxDomain = "opendepin/tx/v1";
+inline constexpr size_t kMaxTxBytes = 4096;
+inline constexpr size_t kMaxCosigners = 16;
+inline constexpr size_t kMaxMakerNameBytes = 64;
+inline constexpr size_t kMaxProofDepth = 64;
+
+// Moves tokens from the signer to `to`.
+struct Transfer {
+  Address to;
+  uint64_t amount = 0;
+};
+// Burns `amount` tokens of the signer and mints data credits to the signer at the oracle price.
+struct BurnForCredits {
+  uint64_t amount = 0;
+};
+// Moves `amount` of the signer's DC into a delegation that `delegate` may spend on usage.
+struct DelegateCredits {
+  Address delegate;
+  uint64_t amount = 0;
+};
+// Spends DC of `owner` on usage in `network`: signed by the owner, or by a delegate of the owner
+// (then drawn from that delegation). The DC is destroyed and counted per network.
+struct SpendCredits {
+  Address owner;
+  uint32_t network = 0;
+  uint64_t amount = 0;
+};
+// A price-oracle key reports the token price: USD per whole token, fixed point with 8 decimals.
+struct SubmitPrice {
+  uint64_t usd_e8_per_token = 0;
+};
+// Governance registers a device maker.
+struct RegisterMaker {
+  Address maker;
+  std::string name;
+};
+// The owner (signer) onboards `device`, co-signed by the maker and the device key itself.
+struct OnboardDevice {
+  Address device;
+  Address maker;
+  uint32_t resource_class = 0;
+};
+// The owner records the device's S2 cell id; the first assertion is free.
+struct AssertLocation {
+  Address device;
+  uint64_t cell = 0;
+};
+struct TransferDevice {
+  Address device;
+  Address new_owner;
+};
+// Stakes the signer's tokens, optionally delegated to a device.
+struct Stake {
+  uint64_t amount = 0;
+  std::optional<Address> device;
+};
+// Moves staked tokens into the signer's unbonding balance, released after the cooldown.
+struct Unstake {
+  uint64_t amount = 0;
+  std::optional<Address> device;
+};
+// Pays out the signer's released unbonding balance.
+struct Withdraw {};
+// A reward-oracle key posts epoch `epoch`'s Merkle root over (device, cumulative lifetime reward)
+// and the tokens minted for it.
+struct PostRewardRoot {
+  uint64_t epoch = 0;
+  Hash256 root{};
+  uint64_t total_minted = 0;
+};
+// Claims `device`'s cumulative lifetime reward proven against epoch `epoch`'s root; pays the
+// difference to what was already claimed to the device's owner. Anyone may submit it.
+struct ClaimRewards {
+  Address device;
+  uint64_t epoch = 0;
+  uint64_t cumulative = 0;
+  crypto::MerkleProof proof;
+};
+// Reduces (and burns) a stake; governance alone, or a quorum of reward-oracle keys.
+struct Slash {
+  Address staker;
+  std::optional<Address> device;
+  uint64_t amount = 0;
+  uint32_t reason = 0;
+};
+
+using TxBody = std::variant<Transfer, BurnForCredits, DelegateCredits, SpendCredits, SubmitPrice,
+                            RegisterMaker, OnboardDevice, AssertLocation, TransferDevice, Stake,
+                            Unstake, Withdraw, PostRewardRoot, ClaimRewards, Slash>;
+
+// Stable wire numbers of the kinds (the variant index + 1); never reuse one.
+enum class TxKind : uint8_t {
+  kTransfer = 1,
+  kBurnForCredits,
+  kDelegateCredits,
+  kSpendCredits,
+  kSubmitPrice,
+  kRegisterMaker,
+  kOnboardDevice,
+  kAssertLocation,
+  kTransferDevice,
+  kStake,
+  kUnstake,
+  kWithdraw,
+  kPostRewardRoot,
+  kClaimRewards,
+  kSlash,
+};
+std::string_view TxKindName(TxKind kind);
+
+struct Cosignature {
+  Address key;
+  crypto::Signature sig{};
+};
+
+struct Tx {
+  Address signer;
+  uint64_t nonce = 0;
+  uint64_t fee = 0;
+  TxBody body;
+  crypto::Signature sig{};
+  std::vector<Cosignature> cosigs;
+
+  TxKind kind() const { return static_cast<TxKind>(body.index() + 1); }
+};
+
+// The bytes every signature of `tx` covers (independent of the signatures themselves).
+util::Bytes SigningBytes(const Tx& tx);
+Hash256 TxId(const Tx& tx);
+
+// Full encoding: signing bytes without the domain, then the signature and cosignatures.
+util::Bytes EncodeTx(const Tx& tx);
+// Decodes untrusted bytes; InvalidArgument naming the field on truncation, unknown kind, trailing
+// bytes or a limit (kMaxTxBytes, kMaxCosigners, name and proof lengths).
+util::Result<Tx> DecodeTx(util::ByteView data);
+
+// Signs `tx` as its signer (sets tx->sig) / adds a co-signature by `key`. The cosigner keys must be
+// listed (AddCosigner) before anyone signs, since the signing bytes include them.
+void AddCosigner(Tx* tx, const Address& key);
+void SignTx(Tx* tx, const crypto::KeyPair& key);
+void CosignTx(Tx* tx, const crypto::KeyPair& key);
+
+// True iff the primary signature and every co-signature verify over SigningBytes(tx).
+bool VerifyTxSignatures(const Tx& tx);
+
+}  // namespace depin::ledger
