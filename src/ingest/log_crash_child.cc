@@ -22,7 +22,7 @@
 namespace {
 
 constexpr uint64_t kRecordsPerEpoch = 3000;
-constexpr uint64_t kMaxInFlight = 4000;
+constexpr uint64_t kMaxInFlight = 512;
 
 std::mutex mu;
 std::condition_variable cv;

@@ -86,11 +86,11 @@ TEST(ReportLogCrashTest, EveryAcknowledgedRecordSurvivesSigkillExactlyOnce) {
     const uint64_t first_id = round * kIdsPerRound;
     const uint64_t epoch_base = 1 + round * kEpochsPerRound;
     // Small segments so the kill also lands around size rolls and index rewrites.
-    const uint64_t segment_bytes = 16 * 1024 + rng() % (48 * 1024);
+    const uint64_t segment_bytes = 32 * 1024 + rng() % (64 * 1024);
     Child child = Spawn({DEPIN_LOG_CRASH_CHILD, dir.path(), std::to_string(first_id),
                          std::to_string(epoch_base), std::to_string(segment_bytes)});
     ASSERT_GT(child.pid, 0) << "could not start " << DEPIN_LOG_CRASH_CHILD;
-    size_t kill_after = 1 + rng() % 4000;
+    size_t kill_after = 1 + rng() % 1500;
     std::vector<uint64_t> acked;
     std::string partial;
     bool alive = ReadAcks(child.out, &partial, &acked, kill_after);
