@@ -25,7 +25,9 @@ class TransactionTest : public ::testing::Test {
     if (!s.ok()) return {};
     for (const crypto::PublicKey& k : RequiredCosigners(tx)) {
       for (const crypto::KeyPair& kp : {DeviceKey(), OwnerKey(), MakerKey(), OtherKey()}) {
-        if (kp.public_key() == k) EXPECT_TRUE(AddCosignature(&*s, kp).ok());
+        if (kp.public_key() == k) {
+          EXPECT_TRUE(AddCosignature(&*s, kp).ok());
+        }
       }
     }
     return *s;
