@@ -1,0 +1,239 @@
+#include "rewards/compute.h"
+
+#include <algorithm>
+#include <string>
+
+#include "verify/fixed_point.h"
+
+namespace depin::rewards {
+
+using util::Result;
+using util::Status;
+using verify::kPpmOne;
+using verify::u128;
+
+namespace {
+
+// Floor(a x b / c) for a result known to be <= a (b <= c).
+uint64_t Portion(uint64_t a, u128 b, u128 c) { return static_cast<uint64_t>(a * b / c); }
+
+void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::DeviceWork& w) {
+  e.device = info.key;
+  e.deactivated = w.deactivated;
+  e.heartbeats = w.heartbeats;
+  e.heartbeats_without_fix = w.heartbeats_without_fix;
+  e.heartbeat_hours = w.heartbeat_hours;
+  e.uptime_ok = w.uptime_ok;
+  e.location_trust_ppm = w.location_trust_ppm;
+  e.speedtests = w.speedtests;
+  e.avg_download_bps = w.avg_download_bps;
+  e.avg_upload_bps = w.avg_upload_bps;
+  e.avg_latency_ms = w.avg_latency_ms;
+  e.speedtest_tier = w.speedtest_tier;
+  e.speedtest_ppm = w.speedtest_ppm;
+  e.receipts = w.receipts;
+  e.dc_burned = w.dc_burned;
+  e.self_paid_dc = w.self_paid_dc;
+  e.usage_bytes = w.usage_bytes;
+  e.valid_reports = w.valid_reports;
+  e.invalid = w.invalid;
+  if (w.deactivated) return;  // earns nothing: no units, no usage
+  if (w.uptime_ok) {
+    e.availability_units =
+        verify::ApplyPpm(verify::ApplyPpm(kPpmOne, w.location_trust_ppm), w.speedtest_ppm);
+  }
+}
+
+Status CheckSortedLeaves(const std::vector<RewardLeaf>& leaves) {
+  for (size_t i = 1; i < leaves.size(); ++i) {
+    if (!(leaves[i - 1].key < leaves[i].key)) {
+      return Status::InvalidArgument(
+          "rewards: prior cumulative totals not sorted by key or "
+          "duplicated at index " +
+          std::to_string(i));
+    }
+  }
+  return Status::Ok();
+}
+
+// Adds `amount` to the leaf for `key` in a key-sorted list of this epoch's credits.
+struct Credit {
+  Key key;
+  uint64_t amount;
+};
+
+}  // namespace
+
+Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& in,
+                                const verify::EpochWork& work) {
+  DEPIN_RETURN_IF_ERROR(ValidateRewardConfig(config));
+  if (in.dc_price.base_units == 0 || in.dc_price.dc == 0) {
+    return Status::InvalidArgument("rewards: DC price must be positive (base_units and dc)");
+  }
+  DEPIN_RETURN_IF_ERROR(CheckSortedLeaves(in.prior));
+  if (work.work.size() != work.devices.size()) {
+    return Status::InvalidArgument("rewards: epoch work does not match its device list");
+  }
+
+  Manifest m;
+  m.epoch = work.window.epoch;
+  m.start_ms = work.window.start_ms;
+  m.end_ms = work.window.end_ms;
+  m.emission = in.emission;
+  m.dc_price = in.dc_price;
+  m.config = config;
+  m.reports_seen = work.reports_seen;
+  m.unknown_device_reports = work.unknown_device_reports;
+  m.corrupt_records = work.corrupt_records;
+  m.payer_burns = work.payer_burns;
+
+  auto add_unallocated = [&m](const std::string& pool, const char* reason, uint64_t amount) {
+    if (amount == 0) return;
+    m.unallocated.push_back({pool, reason, amount});
+    m.unallocated_total += amount;
+  };
+
+  // 1. Split the emission into pool budgets.
+  uint64_t budgets = 0;
+  for (const PoolConfig& pc : config.pools) {
+    PoolEntry p;
+    p.name = pc.name;
+    p.kind = pc.kind;
+    p.share_ppm = pc.share_ppm;
+    p.recipient = pc.recipient;
+    p.budget = Portion(in.emission, pc.share_ppm, kPpmOne);
+    budgets += p.budget;
+    m.pools.push_back(p);
+  }
+  add_unallocated("", "pool_split_rounding", in.emission - budgets);
+  auto pool_of = [&m](PoolKind kind) -> PoolEntry* {
+    for (PoolEntry& p : m.pools) {
+      if (p.kind == kind) return &p;
+    }
+    return nullptr;
+  };
+
+  // Per-device entries from the verifiers' work; units and usage shares.
+  std::vector<DeviceEntry> entries(work.devices.size());
+  u128 total_units = 0, total_bytes = 0;
+  for (size_t i = 0; i < work.devices.size(); ++i) {
+    FillFromWork(entries[i], work.devices[i], work.work[i]);
+    total_units += entries[i].availability_units;
+    if (!entries[i].deactivated) total_bytes += entries[i].usage_bytes;
+  }
+
+  // 2. Usage: pro rata by DC-backed bytes, each device capped at multiple x DC value.
+  if (PoolEntry* usage = pool_of(PoolKind::kUsage)) {
+    usage->total_shares = total_bytes;
+    for (DeviceEntry& e : entries) {
+      if (e.deactivated || e.usage_bytes == 0) continue;
+      e.usage_share = Portion(usage->budget, e.usage_bytes, total_bytes);
+      u128 cap = static_cast<u128>(e.dc_burned) * in.dc_price.base_units *
+                 config.usage_cap_multiple_ppm / (static_cast<u128>(in.dc_price.dc) * kPpmOne);
+      e.usage_cap = cap > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(cap);
+      e.usage_amount = std::min(e.usage_share, e.usage_cap);
+      usage->paid += e.usage_amount;
+    }
+    uint64_t unused = usage->budget - usage->paid;
+    if (config.usage_overflow.empty()) {
+      usage->unallocated = unused;
+      add_unallocated(usage->name, "usage_unused", unused);
+    } else {
+      // 3. Overflow to the configured pools; the last target takes the rounding remainder.
+      usage->overflow_out = unused;
+      uint64_t given = 0;
+      for (size_t t = 0; t < config.usage_overflow.size(); ++t) {
+        const OverflowTarget& target = config.usage_overflow[t];
+        uint64_t part = t + 1 == config.usage_overflow.size()
+                            ? unused - given
+                            : Portion(unused, target.weight_ppm, kPpmOne);
+        given += part;
+        for (PoolEntry& p : m.pools) {
+          if (p.name == target.pool) p.overflow_in += part;
+        }
+      }
+    }
+  }
+
+  // 4. Availability: pro rata by units.
+  if (PoolEntry* avail = pool_of(PoolKind::kAvailability)) {
+    uint64_t total = avail->budget + avail->overflow_in;
+    avail->total_shares = total_units;
+    if (total_units == 0) {
+      avail->unallocated = total;
+      add_unallocated(avail->name, "no_eligible_devices", total);
+    } else {
+      for (DeviceEntry& e : entries) {
+        e.availability_amount = Portion(total, e.availability_units, total_units);
+        avail->paid += e.availability_amount;
+      }
+      avail->unallocated = total - avail->paid;
+      add_unallocated(avail->name, "rounding", avail->unallocated);
+    }
+  }
+
+  // 5. Recipient pools are paid whole.
+  std::vector<Credit> credits;
+  for (PoolEntry& p : m.pools) {
+    if (p.kind != PoolKind::kRecipient) continue;
+    p.paid = p.budget + p.overflow_in;
+    m.recipients.push_back({p.name, p.recipient, p.paid});
+    if (p.paid > 0) credits.push_back({p.recipient, p.paid});
+  }
+
+  // 6. Device totals; keep devices that reported or earned.
+  for (DeviceEntry& e : entries) {
+    e.amount = e.availability_amount + e.usage_amount;
+    uint64_t invalid = 0;
+    for (uint32_t n : e.invalid) invalid += n;
+    if (e.amount == 0 && e.valid_reports == 0 && invalid == 0) continue;
+    if (e.amount > 0) credits.push_back({e.device, e.amount});
+    m.devices.push_back(e);
+  }
+
+  // 7. Cumulative leaves: prior totals plus this epoch's credits, merged by key.
+  std::sort(credits.begin(), credits.end(),
+            [](const Credit& a, const Credit& b) { return a.key < b.key; });
+  size_t pi = 0, ci = 0;
+  while (pi < in.prior.size() || ci < credits.size()) {
+    RewardLeaf leaf;
+    if (ci == credits.size() || (pi < in.prior.size() && in.prior[pi].key < credits[ci].key)) {
+      leaf = in.prior[pi++];
+    } else {
+      leaf.key = credits[ci].key;
+      if (pi < in.prior.size() && in.prior[pi].key == leaf.key)
+        leaf.cumulative = in.prior[pi++].cumulative;
+      while (ci < credits.size() && credits[ci].key == leaf.key) {
+        if (leaf.cumulative > UINT64_MAX - credits[ci].amount) {
+          return Status::OutOfRange("rewards: cumulative reward of " + leaf.key.ToHex() +
+                                    " would exceed 2^64 - 1");
+        }
+        leaf.cumulative += credits[ci++].amount;
+      }
+    }
+    m.leaves.push_back(leaf);
+  }
+  for (DeviceEntry& e : m.devices) {
+    auto it = std::lower_bound(in.prior.begin(), in.prior.end(), e.device,
+                               [](const RewardLeaf& l, const Key& k) { return l.key < k; });
+    if (it != in.prior.end() && it->key == e.device) e.prior_cumulative = it->cumulative;
+    // The leaf's value: equal to prior + amount unless the key also receives a recipient pool.
+    auto leaf = std::lower_bound(m.leaves.begin(), m.leaves.end(), e.device,
+                                 [](const RewardLeaf& l, const Key& k) { return l.key < k; });
+    e.cumulative =
+        leaf != m.leaves.end() && leaf->key == e.device ? leaf->cumulative : e.prior_cumulative;
+  }
+  m.root = crypto::MerkleRoot(RewardLeafHashes(m.leaves));
+
+  // The invariant the ledger relies on: everything minted is accounted for.
+  u128 accounted = m.unallocated_total;
+  for (const DeviceEntry& e : m.devices) accounted += e.amount;
+  for (const RecipientEntry& r : m.recipients) accounted += r.amount;
+  if (accounted != in.emission) {
+    return Status::Internal("rewards: manifest accounts for " + verify::U128ToString(accounted) +
+                            " of an emission of " + std::to_string(in.emission));
+  }
+  return m;
+}
+
+}  // namespace depin::rewards

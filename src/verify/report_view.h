@@ -1,0 +1,108 @@
+// The verifiers' input, as plain structs independent of the wire format: one decoded,
+// signature-verified device report (ReportView), the ledger's view of a device and of a payer at
+// epoch close, and the epoch's time window. An adapter from the wire protos fills these (see
+// wire_adapter.h); tests build them directly. Plain values; no synchronization needed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "crypto/ed25519.h"
+
+namespace depin::verify {
+
+using Key = crypto::PublicKey;
+
+// Kinds of proof the verifiers understand. Values equal wire ReportKind numbers.
+enum class ReportKind : uint8_t {
+  kHeartbeat = 1,
+  kDataTransfer = 4,
+  kSpeedtest = 5,
+};
+inline constexpr size_t kMaxReportKind = 16;  // kinds index a fixed table of this size
+std::string_view ReportKindName(ReportKind kind);
+
+// A WGS84 position in integer degrees x 1e7.
+struct Location {
+  int32_t lat_e7 = 0;
+  int32_t lon_e7 = 0;
+};
+
+struct HeartbeatBody {
+  bool has_location = false;  // false when the device had no position fix
+  Location location;
+};
+
+struct SpeedtestBody {
+  uint64_t download_bps = 0;
+  uint64_t upload_bps = 0;
+  uint32_t latency_ms = 0;
+};
+
+// A data-transfer receipt co-signed by the payer (router/customer) key holding delegated DC.
+struct UsageBody {
+  Key payer;
+  uint64_t bytes = 0;      // bytes carried in both directions
+  uint64_t dc_amount = 0;  // data credits the payer agreed to burn
+};
+
+// One report. Only the body matching `kind` is meaningful.
+struct ReportView {
+  Key device;
+  ReportKind kind = ReportKind::kHeartbeat;
+  uint64_t device_ms = 0;    // the device's claimed clock, Unix ms
+  uint64_t received_ms = 0;  // the ingest server's receive time, Unix ms (trusted)
+  HeartbeatBody heartbeat;
+  SpeedtestBody speedtest;
+  UsageBody usage;
+};
+
+inline constexpr uint64_t kNeverDeactivated = UINT64_MAX;
+
+// The ledger's registry entry for a device, as of epoch close.
+struct DeviceInfo {
+  Key key;
+  Key owner;
+  bool has_asserted_location = false;
+  Location asserted_location;
+  // When the device was deactivated (Unix ms); kNeverDeactivated while active. A device
+  // deactivated before the epoch ends earns nothing for the epoch.
+  uint64_t deactivated_at_ms = kNeverDeactivated;
+};
+
+// A payer key with data credits delegated to it, as of epoch start.
+struct PayerInfo {
+  Key payer;
+  Key owner;                // account that delegated the DC (used to flag self-dealing)
+  uint64_t dc_balance = 0;  // DC the payer may burn this epoch
+};
+
+// The epoch's half-open interval [start_ms, end_ms) of server receive time.
+struct EpochWindow {
+  uint64_t epoch = 0;
+  uint64_t start_ms = 0;
+  uint64_t end_ms = 0;
+};
+
+// Why a report earned nothing. Counted per device in the manifest.
+enum class InvalidReason : uint8_t {
+  kDeviceDeactivated = 0,  // the device was deactivated before the epoch ended
+  kOutsideEpoch,           // device or receive timestamp outside the epoch
+  kClockSkew,              // device clock too far from the server's receive time
+  kBadLocation,            // heartbeat coordinates out of range
+  kUnknownPayer,           // receipt payer holds no delegated DC
+  kInsufficientDc,         // payer's DC ran out before this receipt
+  kEmptyReceipt,           // receipt with zero bytes or zero DC
+  kNoVerifier,             // no verifier registered for the report's kind
+  kCount,
+};
+inline constexpr size_t kInvalidReasonCount = static_cast<size_t>(InvalidReason::kCount);
+// Stable snake_case name, used as the JSON key and in explanations.
+std::string_view InvalidReasonName(InvalidReason reason);
+// Plain words, e.g. "the device clock differed from the server's by more than the allowed skew".
+std::string_view InvalidReasonText(InvalidReason reason);
+
+using InvalidCounts = std::array<uint32_t, kInvalidReasonCount>;
+
+}  // namespace depin::verify

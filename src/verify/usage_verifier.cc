@@ -1,0 +1,58 @@
+#include "verify/usage_verifier.h"
+
+#include <algorithm>
+#include <string>
+
+#include "verify/fixed_point.h"
+
+namespace depin::verify {
+
+using util::Result;
+using util::Status;
+
+Result<std::unique_ptr<UsageVerifier>> UsageVerifier::Create(const VerifyParams& params,
+                                                             std::vector<PayerInfo> payers) {
+  std::sort(payers.begin(), payers.end(),
+            [](const PayerInfo& a, const PayerInfo& b) { return a.payer < b.payer; });
+  for (size_t i = 1; i < payers.size(); ++i) {
+    if (payers[i - 1].payer == payers[i].payer) {
+      return Status::InvalidArgument("verify: payer " + payers[i].payer.ToHex() + " listed twice");
+    }
+  }
+  return std::unique_ptr<UsageVerifier>(new UsageVerifier(params, std::move(payers)));
+}
+
+UsageVerifier::UsageVerifier(const VerifyParams& params, std::vector<PayerInfo> payers)
+    : params_(params) {
+  payers_.reserve(payers.size());
+  for (PayerInfo& p : payers) payers_.push_back({std::move(p), 0});
+}
+
+std::optional<InvalidReason> UsageVerifier::Observe(const ReportView& report,
+                                                    const DeviceInfo& device, DeviceWork& work) {
+  const UsageBody& u = report.usage;
+  if (u.bytes == 0 || u.dc_amount == 0) return InvalidReason::kEmptyReceipt;
+  auto it = std::lower_bound(payers_.begin(), payers_.end(), u.payer,
+                             [](const Payer& p, const Key& k) { return p.info.payer < k; });
+  if (it == payers_.end() || !(it->info.payer == u.payer)) return InvalidReason::kUnknownPayer;
+  if (it->info.dc_balance - it->burned < u.dc_amount) return InvalidReason::kInsufficientDc;
+  it->burned += u.dc_amount;
+  // Sums below cannot overflow: total DC burned is bounded by the payers' u64 balances, and
+  // backed bytes by dc x bytes_per_dc, which we clamp.
+  u128 backed = std::min<u128>(u.bytes, static_cast<u128>(u.dc_amount) * params_.bytes_per_dc);
+  u128 total = static_cast<u128>(work.usage_bytes) + backed;
+  work.usage_bytes = total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
+  work.dc_burned += u.dc_amount;
+  ++work.receipts;
+  if (it->info.owner == device.owner) work.self_paid_dc += u.dc_amount;
+  return std::nullopt;
+}
+
+void UsageVerifier::Finish(EpochWork& epoch) {
+  epoch.payer_burns.clear();
+  for (const Payer& p : payers_) {
+    if (p.burned > 0) epoch.payer_burns.push_back({p.info.payer, p.burned});
+  }
+}
+
+}  // namespace depin::verify

@@ -1,0 +1,43 @@
+// Paid-usage verifier: data-transfer receipts co-signed by a payer (router/customer) key that
+// holds delegated data credits. Each valid receipt burns its DC from the payer's balance, in log
+// order; a receipt the remaining balance cannot cover is rejected whole (insufficient_dc). The
+// device's usage is its DC-backed bytes: min(bytes, dc x bytes_per_dc) per receipt. DC paid by a
+// payer whose delegating owner also owns the device is recorded as self_paid_dc (wash trading);
+// the reward engine's usage cap keeps such self-dealing unprofitable either way.
+// Signatures and (payer, session, sequence) duplicates are checked upstream by ingest.
+// Thread-safety: none; driven by one EpochVerifier.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "util/result.h"
+#include "verify/params.h"
+#include "verify/verifier.h"
+
+namespace depin::verify {
+
+class UsageVerifier final : public Verifier {
+ public:
+  // `payers` in any order; InvalidArgument if a payer key appears twice.
+  static util::Result<std::unique_ptr<UsageVerifier>> Create(const VerifyParams& params,
+                                                             std::vector<PayerInfo> payers);
+
+  std::string_view name() const override { return "usage"; }
+  std::vector<ReportKind> kinds() const override { return {ReportKind::kDataTransfer}; }
+  std::optional<InvalidReason> Observe(const ReportView& report, const DeviceInfo& device,
+                                       DeviceWork& work) override;
+  // Writes each payer's total burn to epoch.payer_burns.
+  void Finish(EpochWork& epoch) override;
+
+ private:
+  UsageVerifier(const VerifyParams& params, std::vector<PayerInfo> payers);
+  struct Payer {
+    PayerInfo info;
+    uint64_t burned = 0;
+  };
+  VerifyParams params_;
+  std::vector<Payer> payers_;  // sorted by payer key
+};
+
+}  // namespace depin::verify

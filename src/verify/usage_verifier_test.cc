@@ -1,0 +1,82 @@
+// Paid usage: DC burned from payer balances in log order, DC-backed bytes, self-dealing flag.
+#include "verify/usage_verifier.h"
+
+#include <gtest/gtest.h>
+
+#include "verify/test_util.h"
+
+namespace depin::verify {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace)
+
+size_t Invalid(const DeviceWork& w, InvalidReason r) { return w.invalid[static_cast<size_t>(r)]; }
+
+EpochWork RunEpoch(std::vector<DeviceInfo> devices, std::vector<PayerInfo> payers,
+                   const std::vector<ReportView>& reports) {
+  VerifyParams params;  // 24 bytes per DC
+  auto epoch = EpochVerifier::Create(DayEpoch(), params, std::move(devices));
+  EXPECT_TRUE(epoch.ok());
+  EXPECT_TRUE(RegisterDefaultVerifiers(**epoch, params, std::move(payers)).ok());
+  for (const auto& r : reports) (*epoch)->Observe(r);
+  return (*epoch)->Finish();
+}
+
+TEST(UsageVerifierTest, BurnsInLogOrderAndCountsBackedBytes) {
+  // Payer 50 (owned by account 60) holds 100 DC.
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 100}};
+  std::vector<ReportView> r = {
+      Receipt(1, kEpochStart + 1, 50, 1'000, 40),  // 1000 bytes > 40 * 24 = 960: backed 960
+      Receipt(2, kEpochStart + 2, 50, 480, 50),    // 480 <= 1200: backed 480; 90 DC burned so far
+      Receipt(1, kEpochStart + 3, 50, 240, 11),    // 90 + 11 > 100: insufficient, rejected whole
+      Receipt(1, kEpochStart + 4, 50, 240, 10),    // exactly the last 10 DC: backed 240
+      Receipt(2, kEpochStart + 5, 51, 240, 10),    // unknown payer
+      Receipt(2, kEpochStart + 6, 50, 0, 10),      // zero bytes
+  };
+  EpochWork w = RunEpoch({Device(1, 9), Device(2, 9)}, payers, r);
+  EXPECT_EQ(w.work[0].receipts, 2u);
+  EXPECT_EQ(w.work[0].dc_burned, 50u);
+  EXPECT_EQ(w.work[0].usage_bytes, 960u + 240u);
+  EXPECT_EQ(Invalid(w.work[0], InvalidReason::kInsufficientDc), 1u);
+  EXPECT_EQ(w.work[1].dc_burned, 50u);
+  EXPECT_EQ(w.work[1].usage_bytes, 480u);
+  EXPECT_EQ(Invalid(w.work[1], InvalidReason::kUnknownPayer), 1u);
+  EXPECT_EQ(Invalid(w.work[1], InvalidReason::kEmptyReceipt), 1u);
+  ASSERT_EQ(w.payer_burns.size(), 1u);
+  EXPECT_EQ(w.payer_burns[0].payer, KeyOf(50));
+  EXPECT_EQ(w.payer_burns[0].dc_burned, 100u);
+}
+
+TEST(UsageVerifierTest, FlagsDcPaidByTheDevicesOwnOwner) {
+  // Device 1 is owned by account 9, and so is payer 50: self-dealing. Payer 51 is a customer.
+  std::vector<PayerInfo> payers = {{KeyOf(51), KeyOf(70), 1'000}, {KeyOf(50), KeyOf(9), 1'000}};
+  std::vector<ReportView> r = {
+      Receipt(1, kEpochStart + 1, 50, 2'400, 100),
+      Receipt(1, kEpochStart + 2, 51, 2'400, 100),
+  };
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, r);
+  EXPECT_EQ(w.work[0].dc_burned, 200u);
+  EXPECT_EQ(w.work[0].self_paid_dc, 100u);
+  ASSERT_EQ(w.payer_burns.size(), 2u);
+  EXPECT_EQ(w.payer_burns[0].payer, KeyOf(50));  // sorted by payer key
+}
+
+TEST(UsageVerifierTest, DuplicatePayerIsRefused) {
+  auto v = UsageVerifier::Create({}, {{KeyOf(50), KeyOf(9), 1}, {KeyOf(50), KeyOf(9), 2}});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), util::Code::kInvalidArgument);
+}
+
+TEST(UsageVerifierTest, HugeBytesDoNotOverflow) {
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), UINT64_MAX}};
+  std::vector<ReportView> r = {
+      Receipt(1, kEpochStart + 1, 50, UINT64_MAX, UINT64_MAX / 2),
+      Receipt(1, kEpochStart + 2, 50, UINT64_MAX, UINT64_MAX / 2),
+  };
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, r);
+  EXPECT_EQ(w.work[0].receipts, 2u);
+  EXPECT_EQ(w.work[0].usage_bytes, UINT64_MAX);  // saturates
+}
+
+}  // namespace
+}  // namespace depin::verify

@@ -1,0 +1,172 @@
+#include "verify/verifier.h"
+
+#include <algorithm>
+#include <string>
+
+#include "verify/speedtest_verifier.h"
+#include "verify/uptime_verifier.h"
+#include "verify/usage_verifier.h"
+
+namespace depin::verify {
+
+using util::Result;
+using util::Status;
+
+std::string_view ReportKindName(ReportKind kind) {
+  switch (kind) {
+    case ReportKind::kHeartbeat:
+      return "heartbeat";
+    case ReportKind::kDataTransfer:
+      return "data_transfer";
+    case ReportKind::kSpeedtest:
+      return "speedtest";
+  }
+  return "unknown";
+}
+
+std::string_view InvalidReasonName(InvalidReason reason) {
+  switch (reason) {
+    case InvalidReason::kDeviceDeactivated:
+      return "device_deactivated";
+    case InvalidReason::kOutsideEpoch:
+      return "outside_epoch";
+    case InvalidReason::kClockSkew:
+      return "clock_skew";
+    case InvalidReason::kBadLocation:
+      return "bad_location";
+    case InvalidReason::kUnknownPayer:
+      return "unknown_payer";
+    case InvalidReason::kInsufficientDc:
+      return "insufficient_dc";
+    case InvalidReason::kEmptyReceipt:
+      return "empty_receipt";
+    case InvalidReason::kNoVerifier:
+      return "no_verifier";
+    case InvalidReason::kCount:
+      break;
+  }
+  return "unknown";
+}
+
+std::string_view InvalidReasonText(InvalidReason reason) {
+  switch (reason) {
+    case InvalidReason::kDeviceDeactivated:
+      return "the device was deactivated before the epoch ended";
+    case InvalidReason::kOutsideEpoch:
+      return "its timestamp fell outside the epoch";
+    case InvalidReason::kClockSkew:
+      return "the device clock differed from the server's receive time by more than allowed";
+    case InvalidReason::kBadLocation:
+      return "its coordinates were out of range";
+    case InvalidReason::kUnknownPayer:
+      return "the payer key holds no delegated data credits";
+    case InvalidReason::kInsufficientDc:
+      return "the payer's data credits ran out before this receipt";
+    case InvalidReason::kEmptyReceipt:
+      return "the receipt carried zero bytes or zero data credits";
+    case InvalidReason::kNoVerifier:
+      return "no verifier is configured for its kind";
+    case InvalidReason::kCount:
+      break;
+  }
+  return "unknown reason";
+}
+
+Result<std::unique_ptr<EpochVerifier>> EpochVerifier::Create(const EpochWindow& window,
+                                                             const VerifyParams& params,
+                                                             std::vector<DeviceInfo> devices) {
+  DEPIN_RETURN_IF_ERROR(ValidateVerifyParams(params, window));
+  for (size_t i = 1; i < devices.size(); ++i) {
+    if (!(devices[i - 1].key < devices[i].key)) {
+      return Status::InvalidArgument("verify: device registry not sorted by key or duplicated at " +
+                                     std::to_string(i) + " (" + devices[i].key.ToHex() + ")");
+    }
+  }
+  return std::unique_ptr<EpochVerifier>(new EpochVerifier(window, params, std::move(devices)));
+}
+
+EpochVerifier::EpochVerifier(const EpochWindow& window, const VerifyParams& params,
+                             std::vector<DeviceInfo> devices)
+    : params_(params) {
+  work_.window = window;
+  work_.devices = std::move(devices);
+  work_.work.resize(work_.devices.size());
+  for (size_t i = 0; i < work_.devices.size(); ++i) {
+    work_.work[i].deactivated = work_.devices[i].deactivated_at_ms < window.end_ms;
+  }
+}
+
+Status EpochVerifier::Register(std::unique_ptr<Verifier> verifier) {
+  std::vector<ReportKind> kinds = verifier->kinds();
+  for (ReportKind k : kinds) {
+    size_t i = static_cast<size_t>(k);
+    if (i >= kMaxReportKind) {
+      return Status::InvalidArgument("verify: verifier " + std::string(verifier->name()) +
+                                     " claims report kind " + std::to_string(i) +
+                                     " beyond the table");
+    }
+    if (by_kind_[i] != nullptr) {
+      return Status::AlreadyExists("verify: report kind " + std::string(ReportKindName(k)) +
+                                   " already has verifier " + std::string(by_kind_[i]->name()));
+    }
+  }
+  for (ReportKind k : kinds) by_kind_[static_cast<size_t>(k)] = verifier.get();
+  verifiers_.push_back(std::move(verifier));
+  return Status::Ok();
+}
+
+std::optional<size_t> EpochVerifier::FindDevice(const Key& key) const {
+  auto it = std::lower_bound(work_.devices.begin(), work_.devices.end(), key,
+                             [](const DeviceInfo& d, const Key& k) { return d.key < k; });
+  if (it == work_.devices.end() || !(it->key == key)) return std::nullopt;
+  return static_cast<size_t>(it - work_.devices.begin());
+}
+
+std::optional<InvalidReason> EpochVerifier::CommonChecks(const ReportView& r,
+                                                         const DeviceWork& w) const {
+  const EpochWindow& win = work_.window;
+  if (w.deactivated) return InvalidReason::kDeviceDeactivated;
+  auto inside = [&](uint64_t t) { return t >= win.start_ms && t < win.end_ms; };
+  if (!inside(r.received_ms) || !inside(r.device_ms)) return InvalidReason::kOutsideEpoch;
+  uint64_t skew =
+      r.device_ms > r.received_ms ? r.device_ms - r.received_ms : r.received_ms - r.device_ms;
+  if (skew > params_.max_clock_skew_ms) return InvalidReason::kClockSkew;
+  size_t kind = static_cast<size_t>(r.kind);
+  if (kind >= kMaxReportKind || by_kind_[kind] == nullptr) return InvalidReason::kNoVerifier;
+  return std::nullopt;
+}
+
+void EpochVerifier::Observe(const ReportView& report) {
+  ++work_.reports_seen;
+  std::optional<size_t> index = FindDevice(report.device);
+  if (!index) {
+    ++work_.unknown_device_reports;
+    return;
+  }
+  DeviceWork& w = work_.work[*index];
+  std::optional<InvalidReason> reason = CommonChecks(report, w);
+  if (!reason) {
+    reason = by_kind_[static_cast<size_t>(report.kind)]->Observe(report, work_.devices[*index], w);
+  }
+  if (reason) {
+    ++w.invalid[static_cast<size_t>(*reason)];
+  } else {
+    ++w.valid_reports;
+  }
+}
+
+EpochWork EpochVerifier::Finish() {
+  for (auto& v : verifiers_) v->Finish(work_);
+  return std::move(work_);
+}
+
+Status RegisterDefaultVerifiers(EpochVerifier& epoch, const VerifyParams& params,
+                                std::vector<PayerInfo> payers) {
+  DEPIN_RETURN_IF_ERROR(
+      epoch.Register(std::make_unique<UptimeLocationVerifier>(params, epoch.window())));
+  DEPIN_RETURN_IF_ERROR(epoch.Register(std::make_unique<SpeedtestVerifier>(params)));
+  DEPIN_ASSIGN_OR_RETURN(auto usage, UsageVerifier::Create(params, std::move(payers)));
+  return epoch.Register(std::move(usage));
+}
+
+}  // namespace depin::verify
