@@ -84,6 +84,7 @@ TEST(GroupCommitTest, CallbacksRunOnlyAfterTheSyncAndLaterAppendsFormOneGroup) {
   ReportLogStats st = log->stats();
   EXPECT_EQ(st.groups, 2u);  // "a", then the five queued behind it in one write + one sync
   EXPECT_EQ(st.max_group_records, 5u);
+  EXPECT_EQ(st.syncs, 2u);
   EXPECT_EQ(env.gate.completed(), 2);
   EXPECT_EQ(st.records, 6u);
   EXPECT_EQ(st.queue_records, 0u);

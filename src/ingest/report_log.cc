@@ -265,6 +265,7 @@ Status ReportLog::FlushPending() {
     std::lock_guard lock(mu_);
     stats_.records += pending_records_;
     stats_.bytes += pending_.size();
+    ++stats_.syncs;
     stats_.last_sync_micros = took;
     stats_.max_sync_micros = std::max(stats_.max_sync_micros, took);
     stats_.total_sync_micros += took;

@@ -67,7 +67,8 @@ struct ReportLogStats {
   uint64_t rejected_full = 0;  // Appends refused with ResourceExhausted
   uint64_t records = 0;        // records made durable since Open
   uint64_t bytes = 0;
-  uint64_t groups = 0;  // group commits (one fdatasync each, plus one per sealed segment)
+  uint64_t groups = 0;  // group commits: batches taken from the queue together
+  uint64_t syncs = 0;   // segment fdatasyncs (one per group, one more per segment a group rolls)
   uint64_t last_group_records = 0;
   uint64_t max_group_records = 0;
   uint64_t last_sync_micros = 0;

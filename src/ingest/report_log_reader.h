@@ -8,7 +8,9 @@
 // returned as a Corruption error naming the file and offset; the reader then skips the rest of
 // that segment, so calling Next() again continues with the next one (the reward engine counts
 // and skips). The unsealed segment a live writer is appending to is read up to the last whole
-// record present when the reader reaches it.
+// record present when the reader reaches it; such records may not be acknowledged yet (written,
+// not yet fsynced), so verifiers read an epoch after it is sealed (ReportLog::AdvanceEpoch).
+// Segments created after Open() are not seen.
 //
 // Not thread-safe: use one reader per thread.
 #pragma once
