@@ -86,7 +86,7 @@ void ExplainReports(const DeviceEntry& d, std::string& out) {
   for (size_t i = 0; i < d.invalid.size(); ++i) {
     if (d.invalid[i] == 0) continue;
     auto reason = static_cast<verify::InvalidReason>(i);
-    out += fmt::format("{} {} invalid because {} ({})", any ? ";" : ";", d.invalid[i],
+    out += fmt::format("; {} invalid because {} ({})", d.invalid[i],
                        verify::InvalidReasonText(reason), verify::InvalidReasonName(reason));
     any = true;
   }
