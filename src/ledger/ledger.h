@@ -1,0 +1,82 @@
+// Ledger: the chain — the state machine over the SQLite store, producing and applying blocks.
+//
+// ProduceBlock applies candidate transactions (signatures already verified by the mempool) in
+// order, leaves out the rejected ones, updates the LtHash from the block's changed entries only,
+// signs the header and commits block + state in one SQLite transaction. ApplyBlock validates a
+// block produced elsewhere (parent, producer key, signature, tx root, every tx signature in
+// parallel, every tx applies, state hash) and commits it. VerifyChain replays a database from
+// genesis and checks every block's state hash, then the stored state itself.
+//
+// Thread-safe: one internal mutex serializes block production/application and queries.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/block.h"
+#include "ledger/params.h"
+#include "ledger/records.h"
+#include "ledger/state_machine.h"
+#include "ledger/store.h"
+#include "util/result.h"
+
+namespace depin::ledger {
+
+struct ProducedBlock {
+  bool committed = false;  // false when no candidate applied (no block is made)
+  Block block;             // the committed block (only included txs)
+  Hash256 hash{};
+  std::vector<TxError> results;  // one per candidate, in candidate order
+};
+
+class Ledger {
+ public:
+  // Opens (or creates, writing genesis) the ledger database at `path`. FailedPrecondition if the
+  // database was created for a different chain id or genesis.
+  static util::Result<std::unique_ptr<Ledger>> Open(const std::string& path, LedgerParams params);
+
+  util::Result<ProducedBlock> ProduceBlock(const std::vector<const Tx*>& candidates,
+                                           int64_t timestamp_ms, const crypto::KeyPair& producer);
+  util::Status ApplyBlock(const Block& block);
+
+  const StateMachine& machine() const { return machine_; }
+  uint64_t height() const;
+  Hash256 tip_hash() const;
+  Hash256 state_hash() const;
+  int64_t tip_timestamp_ms() const;
+
+  std::optional<util::Bytes> GetState(std::string_view key) const;
+  Account GetAccount(const Address& a) const;
+  std::optional<Device> GetDevice(const Address& d) const;
+  std::vector<Address> DevicesOfOwner(const Address& owner) const;
+  Globals GetGlobals() const;
+  util::Result<std::optional<Block>> GetBlock(uint64_t height) const;
+  util::Result<std::optional<Block>> GetBlockByHash(const Hash256& hash) const;
+  util::Result<std::optional<TxLocation>> FindTx(const Hash256& id) const;
+
+ private:
+  Ledger(std::unique_ptr<Store> store, LedgerParams params);
+  // Applies the block's own changes to the LtHash: O(changed entries).
+  LtHash HashAfter(const Overlay::Writes& writes) const;
+
+  mutable std::mutex mu_;
+  std::unique_ptr<Store> store_;
+  StateMachine machine_;
+};
+
+// Checks every tx's signatures using up to `threads` threads (0 = all cores). Thread-safe.
+std::vector<TxError> CheckStatelessParallel(const StateMachine& machine,
+                                            const std::vector<const Tx*>& txs,
+                                            unsigned threads = 0);
+
+// Replays the database at `path` (opened read-only) from genesis with `params`, checking each
+// block's parent hash, producer, signatures, tx root and state hash, then that the stored state
+// hashes to the tip's state hash. `progress(height, tip_height)` is called after every block.
+util::Status VerifyChain(const std::string& path, const LedgerParams& params,
+                         const std::function<void(uint64_t, uint64_t)>& progress = {});
+
+}  // namespace depin::ledger
