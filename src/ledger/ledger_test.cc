@@ -147,8 +147,10 @@ TEST_F(LedgerTest, ApplyBlockRejectsBadBlocksAndChangesNothing) {
   b.txs.pop_back();
   expect_rejected(b, util::Code::kInvalidArgument, "tx count");
   b = r->block;
-  b.txs[0].sig[3] ^= 1;
-  b.header.tx_root = TxRoot({TxId(b.txs[0])});
+  b.txs[0].sig[3] ^= 1;  // the tx id (and so the root) does not cover signatures
+  expect_rejected(b, util::Code::kInvalidArgument, "tx signature");
+  b = r->block;
+  b.txs[0].nonce += 1;
   expect_rejected(b, util::Code::kInvalidArgument, "tx root");
   ASSERT_TRUE(follower->ApplyBlock(r->block).ok());
   before = follower->state_hash();
