@@ -1,0 +1,70 @@
+#include "verify/wire_adapter.h"
+
+#include <string>
+
+#include "util/bytes.h"
+#include "wire/report.h"
+
+namespace depin::verify {
+
+using util::Result;
+using util::Status;
+
+namespace {
+
+Result<Key> KeyFrom(const std::string& raw, const char* field) {
+  auto key = Key::FromBytes(util::AsBytes(raw));
+  if (!key.ok())
+    return Status::InvalidArgument(std::string("report.") + field + ": " +
+                                   std::string(key.status().message()));
+  return *key;
+}
+
+}  // namespace
+
+Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms) {
+  ReportView v;
+  DEPIN_ASSIGN_OR_RETURN(v.device, KeyFrom(report.device_key(), "device_key"));
+  v.device_ms = report.timestamp_ms();
+  v.received_ms = received_ms;
+  using Body = wire::v1::Report::BodyCase;
+  switch (report.body_case()) {
+    case Body::kHeartbeat: {
+      v.kind = ReportKind::kHeartbeat;
+      const auto& hb = report.heartbeat();
+      v.heartbeat.has_location = hb.has_location();
+      if (hb.has_location())
+        v.heartbeat.location = {hb.location().lat_e7(), hb.location().lon_e7()};
+      return v;
+    }
+    case Body::kSpeedtest: {
+      v.kind = ReportKind::kSpeedtest;
+      const auto& st = report.speedtest();
+      v.speedtest = {st.download_bps(), st.upload_bps(), st.latency_ms()};
+      return v;
+    }
+    case Body::kDataTransfer: {
+      v.kind = ReportKind::kDataTransfer;
+      const auto& r = report.data_transfer().receipt();
+      DEPIN_ASSIGN_OR_RETURN(v.usage.payer, KeyFrom(r.payer_key(), "data_transfer.payer_key"));
+      DEPIN_ASSIGN_OR_RETURN(Key device, KeyFrom(r.device_key(), "data_transfer.device_key"));
+      if (!(device == v.device)) {
+        return Status::InvalidArgument("report.data_transfer.device_key: receipt is for " +
+                                       device.ToBase58() + ", report is from " +
+                                       v.device.ToBase58());
+      }
+      uint64_t up = r.bytes_up(), down = r.bytes_down();
+      v.usage.bytes = up > UINT64_MAX - down ? UINT64_MAX : up + down;
+      v.usage.dc_amount = r.dc_amount();
+      return v;
+    }
+    case Body::BODY_NOT_SET:
+      return Status::InvalidArgument("report: no body set");
+    default:
+      // Another kind: its wire number, for EpochVerifier to count (no_verifier until one exists).
+      v.kind = static_cast<ReportKind>(wire::KindOf(report));
+      return v;
+  }
+}
+
+}  // namespace depin::verify

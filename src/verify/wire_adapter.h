@@ -1,0 +1,20 @@
+// Adapter from the wire format's decoded, signature-verified report (depin::wire::v1::Report) to
+// the verifiers' ReportView. Kinds without a built-in verifier keep their wire number, so
+// EpochVerifier counts them as no_verifier rather than dropping them silently.
+// Pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+
+#include "util/result.h"
+#include "verify/report_view.h"
+#include "wire/proto/report.pb.h"
+
+namespace depin::verify {
+
+// `received_ms` is the ingest server's receive time from the report log. InvalidArgument (naming
+// the field) when a key is not 32 bytes, no body is set, or a data-transfer receipt names a
+// different device than the report; the caller counts such records as corrupt.
+util::Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms);
+
+}  // namespace depin::verify
