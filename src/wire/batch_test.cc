@@ -150,7 +150,9 @@ TEST_F(BatchTest, EveryReportIsProvableAloneForEveryBatchSize) {
       EXPECT_TRUE(VerifyReportInBatch(reports[i], *decoded).ok()) << n << " " << i;
       // The same proof does not prove any other report of the batch.
       const v1::Report& other = reports[(i + 1) % reports.size()];
-      if (reports.size() > 1) EXPECT_FALSE(VerifyReportInBatch(other, *decoded).ok());
+      if (reports.size() > 1) {
+        EXPECT_FALSE(VerifyReportInBatch(other, *decoded).ok());
+      }
     }
     EXPECT_EQ(MakeInclusionProof(*checked, reports.size()).status().code(),
               util::Code::kOutOfRange);
