@@ -1,0 +1,75 @@
+#include "ledger/producer.h"
+
+#include <vector>
+
+namespace depin::ledger {
+
+BlockProducer::BlockProducer(Ledger* ledger, Mempool* mempool, crypto::KeyPair key,
+                             ProducerOptions options, util::Env* env, CommitFn on_commit)
+    : ledger_(ledger),
+      mempool_(mempool),
+      key_(std::move(key)),
+      options_(options),
+      env_(env),
+      on_commit_(std::move(on_commit)) {}
+
+BlockProducer::~BlockProducer() { Stop(); }
+
+void BlockProducer::Start() {
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void BlockProducer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+util::Status BlockProducer::last_error() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_error_;
+}
+
+util::Result<ProducedBlock> BlockProducer::ProduceOnce() {
+  std::vector<Tx> batch = mempool_->TakeBatch(options_.max_block_txs);
+  if (batch.empty()) return ProducedBlock{};
+  std::vector<const Tx*> ptrs;
+  ptrs.reserve(batch.size());
+  for (const Tx& tx : batch) ptrs.push_back(&tx);
+  auto produced = ledger_->ProduceBlock(ptrs, env_->NowUnixMillis(), key_);
+  if (!produced.ok()) return produced.status();
+  mempool_->Settle(batch, produced->results);
+  if (produced->committed) {
+    ++blocks_;
+    if (on_commit_) on_commit_(*produced);
+  }
+  return produced;
+}
+
+void BlockProducer::Loop() {
+  while (!stop_) {
+    if (!mempool_->WaitForPending(options_.idle_wait_ms)) continue;
+    if (options_.min_interval_ms > 0 && last_block_us_ != 0) {
+      const uint64_t due = last_block_us_ + static_cast<uint64_t>(options_.min_interval_ms) * 1000;
+      const uint64_t now = env_->NowMicros();
+      if (now < due) {
+        std::unique_lock<std::mutex> lock(mu_);
+        stop_cv_.wait_for(lock, std::chrono::microseconds(due - now), [&] { return stop_.load(); });
+        continue;
+      }
+    }
+    auto produced = ProduceOnce();
+    if (!produced.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_error_ = produced.status();
+      return;  // crash-only: the owner restarts from the last committed block
+    }
+    if (produced->committed) last_block_us_ = env_->NowMicros();
+  }
+}
+
+}  // namespace depin::ledger

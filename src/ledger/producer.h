@@ -1,0 +1,71 @@
+// BlockProducer: the component the node runs to turn pending transactions into blocks.
+//
+// A background thread waits until the mempool has transactions (and at least
+// `min_interval_ms` has passed since the last block), takes up to `max_block_txs` ready ones,
+// has the Ledger apply, sign and commit them as one block, reports each outcome back to the
+// mempool, and then calls `on_commit` — only after the block is durable, so whatever on_commit
+// announces is acknowledged. A store error stops the producer (crash-only: restart recovers the
+// last committed block); last_error() says why.
+//
+// Thread-safe: Start/Stop from one owner thread; ProduceOnce must not race the thread (tests call
+// it without Start).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "crypto/ed25519.h"
+#include "ledger/ledger.h"
+#include "ledger/mempool.h"
+#include "util/env.h"
+
+namespace depin::ledger {
+
+struct ProducerOptions {
+  size_t max_block_txs = 20'000;
+  int64_t min_interval_ms = 0;  // at most one block per interval
+  int64_t idle_wait_ms = 200;   // how often an idle producer re-checks for shutdown
+};
+
+class BlockProducer {
+ public:
+  using CommitFn = std::function<void(const ProducedBlock&)>;
+
+  BlockProducer(Ledger* ledger, Mempool* mempool, crypto::KeyPair key, ProducerOptions options,
+                util::Env* env, CommitFn on_commit = {});
+  ~BlockProducer();
+  BlockProducer(const BlockProducer&) = delete;
+  BlockProducer& operator=(const BlockProducer&) = delete;
+
+  void Start();
+  void Stop();
+  // Produces one block from what is ready now; committed=false if nothing applied.
+  util::Result<ProducedBlock> ProduceOnce();
+
+  util::Status last_error() const;
+  uint64_t blocks_produced() const { return blocks_.load(); }
+
+ private:
+  void Loop();
+
+  Ledger* ledger_;
+  Mempool* mempool_;
+  crypto::KeyPair key_;
+  ProducerOptions options_;
+  util::Env* env_;
+  CommitFn on_commit_;
+
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> blocks_{0};
+  mutable std::mutex mu_;
+  std::condition_variable stop_cv_;
+  util::Status last_error_;
+  uint64_t last_block_us_ = 0;
+};
+
+}  // namespace depin::ledger
