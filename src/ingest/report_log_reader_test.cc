@@ -26,7 +26,8 @@ void WriteEpoch(const util::TempDir& dir, uint64_t epoch, int count, int per_seg
   auto log = ReportLog::Open(o);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   for (int i = 0; i < count; ++i) {
-    AppendRecord r{static_cast<uint64_t>(i), util::AsBytes(Name(i))};
+    std::string name = Name(i);
+    AppendRecord r{static_cast<uint64_t>(i), util::AsBytes(name)};
     ASSERT_TRUE((*log)->AppendAndWait(epoch, std::span<const AppendRecord>(&r, 1)).ok());
   }
   ASSERT_TRUE((*log)->Close().ok());
@@ -128,7 +129,8 @@ TEST(EpochReaderTest, ReadsAcknowledgedRecordsWhileTheLogIsOpen) {
   auto log = ReportLog::Open(o);
   ASSERT_TRUE(log.ok());
   for (int i = 0; i < 3; ++i) {
-    AppendRecord r{1, util::AsBytes(Name(i))};
+    std::string name = Name(i);
+    AppendRecord r{1, util::AsBytes(name)};
     ASSERT_TRUE((*log)->AppendAndWait(2, std::span<const AppendRecord>(&r, 1)).ok());
   }
   std::vector<Status> errors;
