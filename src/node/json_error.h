@@ -1,0 +1,24 @@
+// JSON error responses: every error the API returns has the same shape,
+//   {"error":{"code":"not_found","message":"no route for GET /v1/nope"}}
+// where `code` is a stable machine-readable name (util::CodeName for Status errors) and `message`
+// says what and where for a human. docs/api.md lists the codes. Thread-safe (pure functions).
+#pragma once
+
+#include <string_view>
+
+#include "node/http_types.h"
+#include "util/status.h"
+
+namespace depin::node {
+
+// A response with HTTP status `http_status` and the JSON error body.
+Response JsonError(int http_status, std::string_view code, std::string_view message);
+
+// The HTTP status for a Status code (e.g. kInvalidArgument -> 400, kNotFound -> 404,
+// kResourceExhausted -> 429, kUnavailable -> 503, kInternal -> 500).
+int HttpStatusFor(util::Code code);
+
+// JsonError(HttpStatusFor(status.code()), CodeName(status.code()), status.message()).
+Response JsonError(const util::Status& status);
+
+}  // namespace depin::node

@@ -1,0 +1,150 @@
+// NetworkConfig: the parameters of one network, read from <data dir>/network.toml.
+//
+// ParseNetworkConfig() turns TOML text into a plain data struct and validates it completely:
+// required fields, types, ranges, known proof kinds, base58 keys, pool shares summing exactly to 1,
+// and unknown keys (reported as typos with a suggestion). Every error is one InvalidArgument
+// Status formatted as "<file>:<line>: <dotted.field>: <what is wrong>", e.g.
+//   network.toml:14: rewards.pools: shares sum to 1.05, must be 1.00
+// No floating point is involved: shares and prices are decimal strings parsed exactly into
+// fixed-point integers, token amounts are integers in base units. docs/config.md documents every
+// field. The node converts this struct into each layer's own parameter struct.
+//
+// Thread-safety: the functions are pure (LoadNetworkConfig reads one file through Env) and
+// thread-safe; a NetworkConfig is a value.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/env.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+// Shares are parts per million: "0.40" -> 400000; they must sum to exactly kShareOne.
+inline constexpr uint32_t kShareOne = 1'000'000;
+// Basis points: 10000 = 100%.
+inline constexpr uint32_t kBasisPointsOne = 10'000;
+inline constexpr uint32_t kMaxDecimals = 18;
+
+// The fixed list of proof kinds a resource class may accept (wire names).
+enum class ProofKind {
+  kHeartbeat,
+  kCoverageBeacon,
+  kCoverageWitness,
+  kDataTransfer,
+  kSpeedtest,
+  kSensorBatch,
+  kStorageProof,
+  kComputeReceipt,
+};
+std::string_view ProofKindName(ProofKind kind);  // e.g. "coverage_beacon"
+std::optional<ProofKind> ProofKindFromName(std::string_view name);
+
+enum class EmissionSchedule { kFixed, kHalving, kDecay };
+std::string_view EmissionScheduleName(EmissionSchedule schedule);
+
+struct NetworkSection {
+  std::string name;  // human-readable, e.g. "opendepin-dev"
+  std::string id;    // short identifier mixed into signing domains, e.g. "dev-1"
+};
+
+struct GenesisAllocation {
+  std::string account;  // base58 Ed25519 public key
+  uint64_t amount = 0;  // base units
+};
+
+struct TokenSection {
+  std::string symbol;
+  uint32_t decimals = 0;    // 0..18
+  uint64_t supply_cap = 0;  // base units; genesis + all emission never exceed it
+  std::vector<GenesisAllocation> genesis;
+};
+
+struct EpochSection {
+  uint64_t length_seconds = 0;  // > 0
+};
+
+struct EmissionSection {
+  EmissionSchedule schedule = EmissionSchedule::kFixed;
+  uint64_t initial_per_epoch = 0;        // base units emitted in epoch 0
+  uint64_t halving_interval_epochs = 0;  // schedule "halving": emission halves every N epochs
+  uint64_t half_life_epochs = 0;         // schedule "decay": emission halves continuously over N
+  std::optional<uint64_t> cap;           // total base units ever emitted (absent: supply_cap)
+  uint32_t net_reemit_bps = 0;           // share of tokens burned in an epoch re-emitted next epoch
+  uint64_t net_reemit_cap_per_epoch = 0;  // at most this many re-emitted base units per epoch
+};
+
+struct ResourceClass {
+  std::string name;
+  std::vector<ProofKind> proofs;  // accepted proof kinds, no duplicates
+};
+
+struct RewardPool {
+  std::string name;
+  uint32_t share_ppm = 0;         // parts per million of each epoch's emission
+  std::vector<ProofKind> proofs;  // proof kinds whose work units this pool rewards (may be empty)
+  std::optional<std::string> overflow_to;  // unspent share goes to this pool (usage pools)
+};
+
+struct CreditsSection {
+  uint64_t usd_per_dc_nanos = 0;       // 1 DC = $0.00001 -> 10000 nano-USD
+  uint64_t price_max_age_seconds = 0;  // older oracle prices are refused
+  uint32_t price_quorum = 1;           // distinct price oracles needed for a price
+};
+
+struct FeesSection {
+  uint64_t onboarding_dc = 0;
+  uint64_t location_dc = 0;
+  bool first_location_free = true;
+};
+
+struct KeysSection {  // every key is a validated base58 Ed25519 public key
+  std::string governance;
+  std::string producer;
+  std::vector<std::string> price_oracles;
+  std::vector<std::string> reward_oracles;
+  std::vector<std::string> makers;
+};
+
+struct ApiSection {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; `depin node --api` overrides it
+  std::string admin_token_file;           // relative paths are relative to the data dir
+  uint64_t body_limit_bytes = 1 << 20;
+  uint64_t header_limit_bytes = 16 << 10;
+  uint64_t read_timeout_seconds = 30;
+  uint64_t write_timeout_seconds = 30;
+  uint32_t io_threads = 0;  // 0: one per core
+};
+
+struct NetworkConfig {
+  NetworkSection network;
+  TokenSection token;
+  EpochSection epoch;
+  EmissionSection emission;
+  std::vector<ResourceClass> resource_classes;
+  std::vector<RewardPool> pools;  // [[rewards.pools]]
+  CreditsSection credits;
+  FeesSection fees;
+  KeysSection keys;
+  ApiSection api;
+};
+
+// Parses and validates `text`; `source_name` (e.g. "network.toml") prefixes every error.
+util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text, std::string_view source_name);
+// Reads `path` through `env` and parses it; errors name `path`.
+util::Result<NetworkConfig> LoadNetworkConfig(util::Env* env, const std::string& path);
+
+// Value parsers, exposed for tests and for other config files.
+// "30s", "5m", "24h", "7d", or a combination like "1h30m"; the result must be > 0.
+util::Result<uint64_t> ParseDurationSeconds(std::string_view text);
+// Exact decimal ("0.40", "1", "0.00001") scaled by 10^scale_digits; more fractional digits than
+// scale_digits, signs, exponents and overflow are errors.
+util::Result<uint64_t> ParseFixedDecimal(std::string_view text, uint32_t scale_digits);
+// Formats `value` / 10^scale_digits with at least `min_fraction_digits` fractional digits.
+std::string FormatFixedDecimal(uint64_t value, uint32_t scale_digits, uint32_t min_fraction_digits);
+
+}  // namespace depin::node

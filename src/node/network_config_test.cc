@@ -1,0 +1,258 @@
+#include "node/network_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "node/network_template.h"
+#include "util/encoding.h"
+#include "util/temp_dir.h"
+
+namespace depin::node {
+namespace {
+
+std::string RandomKey() {
+  static std::mt19937_64 rng(42);
+  util::Bytes raw(32);
+  for (auto& b : raw) b = static_cast<uint8_t>(rng());
+  return util::Base58Encode(raw);
+}
+
+class NetworkConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    keys_ = {RandomKey(), RandomKey(), RandomKey(), RandomKey(), RandomKey()};
+    text_ = RenderNetworkTemplate(keys_);
+  }
+
+  // 1-based line of the first occurrence of `needle` in text_ (after edits).
+  int LineOf(std::string_view needle) const {
+    size_t pos = text_.find(needle);
+    EXPECT_NE(pos, std::string::npos) << needle;
+    return 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + pos, '\n'));
+  }
+  void Replace(std::string_view from, std::string_view to) {
+    size_t pos = text_.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text_.replace(pos, from.size(), to);
+  }
+  std::string Error() const {
+    util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+    EXPECT_FALSE(r.ok());
+    if (r.ok()) return "";
+    EXPECT_EQ(r.status().code(), util::Code::kInvalidArgument);
+    return std::string(r.status().message());
+  }
+  std::string At(std::string_view needle, std::string_view rest) const {
+    return "network.toml:" + std::to_string(LineOf(needle)) + ": " + std::string(rest);
+  }
+
+  TemplateKeys keys_;
+  std::string text_;
+};
+
+TEST_F(NetworkConfigTest, TemplateParsesAndValidates) {
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const NetworkConfig& c = *r;
+  EXPECT_EQ(c.network.name, "opendepin-dev");
+  EXPECT_EQ(c.network.id, "dev-1");
+  EXPECT_EQ(c.token.symbol, "DPN");
+  EXPECT_EQ(c.token.decimals, 6u);
+  EXPECT_EQ(c.token.supply_cap, 10'000'000'000'000'000u);
+  ASSERT_EQ(c.token.genesis.size(), 1u);
+  EXPECT_EQ(c.token.genesis[0].account, keys_.governance);
+  EXPECT_EQ(c.epoch.length_seconds, 30u);
+  EXPECT_EQ(c.emission.schedule, EmissionSchedule::kHalving);
+  EXPECT_EQ(c.emission.initial_per_epoch, 1'000'000'000u);
+  EXPECT_EQ(c.emission.halving_interval_epochs, 1000u);
+  EXPECT_FALSE(c.emission.cap.has_value());
+  EXPECT_EQ(c.emission.net_reemit_bps, 5000u);
+  ASSERT_EQ(c.resource_classes.size(), 2u);
+  EXPECT_EQ(c.resource_classes[1].name, "sensor");
+  EXPECT_EQ(c.resource_classes[1].proofs,
+            (std::vector<ProofKind>{ProofKind::kHeartbeat, ProofKind::kSensorBatch}));
+  ASSERT_EQ(c.pools.size(), 3u);
+  EXPECT_EQ(c.pools[0].share_ppm, 400'000u);
+  EXPECT_EQ(c.pools[1].share_ppm, 450'000u);
+  EXPECT_EQ(c.pools[2].share_ppm, 150'000u);
+  EXPECT_EQ(c.pools[0].overflow_to, "coverage");
+  EXPECT_EQ(c.credits.usd_per_dc_nanos, 10'000u);
+  EXPECT_EQ(c.credits.price_max_age_seconds, 600u);
+  EXPECT_EQ(c.fees.onboarding_dc, 4'000'000u);
+  EXPECT_TRUE(c.fees.first_location_free);
+  EXPECT_EQ(c.keys.governance, keys_.governance);
+  EXPECT_EQ(c.keys.producer, keys_.producer);
+  EXPECT_EQ(c.keys.price_oracles, std::vector<std::string>{keys_.price_oracle});
+  EXPECT_EQ(c.keys.reward_oracles, std::vector<std::string>{keys_.reward_oracle});
+  EXPECT_EQ(c.keys.makers, std::vector<std::string>{keys_.maker});
+  EXPECT_EQ(c.api.admin_token_file, "keys/admin.token");
+  EXPECT_EQ(c.api.body_limit_bytes, 1048576u);
+  EXPECT_EQ(c.api.read_timeout_seconds, 30u);
+}
+
+TEST_F(NetworkConfigTest, SharesMustSumToExactlyOne) {
+  Replace("share = \"0.15\"", "share = \"0.20\"");
+  EXPECT_EQ(Error(), At("[[rewards.pools]]", "rewards.pools: shares sum to 1.05, must be 1.00"));
+  Replace("share = \"0.20\"", "share = \"0.149999\"");
+  EXPECT_EQ(Error(),
+            At("[[rewards.pools]]", "rewards.pools: shares sum to 0.999999, must be 1.00"));
+}
+
+TEST_F(NetworkConfigTest, ShareIsAnExactDecimalString) {
+  Replace("share = \"0.40\"", "share = 0.40");
+  EXPECT_EQ(Error(), At("share = 0.40",
+                        "rewards.pools[0].share: must be a decimal string like "
+                        "\"0.40\", not a float (floats are not exact)"));
+  Replace("share = 0.40", "share = \"0.4000001\"");
+  EXPECT_EQ(Error(), At("share = \"0.4000001\"",
+                        "rewards.pools[0].share: decimal \"0.4000001\" has more than 6 decimal "
+                        "places"));
+}
+
+TEST_F(NetworkConfigTest, MissingRequiredField) {
+  Replace("symbol = \"DPN\"\n", "");
+  EXPECT_EQ(Error(), At("[token]", "token.symbol: missing required field"));
+}
+
+TEST_F(NetworkConfigTest, MissingRequiredSection) {
+  Replace("[epoch]\nlength = \"30s\"", "");
+  EXPECT_EQ(Error(), "network.toml:1: epoch: missing required field");
+}
+
+TEST_F(NetworkConfigTest, WrongType) {
+  Replace("decimals = 6 ", "decimals = true ");
+  EXPECT_EQ(Error(), At("decimals = true", "token.decimals: must be an integer, not a boolean"));
+}
+
+TEST_F(NetworkConfigTest, DecimalsOutOfRange) {
+  Replace("decimals = 6 ", "decimals = 19 ");
+  EXPECT_EQ(Error(), At("decimals = 19", "token.decimals: is 19, must be between 0 and 18"));
+}
+
+TEST_F(NetworkConfigTest, EpochLengthMustBePositiveDuration) {
+  Replace("length = \"30s\"", "length = \"0s\"");
+  EXPECT_EQ(Error(), At("length = \"0s\"", "epoch.length: duration must be greater than zero"));
+  Replace("length = \"0s\"", "length = \"30 seconds\"");
+  EXPECT_EQ(Error(), At("length = \"30 seconds\"",
+                        "epoch.length: duration \"30 seconds\" has an unknown unit (use s, m, h "
+                        "or d)"));
+  Replace("length = \"30 seconds\"", "length = \"24h\"");
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->epoch.length_seconds, 86400u);
+}
+
+TEST_F(NetworkConfigTest, UnknownProofKind) {
+  Replace("\"heartbeat\", \"sensor_batch\"", "\"heartbeat\", \"sensor_btach\"");
+  EXPECT_EQ(Error(),
+            At("\"sensor_btach\"",
+               "resource_classes[1].proofs[1]: unknown proof kind \"sensor_btach\" (known: "
+               "heartbeat, coverage_beacon, coverage_witness, data_transfer, speedtest, "
+               "sensor_batch, storage_proof, compute_receipt)"));
+}
+
+TEST_F(NetworkConfigTest, UnknownKeyIsReportedAsTypo) {
+  Replace("symbol = \"DPN\"", "sybmol = \"DPN\"");
+  EXPECT_EQ(Error(), At("sybmol", "token.sybmol: unknown field (did you mean 'symbol'?)"));
+}
+
+TEST_F(NetworkConfigTest, UnknownSectionIsReportedAsTypo) {
+  Replace("[fees]", "[fess]");
+  EXPECT_EQ(Error(), At("[fess]", "fess: unknown field (did you mean 'fees'?)"));
+}
+
+TEST_F(NetworkConfigTest, MalformedBase58Key) {
+  Replace("producer = \"" + keys_.producer + "\"", "producer = \"0OIl\"");
+  EXPECT_EQ(Error(), At("producer = \"0OIl\"",
+                        "keys.producer: malformed base58 key: " +
+                            std::string(util::Base58Decode("0OIl").status().message())));
+  Replace("producer = \"0OIl\"", "producer = \"abc\"");
+  EXPECT_EQ(Error(), At("producer = \"abc\"",
+                        "keys.producer: malformed base58 key: decodes to 3 bytes, an Ed25519 "
+                        "public key has 32"));
+}
+
+TEST_F(NetworkConfigTest, MalformedKeyInList) {
+  Replace("makers = [\"" + keys_.maker + "\"]", "makers = [\"" + keys_.maker + "\", \"xyz\"]");
+  EXPECT_EQ(Error(), At("makers = [",
+                        "keys.makers[1]: malformed base58 key: decodes to 3 bytes, "
+                        "an Ed25519 public key has 32"));
+}
+
+TEST_F(NetworkConfigTest, DuplicatePoolName) {
+  Replace("name = \"operations\"", "name = \"usage\"");
+  EXPECT_EQ(Error(), At("name = \"usage\"               # oracles",
+                        "rewards.pools[2].name: duplicate pool name \"usage\""));
+}
+
+TEST_F(NetworkConfigTest, OverflowToMustNameAPool) {
+  Replace("overflow_to = \"coverage\"", "overflow_to = \"coverag\"");
+  EXPECT_EQ(Error(), At("overflow_to", "rewards.pools[0].overflow_to: names no pool \"coverag\""));
+}
+
+TEST_F(NetworkConfigTest, TomlSyntaxErrorHasLine) {
+  Replace("decimals = 6 ", "decimals = = 6 ");
+  std::string error = Error();
+  std::string prefix = At("decimals = = 6", "TOML syntax error: ");
+  EXPECT_EQ(error.substr(0, prefix.size()), prefix) << error;
+}
+
+TEST_F(NetworkConfigTest, ScheduleSpecificFields) {
+  Replace("schedule = \"halving\"", "schedule = \"decay\"");
+  EXPECT_EQ(Error(), At("halving_interval_epochs = 1000",
+                        "emission.halving_interval_epochs: is only used with schedule = "
+                        "\"halving\""));
+  Replace("halving_interval_epochs = 1000", "");
+  EXPECT_EQ(Error(), At("[emission]", "emission.half_life_epochs: missing required field"));
+  Replace("# half_life_epochs = 1000", "half_life_epochs = 1000");
+  ASSERT_TRUE(ParseNetworkConfig(text_, "network.toml").ok());
+  Replace("schedule = \"decay\"", "schedule = \"linear\"");
+  EXPECT_EQ(Error(), At("schedule = \"linear\"",
+                        "emission.schedule: is \"linear\", must be \"fixed\", \"halving\" or "
+                        "\"decay\""));
+}
+
+TEST_F(NetworkConfigTest, LoadNamesThePath) {
+  util::TempDir dir;
+  const std::string path = dir.File("network.toml");
+  Replace("decimals = 6 ", "decimals = 19 ");
+  std::ofstream(path) << text_;
+  util::Result<NetworkConfig> r = LoadNetworkConfig(util::Env::Default(), path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), path + ":" + std::to_string(LineOf("decimals = 19")) +
+                                      ": token.decimals: is 19, must be between 0 and 18");
+  r = LoadNetworkConfig(util::Env::Default(), dir.File("missing.toml"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), util::Code::kNotFound);
+}
+
+TEST(ConfigValuesTest, Durations) {
+  EXPECT_EQ(*ParseDurationSeconds("30s"), 30u);
+  EXPECT_EQ(*ParseDurationSeconds("5m"), 300u);
+  EXPECT_EQ(*ParseDurationSeconds("1h30m"), 5400u);
+  EXPECT_EQ(*ParseDurationSeconds("2d"), 172800u);
+  EXPECT_FALSE(ParseDurationSeconds("").ok());
+  EXPECT_FALSE(ParseDurationSeconds("30").ok());
+  EXPECT_FALSE(ParseDurationSeconds("-1s").ok());
+  EXPECT_FALSE(ParseDurationSeconds("99999999999999999999s").ok());
+}
+
+TEST(ConfigValuesTest, FixedDecimals) {
+  EXPECT_EQ(*ParseFixedDecimal("0.40", 6), 400000u);
+  EXPECT_EQ(*ParseFixedDecimal("1", 6), 1000000u);
+  EXPECT_EQ(*ParseFixedDecimal("0.00001", 9), 10000u);
+  EXPECT_EQ(*ParseFixedDecimal("18446744073709551615", 0), UINT64_MAX);
+  EXPECT_FALSE(ParseFixedDecimal("18446744073709551616", 0).ok());
+  EXPECT_FALSE(ParseFixedDecimal(".5", 6).ok());
+  EXPECT_FALSE(ParseFixedDecimal("1.", 6).ok());
+  EXPECT_FALSE(ParseFixedDecimal("1e3", 6).ok());
+  EXPECT_FALSE(ParseFixedDecimal("-0.1", 6).ok());
+  EXPECT_EQ(FormatFixedDecimal(1050000, 6, 2), "1.05");
+  EXPECT_EQ(FormatFixedDecimal(1000000, 6, 2), "1.00");
+  EXPECT_EQ(FormatFixedDecimal(5, 6, 2), "0.000005");
+}
+
+}  // namespace
+}  // namespace depin::node

@@ -1,0 +1,114 @@
+#include "node/network_template.h"
+
+#include <string_view>
+
+namespace depin::node {
+namespace {
+
+// Placeholders are {{name}}; docs/config.md explains every field.
+constexpr std::string_view kTemplate =
+    R"(# OpenDePIN network configuration, written by `depin init`.
+# A development network: short epochs so rewards can be watched live. Every field is documented in
+# docs/config.md. Amounts are integers in base units (1 DPN = 10^6 base units here); shares and
+# prices are decimal strings, parsed exactly (never as floating point).
+
+[network]
+name = "opendepin-dev"
+id = "dev-1"                      # mixed into signing domains; a-z, 0-9 and '-'
+
+[token]
+symbol = "DPN"
+decimals = 6                      # at most 18
+supply_cap = 10000000000000000    # 10 billion DPN, in base units
+
+[[token.genesis]]                 # initial balances
+account = "{{governance}}"        # the governance treasury
+amount = 1000000000000000         # 1 billion DPN
+
+[epoch]
+length = "30s"                    # "24h" for a real network; accepts s, m, h, d ("1h30m")
+
+[emission]
+schedule = "halving"              # "fixed" | "halving" | "decay"
+initial_per_epoch = 1000000000    # 1000 DPN in the first epoch
+halving_interval_epochs = 1000    # "halving": emission halves every N epochs
+# half_life_epochs = 1000         # "decay": emission halves continuously every N epochs
+# cap = 5000000000000000          # total ever emitted (default: the rest of supply_cap)
+net_reemit_bps = 5000             # re-emit 50% of the tokens burned for data credits...
+net_reemit_cap_per_epoch = 100000000  # ...but at most 100 DPN per epoch
+
+# What devices do, and which proofs of it the network accepts. Known proof kinds: heartbeat,
+# coverage_beacon, coverage_witness, data_transfer, speedtest, sensor_batch, storage_proof,
+# compute_receipt.
+[[resource_classes]]
+name = "wireless"
+proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "data_transfer", "speedtest"]
+
+[[resource_classes]]
+name = "sensor"
+proofs = ["heartbeat", "sensor_batch"]
+
+# Each epoch's emission is split between pools; shares must sum to exactly 1.
+[[rewards.pools]]
+name = "usage"                    # paid usage: data transfer bought with burned credits
+share = "0.40"
+proofs = ["data_transfer"]
+overflow_to = "coverage"          # what usage does not use goes to coverage
+
+[[rewards.pools]]
+name = "coverage"                 # proof of coverage and uptime: the bootstrap incentive
+share = "0.45"
+proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "speedtest", "sensor_batch"]
+
+[[rewards.pools]]
+name = "operations"               # oracles and the treasury
+share = "0.15"
+
+[credits]
+usd_per_dc = "0.00001"            # 1 data credit = $0.00001, fixed
+price_max_age = "10m"             # refuse oracle prices older than this
+price_quorum = 1                  # distinct price oracles needed for a price
+
+[fees]                            # paid in data credits
+onboarding_dc = 4000000           # $40 to onboard a device
+location_dc = 1000000             # $10 per location assertion
+first_location_free = true
+
+[keys]                            # base58 Ed25519 public keys; secrets live in keys/
+governance = "{{governance}}"
+producer = "{{producer}}"
+price_oracles = ["{{price_oracle}}"]
+reward_oracles = ["{{reward_oracle}}"]
+makers = ["{{maker}}"]
+
+[api]
+listen = "127.0.0.1:8080"         # `depin node --api HOST:PORT` overrides this
+admin_token_file = "{{admin_token_file}}"
+body_limit = 1048576              # bytes; larger request bodies get 413
+header_limit = 16384              # bytes
+read_timeout = "30s"              # a request (headers and body) must arrive within this
+write_timeout = "30s"
+io_threads = 0                    # 0: one per core
+)";
+
+void ReplaceAll(std::string* text, std::string_view from, const std::string& to) {
+  for (size_t pos = text->find(from); pos != std::string::npos;
+       pos = text->find(from, pos + to.size())) {
+    text->replace(pos, from.size(), to);
+  }
+}
+
+}  // namespace
+
+std::string RenderNetworkTemplate(const TemplateKeys& keys) {
+  std::string text(kTemplate);
+  ReplaceAll(&text, "{{governance}}", keys.governance);
+  ReplaceAll(&text, "{{producer}}", keys.producer);
+  ReplaceAll(&text, "{{price_oracle}}", keys.price_oracle);
+  ReplaceAll(&text, "{{reward_oracle}}", keys.reward_oracle);
+  ReplaceAll(&text, "{{maker}}", keys.maker);
+  ReplaceAll(&text, "{{admin_token_file}}", keys.admin_token_file);
+  return text;
+}
+
+}  // namespace depin::node
