@@ -29,61 +29,66 @@ void WriteVarint(uint64_t v, util::Bytes* out) {
   out->push_back(static_cast<uint8_t>(v));
 }
 
-util::Status Malformed(size_t offset, const char* what) {
-  return util::Status::InvalidArgument("report submission: " + std::string(what) + " at byte " +
-                                       std::to_string(offset));
+}  // namespace
+
+namespace internal {
+
+bool NextField(util::ByteView in, size_t* pos, uint32_t* number, uint32_t* wire_type,
+               util::ByteView* value, std::string* error) {
+  if (*pos >= in.size()) return false;
+  const size_t start = *pos;
+  auto fail = [&](const char* what) {
+    *error = std::string(what) + " at byte " + std::to_string(start);
+    return false;
+  };
+  uint64_t tag;
+  if (!ReadVarint(in, pos, &tag)) return fail("truncated field tag");
+  if ((tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return fail("bad field number");
+  *number = static_cast<uint32_t>(tag >> 3);
+  *wire_type = static_cast<uint32_t>(tag & 7);
+  switch (*wire_type) {
+    case 0: {
+      uint64_t ignored;
+      if (!ReadVarint(in, pos, &ignored)) return fail("truncated varint");
+      return true;
+    }
+    case 1:
+      if (in.size() - *pos < 8) return fail("truncated fixed64");
+      *pos += 8;
+      return true;
+    case 5:
+      if (in.size() - *pos < 4) return fail("truncated fixed32");
+      *pos += 4;
+      return true;
+    case 2: {
+      uint64_t len;
+      if (!ReadVarint(in, pos, &len)) return fail("truncated length");
+      if (len > in.size() - *pos) return fail("length past the end (truncated message)");
+      *value = in.subspan(*pos, len);
+      *pos += len;
+      return true;
+    }
+    default:
+      return fail("unsupported wire type");
+  }
 }
 
-}  // namespace
+}  // namespace internal
 
 util::Result<SubmissionView> ParseSubmission(util::ByteView body) {
   SubmissionView view;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t field_start = pos;
-    uint64_t tag;
-    if (!ReadVarint(body, &pos, &tag)) return Malformed(field_start, "truncated field tag");
-    uint64_t field = tag >> 3;
-    uint32_t wire_type = tag & 7;
-    if (field == 0) return Malformed(field_start, "field number 0");
-    switch (wire_type) {
-      case 0: {  // varint
-        uint64_t ignored;
-        if (!ReadVarint(body, &pos, &ignored)) return Malformed(field_start, "truncated varint");
-        break;
-      }
-      case 1:  // 64-bit
-        if (body.size() - pos < 8) return Malformed(field_start, "truncated fixed64");
-        pos += 8;
-        break;
-      case 5:  // 32-bit
-        if (body.size() - pos < 4) return Malformed(field_start, "truncated fixed32");
-        pos += 4;
-        break;
-      case 2: {  // length-delimited
-        uint64_t len;
-        if (!ReadVarint(body, &pos, &len)) return Malformed(field_start, "truncated length");
-        if (len > body.size() - pos) {
-          return Malformed(field_start, "length past the end of the body (truncated message)");
-        }
-        util::ByteView value = body.subspan(pos, len);
-        pos += len;
-        if (field == kSubmissionSignedReportField) {
-          view.signed_reports.push_back(value);
-        } else if (field == kSubmissionBatchField) {
-          view.batches.push_back(value);
-        }
-        if (view.signed_reports.size() + view.batches.size() > kMaxSubmissionEntries) {
-          return util::Status::InvalidArgument("report submission: more than " +
-                                               std::to_string(kMaxSubmissionEntries) + " entries");
-        }
-        break;
-      }
-      default:
-        return Malformed(field_start, "unsupported wire type");
-    }
-  }
-  if (view.signed_reports.empty() && view.batches.empty()) {
+  util::Status st = ForEachLengthDelimited(body, "report submission", kMaxSubmissionEntries,
+                                           [&](const LengthDelimitedField& f) {
+                                             if (f.number == kSubmissionSignedReportField)
+                                               view.signed_reports.push_back(f.value);
+                                             if (f.number == kSubmissionBatchField)
+                                               view.batches.push_back(f.value);
+                                             if (f.number == kSubmissionProvenReportField)
+                                               view.proven_reports.push_back(f.value);
+                                             return util::Status::Ok();
+                                           });
+  if (!st.ok()) return st;
+  if (view.signed_reports.empty() && view.batches.empty() && view.proven_reports.empty()) {
     return util::Status::InvalidArgument("report submission: no reports and no batches");
   }
   return view;

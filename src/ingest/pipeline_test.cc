@@ -1,0 +1,290 @@
+#include "ingest/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <set>
+
+#include "ingest/log_payload.h"
+#include "ingest/report_builder.h"
+#include "ingest/report_log_reader.h"
+#include "util/temp_dir.h"
+#include "wire/batch.h"
+#include "wire/codec.h"
+#include "wire/limits.h"
+
+namespace depin::ingest {
+namespace {
+
+constexpr uint64_t kNow = 1'750'000'000'000;
+constexpr uint64_t kDayMs = 24ull * 3600 * 1000;
+
+class FixedClockEnv : public util::EnvWrapper {
+ public:
+  FixedClockEnv() : util::EnvWrapper(util::Env::Default()) {}
+  int64_t NowUnixMillis() override { return static_cast<int64_t>(kNow); }
+};
+
+DeviceKey KeyOf(const crypto::KeyPair& k) { return k.public_key().bytes; }
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    registry_.Upsert(KeyOf(device_), {KindBit(wire::v1::REPORT_KIND_HEARTBEAT), true});
+    Open();
+  }
+
+  void Open(IngestOptions options = {}) {
+    pipeline_.reset();
+    log_.reset();
+    ReportLogOptions log_options;
+    log_options.env = &env_;
+    log_options.data_dir = dir_.path();
+    auto log = ReportLog::Open(log_options);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+    options.env = &env_;
+    options.epoch_ms = kDayMs;
+    options.verify_threads = 2;
+    auto p = IngestPipeline::Create(options, &registry_, log_.get(), dir_.path());
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    pipeline_ = std::move(p).value();
+  }
+
+  IngestReply Submit(const util::Bytes& body) {
+    std::promise<IngestReply> promise;
+    pipeline_->Submit(body, "127.0.0.1", [&](IngestReply r) { promise.set_value(std::move(r)); });
+    return promise.get_future().get();
+  }
+
+  util::Bytes Signed(const wire::v1::Report& r, const crypto::KeyPair& k) {
+    auto bytes = SignReportToBytes(r, k);
+    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+    return *bytes;
+  }
+  wire::v1::Report Heartbeat(uint64_t ts = kNow, int32_t lat = 473977000) {
+    return MakeHeartbeat(device_.public_key(), ts, lat, 85000000);
+  }
+
+  // Every report id in the log, each checked to verify on its own.
+  std::multiset<std::string> LoggedIds() {
+    std::multiset<std::string> ids;
+    auto reader = EpochReader::Open(&env_, dir_.path(), kNow / kDayMs);
+    EXPECT_TRUE(reader.ok());
+    LogRecord record;
+    for (;;) {
+      auto more = (*reader)->Next(&record);
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      if (!more.ok() || !*more) break;
+      EXPECT_EQ(record.receive_ms, kNow);
+      auto logged = DecodeLoggedReport(record.payload);
+      EXPECT_TRUE(logged.ok()) << logged.status().ToString();
+      if (!logged.ok()) continue;
+      EXPECT_TRUE(VerifyLoggedReport(*logged).ok());
+      ids.insert(crypto::ToHex(logged->id));
+    }
+    return ids;
+  }
+
+  FixedClockEnv env_;
+  util::TempDir dir_;
+  InMemoryDeviceRegistry registry_;
+  crypto::KeyPair device_ = crypto::KeyPair::Generate();
+  std::unique_ptr<ReportLog> log_;
+  std::unique_ptr<IngestPipeline> pipeline_;
+};
+
+TEST_F(PipelineTest, AcceptsOneReportAndLogsItBeforeAnswering) {
+  wire::v1::Report report = Heartbeat();
+  IngestReply reply = Submit(SubmissionBuilder().AddSignedReport(Signed(report, device_)).Take());
+  ASSERT_EQ(reply.http_status, 200) << reply.body;
+  ASSERT_EQ(reply.results.size(), 1u);
+  EXPECT_EQ(reply.results[0].status, ReportStatus::kAccepted);
+  auto id = wire::ComputeReportId(report);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(reply.results[0].id, *id);
+  EXPECT_EQ(reply.body,
+            "{\"results\":[{\"id\":\"" + crypto::ToHex(*id) + "\",\"status\":\"accepted\"}]}");
+  EXPECT_EQ(LoggedIds(), std::multiset<std::string>{crypto::ToHex(*id)});
+}
+
+TEST_F(PipelineTest, EveryRejectReasonAndNothingRejectedIsLogged) {
+  crypto::KeyPair other = crypto::KeyPair::Generate();
+  crypto::KeyPair inactive = crypto::KeyPair::Generate();
+  registry_.Upsert(KeyOf(inactive), {kAllKinds, false});
+
+  SubmissionBuilder b;
+  std::vector<std::pair<std::string, RejectReason>> want;  // in result order
+  // forged signature
+  util::Bytes forged = Signed(Heartbeat(kNow, 1), device_);
+  forged[forged.size() - 1] ^= 0x01;  // the signature is the last field
+  b.AddSignedReport(forged);
+  want.push_back({"forged", RejectReason::kBadSignature});
+  // wrong key: claims device_ but signed by another key
+  {
+    wire::v1::Report r = Heartbeat(kNow, 2);
+    auto sig = other.Sign(*wire::ReportSigningBytes(r));
+    wire::v1::SignedReport sr;
+    *sr.mutable_report() = r;
+    sr.set_signature(sig.data(), sig.size());
+    b.AddSignedReport(wire::Serialize(sr));
+    want.push_back({"wrong key", RejectReason::kBadSignature});
+  }
+  b.AddSignedReport(Signed(MakeHeartbeat(other.public_key(), kNow, 3, 3), other));
+  want.push_back({"unknown device", RejectReason::kUnknownDevice});
+  b.AddSignedReport(Signed(MakeHeartbeat(inactive.public_key(), kNow, 4, 4), inactive));
+  want.push_back({"deactivated", RejectReason::kDeactivated});
+  b.AddSignedReport(Signed(MakeSpeedtest(device_.public_key(), kNow, 1, 2, 3), device_));
+  want.push_back({"kind not allowed", RejectReason::kKindNotAllowed});
+  b.AddSignedReport(Signed(Heartbeat(kNow - 11 * 60 * 1000, 5), device_));
+  want.push_back({"too old", RejectReason::kTooOld});
+  b.AddSignedReport(Signed(Heartbeat(kNow + 2 * 60 * 1000, 6), device_));
+  want.push_back({"too new", RejectReason::kTooNew});
+  b.AddSignedReport(util::Bytes(wire::kMaxReportBytes + 1, 0x0a));
+  want.push_back({"oversized", RejectReason::kTooLarge});
+  b.AddSignedReport(util::Bytes{0x0a, 0x05, 0x01});
+  want.push_back({"malformed protobuf", RejectReason::kMalformed});
+  {
+    wire::v1::Report r = Heartbeat(kNow, 7);
+    r.set_version(2);
+    wire::v1::SignedReport sr;
+    *sr.mutable_report() = r;
+    sr.set_signature(std::string(64, 'x'));
+    b.AddSignedReport(wire::Serialize(sr));
+    want.push_back({"version", RejectReason::kUnsupportedVersion});
+  }
+  // truncated batch
+  std::vector<wire::v1::Report> three = {Heartbeat(kNow, 8), Heartbeat(kNow, 9),
+                                         Heartbeat(kNow, 10)};
+  util::Bytes batch = *SignBatchToBytes(three, kNow, device_);
+  b.AddBatch(util::ByteView(batch).first(batch.size() - 70));
+  want.push_back({"truncated batch", RejectReason::kMalformed});
+  // batch with a report changed after signing: the root no longer matches the signature
+  {
+    auto signed_batch = wire::SignBatch(three, kNow, device_);
+    ASSERT_TRUE(signed_batch.ok());
+    signed_batch->mutable_reports(1)->set_timestamp_ms(kNow - 1);
+    b.AddBatch(wire::Serialize(*signed_batch));
+    for (int i = 0; i < 3; ++i)
+      want.push_back({"tampered batch", RejectReason::kBadBatchSignature});
+  }
+  // a report of a batch whose inclusion proof does not lead to the proof's root
+  {
+    auto signed_batch = wire::SignBatch(three, kNow, device_);
+    auto proof = wire::MakeInclusionProof(*signed_batch, 0);
+    ASSERT_TRUE(proof.ok());
+    std::string sibling = proof->siblings(0);
+    sibling[0] ^= 1;
+    proof->set_siblings(0, sibling);
+    b.AddProvenReport(wire::Serialize(three[0]), wire::Serialize(*proof));
+    want.push_back({"merkle proof", RejectReason::kBadMerkleProof});
+  }
+  IngestReply reply = Submit(b.Take());
+  ASSERT_EQ(reply.http_status, 200) << reply.body;
+  ASSERT_EQ(reply.results.size(), want.size()) << reply.body;
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(reply.results[i].status, ReportStatus::kRejected) << want[i].first;
+    EXPECT_EQ(ReasonName(reply.results[i].reason), ReasonName(want[i].second)) << want[i].first;
+  }
+  EXPECT_NE(reply.body.find("\"reason\":\"bad_merkle_proof\""), std::string::npos);
+  EXPECT_TRUE(LoggedIds().empty());
+  // Rejected reports were not remembered as seen: the genuine report is still accepted.
+  IngestReply again =
+      Submit(SubmissionBuilder().AddSignedReport(Signed(Heartbeat(kNow, 1), device_)).Take());
+  EXPECT_EQ(again.results[0].status, ReportStatus::kAccepted);
+}
+
+TEST_F(PipelineTest, MalformedEnvelopeIs400) {
+  IngestReply reply = Submit(util::Bytes{0x0a, 0x7f, 0x01});
+  EXPECT_EQ(reply.http_status, 400);
+  EXPECT_NE(reply.body.find("\"code\":\"malformed\""), std::string::npos) << reply.body;
+  EXPECT_TRUE(LoggedIds().empty());
+}
+
+TEST_F(PipelineTest, ReplayIsDuplicateAndTwoCopiesInOneRequestAcceptOne) {
+  util::Bytes report = Signed(Heartbeat(), device_);
+  IngestReply first =
+      Submit(SubmissionBuilder().AddSignedReport(report).AddSignedReport(report).Take());
+  ASSERT_EQ(first.results.size(), 2u);
+  EXPECT_EQ(first.results[0].status, ReportStatus::kAccepted);
+  EXPECT_EQ(first.results[1].reason, RejectReason::kInFlight);
+  IngestReply replay = Submit(SubmissionBuilder().AddSignedReport(report).Take());
+  EXPECT_EQ(replay.results[0].status, ReportStatus::kDuplicate);
+  EXPECT_NE(replay.body.find("\"status\":\"duplicate\""), std::string::npos);
+  EXPECT_EQ(LoggedIds().size(), 1u);
+}
+
+TEST_F(PipelineTest, DedupWindowIsRebuiltFromTheLogAfterRestart) {
+  util::Bytes report = Signed(Heartbeat(), device_);
+  ASSERT_EQ(Submit(SubmissionBuilder().AddSignedReport(report).Take()).results[0].status,
+            ReportStatus::kAccepted);
+  Open();  // a new log and pipeline over the same directory, as after a restart
+  EXPECT_EQ(pipeline_->rebuilt_ids(), 1u);
+  EXPECT_EQ(Submit(SubmissionBuilder().AddSignedReport(report).Take()).results[0].status,
+            ReportStatus::kDuplicate);
+  EXPECT_EQ(LoggedIds().size(), 1u);
+}
+
+TEST_F(PipelineTest, BatchOf32IsAcceptedAndEachStoredReportVerifiesAlone) {
+  std::vector<wire::v1::Report> reports;
+  for (int i = 0; i < 32; ++i) reports.push_back(Heartbeat(kNow - i, 100 + i));
+  IngestReply reply =
+      Submit(SubmissionBuilder().AddBatch(*SignBatchToBytes(reports, kNow, device_)).Take());
+  ASSERT_EQ(reply.results.size(), 32u);
+  for (const auto& r : reply.results) EXPECT_EQ(r.status, ReportStatus::kAccepted);
+  EXPECT_EQ(LoggedIds().size(), 32u);  // LoggedIds verifies each by its inclusion proof
+  // Resubmitting one of them as a proven report is a duplicate.
+  auto proof = wire::MakeInclusionProof(*wire::SignBatch(reports, kNow, device_), 5);
+  IngestReply proven =
+      Submit(SubmissionBuilder()
+                 .AddProvenReport(wire::Serialize(reports[5]), wire::Serialize(*proof))
+                 .Take());
+  EXPECT_EQ(proven.results[0].status, ReportStatus::kDuplicate);
+}
+
+TEST_F(PipelineTest, ProvenReportIsAccepted) {
+  std::vector<wire::v1::Report> reports = {Heartbeat(kNow, 1), Heartbeat(kNow, 2)};
+  auto proof = wire::MakeInclusionProof(*wire::SignBatch(reports, kNow, device_), 1);
+  IngestReply reply =
+      Submit(SubmissionBuilder()
+                 .AddProvenReport(wire::Serialize(reports[1]), wire::Serialize(*proof))
+                 .Take());
+  ASSERT_EQ(reply.results.size(), 1u);
+  EXPECT_EQ(reply.results[0].status, ReportStatus::kAccepted) << reply.body;
+  EXPECT_EQ(LoggedIds().size(), 1u);
+}
+
+TEST_F(PipelineTest, PerDeviceRateLimit) {
+  IngestOptions options;
+  options.device_rate_per_s = 1;
+  options.device_burst = 2;
+  Open(options);
+  SubmissionBuilder b;
+  for (int i = 0; i < 3; ++i) b.AddSignedReport(Signed(Heartbeat(kNow, i), device_));
+  IngestReply reply = Submit(b.Take());
+  EXPECT_EQ(reply.results[0].status, ReportStatus::kAccepted);
+  EXPECT_EQ(reply.results[1].status, ReportStatus::kAccepted);
+  EXPECT_EQ(reply.results[2].reason, RejectReason::kRateLimited);
+  EXPECT_EQ(LoggedIds().size(), 2u);
+}
+
+TEST_F(PipelineTest, SaturationIs503WithRetryAfterAndKeepsNothing) {
+  IngestOptions options;
+  options.max_in_flight_reports = 1;
+  Open(options);
+  util::Bytes r1 = Signed(Heartbeat(kNow, 1), device_);
+  IngestReply reply = Submit(SubmissionBuilder()
+                                 .AddSignedReport(r1)
+                                 .AddSignedReport(Signed(Heartbeat(kNow, 2), device_))
+                                 .Take());
+  EXPECT_EQ(reply.http_status, 503);
+  EXPECT_GT(reply.retry_after_s, 0u);
+  EXPECT_TRUE(LoggedIds().empty());
+  // Nothing was reserved: the same report goes through once there is room.
+  EXPECT_EQ(Submit(SubmissionBuilder().AddSignedReport(r1).Take()).results[0].status,
+            ReportStatus::kAccepted);
+}
+
+}  // namespace
+}  // namespace depin::ingest
