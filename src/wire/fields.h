@@ -18,6 +18,4 @@ util::Result<crypto::Hash256> HashField(const std::string& raw, std::string_view
 // True iff `raw` holds exactly the bytes of `key`.
 bool SameKey(const crypto::PublicKey& key, const std::string& raw);
 
-inline std::string AsString(util::ByteView b) { return std::string(util::AsChars(b)); }
-
 }  // namespace depin::wire::internal
