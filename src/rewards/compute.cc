@@ -181,15 +181,18 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
     if (p.paid > 0) credits.push_back({p.recipient, p.paid});
   }
 
-  // 6. Device totals; keep devices that reported or earned.
+  // 6. Device totals; keep devices that reported or earned (compacted in place).
+  size_t kept = 0;
   for (DeviceEntry& e : entries) {
     e.amount = e.availability_amount + e.usage_amount;
     uint64_t invalid = 0;
     for (uint32_t n : e.invalid) invalid += n;
     if (e.amount == 0 && e.valid_reports == 0 && invalid == 0) continue;
     if (e.amount > 0) credits.push_back({e.device, e.amount});
-    m.devices.push_back(e);
+    entries[kept++] = e;
   }
+  entries.resize(kept);
+  m.devices = std::move(entries);
 
   // 7. Cumulative leaves: prior totals plus this epoch's credits, merged by key.
   std::sort(credits.begin(), credits.end(),

@@ -1,6 +1,7 @@
 #include "rewards/manifest_json.h"
 
-#include <charconv>
+#include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "util/encoding.h"
@@ -15,19 +16,86 @@ using verify::u128;
 
 // Each record's fields are listed once, in a Visit function, and walked by a Writer (to JSON)
 // or a Reader (from JSON), so the two directions cannot drift apart.
+// Writes one JSON object straight to text: fields are collected as (key, encoded value), sorted
+// by key bytes (the order nlohmann's std::map uses), and emitted compactly. Streaming text instead
+// of a DOM keeps a million-device manifest to its own size in memory.
 class Writer {
  public:
-  explicit Writer(json* out) : out_(out) {}
-  void U64(const char* k, const uint64_t& v) { (*out_)[k] = std::to_string(v); }
-  void U128(const char* k, const u128& v) { (*out_)[k] = verify::U128ToString(v); }
-  void U32(const char* k, const uint32_t& v) { (*out_)[k] = v; }
-  void U8(const char* k, const uint8_t& v) { (*out_)[k] = v; }
-  void Bool(const char* k, const bool& v) { (*out_)[k] = v; }
-  void Str(const char* k, const std::string& v) { (*out_)[k] = v; }
-  void KeyField(const char* k, const Key& v) { (*out_)[k] = v.ToBase58(); }
+  void U64(const char* k, const uint64_t& v) { Put(k, Quote(std::to_string(v))); }
+  void U128(const char* k, const u128& v) { Put(k, Quote(verify::U128ToString(v))); }
+  void U32(const char* k, const uint32_t& v) { Put(k, std::to_string(v)); }
+  void U8(const char* k, const uint8_t& v) { Put(k, std::to_string(v)); }
+  void Bool(const char* k, const bool& v) { Put(k, v ? "true" : "false"); }
+  void Str(const char* k, const std::string& v) { Put(k, Escape(v)); }
+  void KeyField(const char* k, const Key& v) { Put(k, Quote(v.ToBase58())); }
+  // `json_text` is already-encoded JSON (an object or array).
+  void Raw(const char* k, std::string json_text) { Put(k, std::move(json_text)); }
+
+  // Appends the object to `out` and resets the writer.
+  void FinishTo(std::string& out) {
+    std::sort(fields_.begin(), fields_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    out += '{';
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (i > 0) out += ',';
+      out += '"';
+      out += fields_[i].first;
+      out += "\":";
+      out += fields_[i].second;
+    }
+    out += '}';
+    fields_.clear();
+  }
+  std::string Finish() {
+    std::string out;
+    FinishTo(out);
+    return out;
+  }
+
+  static std::string Quote(std::string s) { return '"' + std::move(s) + '"'; }
+  // JSON string escaping as nlohmann's dump does it (UTF-8 passes through).
+  static std::string Escape(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    out += '"';
+    return out;
+  }
 
  private:
-  json* out_;
+  void Put(std::string_view k, std::string v) { fields_.emplace_back(k, std::move(v)); }
+  std::vector<std::pair<std::string_view, std::string>> fields_;
 };
 
 class Reader {
@@ -190,16 +258,17 @@ void VisitHeader(V& v, M& m) {
   v.U64("corrupt_records", m.corrupt_records);
 }
 
-// Writes `items` as an array of objects, each filled by `visit`.
+// Encodes `items` as a JSON array of objects, each filled by `visit`.
 template <typename T, typename F>
-json WriteArray(const std::vector<T>& items, F visit) {
-  json out = json::array();
-  for (const T& item : items) {
-    json o = json::object();
-    Writer w(&o);
-    visit(w, item);
-    out.push_back(std::move(o));
+std::string WriteArray(const std::vector<T>& items, F visit) {
+  std::string out = "[";
+  Writer w;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    visit(w, items[i]);
+    w.FinishTo(out);
   }
+  out += ']';
   return out;
 }
 
@@ -222,82 +291,104 @@ void ReadArray(Reader& parent, const char* key, std::vector<T>* items, Status* s
   }
 }
 
-json InvalidToJson(const verify::InvalidCounts& counts) {
-  json o = json::object();
+std::string InvalidToJson(const verify::InvalidCounts& counts) {
+  Writer w;
   for (size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] != 0)
-      o[verify::InvalidReasonName(static_cast<verify::InvalidReason>(i))] = counts[i];
+    if (counts[i] != 0) {
+      w.U32(verify::InvalidReasonName(static_cast<verify::InvalidReason>(i)).data(), counts[i]);
+    }
   }
-  return o;
+  return w.Finish();
 }
 
-json ToJsonValue(const Manifest& m) {
-  json j = json::object();
-  Writer w(&j);
-  VisitHeader(w, m);
-  j["format"] = kManifestFormat;
-  j["root"] = crypto::ToHex(m.root);
-  j["dc_price"] = {{"base_units", std::to_string(m.dc_price.base_units)},
-                   {"dc", std::to_string(m.dc_price.dc)}};
-  json params = json::object();
-  params["pools"] = WriteArray(m.config.pools, [](Writer& pw, const PoolConfig& p) {
-    VisitPoolConfig(pw, p);
-    pw.Str("kind", std::string(PoolKindName(p.kind)));
-  });
-  params["usage_overflow"] =
-      WriteArray(m.config.usage_overflow, [](Writer& ow, const OverflowTarget& t) {
-        ow.Str("pool", t.pool);
-        ow.U32("weight_ppm", t.weight_ppm);
-      });
-  params["usage_cap_multiple_ppm"] = m.config.usage_cap_multiple_ppm;
-  json vp = json::object();
-  Writer vw(&vp);
-  VisitVerifyParams(vw, m.config.verify);
-  vp["location_trust"] = WriteArray(m.config.verify.location_trust,
-                                    [](Writer& sw, const verify::LocationTrustStep& s) {
-                                      sw.U32("max_distance_m", s.max_distance_m);
-                                      sw.U32("trust_ppm", s.trust_ppm);
-                                    });
-  vp["speedtest_tiers"] =
-      WriteArray(m.config.verify.speedtest_tiers,
-                 [](Writer& tw, const verify::SpeedtestTier& t) { VisitTier(tw, t); });
-  params["verify"] = std::move(vp);
-  j["params"] = std::move(params);
-  j["pools"] = WriteArray(m.pools, [](Writer& pw, const PoolEntry& p) {
-    VisitPool(pw, p);
-    pw.Str("kind", std::string(PoolKindName(p.kind)));
-  });
+void DevicesToJson(const Manifest& m, std::string& out) {
   const auto& tiers = m.config.verify.speedtest_tiers;
-  json devices = json::array();
-  for (const DeviceEntry& d : m.devices) {
-    json o = json::object();
-    Writer dw(&o);
-    VisitDevice(dw, d);
-    o["invalid"] = InvalidToJson(d.invalid);
-    o["speedtest_tier_name"] = d.speedtest_tier < tiers.size() ? tiers[d.speedtest_tier].name
-                                                               : std::string(verify::kFailTierName);
-    devices.push_back(std::move(o));
+  out += '[';
+  Writer w;
+  for (size_t i = 0; i < m.devices.size(); ++i) {
+    const DeviceEntry& d = m.devices[i];
+    if (i > 0) out += ',';
+    VisitDevice(w, d);
+    w.Raw("invalid", InvalidToJson(d.invalid));
+    w.Str("speedtest_tier_name", d.speedtest_tier < tiers.size()
+                                     ? tiers[d.speedtest_tier].name
+                                     : std::string(verify::kFailTierName));
+    w.FinishTo(out);
   }
-  j["devices"] = std::move(devices);
-  j["recipients"] = WriteArray(m.recipients, [](Writer& rw, const RecipientEntry& r) {
-    rw.Str("pool", r.pool);
-    rw.KeyField("recipient", r.recipient);
-    rw.U64("amount", r.amount);
-  });
-  j["unallocated"] = WriteArray(m.unallocated, [](Writer& uw, const UnallocatedEntry& u) {
-    uw.Str("pool", u.pool);
-    uw.Str("reason", u.reason);
-    uw.U64("amount", u.amount);
-  });
-  j["payer_burns"] = WriteArray(m.payer_burns, [](Writer& bw, const verify::PayerBurn& b) {
-    bw.KeyField("payer", b.payer);
-    bw.U64("dc_burned", b.dc_burned);
-  });
-  j["leaves"] = WriteArray(m.leaves, [](Writer& lw, const RewardLeaf& l) {
-    lw.KeyField("key", l.key);
-    lw.U64("cumulative", l.cumulative);
-  });
-  return j;
+  out += ']';
+}
+
+std::string ParamsToJson(const RewardConfig& c) {
+  Writer vw;
+  VisitVerifyParams(vw, c.verify);
+  vw.Raw("location_trust",
+         WriteArray(c.verify.location_trust, [](Writer& sw, const verify::LocationTrustStep& s) {
+           sw.U32("max_distance_m", s.max_distance_m);
+           sw.U32("trust_ppm", s.trust_ppm);
+         }));
+  vw.Raw("speedtest_tiers",
+         WriteArray(c.verify.speedtest_tiers,
+                    [](Writer& tw, const verify::SpeedtestTier& t) { VisitTier(tw, t); }));
+  Writer pw;
+  pw.Raw("pools", WriteArray(c.pools, [](Writer& x, const PoolConfig& p) {
+           VisitPoolConfig(x, p);
+           x.Str("kind", std::string(PoolKindName(p.kind)));
+         }));
+  pw.Raw("usage_overflow", WriteArray(c.usage_overflow, [](Writer& x, const OverflowTarget& t) {
+           x.Str("pool", t.pool);
+           x.U32("weight_ppm", t.weight_ppm);
+         }));
+  pw.U32("usage_cap_multiple_ppm", c.usage_cap_multiple_ppm);
+  pw.Raw("verify", vw.Finish());
+  return pw.Finish();
+}
+
+std::string ToJsonText(const Manifest& m) {
+  Writer w;
+  VisitHeader(w, m);
+  w.Str("format", std::string(kManifestFormat));
+  w.Str("root", crypto::ToHex(m.root));
+  Writer price;
+  price.U64("base_units", m.dc_price.base_units);
+  price.U64("dc", m.dc_price.dc);
+  w.Raw("dc_price", price.Finish());
+  w.Raw("params", ParamsToJson(m.config));
+  w.Raw("pools", WriteArray(m.pools, [](Writer& x, const PoolEntry& p) {
+          VisitPool(x, p);
+          x.Str("kind", std::string(PoolKindName(p.kind)));
+        }));
+  w.Raw("recipients", WriteArray(m.recipients, [](Writer& x, const RecipientEntry& r) {
+          x.Str("pool", r.pool);
+          x.KeyField("recipient", r.recipient);
+          x.U64("amount", r.amount);
+        }));
+  w.Raw("unallocated", WriteArray(m.unallocated, [](Writer& x, const UnallocatedEntry& u) {
+          x.Str("pool", u.pool);
+          x.Str("reason", u.reason);
+          x.U64("amount", u.amount);
+        }));
+  w.Raw("payer_burns", WriteArray(m.payer_burns, [](Writer& x, const verify::PayerBurn& b) {
+          x.KeyField("payer", b.payer);
+          x.U64("dc_burned", b.dc_burned);
+        }));
+  w.Raw("leaves", WriteArray(m.leaves, [](Writer& x, const RewardLeaf& l) {
+          x.KeyField("key", l.key);
+          x.U64("cumulative", l.cumulative);
+        }));
+  // The devices array is most of a large manifest: write it in place rather than through the
+  // writer's field list, so the text is not copied. "devices" sorts between "dc_price" and
+  // "emission", so it is spliced in after the "dc_price" field.
+  std::string out = w.Finish();
+  std::string devices = "\"devices\":";
+  size_t at = out.find(",\"emission\":");
+  std::string tail = out.substr(at);
+  out.resize(at);
+  out.reserve(out.size() + tail.size() + m.devices.size() * 640 + 16);
+  out += ',';
+  out += devices;
+  DevicesToJson(m, out);
+  out += tail;
+  return out;
 }
 
 PoolKind KindFromName(const std::string& name, Reader& r) {
@@ -310,8 +401,10 @@ PoolKind KindFromName(const std::string& name, Reader& r) {
 
 }  // namespace
 
-std::string ManifestToJson(const Manifest& m) { return ToJsonValue(m).dump(); }
-std::string ManifestToPrettyJson(const Manifest& m) { return ToJsonValue(m).dump(2); }
+std::string ManifestToJson(const Manifest& m) { return ToJsonText(m); }
+std::string ManifestToPrettyJson(const Manifest& m) {
+  return json::parse(ToJsonText(m), nullptr, /*allow_exceptions=*/false).dump(2);
+}
 
 crypto::Hash256 ManifestHash(const Manifest& m) {
   return crypto::Sha256(util::AsBytes(ManifestToJson(m)));

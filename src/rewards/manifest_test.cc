@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "rewards/compute.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
@@ -79,10 +81,15 @@ TEST(RewardLeafTest, RootAndProofsVerify) {
 
 TEST(ManifestJsonTest, RoundTripIsCanonicalAndHashIsStable) {
   Manifest m = Example();
+  m.config.verify.speedtest_tiers[0].name = "g\"o\\od\x01\n";  // escaping must round-trip
   std::string text = ManifestToJson(m);
   auto parsed = ManifestFromJson(text);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(ManifestToJson(*parsed), text);
+  // Canonical means: what nlohmann emits for the same document (sorted keys, compact).
+  EXPECT_EQ(nlohmann::json::parse(text).dump(), text);
+  EXPECT_EQ(parsed->config.verify.speedtest_tiers[0].name, "g\"o\\od\x01\n");
+  EXPECT_NE(text.find(R"("name":"g\"o\\od\u0001\n")"), std::string::npos);
   EXPECT_EQ(ManifestHash(*parsed), ManifestHash(m));
   EXPECT_EQ(ManifestHash(m), crypto::Sha256(util::AsBytes(text)));
   // The pretty form parses to the same manifest.

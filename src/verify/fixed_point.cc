@@ -21,8 +21,25 @@ std::string FormatPpm(uint64_t ppm) {
   return std::to_string(ppm / kPpmOne) + "." + frac;
 }
 
+namespace {
+
+// Newton's iteration from a starting point at or above the root decreases monotonically to
+// floor(sqrt(v)); 64-bit division when v fits, which is every distance below ~2,600 km.
+uint64_t ISqrt64(uint64_t v) {
+  if (v < 2) return v;
+  int bits = 64 - __builtin_clzll(v);
+  uint64_t x = uint64_t{1} << ((bits + 1) / 2);
+  while (true) {
+    uint64_t y = (x + v / x) / 2;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+}  // namespace
+
 uint64_t ISqrt128(u128 v) {
-  if (v < 2) return static_cast<uint64_t>(v);
+  if (v <= UINT64_MAX) return ISqrt64(static_cast<uint64_t>(v));
   // Start above the root: 2^(ceil(bits/2)) >= sqrt(v), then Newton's iteration decreases
   // monotonically to floor(sqrt(v)).
   int bits = 0;

@@ -1,6 +1,8 @@
 #include "verify/verifier.h"
 
 #include <algorithm>
+#include <cstring>
+#include <random>
 #include <string>
 
 #include "verify/speedtest_verifier.h"
@@ -94,6 +96,39 @@ EpochVerifier::EpochVerifier(const EpochWindow& window, const VerifyParams& para
   for (size_t i = 0; i < work_.devices.size(); ++i) {
     work_.work[i].deactivated = work_.devices[i].deactivated_at_ms < window.end_ms;
   }
+  BuildIndex();
+}
+
+namespace {
+constexpr uint32_t kEmptySlot = UINT32_MAX;
+}  // namespace
+
+void EpochVerifier::BuildIndex() {
+  size_t capacity = 16;
+  int bits = 4;
+  while (capacity < 2 * work_.devices.size()) {
+    capacity *= 2;
+    ++bits;
+  }
+  shift_ = 64 - bits;
+  seed_ = (static_cast<uint64_t>(std::random_device{}()) << 32) | std::random_device{}();
+  slots_.assign(capacity, kEmptySlot);
+  for (size_t i = 0; i < work_.devices.size(); ++i) {
+    size_t s = Slot(work_.devices[i].key);
+    while (slots_[s] != kEmptySlot) s = (s + 1) & (capacity - 1);
+    slots_[s] = static_cast<uint32_t>(i);
+  }
+}
+
+size_t EpochVerifier::Slot(const Key& key) const {
+  uint64_t h = seed_;
+  for (size_t off = 0; off < key.bytes.size(); off += 8) {
+    uint64_t word;
+    std::memcpy(&word, key.bytes.data() + off, 8);
+    h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  return static_cast<size_t>((h * 0xBF58476D1CE4E5B9ull) >> shift_);
 }
 
 Status EpochVerifier::Register(std::unique_ptr<Verifier> verifier) {
@@ -116,10 +151,14 @@ Status EpochVerifier::Register(std::unique_ptr<Verifier> verifier) {
 }
 
 std::optional<size_t> EpochVerifier::FindDevice(const Key& key) const {
-  auto it = std::lower_bound(work_.devices.begin(), work_.devices.end(), key,
-                             [](const DeviceInfo& d, const Key& k) { return d.key < k; });
-  if (it == work_.devices.end() || !(it->key == key)) return std::nullopt;
-  return static_cast<size_t>(it - work_.devices.begin());
+  const size_t mask = slots_.size() - 1;
+  for (size_t s = Slot(key);; s = (s + 1) & mask) {
+    uint32_t i = slots_[s];
+    if (i == kEmptySlot) return std::nullopt;
+    if (std::memcmp(work_.devices[i].key.bytes.data(), key.bytes.data(), key.bytes.size()) == 0) {
+      return i;
+    }
+  }
 }
 
 std::optional<InvalidReason> EpochVerifier::CommonChecks(const ReportView& r,
