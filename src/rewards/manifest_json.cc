@@ -301,21 +301,27 @@ std::string InvalidToJson(const verify::InvalidCounts& counts) {
   return w.Finish();
 }
 
-void DevicesToJson(const Manifest& m, std::string& out) {
+// Streams the devices array to `sink` in chunks of about 1 MiB.
+void DevicesToJson(const Manifest& m, const JsonSink& sink) {
   const auto& tiers = m.config.verify.speedtest_tiers;
-  out += '[';
+  std::string buf = "[";
   Writer w;
   for (size_t i = 0; i < m.devices.size(); ++i) {
     const DeviceEntry& d = m.devices[i];
-    if (i > 0) out += ',';
+    if (i > 0) buf += ',';
     VisitDevice(w, d);
     w.Raw("invalid", InvalidToJson(d.invalid));
     w.Str("speedtest_tier_name", d.speedtest_tier < tiers.size()
                                      ? tiers[d.speedtest_tier].name
                                      : std::string(verify::kFailTierName));
-    w.FinishTo(out);
+    w.FinishTo(buf);
+    if (buf.size() >= (1u << 20)) {
+      sink(buf);
+      buf.clear();
+    }
   }
-  out += ']';
+  buf += ']';
+  sink(buf);
 }
 
 std::string ParamsToJson(const RewardConfig& c) {
@@ -343,7 +349,7 @@ std::string ParamsToJson(const RewardConfig& c) {
   return pw.Finish();
 }
 
-std::string ToJsonText(const Manifest& m) {
+void ToJsonText(const Manifest& m, const JsonSink& sink) {
   Writer w;
   VisitHeader(w, m);
   w.Str("format", std::string(kManifestFormat));
@@ -375,20 +381,15 @@ std::string ToJsonText(const Manifest& m) {
           x.KeyField("key", l.key);
           x.U64("cumulative", l.cumulative);
         }));
-  // The devices array is most of a large manifest: write it in place rather than through the
-  // writer's field list, so the text is not copied. "devices" sorts between "dc_price" and
-  // "emission", so it is spliced in after the "dc_price" field.
-  std::string out = w.Finish();
-  std::string devices = "\"devices\":";
-  size_t at = out.find(",\"emission\":");
-  std::string tail = out.substr(at);
-  out.resize(at);
-  out.reserve(out.size() + tail.size() + m.devices.size() * 640 + 16);
-  out += ',';
-  out += devices;
-  DevicesToJson(m, out);
-  out += tail;
-  return out;
+  // The devices array is most of a large manifest: stream it rather than hold it. "devices"
+  // sorts between "dc_price" and "emission" (the first top-level field after "dc_price", whose
+  // value has no "emission" inside), so it is spliced in there.
+  std::string rest = w.Finish();
+  size_t at = rest.find(",\"emission\":");
+  sink(std::string_view(rest).substr(0, at));
+  sink(",\"devices\":");
+  DevicesToJson(m, sink);
+  sink(std::string_view(rest).substr(at));
 }
 
 PoolKind KindFromName(const std::string& name, Reader& r) {
@@ -401,13 +402,22 @@ PoolKind KindFromName(const std::string& name, Reader& r) {
 
 }  // namespace
 
-std::string ManifestToJson(const Manifest& m) { return ToJsonText(m); }
+void WriteManifestJson(const Manifest& m, const JsonSink& sink) { ToJsonText(m, sink); }
+
+std::string ManifestToJson(const Manifest& m) {
+  std::string out;
+  ToJsonText(m, [&out](std::string_view chunk) { out += chunk; });
+  return out;
+}
+
 std::string ManifestToPrettyJson(const Manifest& m) {
-  return json::parse(ToJsonText(m), nullptr, /*allow_exceptions=*/false).dump(2);
+  return json::parse(ManifestToJson(m), nullptr, /*allow_exceptions=*/false).dump(2);
 }
 
 crypto::Hash256 ManifestHash(const Manifest& m) {
-  return crypto::Sha256(util::AsBytes(ManifestToJson(m)));
+  crypto::Sha256Hasher hasher;
+  ToJsonText(m, [&hasher](std::string_view chunk) { hasher.Update(util::AsBytes(chunk)); });
+  return hasher.Finish();
 }
 
 util::Result<Manifest> ManifestFromJson(std::string_view text) {

@@ -7,6 +7,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,11 +19,18 @@ namespace depin::rewards {
 
 inline constexpr std::string_view kManifestFormat = "opendepin/reward-manifest/v1";
 
+// Receives consecutive pieces of the canonical text.
+using JsonSink = std::function<void(std::string_view)>;
+
+// Streams the canonical text to `sink` in pieces (about 1 MiB at most), so a million-device
+// manifest can be written to a file or hashed without holding its text in memory.
+void WriteManifestJson(const Manifest& manifest, const JsonSink& sink);
 // The canonical text (no trailing newline).
 std::string ManifestToJson(const Manifest& manifest);
-// As ManifestToJson, indented for reading; not canonical, not hashed.
+// As ManifestToJson, indented for reading; not canonical, not hashed. Builds a DOM: for small
+// manifests and inspection.
 std::string ManifestToPrettyJson(const Manifest& manifest);
-// SHA-256 of ManifestToJson(manifest).
+// SHA-256 of ManifestToJson(manifest), computed while streaming.
 crypto::Hash256 ManifestHash(const Manifest& manifest);
 // Parses a manifest written by ManifestToJson (canonical or pretty). InvalidArgument naming the
 // JSON path of the first bad field; Corruption if the leaves do not hash to the stated root.
