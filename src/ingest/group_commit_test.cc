@@ -24,11 +24,11 @@ using util::Status;
 class Acks {
  public:
   AppendCallback Callback(int id) {
+    // Notifies under the lock so a waiter that returns and destroys this object cannot race
+    // with the notification.
     return [this, id](const Status& s) {
-      {
-        std::lock_guard lock(mu_);
-        results_.emplace_back(id, s);
-      }
+      std::lock_guard lock(mu_);
+      results_.emplace_back(id, s);
       cv_.notify_all();
     };
   }
@@ -68,8 +68,8 @@ Status Append(ReportLog& log, std::string_view payload, AppendCallback cb) {
 TEST(GroupCommitTest, CallbacksRunOnlyAfterTheSyncAndLaterAppendsFormOneGroup) {
   util::TempDir dir;
   TestEnv env;
-  auto log = OpenLog(dir, &env, 1000);
   Acks acks;
+  auto log = OpenLog(dir, &env, 1000);
   env.gate.Close();
   ASSERT_TRUE(Append(*log, "a", acks.Callback(0)).ok());
   env.gate.WaitEntered(1);  // the writer wrote "a" and is inside fdatasync
@@ -93,8 +93,8 @@ TEST(GroupCommitTest, CallbacksRunOnlyAfterTheSyncAndLaterAppendsFormOneGroup) {
 TEST(GroupCommitTest, AFailedSyncFailsTheGroupAndTheQueueAndStopsTheLog) {
   util::TempDir dir;
   TestEnv env;
-  auto log = OpenLog(dir, &env, 1000);
   Acks acks;
+  auto log = OpenLog(dir, &env, 1000);
   ASSERT_TRUE(log->AppendAndWait(1, std::vector<AppendRecord>{{1, util::AsBytes("ok")}}).ok());
   env.gate.Close();
   ASSERT_TRUE(Append(*log, "doomed", acks.Callback(1)).ok());
@@ -128,8 +128,8 @@ TEST(GroupCommitTest, AFailedSyncFailsTheGroupAndTheQueueAndStopsTheLog) {
 TEST(GroupCommitTest, AFullQueueRefusesWithResourceExhaustedInsteadOfGrowing) {
   util::TempDir dir;
   TestEnv env;
-  auto log = OpenLog(dir, &env, 2);
   Acks acks;
+  auto log = OpenLog(dir, &env, 2);
   env.gate.Close();
   ASSERT_TRUE(Append(*log, "in-sync", acks.Callback(0)).ok());
   env.gate.WaitEntered(1);
@@ -156,8 +156,8 @@ TEST(GroupCommitTest, AFullQueueRefusesWithResourceExhaustedInsteadOfGrowing) {
 TEST(GroupCommitTest, CloseWritesWhatIsQueuedAndThenRefuses) {
   util::TempDir dir;
   TestEnv env;
-  auto log = OpenLog(dir, &env, 1000);
   Acks acks;
+  auto log = OpenLog(dir, &env, 1000);
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(Append(*log, "r", acks.Callback(i)).ok());
   ASSERT_TRUE(log->Close().ok());
   EXPECT_EQ(acks.count(), 20u);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <future>
+#include <memory>
 #include <utility>
 
 #include "ingest/report_log_frame.h"
@@ -146,20 +147,21 @@ Status ReportLog::Append(uint64_t epoch, uint64_t receive_ms, util::ByteView pay
 }
 
 Status ReportLog::AppendAndWait(uint64_t epoch, std::span<const AppendRecord> records) {
-  std::promise<Status> promise;
-  std::future<Status> result = promise.get_future();
+  // The callback owns the promise, so it stays alive until set_value has fully returned.
+  auto promise = std::make_shared<std::promise<Status>>();
+  std::future<Status> result = promise->get_future();
   DEPIN_RETURN_IF_ERROR(
-      Append(epoch, records, [&promise](const Status& s) { promise.set_value(s); }));
+      Append(epoch, records, [promise](const Status& s) { promise->set_value(s); }));
   return result.get();
 }
 
 Status ReportLog::AdvanceEpoch(uint64_t epoch) {
   if (epoch <= queue_.min_epoch()) return Status::Ok();
-  std::promise<Status> promise;
-  std::future<Status> result = promise.get_future();
+  auto promise = std::make_shared<std::promise<Status>>();
+  std::future<Status> result = promise->get_future();
   CommitBatch barrier;
   barrier.epoch = epoch;
-  barrier.done = [&promise](const Status& s) { promise.set_value(s); };
+  barrier.done = [promise](const Status& s) { promise->set_value(s); };
   Status pushed = queue_.Push(std::move(barrier));
   if (pushed.code() == util::Code::kOutOfRange) return Status::Ok();  // overtaken by appends
   DEPIN_RETURN_IF_ERROR(pushed);
