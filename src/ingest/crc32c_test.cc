@@ -22,6 +22,10 @@ TEST(Crc32cTest, KnownVectors) {
   EXPECT_EQ(Value(ascending), 0x46DD794Eu);
   EXPECT_EQ(Value(descending), 0x113FDB5Cu);
   EXPECT_EQ(Value(util::AsBytes("123456789")), 0xE3069283u);
+  // The table-driven fallback on its own, whatever this CPU supports.
+  EXPECT_EQ(ExtendPortable(0, zeros.data(), zeros.size()), 0x8A9136AAu);
+  EXPECT_EQ(ExtendPortable(0, ones.data(), ones.size()), 0x62A8AB43u);
+  EXPECT_EQ(ExtendPortable(0, ascending.data(), ascending.size()), 0x46DD794Eu);
 }
 
 TEST(Crc32cTest, PortableMatchesDispatchedAtEveryLengthAndAlignment) {
