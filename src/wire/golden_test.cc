@@ -40,7 +40,7 @@ struct Vector {
   }
   std::string Text() const {
     std::string out = "# " + comment + "\n";
-    for (const auto& [k, v] : fields) out += k + ": " + v + "\n";
+    for (const auto& [k, v] : fields) out.append(k).append(": ").append(v).append("\n");
     return out;
   }
   const std::string* Find(const std::string& key) const {
@@ -327,6 +327,7 @@ TEST_F(Golden, AuxiliarySignaturesVerify) {
 
   const Vector batch = ReadVector("report_batch");
   std::vector<crypto::Hash256> leaves;
+  leaves.reserve(3);
   for (int i = 0; i < 3; ++i) {
     leaves.push_back(
         crypto::MerkleLeafHash(batch.Hex("report_signing_bytes." + std::to_string(i))));
