@@ -25,7 +25,7 @@ Result<std::unique_ptr<UsageVerifier>> UsageVerifier::Create(const VerifyParams&
 UsageVerifier::UsageVerifier(const VerifyParams& params, std::vector<PayerInfo> payers)
     : params_(params) {
   payers_.reserve(payers.size());
-  for (PayerInfo& p : payers) payers_.push_back({std::move(p), 0});
+  for (const PayerInfo& p : payers) payers_.push_back({p, 0});
 }
 
 std::optional<InvalidReason> UsageVerifier::Observe(const ReportView& report,

@@ -14,7 +14,7 @@ using namespace testing;  // NOLINT(google-build-using-namespace)
 constexpr Location kHome{377'749'000, -1'224'194'000};  // San Francisco
 
 std::unique_ptr<EpochVerifier> MakeEpoch(std::vector<DeviceInfo> devices,
-                                         VerifyParams params = {}) {
+                                         const VerifyParams& params = {}) {
   auto epoch = EpochVerifier::Create(DayEpoch(), params, std::move(devices));
   EXPECT_TRUE(epoch.ok()) << epoch.status().ToString();
   EXPECT_TRUE(RegisterDefaultVerifiers(**epoch, params, {}).ok());
