@@ -15,6 +15,9 @@ util::Status ValidateLedgerParams(const LedgerParams& p) {
   if (p.producer_keys.empty()) {
     return util::Status::InvalidArgument("ledger.producer_keys: at least one key is required");
   }
+  if (p.usd_nanos_per_dc == 0) {
+    return util::Status::InvalidArgument("ledger.usd_nanos_per_dc: must be > 0");
+  }
   if (p.price_max_age_ms < 0) {
     return util::Status::InvalidArgument("ledger.price_max_age_ms: must be >= 0");
   }

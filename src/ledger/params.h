@@ -30,11 +30,15 @@ struct LedgerParams {
   std::vector<Address> price_oracle_keys;   // may submit prices
   std::vector<Address> reward_oracle_keys;  // may post reward roots; a quorum may slash
   uint32_t slash_oracle_quorum = 2;
+  std::vector<Address> genesis_makers;  // makers registered at genesis (name "genesis")
 
   uint64_t min_fee = 0;                  // tokens (base units), burned
   uint64_t onboard_fee_dc = 4'000'000;   // $40 at $0.00001 per DC
-  uint64_t location_fee_dc = 1'000'000;  // $10; the first assertion is free
+  uint64_t location_fee_dc = 1'000'000;  // $10
+  bool first_location_free = true;
+  uint64_t usd_nanos_per_dc = 10'000;    // 1 DC = $0.00001
   int64_t price_max_age_ms = 3'600'000;  // older price submissions are ignored
+  uint32_t price_quorum = 1;             // fresh submissions needed for a price
   uint64_t unstake_cooldown_epochs = 7;
   EmissionParams emission;
 };

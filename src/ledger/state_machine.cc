@@ -90,6 +90,8 @@ void StateMachine::WriteGenesis(Overlay* state) const {
   }
   g.supply = g.genesis;
   state->Put(keys::Globals(), Encode(g));
+  for (const Address& m : params_.genesis_makers)
+    state->Put(keys::Maker(m), Encode(Maker{"genesis", 0}));
 }
 
 TxError StateMachine::CheckStateless(const Tx& tx) const {
@@ -152,7 +154,7 @@ uint64_t StateMachine::ConservativePrice(const StateReader& state, int64_t now_m
     }
     fresh.push_back(entry->usd_e8_per_token);
   }
-  if (fresh.empty()) return 0;
+  if (fresh.empty() || fresh.size() < params_.price_quorum) return 0;
   std::sort(fresh.begin(), fresh.end());
   return fresh[(fresh.size() - 1) / 2];
 }
@@ -286,10 +288,11 @@ TxError ApplyBody(TxExec& x, const BurnForCredits& b) {
   if (b.amount == 0) return TxError::kZeroAmount;
   const uint64_t price = x.sm.ConservativePrice(x.st, x.ctx.timestamp_ms);
   if (price == 0) return TxError::kStalePrice;
-  // DC = tokens * USD/token / $0.00001 = base * price_e8 / (10^decimals * 1000), floored.
-  unsigned __int128 denom = 1000;
+  // DC = tokens * USD/token / USD per DC = base * price_e8 * 10 / (10^decimals * nanos per DC),
+  // floored (with the default $0.00001 per DC: base * price_e8 / (10^decimals * 1000)).
+  unsigned __int128 denom = x.sm.params().usd_nanos_per_dc;
   for (uint32_t i = 0; i < x.sm.params().token_decimals; ++i) denom *= 10;
-  unsigned __int128 dc = static_cast<unsigned __int128>(b.amount) * price / denom;
+  unsigned __int128 dc = static_cast<unsigned __int128>(b.amount) * price * 10 / denom;
   if (dc == 0) return TxError::kZeroAmount;
   if (dc > UINT64_MAX) return TxError::kOverflow;
   Account acct = x.GetAccount(x.tx.signer);

@@ -48,7 +48,7 @@ TxError ApplyBody(TxExec& x, const AssertLocation& b) {
   if (!d) return TxError::kUnknownDevice;
   if (d->owner != x.tx.signer) return TxError::kUnauthorizedKey;
   if (!IsValidS2Cell(b.cell)) return TxError::kInvalidCell;
-  if (d->location_asserts > 0) {  // the first assertion is free
+  if (d->location_asserts > 0 || !x.sm.params().first_location_free) {
     const uint64_t fee = x.sm.params().location_fee_dc;
     Account owner = x.GetAccount(x.tx.signer);
     if (!CheckedSub(&owner.credits, fee)) return TxError::kInsufficientCredits;

@@ -208,6 +208,31 @@ TEST_F(MachineTest, RejectsStalePrice) {
   Reject(net.alice, BurnForCredits{kToken}, TxError::kStalePrice);
 }
 
+TEST_F(MachineTest, PriceNeedsQuorumOfFreshOracles) {
+  net.params.price_quorum = 2;
+  Reconfigure();
+  ASSERT_EQ(Do(net.price1, SubmitPrice{100'000'000}), TxError::kOk);
+  Reject(net.alice, BurnForCredits{kToken}, TxError::kStalePrice);
+  ASSERT_EQ(Do(net.price2, SubmitPrice{100'000'000}), TxError::kOk);
+  ASSERT_EQ(Do(net.alice, BurnForCredits{kToken}), TxError::kOk);
+}
+
+TEST_F(MachineTest, GenesisMakersAndPaidFirstLocation) {
+  net.params.genesis_makers = {net.maker.public_key()};
+  net.params.first_location_free = false;
+  Reconfigure();
+  MemoryState fresh;
+  Overlay s(&fresh);
+  sm->WriteGenesis(&s);
+  EXPECT_TRUE(s.Get(keys::Maker(net.maker.public_key())));
+  state.Put(keys::Maker(net.maker.public_key()), *s.Get(keys::Maker(net.maker.public_key())));
+  crypto::KeyPair dev = TestKey(69);
+  OnboardForAlice(dev);
+  const uint64_t dc = Acct(net.alice).credits;
+  ASSERT_EQ(Do(net.alice, AssertLocation{dev.public_key(), 0x89c2590000000000ULL}), TxError::kOk);
+  EXPECT_EQ(Acct(net.alice).credits, dc - net.params.location_fee_dc);
+}
+
 TEST_F(MachineTest, DelegatedCreditsSpentByDelegateOnly) {
   BuyCredits(net.alice, 1);  // 100,000 DC
   Reject(net.alice, DelegateCredits{net.bob.public_key(), 100'001}, TxError::kInsufficientCredits);

@@ -34,8 +34,10 @@ void RegisterVersionCommand(CLI::App& app, Selected& selected);
 void RegisterKeysCommands(CLI::App& app, Selected& selected);  // cmd_keys.cc
 void RegisterInitCommand(CLI::App& app, Selected& selected);   // cmd_init.cc
 void RegisterNodeCommand(CLI::App& app, Selected& selected);   // cmd_node.cc
+void RegisterDeviceCommands(CLI::App& app, Selected& selected);  // cmd_device.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
+void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_ledger.cc
 
 }  // namespace depin::cli
