@@ -17,6 +17,18 @@ namespace {
 // Floor(a x b / c) for a result known to be <= a (b <= c).
 uint64_t Portion(uint64_t a, u128 b, u128 c) { return static_cast<uint64_t>(a * b / c); }
 
+// floor(dc x base_units x multiple_ppm / (price_dc x 1e6)), exact, saturating at 2^64 - 1.
+// dc x base_units can use all 128 bits, so the ppm factor is applied to quotient and remainder
+// separately: with t = q x M + r, floor(t x p / M) = q x p + floor(r x p / M), and r x p fits.
+uint64_t UsageCap(uint64_t dc, const DcPrice& price, uint32_t multiple_ppm) {
+  u128 t = static_cast<u128>(dc) * price.base_units;
+  u128 m = static_cast<u128>(price.dc) * kPpmOne;
+  u128 q = t / m, r = t % m;
+  if (q > UINT64_MAX) return UINT64_MAX;  // p >= 1, so the cap is at least q
+  u128 cap = q * multiple_ppm + r * multiple_ppm / m;
+  return cap > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(cap);
+}
+
 void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::DeviceWork& w) {
   e.device = info.key;
   e.deactivated = w.deactivated;
@@ -38,6 +50,10 @@ void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::
   e.valid_reports = w.valid_reports;
   e.invalid = w.invalid;
   if (w.deactivated) return;  // earns nothing: no units, no usage
+  if (w.has_proof_units) {    // physical-proof networks: coverage or QoD units (docs/proofs.md)
+    e.availability_units = w.proof_units;
+    return;
+  }
   if (w.uptime_ok) {
     e.availability_units =
         verify::ApplyPpm(verify::ApplyPpm(kPpmOne, w.location_trust_ppm), w.speedtest_ppm);
@@ -128,9 +144,7 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
     for (DeviceEntry& e : entries) {
       if (e.deactivated || e.usage_bytes == 0) continue;
       e.usage_share = Portion(usage->budget, e.usage_bytes, total_bytes);
-      u128 cap = static_cast<u128>(e.dc_burned) * in.dc_price.base_units *
-                 config.usage_cap_multiple_ppm / (static_cast<u128>(in.dc_price.dc) * kPpmOne);
-      e.usage_cap = cap > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(cap);
+      e.usage_cap = UsageCap(e.dc_burned, in.dc_price, config.usage_cap_multiple_ppm);
       e.usage_amount = std::min(e.usage_share, e.usage_cap);
       usage->paid += e.usage_amount;
     }

@@ -10,6 +10,15 @@ namespace depin::verify {
 using util::Result;
 using util::Status;
 
+namespace {
+
+uint64_t SaturatingAdd(uint64_t a, u128 b) {
+  u128 sum = static_cast<u128>(a) + b;
+  return sum > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(sum);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<UsageVerifier>> UsageVerifier::Create(const VerifyParams& params,
                                                              std::vector<PayerInfo> payers) {
   std::sort(payers.begin(), payers.end(),
@@ -37,14 +46,14 @@ std::optional<InvalidReason> UsageVerifier::Observe(const ReportView& report,
   if (it == payers_.end() || !(it->info.payer == u.payer)) return InvalidReason::kUnknownPayer;
   if (it->info.dc_balance - it->burned < u.dc_amount) return InvalidReason::kInsufficientDc;
   it->burned += u.dc_amount;
-  // Sums below cannot overflow: total DC burned is bounded by the payers' u64 balances, and
-  // backed bytes by dc x bytes_per_dc, which we clamp.
+  // Per-device sums saturate: several payers' u64 balances together can exceed 2^64.
   u128 backed = std::min<u128>(u.bytes, static_cast<u128>(u.dc_amount) * params_.bytes_per_dc);
-  u128 total = static_cast<u128>(work.usage_bytes) + backed;
-  work.usage_bytes = total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total);
-  work.dc_burned += u.dc_amount;
+  work.usage_bytes = SaturatingAdd(work.usage_bytes, backed);
+  work.dc_burned = SaturatingAdd(work.dc_burned, u.dc_amount);
   ++work.receipts;
-  if (it->info.owner == device.owner) work.self_paid_dc += u.dc_amount;
+  if (it->info.owner == device.owner) {
+    work.self_paid_dc = SaturatingAdd(work.self_paid_dc, u.dc_amount);
+  }
   return std::nullopt;
 }
 

@@ -78,5 +78,21 @@ TEST(UsageVerifierTest, HugeBytesDoNotOverflow) {
   EXPECT_EQ(w.work[0].usage_bytes, UINT64_MAX);  // saturates
 }
 
+TEST(UsageVerifierTest, DcFromSeveralFullPayersSaturates) {
+  // Two payers with 2^64 - 1 DC each pay one device: its DC total saturates instead of wrapping
+  // (a wrapped total would shrink its usage cap).
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(9), UINT64_MAX},
+                                   {KeyOf(51), KeyOf(9), UINT64_MAX}};
+  std::vector<ReportView> r = {
+      Receipt(1, kEpochStart + 1, 50, 24, UINT64_MAX),
+      Receipt(1, kEpochStart + 2, 51, 24, UINT64_MAX),
+  };
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, r);
+  EXPECT_EQ(w.work[0].receipts, 2u);
+  EXPECT_EQ(w.work[0].dc_burned, UINT64_MAX);
+  EXPECT_EQ(w.work[0].self_paid_dc, UINT64_MAX);
+  EXPECT_EQ(w.work[0].usage_bytes, 48u);
+}
+
 }  // namespace
 }  // namespace depin::verify
