@@ -43,6 +43,12 @@ struct DeviceWork {
   uint64_t dc_burned = 0;     // DC burned for this device's traffic
   uint64_t usage_bytes = 0;   // DC-backed bytes
   uint64_t self_paid_dc = 0;  // DC from payers owned by this device's owner
+
+  // Physical proofs (coverage_verifier.h, qod_verifier.h). When has_proof_units is set, the
+  // reward engine uses proof_units as the device's availability units instead of
+  // uptime x location x speedtest.
+  bool has_proof_units = false;
+  uint64_t proof_units = 0;
 };
 
 // DC a payer burned this epoch; the ledger debits it when the epoch closes.
