@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <future>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -428,11 +429,16 @@ void HttpServer::Stop() {
     if (core->stopping) return;
     core->stopping = true;
   }
-  asio::post(core->acceptor->get_executor(), [core] {
+  // Close the listening socket first so no new client gets in (bounded wait: a Stop() from an
+  // io thread must not deadlock).
+  auto acceptor_closed = std::make_shared<std::promise<void>>();
+  asio::post(core->acceptor->get_executor(), [core, acceptor_closed] {
     beast::error_code ec;
     core->acceptor->close(ec);
     core->accept_retry->cancel();
+    acceptor_closed->set_value();
   });
+  acceptor_closed->get_future().wait_for(core->options.stop_timeout);
   for (const auto& conn : LiveConnections(core)) conn->PostServerStop();
   {
     std::unique_lock lock(core->mu);
@@ -443,6 +449,8 @@ void HttpServer::Stop() {
   core->io->stop();
   for (std::thread& t : core->threads) t.join();
   core->threads.clear();
+  beast::error_code ec;
+  core->acceptor->close(ec);  // no io thread runs now; a no-op if the posted close ran
   {
     std::lock_guard lock(core->liveness->mu);
     core->liveness->alive = false;

@@ -13,8 +13,9 @@
 // (up to stop_timeout), then stops the io threads. Nothing throws out of the server: Asio/Beast
 // errors are logged and the connection is closed; exceptions from handlers become 500s.
 //
-// Thread-safety: Start, port, host and Stop may be called from any thread. The Router and the
-// Registry must outlive the server. A Responder invoked after the server stopped is ignored.
+// Thread-safety: Start, port, host and Stop may be called from any thread except the server's own
+// io threads (Stop joins them; a handler must not call it). The Router and the Registry must
+// outlive the server. A Responder invoked after the server stopped is ignored.
 #pragma once
 
 #include <chrono>

@@ -1,8 +1,56 @@
-// Placeholder: the command group is being written (see docs/architecture.md).
+// `depin node --data DIR [--dev] [--api HOST:PORT]`: run a node until SIGINT/SIGTERM.
+// Prints exactly "listening on http://HOST:PORT" (the bound port) on stdout once it serves.
+#include <cstdio>
+#include <memory>
+#include <string>
+
 #include "cli.h"
+#include "node/node.h"
 
 namespace depin::cli {
+namespace {
 
-void RegisterNodeCommand(CLI::App& /*app*/, Selected& /*selected*/) {}
+struct NodeArgs {
+  std::string data;
+  bool dev = false;
+  std::string api;
+  std::string log_level = "info";
+  unsigned io_threads = 0;
+};
+
+util::Status RunNode(const NodeArgs& args) {
+  DEPIN_RETURN_IF_ERROR(node::ConfigureLogging(args.log_level));
+  node::NodeOptions options;
+  options.data_dir = args.data;
+  options.dev = args.dev;
+  if (!args.api.empty()) options.api_address = args.api;
+  options.io_threads = args.io_threads;
+  options.handle_signals = true;
+  options.version = DEPIN_VERSION;
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<node::Node> node, node::Node::Start(std::move(options)));
+  std::printf("listening on http://%s:%u\n", node->host().c_str(),
+              static_cast<unsigned>(node->port()));
+  std::fflush(stdout);
+  node->Wait();
+  return util::Status::Ok();
+}
+
+}  // namespace
+
+void RegisterNodeCommand(CLI::App& app, Selected& selected) {
+  auto args = std::make_shared<NodeArgs>();
+  CLI::App* cmd =
+      AddCommand(app, selected, "node", "Run a node for the network in --data until SIGINT/SIGTERM",
+                 [args] { return [args] { return RunNode(*args); }; });
+  cmd->add_option("--data", args->data, "Data directory (made by `depin init`)")->required();
+  cmd->add_flag("--dev", args->dev, "Development mode");
+  cmd->add_option("--api", args->api,
+                  "Listen on HOST:PORT (default: [api] listen, 127.0.0.1:8080; port 0 picks a "
+                  "free port)");
+  cmd->add_option("--log-level", args->log_level,
+                  "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str();
+  cmd->add_option("--io-threads", args->io_threads, "HTTP io threads (default: one per core)");
+}
 
 }  // namespace depin::cli

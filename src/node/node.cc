@@ -1,0 +1,124 @@
+#include "node/node.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include "node/json_error.h"
+
+namespace depin::node {
+
+namespace asio = boost::asio;
+
+struct Node::Control {
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  std::optional<asio::signal_set> signals;
+  bool waited = false;
+};
+
+Node::Node(NodeOptions options, NetworkConfig config)
+    : options_(std::move(options)),
+      config_(std::move(config)),
+      control_(std::make_unique<Control>()) {}
+
+util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
+  util::Env* env = options.env;
+  if (options.data_dir.empty() || !env->FileExists(options.data_dir)) {
+    return util::Status::NotFound("data directory \"" + options.data_dir +
+                                  "\" does not exist (create one with `depin init DIR`)");
+  }
+  DEPIN_ASSIGN_OR_RETURN(NetworkConfig config,
+                         LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
+  std::unique_ptr<Node> node(new Node(std::move(options), std::move(config)));
+  const ApiSection& api = node->config_.api;
+  HttpServerOptions http;
+  http.address = node->options_.api_address.value_or(api.listen);
+  http.io_threads = node->options_.io_threads ? node->options_.io_threads : api.io_threads;
+  http.body_limit = api.body_limit_bytes;
+  http.header_limit = static_cast<uint32_t>(std::min<uint64_t>(api.header_limit_bytes, UINT32_MAX));
+  http.read_timeout = std::chrono::seconds(api.read_timeout_seconds);
+  http.write_timeout = std::chrono::seconds(api.write_timeout_seconds);
+
+  IngestServiceOptions ingest_options;
+  ingest_options.data_dir = node->options_.data_dir;
+  ingest_options.dev = node->options_.dev;
+  ingest_options.env = env;
+  DEPIN_ASSIGN_OR_RETURN(node->ingest_, IngestService::Start(std::move(ingest_options),
+                                                             node->config_, &node->registry_));
+  node->AddRoutes();
+  // Handle signals before the server announces itself, so a signal sent as soon as
+  // "listening on" appears is never the default (killing) action.
+  if (node->options_.handle_signals) {
+    Control* control = node->control_.get();
+    control->signals.emplace(control->io, SIGINT, SIGTERM);
+    control->signals->async_wait([control](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      spdlog::info("node: received signal {}, stopping", signal);
+      control->io.stop();
+    });
+  }
+  util::Result<std::unique_ptr<HttpServer>> server =
+      HttpServer::Start(std::move(http), &node->router_, &node->registry_);
+  if (!server.ok()) return server.status().WithContext("api");
+  node->server_ = std::move(server).value();
+  spdlog::info("node: network {} ({}), api on {}:{}{}", node->config_.network.name,
+               node->config_.network.id, node->server_->host(), node->server_->port(),
+               node->options_.dev ? ", dev mode" : "");
+  return node;
+}
+
+void Node::AddRoutes() {
+  registry_
+      .AddGauge("depin_node_info", "Constant 1, labelled with the network and build version.",
+                {"network", "version"})
+      .WithLabels({config_.network.id, options_.version})
+      .Set(1);
+  router_.Get("/v1/health", [this](const Request&, Responder respond) {
+    nlohmann::json body = {{"status", "ok"},
+                           {"network", config_.network.name},
+                           {"version", options_.version},
+                           {"height", 0}};  // the ledger reports its height once it is wired in
+    respond(Response::Json(200, body.dump()));
+  });
+  ingest_->AddRoutes(&router_);
+  router_.Get("/metrics", [this](const Request&, Responder respond) {
+    respond(Response{200, std::string(metrics::kContentType), registry_.Render(), {}});
+  });
+}
+
+void Node::Wait() {
+  if (!control_->waited) {
+    control_->waited = true;
+    control_->io.run();
+  }
+  if (server_) server_->Stop();
+  spdlog::info("node: stopped");
+}
+
+void Node::Stop() { control_->io.stop(); }
+
+Node::~Node() {
+  Stop();
+  if (server_) server_->Stop();
+}
+
+util::Status ConfigureLogging(std::string_view level) {
+  const spdlog::level::level_enum parsed = spdlog::level::from_str(std::string(level));
+  if (parsed == spdlog::level::off && level != "off") {
+    return util::Status::InvalidArgument("log level \"" + std::string(level) +
+                                         "\" is not one of trace, debug, info, warn, error, "
+                                         "critical, off");
+  }
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("depin", std::move(sink)));
+  spdlog::set_level(parsed);
+  return util::Status::Ok();
+}
+
+}  // namespace depin::node

@@ -1,0 +1,78 @@
+// Node: a running OpenDePIN node — loads <data dir>/network.toml, serves the HTTP API
+// (GET /v1/health, GET /metrics; docs/api.md) and stops cleanly on Stop() or, when asked,
+// SIGINT/SIGTERM. Later layers (ledger, ingest, epoch scheduler) are started and stopped here.
+//
+//   DEPIN_ASSIGN_OR_RETURN(auto node, Node::Start(options));
+//   std::printf("listening on http://%s:%u\n", node->host().c_str(), node->port());
+//   node->Wait();  // until Stop() or a signal
+//
+// Thread-safety: Stop() may be called from any thread (and from a signal, via handle_signals);
+// the other methods are for the owning thread. Only one thread may call Wait().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "node/http_server.h"
+#include "node/ingest_service.h"
+#include "node/metrics.h"
+#include "node/network_config.h"
+#include "node/router.h"
+#include "util/env.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+struct NodeOptions {
+  std::string data_dir;
+  bool dev = false;                        // development mode
+  std::optional<std::string> api_address;  // HOST:PORT; overrides [api] listen
+  unsigned io_threads = 0;                 // 0: [api] io_threads (0 there: one per core)
+  bool handle_signals = false;             // SIGINT/SIGTERM call Stop() (the CLI sets this)
+  std::string version = "0.0.0";           // reported by /v1/health
+  util::Env* env = util::Env::Default();
+};
+
+class Node {
+ public:
+  // Loads the config (errors name the file and line), starts the API server; returns once the
+  // server listens, so port() is valid.
+  static util::Result<std::unique_ptr<Node>> Start(NodeOptions options);
+  ~Node();  // Stop() and wait for the shutdown
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  uint16_t port() const { return server_->port(); }
+  const std::string& host() const { return server_->host(); }
+  const NetworkConfig& config() const { return config_; }
+  metrics::Registry& metrics() { return registry_; }
+  // Report ingest (POST /v1/reports): its device registry is the seam the ledger will feed.
+  IngestService& ingest() { return *ingest_; }
+
+  // Blocks until Stop() is called or a handled signal arrives, then shuts the node down.
+  void Wait();
+  // Asks the node to stop; returns at once. Wait() (or the destructor) completes the shutdown.
+  void Stop();
+
+ private:
+  struct Control;  // the signal-handling io_context (Asio stays out of this header)
+  Node(NodeOptions options, NetworkConfig config);
+  void AddRoutes();
+
+  NodeOptions options_;
+  NetworkConfig config_;
+  metrics::Registry registry_;
+  Router router_;
+  std::unique_ptr<Control> control_;
+  std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
+  std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
+};
+
+// Sends spdlog's default logger to stderr (stdout is for results) at `level`:
+// trace, debug, info, warn, error, critical or off.
+util::Status ConfigureLogging(std::string_view level);
+
+}  // namespace depin::node
