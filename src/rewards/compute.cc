@@ -52,6 +52,7 @@ void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::
   if (w.deactivated) return;  // earns nothing: no units, no usage
   if (w.has_proof_units) {    // physical-proof networks: coverage or QoD units (docs/proofs.md)
     e.availability_units = w.proof_units;
+    e.units_from_proofs = true;
     return;
   }
   if (w.uptime_ok) {

@@ -239,6 +239,36 @@ TEST(ComputeRewardsTest, RejectsBadInputs) {
   EXPECT_FALSE(ValidateRewardConfig(bad).ok());
 }
 
+TEST(ComputeRewardsTest, PhysicalProofUnitsReplaceUptimeUnits) {
+  // Device 1 has proof units 300000 (from coverage) although it did not meet uptime; device 2
+  // has uptime units 1000000 x 0.5 x 1.0 = 500000; device 3 has proof units but is deactivated.
+  // Availability pool 100% of 800: device 1 floor(800 x 300000 / 800000) = 300,
+  // device 2 floor(800 x 500000 / 800000) = 500.
+  RewardConfig c;
+  c.pools = {{"availability", PoolKind::kAvailability, 1'000'000, {}}};
+  EpochWork w;
+  w.window = DayEpoch();
+  w.devices = {Device(1, 9), Device(2, 9), Device(3, 9)};
+  w.work.resize(3);
+  w.work[0].has_proof_units = true;
+  w.work[0].proof_units = 300'000;
+  w.work[0].valid_reports = 5;
+  w.work[1] = Eligible(500'000, 1'000'000);
+  w.work[2].has_proof_units = true;
+  w.work[2].proof_units = 999'999;
+  w.work[2].deactivated = true;
+  w.work[2].valid_reports = 1;
+  RewardInputs in{800, {1, 1}, {}};
+  auto m = ComputeRewards(c, in, w);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(m->devices[0].units_from_proofs);
+  EXPECT_EQ(m->devices[0].amount, 300u);
+  EXPECT_FALSE(m->devices[1].units_from_proofs);
+  EXPECT_EQ(m->devices[1].amount, 500u);
+  EXPECT_EQ(m->devices[2].amount, 0u);
+  EXPECT_EQ(m->pools[0].total_shares, 800'000u);
+}
+
 TEST(ComputeRewardsTest, ZeroEmissionAndNoDevices) {
   EpochWork w;
   w.window = DayEpoch();

@@ -22,14 +22,8 @@ std::string TierName(const Manifest& m, uint8_t tier) {
   return tier < tiers.size() ? tiers[tier].name : std::string(verify::kFailTierName);
 }
 
-void ExplainAvailability(const Manifest& m, const DeviceEntry& d, std::string& out) {
-  const PoolEntry* pool = Pool(m, PoolKind::kAvailability);
-  if (pool == nullptr) return;
+void ExplainUptimeUnits(const Manifest& m, const DeviceEntry& d, std::string& out) {
   const auto& vp = m.config.verify;
-  uint64_t total = pool->budget + pool->overflow_in;
-  out += fmt::format(
-      "Availability pool \"{}\": {} = {} ({} of the emission) + {} overflow from usage.\n",
-      pool->name, total, pool->budget, FormatPpm(pool->share_ppm), pool->overflow_in);
   out += fmt::format("  Uptime: valid heartbeats in {} distinct hours (at least {} needed): {}.\n",
                      d.heartbeat_hours, vp.min_heartbeat_hours, d.uptime_ok ? "met" : "NOT met");
   std::string steps;
@@ -51,6 +45,23 @@ void ExplainAvailability(const Manifest& m, const DeviceEntry& d, std::string& o
                        d.availability_units);
   } else {
     out += "  Units: 0, because the uptime requirement was not met.\n";
+  }
+}
+
+void ExplainAvailability(const Manifest& m, const DeviceEntry& d, std::string& out) {
+  const PoolEntry* pool = Pool(m, PoolKind::kAvailability);
+  if (pool == nullptr) return;
+  uint64_t total = pool->budget + pool->overflow_in;
+  out += fmt::format(
+      "Availability pool \"{}\": {} = {} ({} of the emission) + {} overflow from usage.\n",
+      pool->name, total, pool->budget, FormatPpm(pool->share_ppm), pool->overflow_in);
+  if (d.units_from_proofs) {
+    out += fmt::format(
+        "  Units: {} from physical proofs (coverage or quality of data; see "
+        "docs/proofs.md).\n",
+        d.availability_units);
+  } else {
+    ExplainUptimeUnits(m, d, out);
   }
   out += fmt::format("  Share: floor({} x {} / {}) = {}.\n", total, d.availability_units,
                      U128ToString(pool->total_shares), d.availability_amount);

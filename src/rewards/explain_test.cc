@@ -98,6 +98,26 @@ TEST(ExplainTest, DeactivatedAndAbsentDevicesSayWhy) {
                  "nothing.");
 }
 
+TEST(ExplainTest, ProofUnitsAreNamedInsteadOfUptime) {
+  RewardConfig c;
+  c.pools = {{"availability", PoolKind::kAvailability, 1'000'000, {}}};
+  verify::EpochWork w;
+  w.window = DayEpoch();
+  w.devices = {Device(1, 9)};
+  w.work.resize(1);
+  w.work[0].has_proof_units = true;
+  w.work[0].proof_units = 42;
+  w.work[0].valid_reports = 3;
+  auto m = ComputeRewards(c, RewardInputs{100, {1, 1}, {}}, w);
+  ASSERT_TRUE(m.ok());
+  std::string t = ExplainDevice(*m, KeyOf(1));
+  ExpectContains(t,
+                 "Units: 42 from physical proofs (coverage or quality of data; see "
+                 "docs/proofs.md).");
+  ExpectContains(t, "Share: floor(100 x 42 / 42) = 100.");
+  EXPECT_EQ(t.find("Uptime:"), std::string::npos);
+}
+
 TEST(ExplainTest, EpochSummaryAccountsForEverything) {
   Manifest m = Build();
   std::string t = ExplainEpoch(m);

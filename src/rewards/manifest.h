@@ -59,7 +59,9 @@ struct DeviceEntry {
   uint64_t avg_latency_ms = 0;
   uint8_t speedtest_tier = 0;  // index into config.verify.speedtest_tiers; size() = fail
   uint32_t speedtest_ppm = 0;
-  uint64_t availability_units = 0;  // 1e6 x location trust x speedtest, each step floored
+  uint64_t availability_units = 0;  // 1e6 x location trust x speedtest, each step floored,
+                                    // or the physical-proof units (units_from_proofs)
+  bool units_from_proofs = false;   // units came from coverage / QoD verifiers
   // Usage derivation.
   uint32_t receipts = 0;
   uint64_t dc_burned = 0;

@@ -218,6 +218,7 @@ void VisitDevice(V& v, D& d) {
   v.U8("speedtest_tier", d.speedtest_tier);
   v.U32("speedtest_ppm", d.speedtest_ppm);
   v.U64("availability_units", d.availability_units);
+  v.Bool("units_from_proofs", d.units_from_proofs);
   v.U32("receipts", d.receipts);
   v.U64("dc_burned", d.dc_burned);
   v.U64("self_paid_dc", d.self_paid_dc);
