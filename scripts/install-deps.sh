@@ -11,6 +11,7 @@ packages=(
   libboost-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libs2-dev
   clang-format
   python3 curl procps
 )

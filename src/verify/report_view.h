@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "crypto/ed25519.h"
+#include "util/bytes.h"
 
 namespace depin::verify {
 
@@ -17,8 +18,11 @@ using Key = crypto::PublicKey;
 // Kinds of proof the verifiers understand. Values equal wire ReportKind numbers.
 enum class ReportKind : uint8_t {
   kHeartbeat = 1,
+  kCoverageBeacon = 2,
+  kCoverageWitness = 3,
   kDataTransfer = 4,
   kSpeedtest = 5,
+  kSensorBatch = 6,
 };
 inline constexpr size_t kMaxReportKind = 16;  // kinds index a fixed table of this size
 std::string_view ReportKindName(ReportKind kind);
@@ -47,6 +51,42 @@ struct UsageBody {
   uint64_t dc_amount = 0;  // data credits the payer agreed to burn
 };
 
+using Hash32 = std::array<uint8_t, 32>;
+
+// A proof-of-coverage beacon (coverage_verifier.h). `payload` is a view into storage the caller
+// keeps alive for the duration of Observe.
+struct BeaconBody {
+  Hash32 report_id{};  // the beacon report's id, which witnesses quote
+  Hash32 entropy{};    // the network entropy the payload was derived from
+  util::ByteView payload;
+  uint64_t frequency_hz = 0;
+  int32_t tx_power_dbm_x10 = 0;  // EIRP, dBm x 10
+};
+
+// A beacon heard by the reporting device.
+struct WitnessBody {
+  Hash32 beacon_id{};  // report id of the beacon heard
+  Key beaconer;
+  util::ByteView payload;
+  int32_t signal_dbm_x10 = 0;  // RSSI
+  int32_t snr_db_x10 = 0;
+  uint64_t frequency_hz = 0;
+  uint64_t heard_at_ms = 0;  // the witness's own clock
+};
+
+// One sensor sample; `parameter` is a wire::SensorParameter id (or a network-defined one).
+struct SensorSample {
+  uint32_t parameter = 0;
+  int64_t value_milli = 0;
+  uint64_t timestamp_ms = 0;
+};
+
+// A batch of samples; `samples` points into storage the caller keeps alive during Observe.
+struct SensorBody {
+  const SensorSample* samples = nullptr;
+  uint32_t count = 0;
+};
+
 // One report. Only the body matching `kind` is meaningful.
 struct ReportView {
   Key device;
@@ -56,6 +96,9 @@ struct ReportView {
   HeartbeatBody heartbeat;
   SpeedtestBody speedtest;
   UsageBody usage;
+  BeaconBody beacon;
+  WitnessBody witness;
+  SensorBody sensor;
 };
 
 inline constexpr uint64_t kNeverDeactivated = UINT64_MAX;
@@ -69,6 +112,8 @@ struct DeviceInfo {
   // When the device was deactivated (Unix ms); kNeverDeactivated while active. A device
   // deactivated before the epoch ends earns nothing for the epoch.
   uint64_t deactivated_at_ms = kNeverDeactivated;
+  // When the device was registered (Unix ms): seniority breaks ties in per-cell capacity.
+  uint64_t registered_at_ms = 0;
 };
 
 // A payer key with data credits delegated to it, as of epoch start.
@@ -95,6 +140,27 @@ enum class InvalidReason : uint8_t {
   kInsufficientDc,         // payer's DC ran out before this receipt
   kEmptyReceipt,           // receipt with zero bytes or zero DC
   kNoVerifier,             // no verifier registered for the report's kind
+  // Proof of coverage (coverage_verifier.h).
+  kNoAssertedLocation,  // beaconer or witness has no asserted location
+  kDenylisted,          // the device is on the operator's denylist
+  kStaleEntropy,        // beacon entropy unknown, or the beacon was sent too long after it
+  kBeaconTooFrequent,   // more than one beacon in a beacon interval
+  kBadPayload,          // beacon payload does not regenerate from its entropy, or witness mismatch
+  kUnknownBeacon,       // witness quotes a beacon not seen this epoch (or a different beaconer)
+  kDuplicateWitness,    // the device already witnessed this beacon
+  kSelfWitness,         // a device witnessed its own beacon
+  kDenylistedEdge,      // the (beaconer, witness) pair is on the denylist
+  kWitnessTooLate,      // witness received too long after the beacon
+  kFrequencyMismatch,   // witness frequency too far from the beacon's
+  kWitnessTooClose,     // witness closer to the beaconer than the minimum distance
+  kWitnessTooFar,       // witness farther than the maximum distance
+  kSignalTooStrong,     // signal stronger than free-space path loss allows
+  kImplausibleSnr,      // SNR and signal imply an impossible noise floor
+  kCollusionRing,       // device flagged as part of a collusion ring (collusion.h)
+  kLocationSpoof,       // device flagged for an asserted location its witnesses contradict
+  // Quality of data (qod_verifier.h).
+  kSensorNoSamples,     // a sensor batch with no usable samples
+  kSensorInconsistent,  // station flagged for disagreeing persistently with its neighbours
   kCount,
 };
 inline constexpr size_t kInvalidReasonCount = static_cast<size_t>(InvalidReason::kCount);

@@ -22,6 +22,12 @@ std::string_view ReportKindName(ReportKind kind) {
       return "data_transfer";
     case ReportKind::kSpeedtest:
       return "speedtest";
+    case ReportKind::kCoverageBeacon:
+      return "coverage_beacon";
+    case ReportKind::kCoverageWitness:
+      return "coverage_witness";
+    case ReportKind::kSensorBatch:
+      return "sensor_batch";
   }
   return "unknown";
 }
@@ -44,6 +50,44 @@ std::string_view InvalidReasonName(InvalidReason reason) {
       return "empty_receipt";
     case InvalidReason::kNoVerifier:
       return "no_verifier";
+    case InvalidReason::kNoAssertedLocation:
+      return "no_asserted_location";
+    case InvalidReason::kDenylisted:
+      return "denylisted";
+    case InvalidReason::kStaleEntropy:
+      return "stale_entropy";
+    case InvalidReason::kBeaconTooFrequent:
+      return "beacon_too_frequent";
+    case InvalidReason::kBadPayload:
+      return "bad_payload";
+    case InvalidReason::kUnknownBeacon:
+      return "unknown_beacon";
+    case InvalidReason::kDuplicateWitness:
+      return "duplicate_witness";
+    case InvalidReason::kSelfWitness:
+      return "self_witness";
+    case InvalidReason::kDenylistedEdge:
+      return "denylisted_edge";
+    case InvalidReason::kWitnessTooLate:
+      return "witness_too_late";
+    case InvalidReason::kFrequencyMismatch:
+      return "frequency_mismatch";
+    case InvalidReason::kWitnessTooClose:
+      return "witness_too_close";
+    case InvalidReason::kWitnessTooFar:
+      return "witness_too_far";
+    case InvalidReason::kSignalTooStrong:
+      return "signal_too_strong";
+    case InvalidReason::kImplausibleSnr:
+      return "implausible_snr";
+    case InvalidReason::kCollusionRing:
+      return "collusion_ring";
+    case InvalidReason::kLocationSpoof:
+      return "location_spoof";
+    case InvalidReason::kSensorNoSamples:
+      return "sensor_no_samples";
+    case InvalidReason::kSensorInconsistent:
+      return "sensor_inconsistent";
     case InvalidReason::kCount:
       break;
   }
@@ -68,6 +112,44 @@ std::string_view InvalidReasonText(InvalidReason reason) {
       return "the receipt carried zero bytes or zero data credits";
     case InvalidReason::kNoVerifier:
       return "no verifier is configured for its kind";
+    case InvalidReason::kNoAssertedLocation:
+      return "the device has no asserted location";
+    case InvalidReason::kDenylisted:
+      return "the device is on the operator denylist";
+    case InvalidReason::kStaleEntropy:
+      return "the beacon used unknown entropy or was sent too long after it";
+    case InvalidReason::kBeaconTooFrequent:
+      return "the device beaconed more than once in a beacon interval";
+    case InvalidReason::kBadPayload:
+      return "the beacon payload did not match its entropy or the beacon heard";
+    case InvalidReason::kUnknownBeacon:
+      return "it witnessed a beacon not seen this epoch";
+    case InvalidReason::kDuplicateWitness:
+      return "the device had already witnessed that beacon";
+    case InvalidReason::kSelfWitness:
+      return "the device witnessed its own beacon";
+    case InvalidReason::kDenylistedEdge:
+      return "the beaconer and witness pair is on the operator denylist";
+    case InvalidReason::kWitnessTooLate:
+      return "the witness arrived too long after the beacon";
+    case InvalidReason::kFrequencyMismatch:
+      return "the witness frequency differed too much from the beacon";
+    case InvalidReason::kWitnessTooClose:
+      return "the witness was closer to the beaconer than allowed";
+    case InvalidReason::kWitnessTooFar:
+      return "the witness was farther from the beaconer than allowed";
+    case InvalidReason::kSignalTooStrong:
+      return "the signal was stronger than free-space path loss allows at that distance";
+    case InvalidReason::kImplausibleSnr:
+      return "its signal and SNR implied an impossible noise floor";
+    case InvalidReason::kCollusionRing:
+      return "the device was flagged as part of a collusion ring";
+    case InvalidReason::kLocationSpoof:
+      return "the device was flagged because its witnesses contradict its asserted location";
+    case InvalidReason::kSensorNoSamples:
+      return "the sensor batch had no usable samples";
+    case InvalidReason::kSensorInconsistent:
+      return "the station disagreed persistently with its neighbours";
     case InvalidReason::kCount:
       break;
   }

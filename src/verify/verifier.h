@@ -13,6 +13,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +56,9 @@ class EpochVerifier {
   void NoteCorruptRecords(uint64_t count) { work_.corrupt_records += count; }
 
   const EpochWindow& window() const { return work_.window; }
+  // The registry snapshot, sorted by key. Stable until Finish: a verifier may index its own
+  // per-device arrays by `&device - devices().data()`.
+  std::span<const DeviceInfo> devices() const { return work_.devices; }
   // Index of `key` in the registry snapshot, or nullopt.
   std::optional<size_t> FindDevice(const Key& key) const;
 

@@ -1,0 +1,62 @@
+#include "verify/coverage_math.h"
+
+#include <gtest/gtest.h>
+
+namespace depin::verify {
+namespace {
+
+TEST(CoverageMathTest, Log2Q16IsExactOnPowersAndCloseElsewhere) {
+  EXPECT_EQ(Log2Q16(1), 0);
+  EXPECT_EQ(Log2Q16(1024), 10 << 16);
+  // log2(3) = 1.5849625 -> 103872.3 in Q16.
+  EXPECT_NEAR(Log2Q16(3), 103872, 2);
+  // log2(10^9) = 29.897352854 -> 1959352.6 in Q16.
+  EXPECT_NEAR(Log2Q16(1'000'000'000), 1959353, 2);
+}
+
+TEST(CoverageMathTest, TwentyLog10InDeciDb) {
+  EXPECT_EQ(TwentyLog10X10(1), 0);
+  EXPECT_NEAR(TwentyLog10X10(10), 200, 1);
+  EXPECT_NEAR(TwentyLog10X10(1000), 600, 1);
+  EXPECT_NEAR(TwentyLog10X10(915'000'000), 1792, 1);  // 179.23 dB
+}
+
+TEST(CoverageMathTest, FreeSpacePathLossMatchesFormula) {
+  // 20 log10(4 pi d f / c): 1 km at 915 MHz = 91.67 dB; 10 km = 111.67 dB; 100 m at 2.4 GHz =
+  // 80.05 dB. Rounded towards less loss by at most 0.2 dB.
+  EXPECT_NEAR(FsplX10(1'000'000, 915'000'000), 916, 2);
+  EXPECT_NEAR(FsplX10(10'000'000, 915'000'000), 1116, 2);
+  EXPECT_NEAR(FsplX10(100'000, 2'400'000'000), 800, 2);
+  // Below 1 m is clamped.
+  EXPECT_EQ(FsplX10(10, 915'000'000), FsplX10(1000, 915'000'000));
+}
+
+TEST(CoverageMathTest, DiminishingUnits) {
+  EXPECT_EQ(DiminishingUnitsPpm(0, 4, 800'000), 0u);
+  EXPECT_EQ(DiminishingUnitsPpm(2, 4, 800'000), 500'000u);
+  EXPECT_EQ(DiminishingUnitsPpm(4, 4, 800'000), 1'000'000u);
+  EXPECT_EQ(DiminishingUnitsPpm(5, 4, 800'000), 1'200'000u);  // + 0.8 / 4
+  EXPECT_EQ(DiminishingUnitsPpm(6, 4, 800'000), 1'360'000u);  // + 0.64 / 4
+  // Bounded by 1 + 0.8 / 0.2 / 4 = 2.
+  EXPECT_LT(DiminishingUnitsPpm(1000, 4, 800'000), 2'000'000u);
+  // Per witness, more witnesses earn less each.
+  EXPECT_LT(DiminishingUnitsPpm(14, 4, 800'000) / 14, DiminishingUnitsPpm(4, 4, 800'000) / 4);
+}
+
+TEST(CoverageMathTest, EntropyPayloadAndSelectionDependOnInputs) {
+  Hash32 block{};
+  Hash32 e1 = DeriveEntropy(block, 1000), e2 = DeriveEntropy(block, 2000);
+  EXPECT_NE(e1, e2);
+  Key a, b;
+  a.bytes.fill(1);
+  b.bytes.fill(2);
+  EXPECT_NE(BeaconPayload(e1, a), BeaconPayload(e1, b));
+  EXPECT_NE(BeaconPayload(e1, a), BeaconPayload(e2, a));
+  EXPECT_NE(SelectionKey(e1, a), SelectionKey(e2, a));
+  EXPECT_NE(SelectionKey(e1, a), SelectionKey(e1, b));
+  uint8_t p1[] = {1, 2, 3}, p2[] = {1, 2, 4};
+  EXPECT_NE(PayloadFingerprint(p1), PayloadFingerprint(p2));
+}
+
+}  // namespace
+}  // namespace depin::verify
