@@ -4,6 +4,7 @@
 #include <string>
 
 #include "crypto/merkle.h"
+#include "ledger/tx_codec.h"
 
 namespace depin::ledger {
 namespace {
@@ -95,7 +96,12 @@ util::Bytes EncodeBlockBody(const std::vector<Tx>& txs) {
   util::Bytes out;
   util::ByteWriter w(&out);
   w.U32(static_cast<uint32_t>(txs.size()));
-  for (const Tx& tx : txs) w.LengthPrefixed(EncodeTx(tx));
+  for (const Tx& tx : txs) {
+    // Format byte: 0 = native encoding, 1 = wire v1 protobuf (signed over wire's bytes).
+    const bool is_wire = !tx.wire_encoded.empty();
+    w.U8(is_wire ? 1 : 0);
+    w.LengthPrefixed(is_wire ? tx.wire_encoded : EncodeTx(tx));
+  }
   return out;
 }
 
@@ -110,11 +116,17 @@ util::Result<std::vector<Tx>> DecodeBlockBody(util::ByteView data) {
   std::vector<Tx> txs;
   txs.reserve(*count);
   for (uint32_t i = 0; i < *count; ++i) {
+    auto format = r.U8();
+    if (!format.ok()) return format.status().WithContext("block body tx " + std::to_string(i));
+    if (*format > 1) {
+      return util::Status::InvalidArgument("block body tx " + std::to_string(i) +
+                                           ": unknown format " + std::to_string(*format));
+    }
     auto len = r.U32();
     if (!len.ok()) return len.status().WithContext("block body tx " + std::to_string(i));
     auto raw = r.Raw(*len);
     if (!raw.ok()) return raw.status().WithContext("block body tx " + std::to_string(i));
-    auto tx = DecodeTx(*raw);
+    auto tx = *format == 1 ? DecodeWireTx(*raw) : DecodeTx(*raw);
     if (!tx.ok()) return tx.status().WithContext("block body tx " + std::to_string(i));
     txs.push_back(std::move(tx).value());
   }

@@ -6,7 +6,7 @@
 namespace depin::ledger {
 namespace {
 
-using u128 = unsigned __int128;
+__extension__ using u128 = unsigned __int128;  // GCC/Clang 128-bit integer
 constexpr u128 kOneQ64 = static_cast<u128>(1) << 64;
 
 // (a * b) / 2^64 floored, for Q64 values a, b <= 1.0.

@@ -14,7 +14,7 @@
 namespace depin::ledger::testing {
 namespace {
 
-using u128 = unsigned __int128;
+__extension__ using u128 = unsigned __int128;  // GCC/Clang 128-bit integer
 
 class InvariantTest : public MachineTest {
  protected:

@@ -11,6 +11,8 @@
 
 namespace depin::ledger::internal {
 
+__extension__ using u128 = unsigned __int128;  // GCC/Clang 128-bit integer for products
+
 // a += v; false (a unchanged) on overflow.
 inline bool CheckedAdd(uint64_t* a, uint64_t v) {
   if (*a > UINT64_MAX - v) return false;
@@ -26,8 +28,9 @@ inline bool CheckedSub(uint64_t* a, uint64_t v) {
 
 class TxExec {
  public:
-  TxExec(const StateMachine& sm, Overlay* state, const BlockContext& ctx, const Tx& tx)
-      : sm(sm), st(*state), ctx(ctx), tx(tx) {}
+  TxExec(const StateMachine& machine, Overlay* state, const BlockContext& context,
+         const Tx& transaction)
+      : sm(machine), st(*state), ctx(context), tx(transaction) {}
 
   const StateMachine& sm;
   Overlay& st;

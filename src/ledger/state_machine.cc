@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ledger/machine_internal.h"
+#include "wire/transaction.h"
 
 namespace depin::ledger {
 
@@ -72,6 +73,10 @@ std::string_view TxErrorName(TxError e) {
       return "invalid_cell";
     case TxError::kStateCorrupt:
       return "state_corrupt";
+    case TxError::kBelowMinCredits:
+      return "below_min_credits";
+    case TxError::kWrongNetwork:
+      return "wrong_network";
   }
   return "unknown";
 }
@@ -95,6 +100,9 @@ void StateMachine::WriteGenesis(Overlay* state) const {
 }
 
 TxError StateMachine::CheckStateless(const Tx& tx) const {
+  if (!tx.wire_signing_bytes.empty() && tx.wire_network_id != params_.chain_id) {
+    return TxError::kWrongNetwork;
+  }
   if (tx.cosigs.size() > kMaxCosigners) return TxError::kMalformed;
   std::set<Address> seen{tx.signer};
   for (const Cosignature& c : tx.cosigs) {
@@ -160,11 +168,7 @@ uint64_t StateMachine::ConservativePrice(const StateReader& state, int64_t now_m
 }
 
 Hash256 StateMachine::RewardLeaf(const Address& device, uint64_t cumulative) {
-  util::Bytes leaf;
-  util::ByteWriter w(&leaf);
-  w.Raw(device.view());
-  w.U64(cumulative);
-  return crypto::MerkleLeafHash(leaf);
+  return crypto::MerkleLeafHash(wire::RewardLeafBytes(device, cumulative));
 }
 
 namespace internal {
@@ -290,11 +294,12 @@ TxError ApplyBody(TxExec& x, const BurnForCredits& b) {
   if (price == 0) return TxError::kStalePrice;
   // DC = tokens * USD/token / USD per DC = base * price_e8 * 10 / (10^decimals * nanos per DC),
   // floored (with the default $0.00001 per DC: base * price_e8 / (10^decimals * 1000)).
-  unsigned __int128 denom = x.sm.params().usd_nanos_per_dc;
+  u128 denom = x.sm.params().usd_nanos_per_dc;
   for (uint32_t i = 0; i < x.sm.params().token_decimals; ++i) denom *= 10;
-  unsigned __int128 dc = static_cast<unsigned __int128>(b.amount) * price * 10 / denom;
+  u128 dc = static_cast<u128>(b.amount) * price * 10 / denom;
   if (dc == 0) return TxError::kZeroAmount;
   if (dc > UINT64_MAX) return TxError::kOverflow;
+  if (dc < b.min_credits) return TxError::kBelowMinCredits;
   Account acct = x.GetAccount(x.tx.signer);
   if (!CheckedSub(&acct.balance, b.amount)) return TxError::kInsufficientBalance;
   if (!CheckedAdd(&acct.credits, static_cast<uint64_t>(dc))) return TxError::kOverflow;

@@ -50,9 +50,11 @@ enum class TxError : uint8_t {
   kInsufficientStake = 23,
   kCooldownActive = 24,  // unbonding not released yet
   kNothingToWithdraw = 25,
-  kQuorumNotMet = 26,  // slash by oracles without a quorum
-  kInvalidCell = 27,   // not a valid S2 cell id
-  kStateCorrupt = 28,  // a stored record failed to decode (store damage)
+  kQuorumNotMet = 26,     // slash by oracles without a quorum
+  kInvalidCell = 27,      // not a valid S2 cell id
+  kStateCorrupt = 28,     // a stored record failed to decode (store damage)
+  kBelowMinCredits = 29,  // burn would mint fewer DC than the tx's min_credits
+  kWrongNetwork = 30,     // a wire-format tx signed for another network id
 };
 std::string_view TxErrorName(TxError e);
 
@@ -84,7 +86,8 @@ class StateMachine {
   // fresh at `now_ms`.
   uint64_t ConservativePrice(const StateReader& state, int64_t now_ms) const;
 
-  // The Merkle leaf of a reward manifest entry: MerkleLeafHash(device || u64 LE cumulative).
+  // The Merkle leaf of a reward manifest entry, as wire format v1 defines it:
+  // MerkleLeafHash("opendepin/reward-leaf/v1" 0x00 || device || u64 LE cumulative).
   static Hash256 RewardLeaf(const Address& device, uint64_t cumulative);
 
  private:

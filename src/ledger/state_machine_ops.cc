@@ -105,17 +105,24 @@ TxError ApplyBody(TxExec& x, const Unstake& b) {
   return TxError::kOk;
 }
 
-TxError ApplyBody(TxExec& x, const Withdraw&) {
+TxError ApplyBody(TxExec& x, const Withdraw& b) {
   Unbonding u = x.GetUnbonding(x.tx.signer);
   if (u.amount == 0) return TxError::kNothingToWithdraw;
   if (x.CurrentEpoch() < u.release_epoch) return TxError::kCooldownActive;
+  const uint64_t amount = b.amount == 0 ? u.amount : b.amount;  // 0 = everything released
+  if (amount > u.amount) return TxError::kInsufficientStake;
   Account acct = x.GetAccount(x.tx.signer);
-  if (!CheckedAdd(&acct.balance, u.amount)) return TxError::kOverflow;
+  if (!CheckedAdd(&acct.balance, amount)) return TxError::kOverflow;
   Globals g = x.GetGlobals();
-  g.staked -= u.amount;
+  g.staked -= amount;
+  u.amount -= amount;
   x.PutAccount(x.tx.signer, acct);
   x.PutGlobals(g);
-  x.st.Erase(keys::Unbonding(x.tx.signer));
+  if (u.amount == 0) {
+    x.st.Erase(keys::Unbonding(x.tx.signer));
+  } else {
+    x.st.Put(keys::Unbonding(x.tx.signer), Encode(u));
+  }
   return TxError::kOk;
 }
 

@@ -201,6 +201,12 @@ TEST_F(MachineTest, BurnUsesLowerMedianOfFreshPrices) {
   EXPECT_EQ(G().supply, G().genesis - kToken);
 }
 
+TEST_F(MachineTest, RejectsBurnBelowMinCredits) {
+  SetPrices(100'000'000);  // 1 token = 100,000 DC
+  Reject(net.alice, BurnForCredits{kToken, 100'001}, TxError::kBelowMinCredits);
+  ASSERT_EQ(Do(net.alice, BurnForCredits{kToken, 100'000}), TxError::kOk);
+}
+
 TEST_F(MachineTest, RejectsStalePrice) {
   Reject(net.alice, BurnForCredits{kToken}, TxError::kStalePrice);  // none submitted
   SetPrices(100'000'000);
@@ -258,7 +264,9 @@ TEST_F(MachineTest, StakeUnstakeWithdrawAfterCooldown) {
   GoToEpoch(net.params.unstake_cooldown_epochs - 1);
   Reject(net.bob, Withdraw{}, TxError::kCooldownActive);
   GoToEpoch(net.params.unstake_cooldown_epochs);
-  ASSERT_EQ(Do(net.bob, Withdraw{}), TxError::kOk);
+  Reject(net.bob, Withdraw{100 * kToken + 1}, TxError::kInsufficientStake);
+  ASSERT_EQ(Do(net.bob, Withdraw{40 * kToken}), TxError::kOk);  // partial
+  ASSERT_EQ(Do(net.bob, Withdraw{}), TxError::kOk);             // the rest
   EXPECT_EQ(Acct(net.bob).balance, 1000 * kToken);
   EXPECT_EQ(G().staked, 0u);
 }
@@ -345,7 +353,7 @@ TEST_F(MachineTest, RejectsCorruptRecord) {
 }
 
 TEST(TxErrorTest, EveryCodeHasAName) {
-  for (int i = 0; i <= static_cast<int>(TxError::kStateCorrupt); ++i) {
+  for (int i = 0; i <= static_cast<int>(TxError::kWrongNetwork); ++i) {
     EXPECT_NE(TxErrorName(static_cast<TxError>(i)), "unknown") << i;
   }
 }

@@ -22,7 +22,10 @@ void EncodeBody(ByteWriter& w, const Transfer& b) {
   PutKey(w, b.to);
   w.U64(b.amount);
 }
-void EncodeBody(ByteWriter& w, const BurnForCredits& b) { w.U64(b.amount); }
+void EncodeBody(ByteWriter& w, const BurnForCredits& b) {
+  w.U64(b.amount);
+  w.U64(b.min_credits);
+}
 void EncodeBody(ByteWriter& w, const DelegateCredits& b) {
   PutKey(w, b.delegate);
   w.U64(b.amount);
@@ -58,7 +61,7 @@ void EncodeBody(ByteWriter& w, const Unstake& b) {
   w.U64(b.amount);
   PutOptKey(w, b.device);
 }
-void EncodeBody(ByteWriter&, const Withdraw&) {}
+void EncodeBody(ByteWriter& w, const Withdraw& b) { w.U64(b.amount); }
 void EncodeBody(ByteWriter& w, const PostRewardRoot& b) {
   w.U64(b.epoch);
   w.Raw(b.root);
@@ -139,7 +142,8 @@ Status DecodeBody(ByteReader& r, Transfer* b) {
   return GetU64(r, &b->amount, "transfer.amount");
 }
 Status DecodeBody(ByteReader& r, BurnForCredits* b) {
-  return GetU64(r, &b->amount, "burn_for_credits.amount");
+  DEPIN_RETURN_IF_ERROR(GetU64(r, &b->amount, "burn_for_credits.amount"));
+  return GetU64(r, &b->min_credits, "burn_for_credits.min_credits");
 }
 Status DecodeBody(ByteReader& r, DelegateCredits* b) {
   DEPIN_RETURN_IF_ERROR(GetKey(r, &b->delegate, "delegate_credits.delegate"));
@@ -187,7 +191,7 @@ Status DecodeBody(ByteReader& r, Unstake* b) {
   DEPIN_RETURN_IF_ERROR(GetU64(r, &b->amount, "unstake.amount"));
   return GetOptKey(r, &b->device, "unstake.device");
 }
-Status DecodeBody(ByteReader&, Withdraw*) { return Status::Ok(); }
+Status DecodeBody(ByteReader& r, Withdraw* b) { return GetU64(r, &b->amount, "withdraw.amount"); }
 Status DecodeBody(ByteReader& r, PostRewardRoot* b) {
   DEPIN_RETURN_IF_ERROR(GetU64(r, &b->epoch, "post_reward_root.epoch"));
   DEPIN_RETURN_IF_ERROR(GetHash(r, &b->root, "post_reward_root.root"));
@@ -273,6 +277,7 @@ std::string_view TxKindName(TxKind kind) {
 }
 
 util::Bytes SigningBytes(const Tx& tx) {
+  if (!tx.wire_signing_bytes.empty()) return tx.wire_signing_bytes;
   Bytes out;
   out.reserve(160);
   ByteWriter w(&out);

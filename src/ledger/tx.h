@@ -40,9 +40,11 @@ struct Transfer {
   Address to;
   uint64_t amount = 0;
 };
-// Burns `amount` tokens of the signer and mints data credits to the signer at the oracle price.
+// Burns `amount` tokens of the signer and mints data credits to the signer at the oracle price;
+// rejected (below_min_credits) if that would mint fewer than `min_credits` DC.
 struct BurnForCredits {
   uint64_t amount = 0;
+  uint64_t min_credits = 0;
 };
 // Moves `amount` of the signer's DC into a delegation that `delegate` may spend on usage.
 struct DelegateCredits {
@@ -90,8 +92,10 @@ struct Unstake {
   uint64_t amount = 0;
   std::optional<Address> device;
 };
-// Pays out the signer's released unbonding balance.
-struct Withdraw {};
+// Pays out `amount` (0 = all) of the signer's released unbonding balance.
+struct Withdraw {
+  uint64_t amount = 0;
+};
 // A reward-oracle key posts epoch `epoch`'s Merkle root over (device, cumulative lifetime reward)
 // and the tokens minted for it.
 struct PostRewardRoot {
@@ -152,10 +156,18 @@ struct Tx {
   crypto::Signature sig{};
   std::vector<Cosignature> cosigs;
 
+  // Set only for a transaction that arrived in wire format v1 (tx_codec.h): its signatures cover
+  // wire's canonical signing bytes, which are kept verbatim together with the protobuf bytes (block
+  // bodies store those) and the network id it was signed for. Empty for native transactions.
+  util::Bytes wire_signing_bytes;
+  util::Bytes wire_encoded;
+  std::string wire_network_id;
+
   TxKind kind() const { return static_cast<TxKind>(body.index() + 1); }
 };
 
-// The bytes every signature of `tx` covers (independent of the signatures themselves).
+// The bytes every signature of `tx` covers (independent of the signatures themselves): the
+// native layout above, or wire_signing_bytes for a wire-format transaction.
 util::Bytes SigningBytes(const Tx& tx);
 Hash256 TxId(const Tx& tx);
 
