@@ -63,6 +63,10 @@ void ExplainAvailability(const Manifest& m, const DeviceEntry& d, std::string& o
   } else {
     ExplainUptimeUnits(m, d, out);
   }
+  if (pool->total_shares == 0) {
+    out += "  Share: 0; no device had availability units, so the pool is unallocated.\n";
+    return;
+  }
   out += fmt::format("  Share: floor({} x {} / {}) = {}.\n", total, d.availability_units,
                      U128ToString(pool->total_shares), d.availability_amount);
 }

@@ -92,6 +92,17 @@ TEST(ExplainTest, DeactivatedAndAbsentDevicesSayWhy) {
   ExpectContains(gone,
                  "Reports: 0 valid; 3 invalid because the device was deactivated before "
                  "the epoch ended (device_deactivated).");
+  // Nobody in this epoch qualified for availability except device 1; a manifest where nobody
+  // did says the pool went unallocated rather than dividing by zero.
+  verify::EpochWork none;
+  none.window = DayEpoch();
+  none.devices = {Device(5, 9)};
+  none.work.resize(1);
+  none.work[0].valid_reports = 1;
+  auto empty = ComputeRewards(DefaultRewardConfig(KeyOf(80), KeyOf(81)), {1'000, {1, 1}, {}}, none);
+  ASSERT_TRUE(empty.ok());
+  ExpectContains(ExplainDevice(*empty, KeyOf(5)),
+                 "Share: 0; no device had availability units, so the pool is unallocated.");
   std::string absent = ExplainDevice(m, KeyOf(33));
   ExpectContains(absent,
                  "has no entry in epoch 7: it sent no reports this epoch and earned "

@@ -421,8 +421,9 @@ crypto::Hash256 ManifestHash(const Manifest& m) {
   return hasher.Finish();
 }
 
-util::Result<Manifest> ManifestFromJson(std::string_view text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+namespace {
+
+util::Result<Manifest> ManifestFromDom(const json& j) {
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("manifest: not a JSON object");
   }
@@ -519,6 +520,28 @@ util::Result<Manifest> ManifestFromJson(std::string_view text) {
                               ": leaves do not hash to the stated root");
   }
   return m;
+}
+
+}  // namespace
+
+util::Result<Manifest> ManifestFromJson(std::string_view text) {
+  return ManifestFromDom(json::parse(text, nullptr, /*allow_exceptions=*/false));
+}
+
+util::Result<Manifest> ManifestFromJsonForDevice(std::string_view text, const Key& device) {
+  // Drop every element of the top-level "devices" array except `device`'s as it is parsed, so
+  // the DOM never holds more than one device entry.
+  const std::string wanted = device.ToBase58();
+  std::string top_key;
+  json::parser_callback_t keep = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth == 1 && event == json::parse_event_t::key) top_key = parsed.get<std::string>();
+    if (depth == 2 && event == json::parse_event_t::object_end && top_key == "devices") {
+      auto it = parsed.find("device");
+      return it != parsed.end() && it->is_string() && it->get_ref<const std::string&>() == wanted;
+    }
+    return true;
+  };
+  return ManifestFromDom(json::parse(text, keep, /*allow_exceptions=*/false));
 }
 
 }  // namespace depin::rewards

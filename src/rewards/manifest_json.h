@@ -35,5 +35,9 @@ crypto::Hash256 ManifestHash(const Manifest& manifest);
 // Parses a manifest written by ManifestToJson (canonical or pretty). InvalidArgument naming the
 // JSON path of the first bad field; Corruption if the leaves do not hash to the stated root.
 util::Result<Manifest> ManifestFromJson(std::string_view text);
+// As ManifestFromJson, but keeps only `device`'s entry in `devices` (none if it has none), so
+// explaining one device of a million-device manifest does not build a DOM of every device. Pools,
+// recipients, leaves and the root check are complete.
+util::Result<Manifest> ManifestFromJsonForDevice(std::string_view text, const Key& device);
 
 }  // namespace depin::rewards

@@ -105,6 +105,27 @@ TEST(ManifestJsonTest, RoundTripIsCanonicalAndHashIsStable) {
   EXPECT_LT(amount, text.find("\"availability_amount\""));
 }
 
+TEST(ManifestJsonTest, SingleDeviceParseKeepsOnlyThatDevice) {
+  Manifest m = Example();
+  std::string text = ManifestToJson(m);
+  ASSERT_GE(m.devices.size(), 3u);
+  auto one = ManifestFromJsonForDevice(text, KeyOf(2));
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->devices.size(), 1u);
+  EXPECT_EQ(one->devices[0].device, KeyOf(2));
+  EXPECT_EQ(one->devices[0].amount, m.devices[1].amount);
+  EXPECT_EQ(one->leaves.size(), m.leaves.size());
+  EXPECT_EQ(one->root, m.root);
+  auto none = ManifestFromJsonForDevice(text, KeyOf(33));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->devices.empty());
+  // Tampering is still caught.
+  std::string needle = "\"cumulative\":\"" + std::to_string(m.leaves[0].cumulative) + "\"";
+  size_t at = text.find(needle, text.find("\"leaves\""));
+  text.replace(at, needle.size(), "\"cumulative\":\"1\"");
+  EXPECT_EQ(ManifestFromJsonForDevice(text, KeyOf(2)).status().code(), util::Code::kCorruption);
+}
+
 TEST(ManifestJsonTest, RejectsBadInputWithThePath) {
   Manifest m = Example();
   std::string text = ManifestToJson(m);
