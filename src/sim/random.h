@@ -1,0 +1,47 @@
+// Deterministic pseudo-random numbers for the simulators (SplitMix64): the same seed gives the
+// same network on every platform, because nothing here uses the standard library's
+// implementation-defined distributions. Simulation only: these doubles never decide an amount.
+// Not thread-safe (one Rng per generator).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "verify/report_view.h"
+
+namespace depin::sim {
+
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n) (n > 0); the modulo bias is irrelevant at these sizes.
+  uint64_t Below(uint64_t n) { return Next() % n; }
+  // Uniform in [0, 1).
+  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  // Standard normal (Box-Muller).
+  double Normal() {
+    double u = Unit(), v = Unit();
+    return std::sqrt(-2.0 * std::log(1.0 - u)) * std::cos(6.283185307179586 * v);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// `from` moved `north_m` metres north and `east_m` east (small-distance approximation).
+inline verify::Location Offset(const verify::Location& from, double north_m, double east_m) {
+  constexpr double kMetresPerDegree = 111'195.0;
+  double lat = from.lat_e7 / 1e7;
+  double dlat = north_m / kMetresPerDegree;
+  double dlon = east_m / (kMetresPerDegree * std::cos(lat * 3.141592653589793 / 180.0));
+  return {static_cast<int32_t>(std::lround((lat + dlat) * 1e7)),
+          static_cast<int32_t>(std::lround((from.lon_e7 / 1e7 + dlon) * 1e7))};
+}
+
+}  // namespace depin::sim
