@@ -35,6 +35,12 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   }
   DEPIN_ASSIGN_OR_RETURN(NetworkConfig config,
                          LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
+  {  // a malformed --api fails before anything starts (and logs)
+    std::string host;
+    uint16_t port = 0;
+    DEPIN_RETURN_IF_ERROR(
+        ParseHostPort(options.api_address.value_or(config.api.listen), &host, &port));
+  }
   std::unique_ptr<Node> node(new Node(std::move(options), std::move(config)));
   const ApiSection& api = node->config_.api;
   HttpServerOptions http;
