@@ -187,6 +187,11 @@ util::Result<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(IngestOptio
   return p;
 }
 
+void IngestPipeline::WaitIdle() {
+  std::unique_lock lock(idle_mu_);
+  idle_cv_.wait(lock, [this] { return in_flight_.load() == 0; });
+}
+
 uint64_t IngestPipeline::EpochOf(uint64_t unix_ms) const {
   if (unix_ms < options_.genesis_unix_ms) return 0;
   return (unix_ms - options_.genesis_unix_ms) / options_.epoch_ms;
@@ -564,7 +569,10 @@ void IngestPipeline::Finish(Request* req, IngestReply reply) {
   }
   if (reply.http_status == 200) reply.body = ResultsBody(req->results);
   reply.results = std::move(req->results);
-  in_flight_.fetch_sub(req->admitted, std::memory_order_relaxed);
+  if (req->admitted > 0 && in_flight_.fetch_sub(req->admitted) == req->admitted) {
+    std::lock_guard lock(idle_mu_);
+    idle_cv_.notify_all();
+  }
   observer_->OnRequest(reply.http_status, options_.env->NowMicros() - req->start_micros);
   IngestDone done = std::move(req->done);
   owned.reset();

@@ -21,9 +21,11 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,6 +121,10 @@ class IngestPipeline {
   // `client` names the peer for the per-address limit (e.g. its IP address).
   void Submit(util::ByteView body, std::string_view client, IngestDone done);
 
+  // Blocks until no admitted request is waiting for verification or the log (for shutdown: stop
+  // the HTTP server first, then WaitIdle, then destroy the pipeline, then close the log).
+  void WaitIdle();
+
   uint64_t EpochOf(uint64_t unix_ms) const;
   size_t in_flight_reports() const { return in_flight_.load(std::memory_order_relaxed); }
   size_t verify_pending() const { return pool_.pending_items(); }
@@ -145,6 +151,8 @@ class IngestPipeline {
   RateLimiter device_limiter_;
   RateLimiter client_limiter_;
   std::atomic<size_t> in_flight_{0};
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
   std::atomic<uint64_t> last_epoch_{0};
   uint64_t rebuilt_ids_ = 0;
   VerifyPool pool_;  // last: its workers stop first

@@ -1,0 +1,132 @@
+#include "ingest/device_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+namespace depin::ingest {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+util::Status ParseServerUrl(std::string_view url, std::string* host, uint16_t* port) {
+  std::string_view rest = url;
+  if (rest.substr(0, 7) == "http://") rest.remove_prefix(7);
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return util::Status::InvalidArgument("server \"" + std::string(url) +
+                                         "\": want http://HOST:PORT");
+  }
+  unsigned value = 0;
+  std::string_view digits = rest.substr(colon + 1);
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || ptr != digits.data() + digits.size() || value == 0 || value > 65535) {
+    return util::Status::InvalidArgument("server \"" + std::string(url) + "\": bad port");
+  }
+  *host = std::string(rest.substr(0, colon));
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  *port = static_cast<uint16_t>(value);
+  return util::Status::Ok();
+}
+
+util::Result<std::vector<SubmitResultJson>> ParseSubmitResults(std::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) {
+    return util::Status::InvalidArgument("reply: want {\"results\":[...]}, got " +
+                                         std::string(body.substr(0, 200)));
+  }
+  std::vector<SubmitResultJson> out;
+  for (const nlohmann::json& r : j["results"]) {
+    if (!r.is_object()) return util::Status::InvalidArgument("reply: result is not an object");
+    SubmitResultJson s;
+    if (r.contains("id") && r["id"].is_string()) s.id = r["id"].get<std::string>();
+    if (r.contains("status") && r["status"].is_string()) s.status = r["status"].get<std::string>();
+    if (r.contains("reason") && r["reason"].is_string()) s.reason = r["reason"].get<std::string>();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+struct DeviceClient::Impl {
+  std::string host;
+  uint16_t port = 0;
+  asio::io_context io;
+  std::unique_ptr<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+
+  util::Status Open() {
+    beast::error_code ec;
+    tcp::resolver resolver(io);
+    auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+    if (ec) return util::Status::Unavailable("resolve " + host + ": " + ec.message());
+    stream = std::make_unique<beast::tcp_stream>(io);
+    stream->connect(endpoints, ec);
+    if (ec) {
+      return util::Status::Unavailable("connect " + host + ":" + std::to_string(port) + ": " +
+                                       ec.message());
+    }
+    stream->socket().set_option(tcp::no_delay(true), ec);
+    buffer.clear();
+    return util::Status::Ok();
+  }
+
+  util::Result<HttpReply> RoundTrip(const http::request<http::string_body>& req) {
+    beast::error_code ec;
+    http::write(*stream, req, ec);
+    if (ec) return util::Status::Unavailable("write: " + ec.message());
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 << 20);
+    http::read(*stream, buffer, parser, ec);
+    if (ec) return util::Status::Unavailable("read: " + ec.message());
+    const auto& res = parser.get();
+    HttpReply reply;
+    reply.status = static_cast<int>(res.result_int());
+    reply.body = res.body();
+    if (auto it = res.find(http::field::retry_after); it != res.end()) {
+      reply.retry_after = std::string(it->value());
+    }
+    if (!res.keep_alive()) stream.reset();
+    return reply;
+  }
+};
+
+DeviceClient::DeviceClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DeviceClient::~DeviceClient() = default;
+
+util::Result<std::unique_ptr<DeviceClient>> DeviceClient::Connect(const std::string& host,
+                                                                  uint16_t port) {
+  auto impl = std::make_unique<Impl>();
+  impl->host = host;
+  impl->port = port;
+  DEPIN_RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<DeviceClient>(new DeviceClient(std::move(impl)));
+}
+
+util::Result<HttpReply> DeviceClient::Post(std::string_view target, std::string_view content_type,
+                                           util::ByteView body, std::string_view authorization) {
+  http::request<http::string_body> req{http::verb::post, std::string(target), 11};
+  req.set(http::field::host, impl_->host);
+  req.set(http::field::content_type, std::string(content_type));
+  if (!authorization.empty()) req.set(http::field::authorization, std::string(authorization));
+  req.keep_alive(true);
+  req.body().assign(reinterpret_cast<const char*>(body.data()), body.size());
+  req.prepare_payload();
+  // A kept-alive connection may have been closed by the server while idle: reconnect once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!impl_->stream) DEPIN_RETURN_IF_ERROR(impl_->Open());
+    util::Result<HttpReply> reply = impl_->RoundTrip(req);
+    if (reply.ok() || attempt == 1) return reply;
+    impl_->stream.reset();
+  }
+  return util::Status::Internal("unreachable");
+}
+
+}  // namespace depin::ingest

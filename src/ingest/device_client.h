@@ -1,0 +1,61 @@
+// DeviceClient: a small blocking HTTP/1.1 client for POST /v1/reports (and the dev-mode admin
+// endpoint), with keep-alive and one transparent reconnect when the server closed an idle
+// connection. Used by `depin device submit`, the ingest benchmark and the end-to-end tests.
+// Built on Boost.Beast; nothing throws out of it (Asio errors become Unavailable statuses).
+//
+// Thread-safety: one DeviceClient per thread (it owns one connection). The free functions are
+// pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace depin::ingest {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string retry_after;  // the Retry-After header, if any
+};
+
+// One entry of the {"results":[...]} answer.
+struct SubmitResultJson {
+  std::string id;  // hex; empty when the server could not name the report
+  std::string status;
+  std::string reason;
+};
+
+// Splits "http://HOST:PORT" (or "HOST:PORT") into host and port; errors name the text.
+util::Status ParseServerUrl(std::string_view url, std::string* host, uint16_t* port);
+// Parses a 200 answer of POST /v1/reports.
+util::Result<std::vector<SubmitResultJson>> ParseSubmitResults(std::string_view body);
+
+class DeviceClient {
+ public:
+  static util::Result<std::unique_ptr<DeviceClient>> Connect(const std::string& host,
+                                                             uint16_t port);
+  ~DeviceClient();
+  DeviceClient(const DeviceClient&) = delete;
+  DeviceClient& operator=(const DeviceClient&) = delete;
+
+  // POSTs `body`; any HTTP status is a successful Result (the caller judges it).
+  util::Result<HttpReply> Post(std::string_view target, std::string_view content_type,
+                               util::ByteView body, std::string_view authorization = {});
+  // POST /v1/reports with Content-Type application/x-protobuf.
+  util::Result<HttpReply> SubmitReports(util::ByteView body) {
+    return Post("/v1/reports", "application/x-protobuf", body);
+  }
+
+ private:
+  struct Impl;
+  explicit DeviceClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace depin::ingest

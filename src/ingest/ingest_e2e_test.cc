@@ -1,0 +1,295 @@
+// End-to-end ingest tests against real `depin node` processes over real HTTP: a stalled client
+// does not block others, and SIGKILL under load never loses or duplicates an acknowledged report.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "crypto/ed25519.h"
+#include "ingest/device_client.h"
+#include "ingest/log_payload.h"
+#include "ingest/report_builder.h"
+#include "ingest/report_log_reader.h"
+#include "ingest/report_log_segment.h"
+#include "util/encoding.h"
+#include "util/temp_dir.h"
+
+extern char** environ;
+
+namespace depin::ingest {
+namespace {
+
+namespace asio = boost::asio;
+
+// A child process; stdout is a pipe we read lines from; stderr goes to a file.
+class Process {
+ public:
+  static std::unique_ptr<Process> Spawn(std::vector<std::string> args, const std::string& err) {
+    int fds[2];
+    if (pipe(fds) != 0) return nullptr;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    args.insert(args.begin(), DEPIN_BINARY);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    auto p = std::unique_ptr<Process>(new Process);
+    int rc = posix_spawn(&p->pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    if (rc != 0) {
+      close(fds[0]);
+      return nullptr;
+    }
+    p->out_ = fdopen(fds[0], "r");
+    return p;
+  }
+  ~Process() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      Wait();
+    }
+    if (out_) fclose(out_);
+  }
+  // The next stdout line, or "" at EOF.
+  std::string ReadLine() {
+    char buf[512];
+    if (!fgets(buf, sizeof buf, out_)) return "";
+    return buf;
+  }
+  void Kill(int sig) { kill(pid_, sig); }
+  int Wait() {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  Process() = default;
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+};
+
+class IngestE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    auto init = Process::Spawn({"init", dir_.path()}, dir_.File("init.err"));
+    ASSERT_TRUE(init);
+    int status = init->Wait();
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << util::Env::Default()->ReadFile(dir_.File("init.err")).value().size();
+    auto token = util::Env::Default()->ReadFile(dir_.File("keys/admin.token"));
+    ASSERT_TRUE(token.ok()) << token.status().ToString();
+    token_ = std::string(util::AsChars(*token));
+    while (!token_.empty() && (token_.back() == '\n' || token_.back() == ' ')) token_.pop_back();
+  }
+
+  // Starts `depin node --dev` on a free port and registers device_.
+  void StartNode() {
+    node_.reset();
+    node_ = Process::Spawn(
+        {"node", "--data", dir_.path(), "--dev", "--api", "127.0.0.1:0", "--log-level", "warn"},
+        dir_.File("node.err"));
+    ASSERT_TRUE(node_);
+    std::string line = node_->ReadLine();
+    const std::string prefix = "listening on http://127.0.0.1:";
+    ASSERT_EQ(line.rfind(prefix, 0), 0u) << "node said: " << line;
+    port_ = static_cast<uint16_t>(std::stoi(line.substr(prefix.size())));
+    auto admin = DeviceClient::Connect("127.0.0.1", port_);
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    std::string body = "{\"devices\":[{\"key\":\"" + device_.public_key().ToBase58() +
+                       "\",\"class\":\"wireless\"}]}";
+    auto reply = (*admin)->Post("/v1/admin/devices", "application/json", util::AsBytes(body),
+                                "Bearer " + token_);
+    ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+    ASSERT_EQ(reply->status, 200) << reply->body;
+  }
+
+  // A body of `n` fresh heartbeats; their hex ids are appended to `ids`.
+  util::Bytes Reports(int n, std::vector<std::string>* ids,
+                      std::vector<util::Bytes>* signed_reports = nullptr) {
+    SubmissionBuilder b;
+    for (int i = 0; i < n; ++i) {
+      uint64_t ts = base_ms_ - next_ts_.fetch_add(1);  // distinct reports, inside the window
+      wire::v1::Report r = MakeHeartbeat(device_.public_key(), ts, 473977000, 85000000);
+      util::Bytes bytes = *SignReportToBytes(r, device_);
+      b.AddSignedReport(bytes);
+      if (signed_reports) signed_reports->push_back(std::move(bytes));
+      ids->push_back(crypto::ToHex(*wire::ComputeReportId(r)));
+    }
+    return b.Take();
+  }
+
+  util::TempDir dir_;
+  std::string token_;
+  crypto::KeyPair device_ = crypto::KeyPair::Generate();
+  std::unique_ptr<Process> node_;
+  uint16_t port_ = 0;
+  std::atomic<uint64_t> next_ts_{0};
+  const uint64_t base_ms_ = static_cast<uint64_t>(util::Env::Default()->NowUnixMillis());
+};
+
+TEST_F(IngestE2eTest, StalledClientDoesNotBlockOtherClients) {
+  StartNode();
+  // The slow client: a request header promising 64 body bytes, then one byte per second, driven
+  // by a timer on its own io thread. The node's read timeout (30 s) outlasts the fast client.
+  asio::io_context io;
+  asio::ip::tcp::socket slow(io);
+  slow.connect({asio::ip::make_address("127.0.0.1"), port_});
+  std::string head =
+      "POST /v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+      "Content-Length: 64\r\n\r\n";
+  asio::write(slow, asio::buffer(head));
+  asio::steady_timer timer(io);
+  std::atomic<int> slow_bytes{0};
+  std::function<void()> drip = [&] {
+    timer.expires_after(std::chrono::seconds(1));
+    timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      boost::system::error_code wec;
+      asio::write(slow, asio::buffer("\x0a", 1), wec);
+      if (!wec) slow_bytes.fetch_add(1);
+      drip();
+    });
+  };
+  drip();
+  std::thread slow_thread([&] { io.run(); });
+
+  auto fast = DeviceClient::Connect("127.0.0.1", port_);
+  ASSERT_TRUE(fast.ok());
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::string> ids;
+    auto reply = (*fast)->SubmitReports(Reports(5, &ids));
+    ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+    ASSERT_EQ(reply->status, 200) << reply->body;
+    auto results = ParseSubmitResults(reply->body);
+    ASSERT_TRUE(results.ok());
+    ASSERT_EQ(results->size(), 5u);
+    for (size_t i = 0; i < 5; ++i) {
+      EXPECT_EQ((*results)[i].status, "accepted") << (*results)[i].reason;
+      EXPECT_EQ((*results)[i].id, ids[i]);
+    }
+  }
+  // The slow client is still connected and unanswered: its request is incomplete.
+  EXPECT_TRUE(slow.is_open());
+  EXPECT_EQ(slow.available(), 0u);
+  asio::post(io, [&] { timer.cancel(); });
+  slow_thread.join();
+}
+
+TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
+  std::mt19937 rng(20261121);
+  std::set<std::string> acked;
+  std::vector<std::string> acked_order;
+  std::map<std::string, util::Bytes> acked_bytes;
+  constexpr int kKills = 20;
+  for (int round = 0; round < kKills; ++round) {
+    StartNode();
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t acked_this_round = 0;
+    const size_t kill_after = std::uniform_int_distribution<size_t>(1, 12)(rng);
+    std::vector<std::thread> loaders;
+    for (int t = 0; t < 3; ++t) {
+      loaders.emplace_back([&] {
+        auto client = DeviceClient::Connect("127.0.0.1", port_);
+        if (!client.ok()) return;
+        for (;;) {
+          std::vector<std::string> ids;
+          std::vector<util::Bytes> signed_reports;
+          util::Bytes body = Reports(10, &ids, &signed_reports);
+          auto reply = (*client)->SubmitReports(body);
+          if (!reply.ok()) return;  // the node is gone
+          if (reply->status != 200) continue;
+          auto results = ParseSubmitResults(reply->body);
+          std::lock_guard lock(mu);
+          for (size_t i = 0; i < results->size(); ++i) {
+            const auto& r = (*results)[i];
+            if (r.status != "accepted" || r.id != ids[i]) continue;
+            acked_bytes[r.id] = signed_reports[i];
+            acked.insert(r.id);
+            acked_order.push_back(r.id);
+          }
+          ++acked_this_round;
+          cv.notify_all();
+        }
+      });
+    }
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return acked_this_round >= kill_after; });
+    }
+    node_->Kill(SIGKILL);
+    for (auto& t : loaders) t.join();
+    node_->Wait();
+  }
+  ASSERT_GE(acked.size(), static_cast<size_t>(kKills * 10));
+  ASSERT_EQ(acked.size(), acked_order.size()) << "an id was acknowledged twice";
+
+  // After the last kill, a restarted node recovers the log and still knows every acked report.
+  StartNode();
+  {
+    auto client = DeviceClient::Connect("127.0.0.1", port_);
+    ASSERT_TRUE(client.ok());
+    // Replaying acknowledged reports: the dedup window was rebuilt from the recovered log.
+    SubmissionBuilder replay;
+    size_t replayed = 0;
+    for (const auto& [id, bytes] : acked_bytes) {
+      if (replayed++ == 200) break;
+      replay.AddSignedReport(bytes);
+    }
+    auto reply = (*client)->SubmitReports(replay.body());
+    ASSERT_TRUE(reply.ok());
+    ASSERT_EQ(reply->status, 200) << reply->body;
+    auto results = ParseSubmitResults(reply->body);
+    ASSERT_TRUE(results.ok());
+    for (const auto& r : *results) EXPECT_EQ(r.status, "duplicate") << r.id << " " << r.reason;
+  }
+  node_->Kill(SIGTERM);
+  node_->Wait();
+
+  auto segments = ListSegments(util::Env::Default(), dir_.File("reports"));
+  ASSERT_TRUE(segments.ok());
+  std::set<uint64_t> epochs;
+  for (const SegmentId& s : *segments) epochs.insert(s.epoch);
+  std::map<std::string, int> logged;
+  for (uint64_t epoch : epochs) {
+    auto reader = EpochReader::Open(util::Env::Default(), dir_.path(), epoch);
+    ASSERT_TRUE(reader.ok());
+    LogRecord record;
+    for (;;) {
+      auto more = (*reader)->Next(&record);
+      ASSERT_TRUE(more.ok()) << "partial or corrupt record visible: " << more.status().ToString();
+      if (!*more) break;
+      auto report = DecodeLoggedReport(record.payload);
+      ASSERT_TRUE(report.ok()) << report.status().ToString();
+      ASSERT_TRUE(VerifyLoggedReport(*report).ok());
+      ++logged[crypto::ToHex(report->id)];
+    }
+  }
+  for (const auto& [id, count] : logged) EXPECT_EQ(count, 1) << id << " logged twice";
+  for (const std::string& id : acked) EXPECT_EQ(logged.count(id), 1u) << id << " acked, not logged";
+}
+
+}  // namespace
+}  // namespace depin::ingest
