@@ -1,0 +1,238 @@
+#include "node/ingest_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/ed25519.h"
+#include "node/json_error.h"
+
+namespace depin::node {
+
+ingest::KindMask KindBitOf(ProofKind kind) {
+  // Wire ReportKind values are the config's proof kinds in the same order, starting at 1.
+  return ingest::KindBit(static_cast<uint32_t>(kind) + 1);
+}
+
+// Turns pipeline events into Prometheus metrics (docs/api.md lists them).
+class IngestService::Observer final : public ingest::IngestObserver {
+ public:
+  Observer(metrics::Registry* r, IngestService* service)
+      : service_(service),
+        reports_(r->AddCounter("depin_ingest_reports_total",
+                               "Reports answered accepted or duplicate.", {"status"})),
+        rejected_(r->AddCounter("depin_ingest_rejected_total",
+                                "Reports rejected, by reason (nothing rejected is logged).",
+                                {"reason"})),
+        requests_(r->AddCounter("depin_ingest_requests_total",
+                                "POST /v1/reports requests by HTTP status.", {"code"})),
+        ack_(r->AddHistogram("depin_ingest_ack_latency_seconds",
+                             "Time from receiving a request to answering it (after fsync).", {},
+                             metrics::DefaultLatencyBucketsMicros(), 6)
+                 .WithLabels({})),
+        fsync_(r->AddHistogram("depin_ingest_log_fsync_seconds",
+                               "Report-log group-commit fdatasync latency (sampled per request).",
+                               {}, metrics::DefaultLatencyBucketsMicros(), 6)
+                   .WithLabels({})),
+        in_flight_(
+            r->AddGauge("depin_ingest_in_flight_reports", "Reports admitted and not yet answered.")
+                .WithLabels({})),
+        verify_queue_(r->AddGauge("depin_ingest_verify_queue_signatures",
+                                  "Signatures queued for or being verified.")
+                          .WithLabels({})),
+        log_queue_(r->AddGauge("depin_ingest_log_queue_records",
+                               "Records queued for the report log's writer.")
+                       .WithLabels({})) {
+    for (const char* s : {"accepted", "duplicate"}) reports_.WithLabels({s});
+    for (size_t i = 1; i < static_cast<size_t>(ingest::RejectReason::kCount); ++i) {
+      rejected_.WithLabels({std::string(ingest::ReasonName(static_cast<ingest::RejectReason>(i)))});
+    }
+  }
+
+  void OnReports(ingest::ReportStatus status, ingest::RejectReason reason,
+                 uint64_t count) override {
+    if (status == ingest::ReportStatus::kRejected) {
+      rejected_.WithLabels({std::string(ingest::ReasonName(reason))}).Inc(count);
+    } else {
+      reports_.WithLabels({std::string(ingest::StatusName(status))}).Inc(count);
+    }
+  }
+
+  void OnRequest(int http_status, uint64_t latency_micros) override {
+    requests_.WithLabels({std::to_string(http_status)}).Inc();
+    if (http_status == 200) ack_.Observe(latency_micros);
+    if (service_->pipeline_) {
+      in_flight_.Set(static_cast<int64_t>(service_->pipeline_->in_flight_reports()));
+      verify_queue_.Set(static_cast<int64_t>(service_->pipeline_->verify_pending()));
+    }
+    ingest::ReportLogStats stats = service_->log_->stats();
+    log_queue_.Set(static_cast<int64_t>(stats.queue_records));
+    uint64_t seen = syncs_seen_.load(std::memory_order_relaxed);
+    if (stats.syncs > seen && syncs_seen_.compare_exchange_strong(seen, stats.syncs)) {
+      fsync_.Observe(stats.last_sync_micros);
+    }
+  }
+
+ private:
+  IngestService* service_;
+  metrics::Family<metrics::Counter>& reports_;
+  metrics::Family<metrics::Counter>& rejected_;
+  metrics::Family<metrics::Counter>& requests_;
+  metrics::Histogram& ack_;
+  metrics::Histogram& fsync_;
+  metrics::Gauge& in_flight_;
+  metrics::Gauge& verify_queue_;
+  metrics::Gauge& log_queue_;
+  std::atomic<uint64_t> syncs_seen_{0};
+};
+
+util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceOptions options,
+                                                                  const NetworkConfig& config,
+                                                                  metrics::Registry* registry) {
+  std::unique_ptr<IngestService> s(new IngestService());
+  s->options_ = std::move(options);
+  s->config_ = &config;
+  util::Env* env = s->options_.env;
+  if (s->options_.dev && !config.api.admin_token_file.empty()) {
+    std::string path = config.api.admin_token_file;
+    if (path.front() != '/') path = util::JoinPath(s->options_.data_dir, path);
+    util::Result<util::Bytes> token = env->ReadFile(path);
+    if (token.ok()) {
+      s->admin_token_ = std::string(util::AsChars(*token));
+      while (!s->admin_token_.empty() &&
+             std::isspace(static_cast<unsigned char>(s->admin_token_.back()))) {
+        s->admin_token_.pop_back();
+      }
+    } else {
+      spdlog::warn("ingest: admin token {} unreadable ({}); POST /v1/admin/devices disabled", path,
+                   token.status().ToString());
+    }
+  }
+  ingest::ReportLogOptions log_options;
+  log_options.env = env;
+  log_options.data_dir = s->options_.data_dir;
+  util::Result<std::unique_ptr<ingest::ReportLog>> log = ingest::ReportLog::Open(log_options);
+  if (!log.ok()) return log.status().WithContext("report log");
+  s->log_ = std::move(log).value();
+  const ingest::RecoveryReport& rec = s->log_->recovery();
+  if (rec.dropped_bytes > 0) {
+    spdlog::warn("ingest: report log recovery cut {} bytes of torn tail from {}", rec.dropped_bytes,
+                 rec.truncated_segment);
+  }
+  s->observer_ = std::make_unique<Observer>(registry, s.get());
+  ingest::IngestOptions p = s->options_.pipeline;
+  p.env = env;
+  p.epoch_ms = config.epoch.length_seconds * 1000;
+  util::Result<std::unique_ptr<ingest::IngestPipeline>> pipeline = ingest::IngestPipeline::Create(
+      p, &s->devices_, s->log_.get(), s->options_.data_dir, s->observer_.get());
+  if (!pipeline.ok()) return pipeline.status().WithContext("ingest");
+  s->pipeline_ = std::move(pipeline).value();
+  spdlog::info("ingest: {} records in the log, {} recent report ids rebuilt, {} verify threads",
+               rec.records, s->pipeline_->rebuilt_ids(), s->pipeline_->verify_threads());
+  return s;
+}
+
+IngestService::~IngestService() {
+  if (pipeline_) pipeline_->WaitIdle();
+  pipeline_.reset();
+  if (log_) {
+    util::Status st = log_->Close();
+    if (!st.ok()) spdlog::error("ingest: closing the report log: {}", st.ToString());
+  }
+}
+
+std::optional<ingest::KindMask> IngestService::KindsOfClass(std::string_view name) const {
+  for (const ResourceClass& rc : config_->resource_classes) {
+    if (rc.name != name) continue;
+    ingest::KindMask mask = 0;
+    for (ProofKind k : rc.proofs) mask |= KindBitOf(k);
+    return mask;
+  }
+  return std::nullopt;
+}
+
+void IngestService::AddRoutes(Router* router) {
+  router->Post("/v1/reports",
+               [this](const Request& req, Responder respond) { HandleReports(req, respond); });
+  if (options_.dev) {
+    router->Post("/v1/admin/devices", [this](const Request& req, Responder respond) {
+      HandleAdminDevices(req, respond);
+    });
+  }
+}
+
+void IngestService::HandleReports(const Request& request, Responder respond) {
+  std::string_view type = request.Header("Content-Type");
+  if (type.substr(0, type.find(';')) != "application/x-protobuf") {
+    respond(JsonError(415, "unsupported_media_type",
+                      "POST /v1/reports takes Content-Type application/x-protobuf"));
+    return;
+  }
+  std::string_view client = request.remote;
+  if (size_t colon = client.rfind(':'); colon != std::string_view::npos) {
+    client = client.substr(0, colon);
+  }
+  pipeline_->Submit(util::AsBytes(request.body), client, [respond](ingest::IngestReply reply) {
+    Response response = Response::Json(reply.http_status, std::move(reply.body));
+    if (reply.retry_after_s > 0) {
+      response.headers.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
+    }
+    respond(std::move(response));
+  });
+}
+
+// Body: {"devices":[{"key":"<base58>","class":"<resource class>"|"kinds":["heartbeat",...],
+//                    "active":true}]}
+void IngestService::HandleAdminDevices(const Request& request, Responder respond) {
+  if (admin_token_.empty() || request.Header("Authorization") != "Bearer " + admin_token_) {
+    respond(JsonError(401, "unauthenticated", "missing or wrong admin bearer token"));
+    return;
+  }
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("devices") || !body["devices"].is_array()) {
+    respond(JsonError(400, "invalid_argument", "body: want {\"devices\":[...]}"));
+    return;
+  }
+  std::vector<std::pair<ingest::DeviceKey, ingest::DeviceInfo>> updates;
+  size_t i = 0;
+  for (const nlohmann::json& d : body["devices"]) {
+    std::string where = "devices[" + std::to_string(i++) + "]";
+    if (!d.is_object() || !d.contains("key") || !d["key"].is_string()) {
+      respond(JsonError(400, "invalid_argument", where + ".key: missing"));
+      return;
+    }
+    util::Result<crypto::PublicKey> key =
+        crypto::PublicKey::FromBase58(d["key"].get<std::string>());
+    if (!key.ok()) {
+      respond(JsonError(400, "invalid_argument", where + ".key: " + key.status().ToString()));
+      return;
+    }
+    ingest::DeviceInfo info{0, d.value("active", true)};
+    if (d.contains("class") && d["class"].is_string()) {
+      std::optional<ingest::KindMask> mask = KindsOfClass(d["class"].get<std::string>());
+      if (!mask) {
+        respond(JsonError(400, "invalid_argument", where + ".class: no such resource class"));
+        return;
+      }
+      info.allowed_kinds = *mask;
+    } else if (d.contains("kinds") && d["kinds"].is_array()) {
+      for (const nlohmann::json& k : d["kinds"]) {
+        std::optional<ProofKind> kind =
+            k.is_string() ? ProofKindFromName(k.get<std::string>()) : std::nullopt;
+        if (!kind) {
+          respond(JsonError(400, "invalid_argument", where + ".kinds: unknown proof kind"));
+          return;
+        }
+        info.allowed_kinds |= KindBitOf(*kind);
+      }
+    } else {
+      respond(JsonError(400, "invalid_argument", where + ": want \"class\" or \"kinds\""));
+      return;
+    }
+    updates.push_back({key->bytes, info});
+  }
+  for (const auto& [key, info] : updates) devices_.Upsert(key, info);
+  respond(Response::Json(200, nlohmann::json{{"registered", updates.size()}}.dump()));
+}
+
+}  // namespace depin::node
