@@ -38,6 +38,7 @@ void RegisterDeviceCommands(CLI::App& app, Selected& selected);  // cmd_device.c
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
+void RegisterBenchIngest(CLI::App& bench, Selected& selected);  // cmd_bench_ingest.cc
 void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_ledger.cc
 
 }  // namespace depin::cli

@@ -8,6 +8,7 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected) {
   CLI::App* bench = app.add_subcommand("bench", "Measure throughput against this machine's limits");
   bench->require_subcommand(1, 1);
   RegisterBenchCrypto(*bench, selected);
+  RegisterBenchIngest(*bench, selected);
   RegisterBenchLedger(*bench, selected);
 }
 

@@ -25,6 +25,7 @@ int Run(int argc, char** argv) {
   depin::cli::RegisterKeysCommands(app, selected);
   depin::cli::RegisterInitCommand(app, selected);
   depin::cli::RegisterNodeCommand(app, selected);
+  depin::cli::RegisterDeviceCommands(app, selected);
   depin::cli::RegisterBenchCommands(app, selected);
 
   if (argc > 1 && argv[1][0] != '-' && !HasSubcommand(app, argv[1])) {
