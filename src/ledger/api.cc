@@ -1,0 +1,214 @@
+#include "ledger/api.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <string>
+
+#include "ledger/tx_codec.h"
+#include "util/encoding.h"
+
+namespace depin::ledger {
+namespace {
+
+using nlohmann::json;
+
+int HttpStatus(util::Code code) {
+  switch (code) {
+    case util::Code::kOk:
+      return 200;
+    case util::Code::kInvalidArgument:
+    case util::Code::kOutOfRange:
+      return 400;
+    case util::Code::kUnauthenticated:
+      return 401;
+    case util::Code::kPermissionDenied:
+      return 403;
+    case util::Code::kNotFound:
+      return 404;
+    case util::Code::kAlreadyExists:
+    case util::Code::kFailedPrecondition:
+      return 409;
+    case util::Code::kResourceExhausted:
+      return 429;
+    case util::Code::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+ApiReply Error(const util::Status& s, std::optional<TxError> tx_error = std::nullopt) {
+  json err = {{"code", std::string(util::CodeName(s.code()))},
+              {"message", std::string(s.message())}};
+  if (tx_error) err["tx_error"] = std::string(TxErrorName(*tx_error));
+  return {HttpStatus(s.code()), json{{"error", err}}.dump()};
+}
+
+ApiReply Ok(const json& j, int status = 200) { return {status, j.dump()}; }
+
+util::Result<Address> ParseAddress(std::string_view text, std::string_view what) {
+  auto a = crypto::PublicKey::FromBase58(text);
+  if (!a.ok()) return a.status().WithContext(std::string(what));
+  return *a;
+}
+
+util::Result<Hash256> ParseHash(std::string_view text, std::string_view what) {
+  auto raw = util::HexDecodeExact(text, 32);
+  if (!raw.ok()) return raw.status().WithContext(std::string(what));
+  Hash256 h;
+  std::copy(raw->begin(), raw->end(), h.begin());
+  return h;
+}
+
+json HeaderJson(const Block& b) {
+  const BlockHeader& h = b.header;
+  json ids = json::array();
+  for (const Tx& tx : b.txs) ids.push_back(crypto::ToHex(TxId(tx)));
+  return {{"height", h.height},
+          {"hash", crypto::ToHex(BlockHash(h))},
+          {"prev_hash", crypto::ToHex(h.prev_hash)},
+          {"timestamp_ms", h.timestamp_ms},
+          {"tx_count", h.tx_count},
+          {"tx_root", crypto::ToHex(h.tx_root)},
+          {"state_hash", crypto::ToHex(h.state_hash)},
+          {"producer", h.producer.ToBase58()},
+          {"tx_ids", ids}};
+}
+
+}  // namespace
+
+ApiReply LedgerApi::SubmitTx(std::string_view content_type, std::string_view body) const {
+  util::Result<Tx> tx = util::Status::InvalidArgument("unset");
+  if (content_type.find("application/x-protobuf") != std::string_view::npos ||
+      content_type.find("application/octet-stream") != std::string_view::npos) {
+    tx = DecodeWireTx(util::AsBytes(body));
+  } else {
+    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("tx_hex") || !j["tx_hex"].is_string()) {
+      return Error(util::Status::InvalidArgument(
+          "POST /v1/ledger/tx: body must be a wire v1 SignedTransaction (application/x-protobuf) "
+          "or JSON {\"tx_hex\": \"...\"}"));
+    }
+    auto raw = util::HexDecode(j["tx_hex"].get<std::string>());
+    if (!raw.ok()) return Error(raw.status().WithContext("tx_hex"));
+    tx = DecodeTx(*raw);
+  }
+  if (!tx.ok()) return Error(tx.status());
+  SubmitResult r = mempool_->Submit(*tx);
+  if (!r.status.ok()) {
+    return Error(r.status,
+                 r.tx_error == TxError::kOk ? std::nullopt : std::optional<TxError>(r.tx_error));
+  }
+  return Ok({{"tx_id", crypto::ToHex(r.id)}, {"status", "pending"}}, 202);
+}
+
+ApiReply LedgerApi::GetTx(std::string_view id_hex) const {
+  auto id = ParseHash(id_hex, "tx id");
+  if (!id.ok()) return Error(id.status());
+  auto loc = ledger_->FindTx(*id);
+  if (!loc.ok()) return Error(loc.status());
+  if (*loc) {
+    return Ok({{"tx_id", std::string(id_hex)},
+               {"status", "committed"},
+               {"height", (*loc)->height},
+               {"index", (*loc)->index}});
+  }
+  TxStatusInfo s = mempool_->Status(*id);
+  switch (s.state) {
+    case TxState::kPending:
+      return Ok({{"tx_id", std::string(id_hex)}, {"status", "pending"}});
+    case TxState::kRejected:
+      return Ok({{"tx_id", std::string(id_hex)},
+                 {"status", "rejected"},
+                 {"tx_error", std::string(TxErrorName(s.error))}});
+    case TxState::kUnknown:
+      break;
+  }
+  return Error(util::Status::NotFound("tx " + std::string(id_hex) + ": unknown"));
+}
+
+ApiReply LedgerApi::GetAccount(std::string_view address) const {
+  auto a = ParseAddress(address, "address");
+  if (!a.ok()) return Error(a.status());
+  Account acct = ledger_->GetAccount(*a);
+  return Ok({{"address", std::string(address)},
+             {"balance", acct.balance},
+             {"nonce", acct.nonce},
+             {"credits", acct.credits}});
+}
+
+ApiReply LedgerApi::ListDevices(std::string_view owner) const {
+  auto a = ParseAddress(owner, "owner");
+  if (!a.ok()) return Error(a.status());
+  json devices = json::array();
+  for (const Address& d : ledger_->DevicesOfOwner(*a)) devices.push_back(d.ToBase58());
+  return Ok({{"owner", std::string(owner)}, {"devices", devices}});
+}
+
+ApiReply LedgerApi::GetDevice(std::string_view key) const {
+  auto k = ParseAddress(key, "device key");
+  if (!k.ok()) return Error(k.status());
+  std::optional<Device> d = ledger_->GetDevice(*k);
+  if (!d) return Error(util::Status::NotFound("device " + std::string(key) + ": not onboarded"));
+  return Ok({{"key", std::string(key)},
+             {"owner", d->owner.ToBase58()},
+             {"maker", d->maker.ToBase58()},
+             {"resource_class", d->resource_class},
+             {"cell", d->cell},
+             {"onboarded_height", d->onboarded_height},
+             {"location_asserts", d->location_asserts},
+             {"status", d->status == DeviceStatus::kActive ? "active" : "unknown"}});
+}
+
+ApiReply LedgerApi::GetBlock(std::string_view height_or_hash) const {
+  util::Result<std::optional<Block>> block = std::optional<Block>();
+  uint64_t height = 0;
+  auto [end, ec] =
+      std::from_chars(height_or_hash.data(), height_or_hash.data() + height_or_hash.size(), height);
+  if (ec == std::errc() && end == height_or_hash.data() + height_or_hash.size()) {
+    block = ledger_->GetBlock(height);
+  } else {
+    auto h = ParseHash(height_or_hash, "block height or hash");
+    if (!h.ok()) return Error(h.status());
+    block = ledger_->GetBlockByHash(*h);
+  }
+  if (!block.ok()) return Error(block.status());
+  if (!*block) {
+    return Error(util::Status::NotFound("block " + std::string(height_or_hash) + ": not found"));
+  }
+  return Ok(HeaderJson(**block));
+}
+
+ApiReply LedgerApi::GetHead() const {
+  Globals g = ledger_->GetGlobals();
+  return Ok({{"height", ledger_->height()},
+             {"tip_hash", crypto::ToHex(ledger_->tip_hash())},
+             {"state_hash", crypto::ToHex(ledger_->state_hash())},
+             {"supply", g.supply},
+             {"minted", g.minted},
+             {"burned", g.burned},
+             {"staked", g.staked},
+             {"reward_pool", g.reward_pool},
+             {"credits_minted", g.credits_minted},
+             {"credits_spent", g.credits_spent},
+             {"mempool_size", mempool_->size()}});
+}
+
+void LedgerApi::RegisterRoutes(
+    const std::function<void(std::string, std::string, ApiHandler)>& add) const {
+  add("POST", "/v1/ledger/tx",
+      [this](const ApiRequest& r) { return SubmitTx(r.content_type, r.body); });
+  add("GET", "/v1/ledger/tx/{id}", [this](const ApiRequest& r) { return GetTx(r.param("id")); });
+  add("GET", "/v1/ledger/accounts/{address}",
+      [this](const ApiRequest& r) { return GetAccount(r.param("address")); });
+  add("GET", "/v1/ledger/accounts/{address}/devices",
+      [this](const ApiRequest& r) { return ListDevices(r.param("address")); });
+  add("GET", "/v1/ledger/devices/{key}",
+      [this](const ApiRequest& r) { return GetDevice(r.param("key")); });
+  add("GET", "/v1/ledger/blocks/{id}",
+      [this](const ApiRequest& r) { return GetBlock(r.param("id")); });
+  add("GET", "/v1/ledger/head", [this](const ApiRequest&) { return GetHead(); });
+}
+
+}  // namespace depin::ledger

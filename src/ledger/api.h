@@ -1,0 +1,62 @@
+// LedgerApi: the ledger's HTTP API as plain request -> reply functions, so the node (which owns
+// the HTTP server, src/node) wires them to routes without the ledger depending on it:
+//
+//   POST /v1/ledger/tx                       submit a tx: protobuf wire v1 SignedTransaction
+//                                            (Content-Type application/x-protobuf), or JSON
+//                                            {"tx_hex": "<native encoding>"}; 202 + tx id
+//   GET  /v1/ledger/tx/{id}                  pending | committed (height, index) | rejected (code)
+//   GET  /v1/ledger/accounts/{address}       balance, nonce, credits
+//   GET  /v1/ledger/accounts/{address}/devices   devices owned
+//   GET  /v1/ledger/devices/{key}            device record
+//   GET  /v1/ledger/blocks/{height or hash}  header and tx ids
+//   GET  /v1/ledger/head                     height, tip hash, state hash, supply totals
+//
+// Keys and addresses are base58, hashes hex. Errors are {"error": {"code", "message"}} with the
+// HTTP status from the Status code; rejected transactions also carry "tx_error" (its stable name).
+// docs/api.md documents every route. Thread-safe (Ledger and Mempool are).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "ledger/ledger.h"
+#include "ledger/mempool.h"
+
+namespace depin::ledger {
+
+struct ApiReply {
+  int status = 200;
+  std::string json;
+};
+
+struct ApiRequest {
+  std::string_view content_type;
+  std::string_view body;
+  std::function<std::string_view(std::string_view)> param;  // path parameter by name
+};
+
+using ApiHandler = std::function<ApiReply(const ApiRequest&)>;
+
+class LedgerApi {
+ public:
+  LedgerApi(Ledger* ledger, Mempool* mempool) : ledger_(ledger), mempool_(mempool) {}
+
+  ApiReply SubmitTx(std::string_view content_type, std::string_view body) const;
+  ApiReply GetTx(std::string_view id_hex) const;
+  ApiReply GetAccount(std::string_view address) const;
+  ApiReply ListDevices(std::string_view owner) const;
+  ApiReply GetDevice(std::string_view key) const;
+  ApiReply GetBlock(std::string_view height_or_hash) const;
+  ApiReply GetHead() const;
+
+  // Calls add(method, pattern, handler) once per route above; patterns use "{name}" parameters.
+  void RegisterRoutes(
+      const std::function<void(std::string method, std::string pattern, ApiHandler)>& add) const;
+
+ private:
+  Ledger* ledger_;
+  Mempool* mempool_;
+};
+
+}  // namespace depin::ledger

@@ -1,0 +1,102 @@
+#include "ledger/api.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "ledger/producer.h"
+#include "ledger/test_util.h"
+#include "util/encoding.h"
+#include "util/temp_dir.h"
+#include "wire/codec.h"
+#include "wire/transaction.h"
+
+namespace depin::ledger::testing {
+namespace {
+
+using nlohmann::json;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  TestNet net;
+  util::TempDir dir;
+  std::unique_ptr<Ledger> ledger = Ledger::Open(dir.File("l.db"), net.params).value();
+  Mempool pool{
+      ledger->machine(), {}, [this](const Address& a) { return ledger->GetAccount(a).nonce; }};
+  BlockProducer producer{ledger.get(), &pool, net.producer, {}, util::Env::Default()};
+  LedgerApi api{ledger.get(), &pool};
+
+  static json J(const ApiReply& r) { return json::parse(r.json); }
+  ApiReply SubmitNative(const Tx& tx) {
+    return api.SubmitTx("application/json", json{{"tx_hex", util::HexEncode(EncodeTx(tx))}}.dump());
+  }
+};
+
+TEST_F(ApiTest, SubmitThenStatusGoesPendingToCommitted) {
+  Tx tx = MakeTx(net.alice, 0, Transfer{net.bob.public_key(), 9});
+  ApiReply r = SubmitNative(tx);
+  ASSERT_EQ(r.status, 202) << r.json;
+  const std::string id = J(r)["tx_id"];
+  EXPECT_EQ(id, crypto::ToHex(TxId(tx)));
+  EXPECT_EQ(J(api.GetTx(id))["status"], "pending");
+  ASSERT_TRUE(producer.ProduceOnce().ok());
+  json s = J(api.GetTx(id));
+  EXPECT_EQ(s["status"], "committed");
+  EXPECT_EQ(s["height"], 1);
+  EXPECT_EQ(J(api.GetAccount(net.bob.public_key().ToBase58()))["balance"], 1000 * kToken + 9);
+  json head = J(api.GetHead());
+  EXPECT_EQ(head["height"], 1);
+  EXPECT_EQ(head["state_hash"], crypto::ToHex(ledger->state_hash()));
+  json by_height = J(api.GetBlock("1"));
+  EXPECT_EQ(by_height["tx_ids"][0], id);
+  EXPECT_EQ(J(api.GetBlock(by_height["hash"].get<std::string>()))["height"], 1);
+  EXPECT_EQ(api.GetBlock("2").status, 404);
+}
+
+TEST_F(ApiTest, RejectionsCarryStatusAndTxError) {
+  Tx forged = MakeTx(net.alice, 0, Transfer{net.bob.public_key(), 9});
+  forged.sig[0] ^= 1;
+  ApiReply r = SubmitNative(forged);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(J(r)["error"]["tx_error"], "bad_signature");
+  EXPECT_EQ(api.SubmitTx("application/json", "{nope").status, 400);
+  EXPECT_EQ(api.SubmitTx("application/json", R"({"tx_hex":"zz"})").status, 400);
+  EXPECT_EQ(api.SubmitTx("application/x-protobuf", "garbage").status, 400);
+  Tx broke = MakeTx(net.carol, 0, Transfer{net.bob.public_key(), 11 * kToken});
+  ASSERT_EQ(SubmitNative(broke).status, 202);
+  ASSERT_TRUE(producer.ProduceOnce().ok());
+  json s = J(api.GetTx(crypto::ToHex(TxId(broke))));
+  EXPECT_EQ(s["status"], "rejected");
+  EXPECT_EQ(s["tx_error"], "insufficient_balance");
+  EXPECT_EQ(api.GetTx(std::string(64, '0')).status, 404);
+  EXPECT_EQ(api.GetTx("xyz").status, 400);
+  EXPECT_EQ(api.GetAccount("not-base58-0OIl").status, 400);
+  EXPECT_EQ(api.GetDevice(net.bob.public_key().ToBase58()).status, 404);
+}
+
+TEST_F(ApiTest, AcceptsWireProtobufSubmission) {
+  wire::v1::Transaction t;
+  t.set_version(1);
+  t.set_network_id(net.params.chain_id);
+  t.set_signer(std::string(util::AsChars(net.alice.public_key().view())));
+  t.mutable_transfer()->set_to(std::string(util::AsChars(net.bob.public_key().view())));
+  t.mutable_transfer()->set_amount(4);
+  util::Bytes body = wire::Serialize(wire::SignTransaction(t, net.alice).value());
+  ApiReply r = api.SubmitTx("application/x-protobuf", util::AsChars(body));
+  ASSERT_EQ(r.status, 202) << r.json;
+  EXPECT_EQ(J(r)["tx_id"], crypto::ToHex(wire::ComputeTxId(t).value()));
+  ASSERT_TRUE(producer.ProduceOnce().ok());
+  EXPECT_EQ(J(api.GetTx(J(r)["tx_id"].get<std::string>()))["status"], "committed");
+}
+
+TEST_F(ApiTest, RegistersEveryRoute) {
+  std::vector<std::string> routes;
+  api.RegisterRoutes([&](std::string method, std::string pattern, ApiHandler) {
+    routes.push_back(method + " " + pattern);
+  });
+  EXPECT_EQ(routes.size(), 7u);
+  EXPECT_NE(std::find(routes.begin(), routes.end(), "GET /v1/ledger/accounts/{address}/devices"),
+            routes.end());
+}
+
+}  // namespace
+}  // namespace depin::ledger::testing
