@@ -8,6 +8,9 @@
 // on the same cores measured in the same run (the ceiling for (a) and (b)).
 #include <sodium.h>
 
+// First: Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -18,7 +21,6 @@
 #include <memory>
 #include <string>
 #include <thread>
-#include <utility>  // before Asio: boost/asio/awaitable.hpp needs std::exchange
 #include <vector>
 
 #include "bench_report.h"
