@@ -102,7 +102,7 @@ std::string BenchReport::ToText() const {
   size_t width = 0;
   for (const Figure& f : figures_) width = std::max(width, f.name.size());
   std::string out = "depin bench " + bench_ + "\n";
-  for (const auto& [k, v] : info_) out += "  " + k + ": " + v + "\n";
+  for (const auto& [k, v] : info_) out.append("  ").append(k).append(": ").append(v).append("\n");
   char line[512];
   for (const Figure& f : figures_) {
     std::snprintf(line, sizeof(line), "  %-*s  %14s %s\n", static_cast<int>(width), f.name.c_str(),
