@@ -62,9 +62,21 @@ util::Status WriteKeyFile(util::Env* env, const std::string& path, const KeyPair
   text += kSeedPrefix;
   text += util::HexEncode(key.seed());
   text += "\n";
+  // WriteFileAtomic writes through `path`.tmp, and open(2) keeps the mode of a file that already
+  // exists: a stale, world-readable temporary left by a crash would leak the seed. Remove it.
+  const std::string tmp = path + ".tmp";
+  if (env->FileExists(tmp)) DEPIN_RETURN_IF_ERROR(env->RemoveFile(tmp));
   util::Status s = env->WriteFileAtomic(path, util::AsBytes(text), 0600);
   sodium_memzero(text.data(), text.size());
-  return s;
+  DEPIN_RETURN_IF_ERROR(s);
+  // Belt and braces: never leave a key file behind that ReadKeyFile would refuse.
+  DEPIN_ASSIGN_OR_RETURN(uint32_t mode, env->GetFileMode(path));
+  if ((mode & 077) != 0) {
+    (void)env->RemoveFile(path);
+    return util::Status::PermissionDenied(path + ": created with permissions " + OctalMode(mode) +
+                                          " instead of 0600; removed it");
+  }
+  return util::Status::Ok();
 }
 
 util::Result<KeyPair> ReadKeyFile(util::Env* env, const std::string& path) {

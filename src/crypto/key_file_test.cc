@@ -63,6 +63,16 @@ TEST_F(KeyFileTest, NeverOverwritesAnExistingFile) {
   EXPECT_EQ(ReadKeyFile(env_, path)->public_key(), first.public_key());
 }
 
+TEST_F(KeyFileTest, StaleWorldReadableTemporaryDoesNotLeakTheMode) {
+  // A crash can leave dev.key.tmp behind; writing through it must still give a 0600 file.
+  std::string path = dir_.File("dev.key");
+  WriteRaw(path + ".tmp", "stale", 0644);
+  KeyPair key = KeyPair::Generate();
+  ASSERT_TRUE(WriteKeyFile(env_, path, key).ok());
+  EXPECT_EQ(*env_->GetFileMode(path), 0600u);
+  EXPECT_EQ(ReadKeyFile(env_, path)->public_key(), key.public_key());
+}
+
 TEST_F(KeyFileTest, RefusesGroupOrOtherAccess) {
   KeyPair key = KeyPair::Generate();
   for (mode_t mode : {0644, 0640, 0604, 0620, 0602, 0660}) {
