@@ -47,6 +47,9 @@ ApiReply Error(const util::Status& s, std::optional<TxError> tx_error = std::nul
 
 ApiReply Ok(const json& j, int status = 200) { return {status, j.dump()}; }
 
+// Amounts may exceed 2^53, so JSON carries them as strings of digits (docs/api.md).
+std::string Amount(uint64_t v) { return std::to_string(v); }
+
 util::Result<Address> ParseAddress(std::string_view text, std::string_view what) {
   auto a = crypto::PublicKey::FromBase58(text);
   if (!a.ok()) return a.status().WithContext(std::string(what));
@@ -133,9 +136,9 @@ ApiReply LedgerApi::GetAccount(std::string_view address) const {
   if (!a.ok()) return Error(a.status());
   Account acct = ledger_->GetAccount(*a);
   return Ok({{"address", std::string(address)},
-             {"balance", acct.balance},
+             {"balance", Amount(acct.balance)},
              {"nonce", acct.nonce},
-             {"credits", acct.credits}});
+             {"credits", Amount(acct.credits)}});
 }
 
 ApiReply LedgerApi::ListDevices(std::string_view owner) const {
@@ -185,13 +188,13 @@ ApiReply LedgerApi::GetHead() const {
   return Ok({{"height", ledger_->height()},
              {"tip_hash", crypto::ToHex(ledger_->tip_hash())},
              {"state_hash", crypto::ToHex(ledger_->state_hash())},
-             {"supply", g.supply},
-             {"minted", g.minted},
-             {"burned", g.burned},
-             {"staked", g.staked},
-             {"reward_pool", g.reward_pool},
-             {"credits_minted", g.credits_minted},
-             {"credits_spent", g.credits_spent},
+             {"supply", Amount(g.supply)},
+             {"minted", Amount(g.minted)},
+             {"burned", Amount(g.burned)},
+             {"staked", Amount(g.staked)},
+             {"reward_pool", Amount(g.reward_pool)},
+             {"credits_minted", Amount(g.credits_minted)},
+             {"credits_spent", Amount(g.credits_spent)},
              {"mempool_size", mempool_->size()}});
 }
 

@@ -42,7 +42,8 @@ TEST_F(ApiTest, SubmitThenStatusGoesPendingToCommitted) {
   json s = J(api.GetTx(id));
   EXPECT_EQ(s["status"], "committed");
   EXPECT_EQ(s["height"], 1);
-  EXPECT_EQ(J(api.GetAccount(net.bob.public_key().ToBase58()))["balance"], 1000 * kToken + 9);
+  EXPECT_EQ(J(api.GetAccount(net.bob.public_key().ToBase58()))["balance"],
+            std::to_string(1000 * kToken + 9));
   json head = J(api.GetHead());
   EXPECT_EQ(head["height"], 1);
   EXPECT_EQ(head["state_hash"], crypto::ToHex(ledger->state_hash()));
