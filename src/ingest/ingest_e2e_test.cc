@@ -177,7 +177,10 @@ TEST_F(IngestE2eTest, StalledClientDoesNotBlockOtherClients) {
 
   auto fast = DeviceClient::Connect("127.0.0.1", port_);
   ASSERT_TRUE(fast.ok());
-  for (int round = 0; round < 20; ++round) {
+  // Keep the fast client busy until the slow one has dripped 3 bytes (3 s of its timer).
+  int rounds = 0;
+  while (rounds < 20 || slow_bytes.load() < 3) {
+    ++rounds;
     std::vector<std::string> ids;
     auto reply = (*fast)->SubmitReports(Reports(5, &ids));
     ASSERT_TRUE(reply.ok()) << reply.status().ToString();
@@ -186,15 +189,20 @@ TEST_F(IngestE2eTest, StalledClientDoesNotBlockOtherClients) {
     ASSERT_TRUE(results.ok());
     ASSERT_EQ(results->size(), 5u);
     for (size_t i = 0; i < 5; ++i) {
-      EXPECT_EQ((*results)[i].status, "accepted") << (*results)[i].reason;
-      EXPECT_EQ((*results)[i].id, ids[i]);
+      ASSERT_EQ((*results)[i].status, "accepted") << (*results)[i].reason;
+      ASSERT_EQ((*results)[i].id, ids[i]);
     }
   }
-  // The slow client is still connected and unanswered: its request is incomplete.
-  EXPECT_TRUE(slow.is_open());
-  EXPECT_EQ(slow.available(), 0u);
+  // The slow connection is still open and unanswered (its request is incomplete): a
+  // non-blocking read finds nothing to read, not end-of-file.
   asio::post(io, [&] { timer.cancel(); });
   slow_thread.join();
+  slow.non_blocking(true);
+  char byte;
+  boost::system::error_code rec;
+  slow.read_some(asio::buffer(&byte, 1), rec);
+  EXPECT_EQ(rec, asio::error::would_block) << rec.message();
+  EXPECT_GE(rounds, 20);
 }
 
 TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
