@@ -28,7 +28,9 @@ util::Status RunNode(const NodeArgs& args) {
   options.handle_signals = true;
   options.version = DEPIN_VERSION;
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<node::Node> node, node::Node::Start(std::move(options)));
-  std::printf("listening on http://%s:%u\n", node->host().c_str(),
+  const std::string& host = node->host();
+  const bool ipv6 = host.find(':') != std::string::npos;  // URLs bracket IPv6 literals
+  std::printf("listening on http://%s%s%s:%u\n", ipv6 ? "[" : "", host.c_str(), ipv6 ? "]" : "",
               static_cast<unsigned>(node->port()));
   std::fflush(stdout);
   node->Wait();
