@@ -61,6 +61,8 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
   for (uint32_t b = 0; b < n_beacons; ++b) {
     const BeaconRec& beacon = s.beacons[b];
     const DeviceInfo& beaconer = devices_[beacon.slot];
+    // FSPL(d, f) = 20 log10(d_mm) + [20 log10(f) - 60 dB - 147.6 dB]; the bracket once per beacon.
+    const int64_t fspl_freq = FsplX10(1000, uint64_t{beacon.freq_10hz} * 10) - TwentyLog10X10(1000);
     group.assign(order.begin() + start[b], order.begin() + start[b + 1]);
     std::sort(group.begin(), group.end(), [&](uint32_t x, uint32_t y) {
       const WitnessRec &a = s.witnesses[x], &c = s.witnesses[y];
@@ -109,7 +111,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
         continue;
       }
       int64_t max_signal = int64_t{beacon.tx_power_x10} + params_.fspl_margin_x10 -
-                           FsplX10(mm, uint64_t{beacon.freq_10hz} * 10);
+                           (TwentyLog10X10(std::max<uint64_t>(mm, 1000)) + fspl_freq);
       if (w.signal_x10 > max_signal) {
         reject(w, InvalidReason::kSignalTooStrong);
         continue;

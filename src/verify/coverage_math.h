@@ -10,7 +10,8 @@
 
 namespace depin::verify {
 
-// log2(x) in Q16 (65536 = 1.0) for x >= 1, by integer repeated squaring; error < 2^-15.
+// log2(x) in Q16 (65536 = 1.0) for x >= 1: a 1025-entry table built once by integer repeated
+// squaring, with linear interpolation; error < 2^-15. Integer only.
 int64_t Log2Q16(uint64_t x);
 // 20 x log10(x) in tenths of a dB (deci-dB), for x >= 1.
 int64_t TwentyLog10X10(uint64_t x);

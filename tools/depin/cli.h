@@ -40,5 +40,6 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
 void RegisterBenchIngest(CLI::App& bench, Selected& selected);  // cmd_bench_ingest.cc
 void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_ledger.cc
+void RegisterBenchProofs(CLI::App& bench, Selected& selected);  // cmd_bench_proofs.cc
 
 }  // namespace depin::cli

@@ -10,6 +10,7 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected) {
   RegisterBenchCrypto(*bench, selected);
   RegisterBenchIngest(*bench, selected);
   RegisterBenchLedger(*bench, selected);
+  RegisterBenchProofs(*bench, selected);
 }
 
 }  // namespace depin::cli
