@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <condition_variable>
@@ -203,6 +204,89 @@ TEST_F(IngestE2eTest, StalledClientDoesNotBlockOtherClients) {
   slow.read_some(asio::buffer(&byte, 1), rec);
   EXPECT_EQ(rec, asio::error::would_block) << rec.message();
   EXPECT_GE(rounds, 20);
+}
+
+TEST_F(IngestE2eTest, DeviceCliMetricsAndHttpErrors) {
+  StartNode();
+  const std::string server = "http://127.0.0.1:" + std::to_string(port_);
+  // `depin keys new` + `depin device register` + `depin device submit`, as an operator would.
+  auto run = [&](std::vector<std::string> args, std::string* out) {
+    auto p = Process::Spawn(std::move(args), dir_.File("cli.err"));
+    std::string line;
+    while (!(line = p->ReadLine()).empty()) *out += line;
+    int status = p->Wait();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  std::string out;
+  ASSERT_EQ(run({"keys", "new", dir_.File("dev2.key")}, &out), 0);
+  out.clear();
+  ASSERT_EQ(
+      run({"device", "register", "--server", server, "--token-file", dir_.File("keys/admin.token"),
+           "--key", dir_.File("dev2.key"), "--class", "wireless"},
+          &out),
+      0);
+  out.clear();
+  ASSERT_EQ(run({"device", "submit", "--key", dir_.File("dev2.key"), "--server", server, "--count",
+                 "7", "--per-request", "3"},
+                &out),
+            0)
+      << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 7) << out;
+  EXPECT_EQ(out.find("rejected"), std::string::npos) << out;
+  out.clear();
+  ASSERT_EQ(run({"device", "submit", "--key", dir_.File("dev2.key"), "--server", server, "--count",
+                 "5", "--batch", "--per-request", "5"},
+                &out),
+            0)
+      << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 5) << out;
+
+  auto client = DeviceClient::Connect("127.0.0.1", port_);
+  ASSERT_TRUE(client.ok());
+  // Wrong content type, wrong admin token, malformed envelope.
+  std::vector<std::string> ids;
+  util::Bytes body = Reports(1, &ids);
+  auto r415 = (*client)->Post("/v1/reports", "application/json", body);
+  ASSERT_TRUE(r415.ok());
+  EXPECT_EQ(r415->status, 415);
+  auto r401 = (*client)->Post("/v1/admin/devices", "application/json",
+                              util::AsBytes(std::string("{\"devices\":[]}")), "Bearer nope");
+  ASSERT_TRUE(r401.ok());
+  EXPECT_EQ(r401->status, 401);
+  auto r400 = (*client)->SubmitReports(util::Bytes{0x0a, 0x7f});
+  ASSERT_TRUE(r400.ok());
+  EXPECT_EQ(r400->status, 400);
+  EXPECT_NE(r400->body.find("\"code\":\"malformed\""), std::string::npos) << r400->body;
+  // A replay is counted as a duplicate, an unknown device as a reject with its reason.
+  ASSERT_EQ((*client)->SubmitReports(body)->status, 200);
+  ASSERT_EQ((*client)->SubmitReports(body)->status, 200);
+  crypto::KeyPair stranger = crypto::KeyPair::Generate();
+  SubmissionBuilder b;
+  b.AddSignedReport(
+      *SignReportToBytes(MakeHeartbeat(stranger.public_key(), base_ms_, 1, 1), stranger));
+  auto unknown = (*client)->SubmitReports(b.body());
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_NE(unknown->body.find("\"reason\":\"unknown_device\""), std::string::npos);
+
+  // /metrics is a GET; DeviceClient only POSTs, so use a raw Beast-free request.
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), port_});
+  std::string get = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(s, asio::buffer(get));
+  std::string metrics;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (size_t n; (n = s.read_some(asio::buffer(buf), ec)) > 0 || !ec;) metrics.append(buf, n);
+  EXPECT_NE(metrics.find("depin_ingest_reports_total{status=\"accepted\"} 13"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("depin_ingest_reports_total{status=\"duplicate\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("depin_ingest_rejected_total{reason=\"unknown_device\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("depin_ingest_rejected_total{reason=\"malformed\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("depin_ingest_ack_latency_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.find("depin_ingest_log_fsync_seconds_count"), std::string::npos);
+  EXPECT_NE(metrics.find("depin_ingest_verify_queue_signatures"), std::string::npos);
 }
 
 TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
