@@ -212,6 +212,10 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
     }
     dw.proof_units = ApplyPpm(t + r, scale[i]);
   }
+  // The epoch's records are spent; release them (flags and stats stay).
+  std::vector<WitnessRec>().swap(s.witnesses);
+  std::vector<BeaconRec>().swap(s.beacons);
+  s.beacon_index = FlatIndex64();
 }
 
 }  // namespace depin::verify

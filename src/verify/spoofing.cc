@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "verify/fixed_point.h"
 #include "verify/geo.h"
 
 namespace depin::verify {
@@ -13,8 +14,16 @@ int64_t Weight(int32_t signal_x10) { return std::max<int64_t>(1, (signal_x10 + 1
 struct Acc {
   int64_t w = 0, lat = 0, lon = 0;
   uint32_t n = 0;
-  uint64_t spread = 0;  // sum of w x distance to centroid (m)
+  u128 spread2 = 0;  // sum of w x squared distance to centroid (dm^2)
 };
+
+// Squared equirectangular distance in dm^2 (integer; one square root per device, not per edge).
+uint64_t DistanceSquaredDm(const Location& a, const Location& b, uint32_t cos_q30) {
+  // 1e-7 degree of latitude = 0.0111195 m = 0.111195 dm.
+  int64_t dy = (int64_t{a.lat_e7} - b.lat_e7) * 111'195 / 1'000'000;
+  int64_t dx = ((int64_t{a.lon_e7} - b.lon_e7) * 111'195 / 1'000'000) * cos_q30 >> 30;
+  return static_cast<uint64_t>(dx * dx + dy * dy);
+}
 }  // namespace
 
 std::string SpoofFlag::Evidence() const {
@@ -46,14 +55,21 @@ std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& p,
   auto centroid = [&](const Acc& a) {
     return Location{static_cast<int32_t>(a.lat / a.w), static_cast<int32_t>(a.lon / a.w)};
   };
+  std::vector<Location> centre(devices.size());
+  std::vector<uint32_t> cosine(devices.size(), 0);
+  for (size_t i = 0; i < devices.size(); ++i) {
+    if (acc[i].n < p.min_edges || acc[i].w <= 0) continue;
+    centre[i] = centroid(acc[i]);
+    cosine[i] = CosQ30(centre[i].lat_e7);
+  }
   for (const WitnessEdge& e : edges) {
     int64_t w = Weight(e.signal_dbm_x10);
     for (auto [self, other] :
          {std::pair{e.witness, e.beaconer}, std::pair{e.beaconer, e.witness}}) {
-      Acc& a = acc[self];
-      if (a.n < p.min_edges) continue;
-      a.spread += static_cast<uint64_t>(w) *
-                  (DistanceMm(centroid(a), devices[other].asserted_location) / 1000);
+      if (cosine[self] == 0) continue;
+      acc[self].spread2 +=
+          static_cast<u128>(w) *
+          DistanceSquaredDm(centre[self], devices[other].asserted_location, cosine[self]);
     }
   }
   std::vector<SpoofFlag> flags;
@@ -65,7 +81,7 @@ std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& p,
     f.asserted = devices[i].asserted_location;
     f.estimated = centroid(a);
     f.offset_m = static_cast<uint32_t>(DistanceMm(f.asserted, f.estimated) / 1000);
-    f.spread_m = static_cast<uint32_t>(a.spread / static_cast<uint64_t>(a.w));
+    f.spread_m = static_cast<uint32_t>(ISqrt128(a.spread2 / static_cast<uint64_t>(a.w)) / 10);
     f.edges = a.n;
     uint64_t limit =
         std::max<uint64_t>(p.min_offset_m, uint64_t{f.spread_m} * p.offset_ratio_ppm / 1'000'000);

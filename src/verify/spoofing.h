@@ -1,7 +1,7 @@
 // Location-spoofing detection: trilaterate each device from its witness edges (the devices that
 // heard its beacons and the beaconers it heard) as a signal-weighted centroid of their asserted
 // locations, and flag a device whose asserted location lies far outside that cloud: more than
-// max(min_offset_m, ratio x the cloud's weighted spread) from the centroid. Integer arithmetic;
+// max(min_offset_m, ratio x the cloud's weighted RMS spread) from the centroid. Integer arithmetic;
 // two passes over the edges. Pure function over its inputs; thread-safe.
 #pragma once
 
@@ -20,7 +20,7 @@ struct SpoofFlag {
   Location asserted;
   Location estimated;     // weighted centroid of counterparts
   uint32_t offset_m = 0;  // asserted to estimated
-  uint32_t spread_m = 0;  // weighted mean distance of counterparts to the centroid
+  uint32_t spread_m = 0;  // weighted RMS distance of counterparts to the centroid
   uint32_t edges = 0;
   std::string Evidence() const;
 };

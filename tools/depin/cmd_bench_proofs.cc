@@ -132,10 +132,13 @@ util::Status BenchCoverage(const CoverageArgs& a) {
     for (uint32_t p = 0; p < n; ++p) {
       uint32_t t = static_cast<uint32_t>(k * interval + rng.Below(interval - 60'000));
       beacons.push_back({pos_to_slot[p], t, static_cast<uint32_t>(witnesses.size())});
-      uint32_t count = a.witnesses / 2 + static_cast<uint32_t>(rng.Below(a.witnesses + 1));
-      for (uint32_t w = 0; w < count; ++w) {
-        int64_t dr = static_cast<int64_t>(rng.Below(11)) - 5,
-                dc = static_cast<int64_t>(rng.Below(11)) - 5;
+      // Mean a.witnesses: uniform in [w - w/2, w + w/2], each a distinct-ish neighbour within
+      // 5 grid steps (redrawn when it falls off the grid).
+      const uint32_t count = a.witnesses - a.witnesses / 2 +
+                             static_cast<uint32_t>(rng.Below(2 * (a.witnesses / 2) + 1));
+      for (uint32_t w = 0; w < count;) {
+        int64_t dr = static_cast<int64_t>(rng.Below(11)) - 5;
+        int64_t dc = static_cast<int64_t>(rng.Below(11)) - 5;
         int64_t q = int64_t{p} + dr * cols + dc;
         if ((dr == 0 && dc == 0) || q < 0 || q >= n) continue;
         uint64_t d = verify::DistanceMm(where[p], where[q]) / 1000;
@@ -143,6 +146,7 @@ util::Status BenchCoverage(const CoverageArgs& a) {
         int16_t signal = static_cast<int16_t>(std::lround(270 - pl * 10 + rng.Normal() * 40));
         witnesses.push_back(
             {pos_to_slot[q], signal, static_cast<uint16_t>(100 + rng.Below(2'000))});
+        ++w;
       }
     }
   }
