@@ -1,0 +1,241 @@
+#include "node/epoch_close.h"
+
+#include <s2/s2cell_id.h>
+#include <s2/s2latlng.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "ingest/log_payload.h"
+#include "ingest/report_log_reader.h"
+#include "ledger/records.h"
+#include "rewards/compute.h"
+#include "verify/verifier.h"
+#include "verify/wire_adapter.h"
+
+namespace depin::node {
+
+using util::Result;
+using util::Status;
+
+namespace {
+
+// The centre of an S2 cell in degrees x 1e7. libs2 converts with doubles: a deterministic
+// function of the 64-bit cell id (no fast-math), used only for the distance a location trust step
+// compares against, as the ingest and verify layers already do for the opposite direction.
+verify::Location CellCentre(uint64_t cell) {
+  S2LatLng ll = S2CellId(cell).ToLatLng();
+  return {static_cast<int32_t>(std::llround(ll.lat().degrees() * 1e7)),
+          static_cast<int32_t>(std::llround(ll.lng().degrees() * 1e7))};
+}
+
+Result<crypto::PublicKey> KeyAt(std::string_view key, size_t offset, std::string_view what) {
+  if (key.size() < offset + 32) {
+    return Status::Corruption("ledger state: " + std::string(what) + " key is too short");
+  }
+  return crypto::PublicKey::FromBytes(util::AsBytes(key.substr(offset, 32)));
+}
+
+}  // namespace
+
+verify::EpochWindow EpochWindowOf(const ledger::LedgerParams& params, uint64_t epoch) {
+  const uint64_t start =
+      static_cast<uint64_t>(params.genesis_time_ms) + epoch * params.epoch_length_ms;
+  return {epoch, start, start + params.epoch_length_ms};
+}
+
+Result<EpochSnapshot> SnapshotFromState(const ledger::StateReader& state,
+                                        const ledger::StateMachine& machine, uint64_t height,
+                                        uint64_t end_ms, const std::vector<int64_t>& block_ms) {
+  EpochSnapshot snap;
+  snap.height = height;
+  Status error;
+  state.ScanPrefix("d/", [&](std::string_view key, util::ByteView value) {
+    if (!error.ok()) return;
+    auto device_key = KeyAt(key, 2, "device");
+    auto device = ledger::DecodeDevice(value);
+    if (!device_key.ok() || !device.ok()) {
+      error = Status::Corruption("ledger state: device record is malformed");
+      return;
+    }
+    verify::DeviceInfo info;
+    info.key = *device_key;
+    info.owner = device->owner;
+    if (device->cell != 0 && S2CellId(device->cell).is_valid()) {
+      info.has_asserted_location = true;
+      info.asserted_location = CellCentre(device->cell);
+    }
+    // The ledger has no deactivation yet: every registered device is active.
+    info.deactivated_at_ms = verify::kNeverDeactivated;
+    const uint64_t h = device->onboarded_height;
+    info.registered_at_ms = h < block_ms.size() ? static_cast<uint64_t>(block_ms[h]) : 0;
+    snap.devices.push_back(info);
+  });
+  DEPIN_RETURN_IF_ERROR(error);
+  // Keys are "d/" + 32 raw key bytes, so the scan is already in key order.
+
+  // Delegations "c/" + owner + delegate -> DC. A payer delegated to by several owners gets the
+  // sum; its owner (for self-dealing) is the owner of the largest delegation, lowest key first.
+  std::map<crypto::PublicKey, std::pair<verify::PayerInfo, uint64_t>> payers;
+  state.ScanPrefix("c/", [&](std::string_view key, util::ByteView value) {
+    if (!error.ok()) return;
+    auto owner = KeyAt(key, 2, "delegation");
+    auto delegate = KeyAt(key, 34, "delegation");
+    auto amount = ledger::DecodeU64(value);
+    if (!owner.ok() || !delegate.ok() || !amount.ok()) {
+      error = Status::Corruption("ledger state: delegation record is malformed");
+      return;
+    }
+    if (*amount == 0) return;
+    auto& [info, largest] = payers[*delegate];
+    info.payer = *delegate;
+    info.dc_balance =
+        info.dc_balance + *amount < info.dc_balance ? UINT64_MAX : info.dc_balance + *amount;
+    if (*amount > largest) {
+      largest = *amount;
+      info.owner = *owner;
+    }
+  });
+  DEPIN_RETURN_IF_ERROR(error);
+  for (auto& [key, entry] : payers) snap.payers.push_back(entry.first);
+
+  if (auto raw = state.Get(ledger::keys::Globals())) {
+    DEPIN_ASSIGN_OR_RETURN(ledger::Globals g, ledger::DecodeGlobals(*raw));
+    snap.supply = g.supply;
+    snap.reemit_pool = g.reemit_pool;
+  }
+  const ledger::LedgerParams& p = machine.params();
+  const uint64_t price =
+      machine.ConservativePrice(state, static_cast<int64_t>(end_ms > 0 ? end_ms - 1 : 0));
+  if (price == 0) {
+    snap.dc_price = kNoPriceDcPrice;
+  } else {
+    // DC per base unit = price_e8 x 10 / (10^decimals x nanos per DC), kept as a fraction.
+    uint64_t base = p.usd_nanos_per_dc;
+    for (uint32_t i = 0; i < p.token_decimals; ++i) base *= 10;
+    snap.dc_price = {base, price * 10};
+  }
+  return snap;
+}
+
+Result<EpochSnapshot> SnapshotAtEpochEnd(const ledger::Ledger& ledger, uint64_t end_ms) {
+  const ledger::StateMachine& machine = ledger.machine();
+  ledger::MemoryState state;
+  {
+    ledger::Overlay genesis(&state);
+    machine.WriteGenesis(&genesis);
+    state.Apply(genesis.writes());
+  }
+  std::vector<int64_t> block_ms = {machine.params().genesis_time_ms};
+  const uint64_t tip = ledger.height();
+  uint64_t height = 0;
+  for (uint64_t h = 1; h <= tip; ++h) {
+    DEPIN_ASSIGN_OR_RETURN(std::optional<ledger::Block> block, ledger.GetBlock(h));
+    if (!block) return Status::Corruption("ledger: block " + std::to_string(h) + " is missing");
+    if (block->header.timestamp_ms < 0 ||
+        static_cast<uint64_t>(block->header.timestamp_ms) >= end_ms) {
+      break;  // block timestamps never decrease: this and later blocks are after the boundary
+    }
+    ledger::Overlay writes(&state);
+    const ledger::BlockContext ctx{h, block->header.timestamp_ms};
+    for (const ledger::Tx& tx : block->txs) {
+      if (ledger::TxError e = machine.Apply(&writes, ctx, tx); e != ledger::TxError::kOk) {
+        return Status::Corruption("ledger: replaying block " + std::to_string(h) + ": tx " +
+                                  std::string(ledger::TxErrorName(e)));
+      }
+    }
+    state.Apply(writes.writes());
+    block_ms.push_back(block->header.timestamp_ms);
+    height = h;
+  }
+  return SnapshotFromState(state, machine, height, end_ms, block_ms);
+}
+
+uint64_t EpochEmission(const ledger::StateMachine& machine, uint64_t epoch,
+                       const EpochSnapshot& snapshot) {
+  return machine.emission().AllowanceFor(epoch, snapshot.supply, snapshot.reemit_pool).total;
+}
+
+namespace {
+
+// Reads the epoch and calls `fn(report, receive_ms)` for every record that decodes (and verifies,
+// when asked); counts and logs the others.
+template <typename Fn>
+Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch, bool verify,
+                     CloseStats* stats, Fn&& fn) {
+  DEPIN_ASSIGN_OR_RETURN(auto reader, ingest::EpochReader::Open(env, data_dir, epoch));
+  ingest::LogRecord record;
+  for (;;) {
+    Result<bool> next = reader->Next(&record);
+    if (!next.ok()) {
+      if (next.status().code() != util::Code::kCorruption) return next.status();
+      ++stats->corrupt_records;  // the reader skips the rest of that segment
+      spdlog::warn("epoch {}: skipping damaged log data: {}", epoch, next.status().ToString());
+      continue;
+    }
+    if (!*next) break;
+    ++stats->records;
+    Result<ingest::LoggedReport> logged = ingest::DecodeLoggedReport(record.payload);
+    Status bad = logged.ok() && verify ? ingest::VerifyLoggedReport(*logged) : logged.status();
+    if (!bad.ok()) {
+      ++stats->corrupt_records;
+      spdlog::warn("epoch {}: skipping record at {} offset {}: {}", epoch,
+                   ingest::SegmentFileName(record.segment), record.offset, bad.ToString());
+      continue;
+    }
+    fn(logged->report, record.receive_ms);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats) {
+  CloseStats local;
+  if (stats == nullptr) stats = &local;
+  *stats = {};
+  if (in.snapshot == nullptr) return Status::InvalidArgument("CloseEpoch: no ledger snapshot");
+  const uint64_t t0 = in.env->NowMicros();
+  DEPIN_ASSIGN_OR_RETURN(
+      auto epoch, verify::EpochVerifier::Create(in.window, in.config.verify, in.snapshot->devices));
+  DEPIN_RETURN_IF_ERROR(
+      verify::RegisterDefaultVerifiers(*epoch, in.config.verify, in.snapshot->payers));
+  DEPIN_RETURN_IF_ERROR(ForEachReport(
+      in.env, in.data_dir, in.window.epoch, in.verify_signatures, stats,
+      [&](const wire::v1::Report& report, uint64_t receive_ms) {
+        Result<verify::ReportView> view = verify::ReportViewFromWire(report, receive_ms);
+        if (!view.ok()) {
+          ++stats->corrupt_records;
+          spdlog::warn("epoch {}: skipping report: {}", in.window.epoch, view.status().ToString());
+          return;
+        }
+        epoch->Observe(*view);
+      }));
+  epoch->NoteCorruptRecords(stats->corrupt_records);
+  verify::EpochWork work = epoch->Finish();
+  rewards::RewardInputs inputs;
+  inputs.emission = in.emission;
+  inputs.dc_price = in.snapshot->dc_price;
+  inputs.prior = in.prior;
+  Result<rewards::Manifest> manifest = rewards::ComputeRewards(in.config, inputs, work);
+  stats->total_micros = in.env->NowMicros() - t0;
+  return manifest;
+}
+
+Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch) {
+  CloseStats stats;
+  const uint64_t t0 = env->NowMicros();
+  uint64_t sink = 0;
+  DEPIN_RETURN_IF_ERROR(ForEachReport(env, data_dir, epoch, false, &stats,
+                                      [&](const wire::v1::Report& r, uint64_t receive_ms) {
+                                        sink += r.timestamp_ms() ^ receive_ms;
+                                      }));
+  stats.scan_micros = env->NowMicros() - t0;
+  stats.total_micros = stats.scan_micros;
+  if (sink == 1) spdlog::trace("scan checksum {}", sink);  // keeps the loop from being elided
+  return stats;
+}
+
+}  // namespace depin::node

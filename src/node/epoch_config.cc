@@ -1,0 +1,35 @@
+#include "node/epoch_config.h"
+
+#include <algorithm>
+
+namespace depin::node {
+
+util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig& config) {
+  rewards::RewardConfig out;
+  crypto::PublicKey governance;
+  if (!config.keys.governance.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(governance, crypto::PublicKey::FromBase58(config.keys.governance));
+  }
+  for (const RewardPool& p : config.pools) {
+    rewards::PoolConfig pool;
+    pool.name = p.name;
+    pool.share_ppm = p.share_ppm;
+    const bool usage =
+        std::find(p.proofs.begin(), p.proofs.end(), ProofKind::kDataTransfer) != p.proofs.end();
+    if (usage) {
+      pool.kind = rewards::PoolKind::kUsage;
+      if (p.overflow_to) out.usage_overflow.push_back({*p.overflow_to, 1'000'000});
+    } else if (!p.proofs.empty()) {
+      pool.kind = rewards::PoolKind::kAvailability;
+    } else {
+      pool.kind = rewards::PoolKind::kRecipient;
+      pool.recipient = governance;
+    }
+    out.pools.push_back(std::move(pool));
+  }
+  util::Status valid = rewards::ValidateRewardConfig(out);
+  if (!valid.ok()) return valid.WithContext("network.toml [[rewards.pools]]");
+  return out;
+}
+
+}  // namespace depin::node

@@ -1,0 +1,16 @@
+// The reward engine's configuration from the network file: [[rewards.pools]] become reward pools
+// (a pool rewarding data_transfer proofs is the usage pool; a pool rewarding other proofs is the
+// availability pool; a pool with no proofs is a recipient pool paid to the governance key, e.g.
+// the treasury), overflow_to becomes the usage pool's overflow target. Pure; thread-safe.
+#pragma once
+
+#include "node/network_config.h"
+#include "rewards/config.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+// InvalidArgument naming the pool when the mapping is impossible (two usage pools, ...).
+util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig& config);
+
+}  // namespace depin::node

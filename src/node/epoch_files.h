@@ -1,0 +1,46 @@
+// The files an epoch close leaves in <data dir>/rewards/:
+//   epoch-<epoch:20 digits>.json    the canonical manifest (opendepin/reward-manifest/v1), the
+//                                   file the API serves and `depin rewards explain` reads;
+//   epoch-<epoch:20 digits>.leaves  its reward leaves in binary, written after the JSON, so its
+//                                   presence marks a complete manifest; the next epoch's prior
+//                                   cumulative totals are read from it without parsing JSON.
+// Leaves file: "DPRL" | u32 version 1 | u64 total minted (emission - unallocated) | u64 count |
+// count x (key 32 bytes | u64 LE cumulative) | root 32 bytes. Load checks that the leaves hash to
+// the stored root (Corruption otherwise). Both files are written atomically (temporary file, fsync,
+// rename, directory fsync), streaming the JSON so a large manifest is never held as text.
+//
+// Thread-safety: pure functions over files; two writers of one epoch are not supported.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rewards/manifest.h"
+#include "util/env.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+std::string ManifestPath(const std::string& data_dir, uint64_t epoch);
+std::string LeavesPath(const std::string& data_dir, uint64_t epoch);
+
+// Writes the JSON, then the leaves file.
+util::Status WriteEpochFiles(util::Env* env, const std::string& data_dir,
+                             const rewards::Manifest& manifest);
+
+struct EpochLeaves {
+  std::vector<rewards::RewardLeaf> leaves;
+  crypto::Hash256 root{};
+  uint64_t total_minted = 0;  // what the epoch's post_reward_root mints
+};
+// emission - unallocated_total: the tokens the manifest pays out (posted as total_minted).
+uint64_t TotalMinted(const rewards::Manifest& manifest);
+// NotFound when the epoch has no complete manifest.
+util::Result<EpochLeaves> LoadEpochLeaves(util::Env* env, const std::string& data_dir,
+                                          uint64_t epoch);
+// The manifest text; NotFound when missing.
+util::Result<std::string> LoadManifestText(util::Env* env, const std::string& data_dir,
+                                           uint64_t epoch);
+
+}  // namespace depin::node

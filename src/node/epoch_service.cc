@@ -1,0 +1,207 @@
+#include "node/epoch_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "ledger/records.h"
+#include "node/epoch_close.h"
+#include "node/epoch_files.h"
+#include "util/encoding.h"
+
+namespace depin::node {
+
+using util::Result;
+using util::Status;
+
+SubmitFn MakeDirectSubmitter(ledger::Ledger* ledger, crypto::KeyPair producer,
+                             std::function<int64_t()> now_ms) {
+  return [ledger, producer = std::move(producer),
+          now_ms = std::move(now_ms)](const ledger::Tx& tx) -> Result<ledger::TxError> {
+    if (!ledger::VerifyTxSignatures(tx)) return ledger::TxError::kBadSignature;
+    const int64_t ts = std::max(now_ms(), ledger->tip_timestamp_ms() + 1);
+    DEPIN_ASSIGN_OR_RETURN(ledger::ProducedBlock b, ledger->ProduceBlock({&tx}, ts, producer));
+    return b.results.empty() ? ledger::TxError::kMalformed : b.results[0];
+  };
+}
+
+EpochService::EpochService(EpochServiceOptions options, const ledger::Ledger* ledger,
+                           SubmitFn submit)
+    : options_(std::move(options)), ledger_(ledger), submit_(std::move(submit)) {
+  if (!options_.now_ms) {
+    util::Env* env = options_.env;
+    options_.now_ms = [env] { return env->NowUnixMillis(); };
+  }
+}
+
+EpochService::~EpochService() { Stop(); }
+
+void EpochService::Progress(std::string_view step, uint64_t epoch) const {
+  spdlog::info("epoch {}: {}", epoch, step);
+  if (options_.progress) options_.progress(step, epoch);
+}
+
+Result<ledger::TxError> EpochService::SubmitSigned(ledger::TxBody body) {
+  ledger::Tx tx;
+  if (!options_.oracle) return Status::FailedPrecondition("epoch service: no reward-oracle key");
+  tx.signer = options_.oracle->public_key();
+  tx.nonce = ledger_->GetAccount(tx.signer).nonce;
+  tx.fee = ledger_->machine().params().min_fee;
+  tx.body = std::move(body);
+  ledger::SignTx(&tx, *options_.oracle);
+  return submit_(tx);
+}
+
+bool EpochService::Complete(uint64_t epoch) const {
+  return ledger_->GetState(ledger::keys::RewardRoot(epoch)).has_value() &&
+         options_.env->FileExists(LeavesPath(options_.data_dir, epoch));
+}
+
+Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
+  const ledger::StateMachine& machine = ledger_->machine();
+  const verify::EpochWindow window = EpochWindowOf(machine.params(), epoch);
+  const std::string where = "epoch " + std::to_string(epoch);
+  if (static_cast<uint64_t>(std::max<int64_t>(options_.now_ms(), 0)) < window.end_ms) {
+    return Status::FailedPrecondition(where + " has not ended");
+  }
+  CloseOutcome out;
+  out.epoch = epoch;
+  std::optional<ledger::RewardRoot> posted;
+  if (auto raw = ledger_->GetState(ledger::keys::RewardRoot(epoch))) {
+    DEPIN_ASSIGN_OR_RETURN(posted, ledger::DecodeRewardRoot(*raw));
+  }
+
+  // Step 2: the manifest, from disk when an earlier run wrote it.
+  Result<EpochLeaves> leaves = LoadEpochLeaves(options_.env, options_.data_dir, epoch);
+  if (!leaves.ok() && leaves.status().code() != util::Code::kNotFound) return leaves.status();
+  if (!leaves.ok()) {
+    std::vector<rewards::RewardLeaf> prior;
+    if (epoch > 0) {
+      Result<EpochLeaves> previous = LoadEpochLeaves(options_.env, options_.data_dir, epoch - 1);
+      if (!previous.ok()) {
+        return Status::FailedPrecondition(
+            where + ": the previous epoch is not closed: " + previous.status().ToString());
+      }
+      prior = std::move(previous->leaves);
+    }
+    DEPIN_ASSIGN_OR_RETURN(EpochSnapshot snap, SnapshotAtEpochEnd(*ledger_, window.end_ms));
+    CloseInputs in;
+    in.env = options_.env;
+    in.data_dir = options_.data_dir;
+    in.window = window;
+    in.config = options_.config;
+    in.snapshot = &snap;
+    in.emission = EpochEmission(machine, epoch, snap);
+    in.prior = std::move(prior);
+    CloseStats stats;
+    Result<rewards::Manifest> manifest = CloseEpoch(in, &stats);
+    if (!manifest.ok()) return manifest.status().WithContext(where);
+    spdlog::info("{}: {} records ({} corrupt) against {} devices at height {}, root {}", where,
+                 stats.records, stats.corrupt_records, snap.devices.size(), snap.height,
+                 util::HexEncode(manifest->root));
+    DEPIN_RETURN_IF_ERROR(WriteEpochFiles(options_.env, options_.data_dir, *manifest));
+    out.computed = true;
+    leaves = EpochLeaves{std::move(manifest->leaves), manifest->root, TotalMinted(*manifest)};
+    Progress("computed", epoch);
+  }
+  out.root = leaves->root;
+  out.total_minted = leaves->total_minted;
+
+  // Step 3: post, unless the ledger already holds a root for the epoch.
+  if (!posted) {
+    DEPIN_ASSIGN_OR_RETURN(ledger::TxError e,
+                           SubmitSigned(ledger::PostRewardRoot{epoch, out.root, out.total_minted}));
+    if (e == ledger::TxError::kOk) {
+      out.posted_now = true;
+    } else if (e != ledger::TxError::kEpochAlreadyPosted) {
+      return Status::FailedPrecondition(
+          where + ": post_reward_root rejected: " + std::string(ledger::TxErrorName(e)));
+    }
+    auto raw = ledger_->GetState(ledger::keys::RewardRoot(epoch));
+    if (!raw) return Status::Internal(where + ": root not in the ledger after posting");
+    DEPIN_ASSIGN_OR_RETURN(posted, ledger::DecodeRewardRoot(*raw));
+    Progress("posted", epoch);
+  }
+  if (posted->root != out.root) {
+    return Status::Corruption(where + ": the ledger holds root " + util::HexEncode(posted->root) +
+                              " but the manifest's root is " + util::HexEncode(out.root));
+  }
+  if (options_.auto_claim) {
+    DEPIN_ASSIGN_OR_RETURN(out.claims, AutoClaim(epoch, leaves->leaves));
+    Progress("claimed", epoch);
+  }
+  return out;
+}
+
+Result<uint64_t> EpochService::AutoClaim(uint64_t epoch,
+                                         const std::vector<rewards::RewardLeaf>& leaves) {
+  rewards::Manifest proofs;  // only the leaves are needed for proofs
+  proofs.epoch = epoch;
+  proofs.leaves = leaves;
+  uint64_t claims = 0;
+  for (const rewards::RewardLeaf& leaf : leaves) {
+    if (!ledger_->GetDevice(leaf.key)) continue;  // recipients are paid by their own pools
+    uint64_t claimed = 0;
+    if (auto raw = ledger_->GetState(ledger::keys::Claimed(leaf.key))) {
+      DEPIN_ASSIGN_OR_RETURN(claimed, ledger::DecodeU64(*raw));
+    }
+    if (leaf.cumulative <= claimed) continue;
+    DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof proof, rewards::RewardProof(proofs, leaf.key));
+    DEPIN_ASSIGN_OR_RETURN(ledger::TxError e, SubmitSigned(ledger::ClaimRewards{
+                                                  leaf.key, epoch, leaf.cumulative, proof}));
+    if (e == ledger::TxError::kOk) {
+      ++claims;
+    } else if (e != ledger::TxError::kNothingToClaim) {
+      return Status::FailedPrecondition("epoch " + std::to_string(epoch) + ": claim for " +
+                                        leaf.key.ToBase58() +
+                                        " rejected: " + std::string(ledger::TxErrorName(e)));
+    }
+  }
+  return claims;
+}
+
+Result<std::vector<CloseOutcome>> EpochService::CatchUp() {
+  const ledger::LedgerParams& p = ledger_->machine().params();
+  const uint64_t current = ledger::EpochOf(p, options_.now_ms());
+  std::vector<CloseOutcome> done;
+  for (uint64_t e = first_open_; e < current; ++e) {
+    if (Complete(e) && !options_.auto_claim) {
+      first_open_ = e + 1;
+      continue;
+    }
+    DEPIN_ASSIGN_OR_RETURN(CloseOutcome o, Close(e));
+    if (o.computed || o.posted_now || o.claims > 0) done.push_back(o);
+    first_open_ = e + 1;
+  }
+  return done;
+}
+
+void EpochService::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      Result<std::vector<CloseOutcome>> r = CatchUp();
+      lock.lock();
+      last_error_ = r.status();
+      if (!r.ok()) spdlog::error("epoch close: {}", r.status().ToString());
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stop_; });
+    }
+  });
+}
+
+void EpochService::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status EpochService::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
+}  // namespace depin::node

@@ -1,0 +1,106 @@
+// EpochService: runs the epoch close on a timer and makes it crash-safe and idempotent.
+//
+// Closing epoch e (docs/rewards.md, "Epoch close state machine"):
+//   1. ENDED      now >= end of e. Epochs are closed in order: e's prior cumulative totals are
+//                 e-1's leaves file, so e-1 must be complete first.
+//   2. COMPUTED   snapshot of the ledger at e's boundary + the log's records of e -> manifest
+//                 (CloseEpoch), written atomically as epoch-<e>.json then epoch-<e>.leaves.
+//                 Skipped when the leaves file is already there (a restart after this point).
+//   3. POSTED     post_reward_root(e, root, minted) signed by the reward-oracle key. The ledger
+//                 accepts one root per epoch (epoch_already_posted), so a post repeated after a
+//                 crash changes nothing; the service then checks the posted root equals its own.
+//   4. CLAIMED    (dev auto-claim only) claim_rewards for every device leaf not yet claimed.
+// A crash anywhere resumes at the first incomplete step: recomputation from the same log and
+// snapshot gives the identical manifest, so whatever was written or posted before still matches.
+//
+// Thread-safety: Close and CatchUp must not run concurrently with each other (the timer thread
+// started by Start() is the only caller while it runs); Start/Stop from the owning thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "ledger/ledger.h"
+#include "rewards/config.h"
+#include "rewards/manifest.h"
+#include "util/env.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+// Submits a transaction and waits until it is committed (kOk) or rejected (its TxError).
+// Errors are failures to submit or to learn the outcome.
+using SubmitFn = std::function<util::Result<ledger::TxError>(const ledger::Tx&)>;
+
+// For a single-producer dev network, tests and the CLI: applies the tx in a new block signed by
+// `producer` at max(now_ms(), tip + 1).
+SubmitFn MakeDirectSubmitter(ledger::Ledger* ledger, crypto::KeyPair producer,
+                             std::function<int64_t()> now_ms);
+
+struct EpochServiceOptions {
+  util::Env* env = util::Env::Default();
+  std::string data_dir;  // log in <data_dir>/reports, manifests in <data_dir>/rewards
+  rewards::RewardConfig config;
+  std::optional<crypto::KeyPair> oracle;  // a reward-oracle key (required); pays auto-claims
+  bool auto_claim = false;                // dev mode: claim every device's reward after posting
+  int64_t poll_ms = 1000;                 // how often the timer looks for ended epochs
+  std::function<int64_t()> now_ms;        // defaults to env->NowUnixMillis()
+  // Called after each step: "computed", "posted", "claimed" (tests and the CLI print these, and
+  // the crash test kills the process on one of them).
+  std::function<void(std::string_view step, uint64_t epoch)> progress;
+};
+
+struct CloseOutcome {
+  uint64_t epoch = 0;
+  crypto::Hash256 root{};
+  uint64_t total_minted = 0;
+  bool computed = false;    // this call computed the manifest (false: found on disk)
+  bool posted_now = false;  // this call's post committed
+  uint64_t claims = 0;      // auto-claims committed
+};
+
+class EpochService {
+ public:
+  EpochService(EpochServiceOptions options, const ledger::Ledger* ledger, SubmitFn submit);
+  ~EpochService();
+  EpochService(const EpochService&) = delete;
+  EpochService& operator=(const EpochService&) = delete;
+
+  // Brings epoch `epoch` to POSTED (and CLAIMED with auto_claim). FailedPrecondition if it has
+  // not ended or the previous epoch is not complete; Corruption if the ledger holds a different
+  // root than the recomputed manifest.
+  util::Result<CloseOutcome> Close(uint64_t epoch);
+  // Closes every ended epoch that is not complete, oldest first.
+  util::Result<std::vector<CloseOutcome>> CatchUp();
+
+  // Runs CatchUp every poll_ms on a thread until Stop(). Errors are logged and retried.
+  void Start();
+  void Stop();
+  util::Status last_error() const;
+
+ private:
+  bool Complete(uint64_t epoch) const;
+  util::Result<uint64_t> AutoClaim(uint64_t epoch, const std::vector<rewards::RewardLeaf>& leaves);
+  util::Result<ledger::TxError> SubmitSigned(ledger::TxBody body);
+  void Progress(std::string_view step, uint64_t epoch) const;
+
+  EpochServiceOptions options_;
+  const ledger::Ledger* ledger_;
+  SubmitFn submit_;
+  uint64_t first_open_ = 0;  // every epoch below is complete
+
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  util::Status last_error_;
+};
+
+}  // namespace depin::node

@@ -1,0 +1,119 @@
+// Test fixture for the epoch close: a small ledger (ledger::testing::TestNet with zero fees and a
+// genesis maker) with registered, located devices, and a report log holding one epoch of signed
+// heartbeats and speedtests plus damaged and out-of-window records. Deterministic: the same
+// calls build byte-identical ledgers and logs. For tests and the crash child only; not
+// thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/log_payload.h"
+#include "ingest/report_builder.h"
+#include "ingest/report_log.h"
+#include "ledger/ledger.h"
+#include "ledger/test_util.h"
+#include "rewards/config.h"
+#include "verify/s2_cells.h"
+
+namespace depin::node::testing {
+
+using ledger::testing::TestKey;
+using ledger::testing::TestNet;
+
+inline constexpr int kDevices = 6;
+inline constexpr uint64_t kEpochMs = 24ull * 3600 * 1000;        // 24 one-hour slots
+inline constexpr int32_t kLat = 473'000'000, kLon = 85'000'000;  // Zurich-ish
+
+inline ledger::LedgerParams FixtureParams() {
+  TestNet net;
+  ledger::LedgerParams p = net.params;
+  p.epoch_length_ms = kEpochMs;
+  p.onboard_fee_dc = 0;
+  p.location_fee_dc = 0;
+  p.genesis_makers = {net.maker.public_key()};
+  return p;
+}
+
+inline crypto::KeyPair DeviceKey(int i) { return TestKey(static_cast<uint8_t>(100 + i)); }
+
+inline rewards::RewardConfig FixtureRewardConfig() {
+  TestNet net;
+  return rewards::DefaultRewardConfig(net.bob.public_key(), net.carol.public_key());
+}
+
+// Onboards kDevices devices owned by alice, asserts their location, in block(s) at genesis + 1 s.
+inline util::Status BuildLedger(const std::string& db) {
+  TestNet net;
+  DEPIN_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(db, FixtureParams()));
+  if (l->height() > 0) return util::Status::Ok();
+  std::vector<ledger::Tx> txs;
+  uint64_t nonce = 0;
+  const uint64_t cell = verify::S2CellAt({kLat, kLon}, 30);
+  for (int i = 0; i < kDevices; ++i) {
+    crypto::KeyPair d = DeviceKey(i);
+    txs.push_back(ledger::testing::MakeCosignedTx(
+        net.alice, nonce++, ledger::OnboardDevice{d.public_key(), net.maker.public_key(), 0},
+        {&net.maker, &d}));
+    txs.push_back(
+        ledger::testing::MakeTx(net.alice, nonce++, ledger::AssertLocation{d.public_key(), cell}));
+  }
+  std::vector<const ledger::Tx*> ptrs;
+  for (const auto& t : txs) ptrs.push_back(&t);
+  DEPIN_ASSIGN_OR_RETURN(ledger::ProducedBlock b,
+                         l->ProduceBlock(ptrs, ledger::testing::kGenesisMs + 1000, net.producer));
+  for (size_t i = 0; i < b.results.size(); ++i) {
+    if (b.results[i] != ledger::TxError::kOk) {
+      return util::Status::Internal("fixture tx " + std::to_string(i) + ": " +
+                                    std::string(ledger::TxErrorName(b.results[i])));
+    }
+  }
+  return util::Status::Ok();
+}
+
+// Epoch `epoch`'s log: device i sends a heartbeat in each of (8 + 2i) hours and two good
+// speedtests; plus one undecodable payload and one heartbeat stamped in the next epoch.
+inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch) {
+  const uint64_t start = ledger::testing::kGenesisMs + epoch * kEpochMs;
+  ingest::ReportLogOptions o;
+  o.data_dir = data_dir;
+  DEPIN_ASSIGN_OR_RETURN(auto log, ingest::ReportLog::Open(o));
+  std::vector<util::Bytes> payloads;
+  std::vector<uint64_t> times;
+  auto add = [&](const wire::v1::Report& r, const crypto::KeyPair& k, uint64_t at) -> util::Status {
+    DEPIN_ASSIGN_OR_RETURN(util::Bytes signed_bytes, ingest::SignReportToBytes(r, k));
+    util::Bytes payload;
+    ingest::EncodeSignedReportPayload(signed_bytes, &payload);
+    payloads.push_back(std::move(payload));
+    times.push_back(at);
+    return util::Status::Ok();
+  };
+  for (int i = 0; i < kDevices; ++i) {
+    crypto::KeyPair k = DeviceKey(i);
+    for (int h = 0; h < 8 + 2 * i && h < 24; ++h) {
+      const uint64_t at = start + static_cast<uint64_t>(h) * 3'600'000 + 1000;
+      DEPIN_RETURN_IF_ERROR(
+          add(ingest::MakeHeartbeat(k.public_key(), at, kLat + 100, kLon), k, at));
+    }
+    for (int s = 0; s < 2; ++s) {
+      const uint64_t at = start + 7'200'000 + static_cast<uint64_t>(s) * 60'000;
+      DEPIN_RETURN_IF_ERROR(
+          add(ingest::MakeSpeedtest(k.public_key(), at, 150'000'000, 20'000'000, 20), k, at));
+    }
+  }
+  // A heartbeat whose times lie in the next epoch (outside_epoch), and a payload that is not a
+  // LoggedReport at all (corrupt).
+  crypto::KeyPair k0 = DeviceKey(0);
+  const uint64_t late = start + kEpochMs + 5;
+  DEPIN_RETURN_IF_ERROR(add(ingest::MakeHeartbeat(k0.public_key(), late, kLat, kLon), k0, late));
+  payloads.push_back(util::Bytes{0xff, 0xff, 0x01});
+  times.push_back(start + 10);
+  std::vector<ingest::AppendRecord> records;
+  for (size_t i = 0; i < payloads.size(); ++i) records.push_back({times[i], payloads[i]});
+  DEPIN_RETURN_IF_ERROR(log->AppendAndWait(epoch, records));
+  DEPIN_RETURN_IF_ERROR(log->AdvanceEpoch(epoch + 1));
+  return log->Close();
+}
+
+}  // namespace depin::node::testing
