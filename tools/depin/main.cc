@@ -25,6 +25,8 @@ int Run(int argc, char** argv) {
   depin::cli::RegisterKeysCommands(app, selected);
   depin::cli::RegisterInitCommand(app, selected);
   depin::cli::RegisterNodeCommand(app, selected);
+  depin::cli::RegisterLedgerCommands(app, selected);
+  depin::cli::RegisterQueryCommand(app, selected);
   depin::cli::RegisterDeviceCommands(app, selected);
   depin::cli::RegisterBenchCommands(app, selected);
 
