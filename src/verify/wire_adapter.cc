@@ -1,5 +1,6 @@
 #include "verify/wire_adapter.h"
 
+#include <algorithm>
 #include <string>
 
 #include "util/bytes.h"
@@ -18,6 +19,16 @@ Result<Key> KeyFrom(const std::string& raw, const char* field) {
     return Status::InvalidArgument(std::string("report.") + field + ": " +
                                    std::string(key.status().message()));
   return *key;
+}
+
+Result<Hash32> Hash32From(const std::string& raw, const char* field) {
+  Hash32 h{};
+  if (raw.size() != h.size()) {
+    return Status::InvalidArgument(std::string("report.") + field + ": expected 32 bytes, got " +
+                                   std::to_string(raw.size()));
+  }
+  std::copy(raw.begin(), raw.end(), h.begin());
+  return h;
 }
 
 }  // namespace
@@ -56,6 +67,30 @@ Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t r
       uint64_t up = r.bytes_up(), down = r.bytes_down();
       v.usage.bytes = up > UINT64_MAX - down ? UINT64_MAX : up + down;
       v.usage.dc_amount = r.dc_amount();
+      return v;
+    }
+    case Body::kCoverageBeacon: {  // payload views point into `report`
+      v.kind = ReportKind::kCoverageBeacon;
+      const auto& b = report.coverage_beacon();
+      DEPIN_ASSIGN_OR_RETURN(v.beacon.report_id, wire::ComputeReportId(report));
+      DEPIN_ASSIGN_OR_RETURN(v.beacon.entropy, Hash32From(b.entropy(), "coverage_beacon.entropy"));
+      v.beacon.payload = util::AsBytes(b.payload());
+      v.beacon.frequency_hz = b.frequency_hz();
+      v.beacon.tx_power_dbm_x10 = b.tx_power_dbm_x10();
+      return v;
+    }
+    case Body::kCoverageWitness: {
+      v.kind = ReportKind::kCoverageWitness;
+      const auto& w = report.coverage_witness();
+      DEPIN_ASSIGN_OR_RETURN(v.witness.beacon_id,
+                             Hash32From(w.beacon_report_id(), "coverage_witness.beacon_report_id"));
+      DEPIN_ASSIGN_OR_RETURN(v.witness.beaconer,
+                             KeyFrom(w.beaconer_key(), "coverage_witness.beaconer_key"));
+      v.witness.payload = util::AsBytes(w.payload());
+      v.witness.signal_dbm_x10 = w.signal_dbm_x10();
+      v.witness.snr_db_x10 = w.snr_db_x10();
+      v.witness.frequency_hz = w.frequency_hz();
+      v.witness.heard_at_ms = w.received_at_ms();
       return v;
     }
     case Body::BODY_NOT_SET:

@@ -13,8 +13,9 @@
 namespace depin::verify {
 
 // `received_ms` is the ingest server's receive time from the report log. InvalidArgument (naming
-// the field) when a key is not 32 bytes, no body is set, or a data-transfer receipt names a
-// different device than the report; the caller counts such records as corrupt.
+// the field) when a key or hash is not 32 bytes, no body is set, or a data-transfer receipt names
+// a different device than the report; the caller counts such records as corrupt. Coverage
+// beacon and witness payload views point into `report`, which must outlive the view.
 util::Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms);
 
 }  // namespace depin::verify
