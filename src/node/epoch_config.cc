@@ -27,6 +27,11 @@ util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig&
     }
     out.pools.push_back(std::move(pool));
   }
+  // Uptime needs heartbeats in min_heartbeat_hours distinct hours (12 by default); an epoch
+  // shorter than that (dev networks close every few seconds or minutes) needs one per hour of it.
+  const uint64_t hours = (config.epoch.length_seconds + 3599) / 3600;
+  out.verify.min_heartbeat_hours =
+      static_cast<uint32_t>(std::min<uint64_t>(out.verify.min_heartbeat_hours, hours));
   util::Status valid = rewards::ValidateRewardConfig(out);
   if (!valid.ok()) return valid.WithContext("network.toml [[rewards.pools]]");
   return out;

@@ -1,7 +1,8 @@
 // The reward engine's configuration from the network file: [[rewards.pools]] become reward pools
 // (a pool rewarding data_transfer proofs is the usage pool; a pool rewarding other proofs is the
 // availability pool; a pool with no proofs is a recipient pool paid to the governance key, e.g.
-// the treasury), overflow_to becomes the usage pool's overflow target. Pure; thread-safe.
+// the treasury), overflow_to becomes the usage pool's overflow target. The uptime minimum (12
+// distinct hours) is capped at the epoch's length in hours for short dev epochs. Pure; thread-safe.
 #pragma once
 
 #include "node/network_config.h"

@@ -37,11 +37,13 @@ void RegisterNodeCommand(CLI::App& app, Selected& selected);   // cmd_node.cc
 void RegisterLedgerCommands(CLI::App& app, Selected& selected);  // cmd_ledger.cc
 void RegisterQueryCommand(CLI::App& app, Selected& selected);    // cmd_query.cc
 void RegisterDeviceCommands(CLI::App& app, Selected& selected);  // cmd_device.cc
+void RegisterRewardsCommands(CLI::App& app, Selected& selected);  // cmd_rewards.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
 void RegisterBenchIngest(CLI::App& bench, Selected& selected);  // cmd_bench_ingest.cc
 void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_ledger.cc
 void RegisterBenchProofs(CLI::App& bench, Selected& selected);  // cmd_bench_proofs.cc
+void RegisterBenchEpoch(CLI::App& bench, Selected& selected);   // cmd_bench_epoch.cc
 
 }  // namespace depin::cli

@@ -11,6 +11,7 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected) {
   RegisterBenchIngest(*bench, selected);
   RegisterBenchLedger(*bench, selected);
   RegisterBenchProofs(*bench, selected);
+  RegisterBenchEpoch(*bench, selected);
 }
 
 }  // namespace depin::cli
