@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+TARGET=depin scripts/build.sh
 data=${DEPIN_DATA:-$(mktemp -d /tmp/depin-dev-XXXXXX)}
 if [ ! -f "$data/network.toml" ]; then
   build/bin/depin init "$data"
