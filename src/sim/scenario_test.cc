@@ -107,6 +107,11 @@ TEST(ScenarioTest, CoverageNetworkWithEveryAttack) {
       static_cast<unsigned long long>(st.witnesses_rewarded),
       static_cast<unsigned long long>(st.witnesses_rejected), st.rings, st.spoofers);
   EXPECT_EQ(st.rings, sc.coverage.collusion_rings);
+  // The operator-reviewable list, first lines.
+  std::string report = verify::FlagReport(coverage->flags());
+  size_t cut = 0;
+  for (int line = 0; line < 3 && cut != std::string::npos; ++line) cut = report.find('\n', cut + 1);
+  std::printf("flags (%zu):\n%s...\n", coverage->flags().size(), report.substr(0, cut).c_str());
   Outcome o = Tally(work, net.devices, net.roles, coverage->flags());
   CheckAndPrint("coverage_attacks", sc, o);
 }

@@ -53,6 +53,21 @@ uint32_t FlatIndex64::Find(uint64_t key) const {
   }
 }
 
+std::string FlagReport(const std::vector<DeviceFlag>& flags) {
+  std::string out;
+  for (const DeviceFlag& f : flags) {
+    out +=
+        f.device.ToHex() + " " + std::string(InvalidReasonName(f.reason)) + " " + f.evidence + "\n";
+  }
+  return out;
+}
+
+Denylist ProposedDenylist(const std::vector<DeviceFlag>& flags, uint64_t version) {
+  std::vector<Key> keys;
+  for (const DeviceFlag& f : flags) keys.push_back(f.device);
+  return Denylist(version, std::move(keys), {});
+}
+
 Status ValidateCoverageParams(const CoverageParams& p, const EpochWindow& w) {
   auto bad = [](const std::string& m) { return Status::InvalidArgument("coverage params: " + m); };
   if (p.beacon_interval_ms == 0) return bad("beacon_interval_ms must be positive");

@@ -40,6 +40,13 @@ struct DeviceFlag {
   std::string evidence;
 };
 
+// The operator-reviewable list: one line per flag, "<key hex> <reason> <evidence>", in the
+// given order.
+std::string FlagReport(const std::vector<DeviceFlag>& flags);
+// A denylist proposing every flagged device (denylisted ones included), for an operator to
+// review, edit and sign (Denylist::SignToText).
+Denylist ProposedDenylist(const std::vector<DeviceFlag>& flags, uint64_t version);
+
 // Figures from the last Finish, for logs and benchmarks.
 struct CoverageStats {
   uint64_t beacons = 0;             // valid beacons

@@ -245,6 +245,19 @@ TEST(CoverageVerifierTest, ReciprocityRequiresBothRoles) {
   EXPECT_EQ(f.coverage().stats().reciprocity_failures, 1u);
 }
 
+TEST(CoverageVerifierTest, FlagReportAndProposedDenylist) {
+  std::vector<DeviceFlag> flags = {{KeyOf(3), InvalidReason::kCollusionRing, "ring of 3"},
+                                   {KeyOf(5), InvalidReason::kLocationSpoof, "12 km off"}};
+  std::string text = FlagReport(flags);
+  EXPECT_EQ(text, KeyOf(3).ToHex() + " collusion_ring ring of 3\n" + KeyOf(5).ToHex() +
+                      " location_spoof 12 km off\n");
+  Denylist proposed = ProposedDenylist(flags, 9);
+  EXPECT_EQ(proposed.version(), 9u);
+  EXPECT_TRUE(proposed.ContainsDevice(KeyOf(3)));
+  EXPECT_TRUE(proposed.ContainsDevice(KeyOf(5)));
+  EXPECT_FALSE(proposed.ContainsDevice(KeyOf(4)));
+}
+
 TEST(CoverageVerifierTest, RejectsInvalidParams) {
   CoverageParams p;
   p.beacon_interval_ms = 60'000;  // 1440 intervals
