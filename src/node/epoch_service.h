@@ -28,6 +28,7 @@
 
 #include "crypto/ed25519.h"
 #include "ledger/ledger.h"
+#include "node/router.h"
 #include "rewards/config.h"
 #include "rewards/manifest.h"
 #include "util/env.h"
@@ -102,5 +103,11 @@ class EpochService {
   bool stop_ = false;
   util::Status last_error_;
 };
+
+// Serves the manifest files under <data_dir>/rewards (epoch_routes.cc):
+//   GET /v1/epochs/{epoch}/manifest       the canonical manifest JSON
+//   GET /v1/epochs/{epoch}/devices/{key}  amount, cumulative, Merkle proof and explanation
+// 404 when the epoch has no manifest, 400 for a malformed epoch or key.
+void AddEpochRoutes(Router* router, util::Env* env, std::string data_dir);
 
 }  // namespace depin::node

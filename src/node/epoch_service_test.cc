@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "ledger/records.h"
 #include "node/epoch_close.h"
 #include "node/epoch_files.h"
 #include "node/epoch_test_fixture.h"
+#include "util/encoding.h"
 #include "util/temp_dir.h"
 
 namespace depin::node::testing {
@@ -183,6 +186,50 @@ TEST_F(EpochServiceTest, TimerThreadClosesEndedEpochs) {
   svc.Stop();
   EXPECT_TRUE(Posted(0).has_value());
   EXPECT_TRUE(svc.last_error().ok()) << svc.last_error().ToString();
+}
+
+Response Get(const Router& router, const std::string& path) {
+  Request req;
+  req.method = "GET";
+  req.path = path;
+  req.target = path;
+  Response got;
+  router.Dispatch(req, Responder([&got](Response r) { got = std::move(r); }));
+  return got;
+}
+
+TEST_F(EpochServiceTest, ApiServesTheManifestAndADevicesProof) {
+  auto r = Service()->Close(0);
+  ASSERT_TRUE(r.ok());
+  Router router;
+  AddEpochRoutes(&router, util::Env::Default(), dir_.path());
+  Response m = Get(router, "/v1/epochs/0/manifest");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_EQ(m.body, LoadManifestText(util::Env::Default(), dir_.path(), 0).value());
+  const std::string key = DeviceKey(5).public_key().ToBase58();
+  Response d = Get(router, "/v1/epochs/0/devices/" + key);
+  ASSERT_EQ(d.status, 200) << d.body;
+  auto j = nlohmann::json::parse(d.body);
+  EXPECT_EQ(j["device"], key);
+  // The proof verifies against the posted root with the ledger's own leaf hash.
+  crypto::MerkleProof proof;
+  proof.leaf_index = std::stoull(j["proof"]["leaf_index"].get<std::string>());
+  proof.leaf_count = std::stoull(j["proof"]["leaf_count"].get<std::string>());
+  for (const auto& s : j["proof"]["siblings"]) {
+    auto bytes = util::HexDecodeExact(s.get<std::string>(), 32).value();
+    crypto::Hash256 h;
+    std::copy(bytes.begin(), bytes.end(), h.begin());
+    proof.siblings.push_back(h);
+  }
+  const uint64_t cumulative = std::stoull(j["cumulative"].get<std::string>());
+  EXPECT_GT(cumulative, 0u);
+  EXPECT_TRUE(crypto::VerifyMerkleProof(
+      Posted(0)->root, ledger::StateMachine::RewardLeaf(DeviceKey(5).public_key(), cumulative),
+      proof));
+  EXPECT_NE(j["explanation"].get<std::string>().find("hours"), std::string::npos);
+  EXPECT_EQ(Get(router, "/v1/epochs/9/manifest").status, 404);
+  EXPECT_EQ(Get(router, "/v1/epochs/x1/manifest").status, 400);
+  EXPECT_EQ(Get(router, "/v1/epochs/0/devices/not-a-key").status, 400);
 }
 
 }  // namespace

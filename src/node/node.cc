@@ -9,6 +9,7 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include "node/epoch_service.h"
 #include "node/json_error.h"
 
 namespace depin::node {
@@ -93,6 +94,7 @@ void Node::AddRoutes() {
     respond(Response::Json(200, body.dump()));
   });
   ingest_->AddRoutes(&router_);
+  AddEpochRoutes(&router_, options_.env, options_.data_dir);  // manifests in <data dir>/rewards
   router_.Get("/metrics", [this](const Request&, Responder respond) {
     respond(Response{200, std::string(metrics::kContentType), registry_.Render(), {}});
   });
