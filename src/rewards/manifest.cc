@@ -2,19 +2,13 @@
 
 #include <algorithm>
 
-#include "wire/constants.h"
+#include "wire/transaction.h"
 
 namespace depin::rewards {
 
+// One encoding, owned by the wire format: the ledger verifies claims against the same bytes.
 util::Bytes RewardLeafBytes(const Key& key, uint64_t cumulative) {
-  util::Bytes out;
-  out.reserve(wire::kRewardLeafTag.size() + 1 + 32 + 8);
-  util::ByteWriter w(&out);
-  w.Raw(wire::kRewardLeafTag);
-  w.U8(0);
-  w.Raw(key.view());
-  w.U64(cumulative);
-  return out;
+  return wire::RewardLeafBytes(key, cumulative);
 }
 
 std::vector<crypto::Hash256> RewardLeafHashes(const std::vector<RewardLeaf>& leaves) {
