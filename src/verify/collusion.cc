@@ -11,25 +11,27 @@ namespace depin::verify {
 
 namespace {
 
+__extension__ using Int128 = __int128;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
+
 // Least-squares sums of y = signal (deci-dB) against x = 20 log10(distance) (deci-dB).
 struct Fit {
   int64_t n = 0, sx = 0, sy = 0;
-  __int128 sxx = 0, sxy = 0;
+  Int128 sxx = 0, sxy = 0;
   int64_t min_x = INT64_MAX, max_x = INT64_MIN;
   void Add(int64_t x, int64_t y) {
     ++n;
     sx += x;
     sy += y;
-    sxx += static_cast<__int128>(x) * x;
-    sxy += static_cast<__int128>(x) * y;
+    sxx += static_cast<Int128>(x) * x;
+    sxy += static_cast<Int128>(x) * y;
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
   }
   // Slope in ppm, or nullopt when x does not vary.
   std::optional<int64_t> SlopePpm() const {
-    __int128 den = static_cast<__int128>(n) * sxx - static_cast<__int128>(sx) * sx;
+    Int128 den = static_cast<Int128>(n) * sxx - static_cast<Int128>(sx) * sx;
     if (den <= 0) return std::nullopt;
-    __int128 num = static_cast<__int128>(n) * sxy - static_cast<__int128>(sx) * sy;
+    Int128 num = static_cast<Int128>(n) * sxy - static_cast<Int128>(sx) * sy;
     return static_cast<int64_t>(num * kPpmOne / den);
   }
 };
