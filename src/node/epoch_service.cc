@@ -27,7 +27,10 @@ SubmitFn MakeDirectSubmitter(ledger::Ledger* ledger, crypto::KeyPair producer,
 
 EpochService::EpochService(EpochServiceOptions options, const ledger::Ledger* ledger,
                            SubmitFn submit)
-    : options_(std::move(options)), ledger_(ledger), submit_(std::move(submit)) {
+    : options_(std::move(options)),
+      ledger_(ledger),
+      submit_(std::move(submit)),
+      first_open_(options_.first_epoch) {
   if (!options_.now_ms) {
     util::Env* env = options_.env;
     options_.now_ms = [env] { return env->NowUnixMillis(); };
@@ -76,7 +79,11 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
   if (!leaves.ok() && leaves.status().code() != util::Code::kNotFound) return leaves.status();
   if (!leaves.ok()) {
     std::vector<rewards::RewardLeaf> prior;
-    if (epoch > 0) {
+    if (epoch < options_.first_epoch) {
+      return Status::FailedPrecondition(where + " is before the first rewarded epoch " +
+                                        std::to_string(options_.first_epoch));
+    }
+    if (epoch > options_.first_epoch) {
       Result<EpochLeaves> previous = LoadEpochLeaves(options_.env, options_.data_dir, epoch - 1);
       if (!previous.ok()) {
         return Status::FailedPrecondition(

@@ -52,7 +52,11 @@ struct EpochServiceOptions {
   std::optional<crypto::KeyPair> oracle;  // a reward-oracle key (required); pays auto-claims
   bool auto_claim = false;                // dev mode: claim every device's reward after posting
   int64_t poll_ms = 1000;                 // how often the timer looks for ended epochs
-  std::function<int64_t()> now_ms;        // defaults to env->NowUnixMillis()
+  // The network's first rewarded epoch: CatchUp starts here and its prior cumulative totals are
+  // empty. A node whose genesis time is far in the past (dev networks start at the Unix epoch)
+  // sets it to the epoch of its first block, so it does not walk through empty epochs.
+  uint64_t first_epoch = 0;
+  std::function<int64_t()> now_ms;  // defaults to env->NowUnixMillis()
   // Called after each step: "computed", "posted", "claimed" (tests and the CLI print these, and
   // the crash test kills the process on one of them).
   std::function<void(std::string_view step, uint64_t epoch)> progress;
@@ -95,7 +99,7 @@ class EpochService {
   EpochServiceOptions options_;
   const ledger::Ledger* ledger_;
   SubmitFn submit_;
-  uint64_t first_open_ = 0;  // every epoch below is complete
+  uint64_t first_open_;  // every epoch below is complete (or before first_epoch)
 
   std::thread thread_;
   mutable std::mutex mu_;

@@ -161,6 +161,26 @@ TEST_F(EpochServiceTest, CatchUpClosesInOrderAndAutoClaimPaysOwners) {
   EXPECT_TRUE(idle->empty());
 }
 
+TEST_F(EpochServiceTest, FirstEpochStartsTheChainOfCumulativeTotals) {
+  now_ += 3 * static_cast<int64_t>(kEpochMs);  // epochs 0..3 have ended
+  EpochServiceOptions o;
+  o.data_dir = dir_.path();
+  o.config = FixtureRewardConfig();
+  o.oracle = net_.oracle1;
+  o.first_epoch = 2;
+  o.now_ms = [this] { return now_; };
+  EpochService svc(std::move(o), ledger_.get(),
+                   MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  EXPECT_EQ(svc.Close(1).status().code(), util::Code::kFailedPrecondition);
+  auto r = svc.CatchUp();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].epoch, 2u);
+  EXPECT_EQ((*r)[1].epoch, 3u);
+  EXPECT_FALSE(Posted(0) || Posted(1));
+  EXPECT_TRUE(Posted(2) && Posted(3));
+}
+
 TEST_F(EpochServiceTest, TimerThreadClosesEndedEpochs) {
   std::mutex mu;
   std::condition_variable cv;
