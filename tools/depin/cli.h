@@ -31,12 +31,12 @@ CLI::App* AddCommand(CLI::App& parent, Selected& selected, const std::string& na
 
 // One function per command group, each defined in its own cmd_*.cc file.
 void RegisterVersionCommand(CLI::App& app, Selected& selected);
-void RegisterKeysCommands(CLI::App& app, Selected& selected);  // cmd_keys.cc
-void RegisterInitCommand(CLI::App& app, Selected& selected);   // cmd_init.cc
-void RegisterNodeCommand(CLI::App& app, Selected& selected);   // cmd_node.cc
-void RegisterLedgerCommands(CLI::App& app, Selected& selected);  // cmd_ledger.cc
-void RegisterQueryCommand(CLI::App& app, Selected& selected);    // cmd_query.cc
-void RegisterDeviceCommands(CLI::App& app, Selected& selected);  // cmd_device.cc
+void RegisterKeysCommands(CLI::App& app, Selected& selected);     // cmd_keys.cc
+void RegisterInitCommand(CLI::App& app, Selected& selected);      // cmd_init.cc
+void RegisterNodeCommand(CLI::App& app, Selected& selected);      // cmd_node.cc
+void RegisterLedgerCommands(CLI::App& app, Selected& selected);   // cmd_ledger.cc
+void RegisterQueryCommand(CLI::App& app, Selected& selected);     // cmd_query.cc
+void RegisterDeviceCommands(CLI::App& app, Selected& selected);   // cmd_device.cc
 void RegisterRewardsCommands(CLI::App& app, Selected& selected);  // cmd_rewards.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
