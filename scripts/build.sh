@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
-export CCACHE_DIR=${CCACHE_DIR:-$PWD/.cache/ccache}
+# ccache keeps its default cache (~/.cache/ccache), so clones on one machine share it.
 export CCACHE_BASEDIR=$PWD
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
