@@ -9,6 +9,7 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include "crypto/hash.h"
 #include "node/epoch_service.h"
 #include "node/json_error.h"
 
@@ -58,6 +59,7 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   ingest_options.env = env;
   DEPIN_ASSIGN_OR_RETURN(node->ingest_, IngestService::Start(std::move(ingest_options),
                                                              node->config_, &node->registry_));
+  DEPIN_RETURN_IF_ERROR(node->StartLedger());  // also adds the /v1/ledger/ routes
   node->AddRoutes();
   // Handle signals before the server announces itself, so a signal sent as soon as
   // "listening on" appears is never the default (killing) action.
@@ -90,7 +92,8 @@ void Node::AddRoutes() {
     nlohmann::json body = {{"status", "ok"},
                            {"network", config_.network.name},
                            {"version", options_.version},
-                           {"height", 0}};  // the ledger reports its height once it is wired in
+                           {"height", ledger_->height()},
+                           {"state_hash", crypto::ToHex(ledger_->state_hash())}};
     respond(Response::Json(200, body.dump()));
   });
   ingest_->AddRoutes(&router_);
@@ -106,6 +109,7 @@ void Node::Wait() {
     control_->io.run();
   }
   if (server_) server_->Stop();
+  StopLedger();
   spdlog::info("node: stopped");
 }
 
@@ -114,6 +118,7 @@ void Node::Stop() { control_->io.stop(); }
 Node::~Node() {
   Stop();
   if (server_) server_->Stop();
+  StopLedger();
 }
 
 util::Status ConfigureLogging(std::string_view level) {

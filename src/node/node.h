@@ -1,6 +1,10 @@
 // Node: a running OpenDePIN node — loads <data dir>/network.toml, serves the HTTP API
 // (GET /v1/health, GET /metrics; docs/api.md) and stops cleanly on Stop() or, when asked,
 // SIGINT/SIGTERM. Later layers (ledger, ingest, epoch scheduler) are started and stopped here.
+// The embedded ledger lives in <data dir>/ledger.db (created at genesis on first start); its
+// mempool and block producer (signing with <data dir>/keys/producer.key) run while the node
+// runs, its API is served under /v1/ledger/ (ledger/api.h), and shutdown stops the server,
+// commits the transactions already accepted, then closes the database.
 //
 //   DEPIN_ASSIGN_OR_RETURN(auto node, Node::Start(options));
 //   std::printf("listening on http://%s:%u\n", node->host().c_str(), node->port());
@@ -16,6 +20,10 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/api.h"
+#include "ledger/ledger.h"
+#include "ledger/mempool.h"
+#include "ledger/producer.h"
 #include "node/http_server.h"
 #include "node/ingest_service.h"
 #include "node/metrics.h"
@@ -51,6 +59,8 @@ class Node {
   metrics::Registry& metrics() { return registry_; }
   // Report ingest (POST /v1/reports): its device registry is the seam the ledger will feed.
   IngestService& ingest() { return *ingest_; }
+  // The embedded ledger (thread-safe); valid until Wait() returns or the node is destroyed.
+  ledger::Ledger& ledger() { return *ledger_; }
 
   // Blocks until Stop() is called or a handled signal arrives, then shuts the node down.
   void Wait();
@@ -61,12 +71,18 @@ class Node {
   struct Control;  // the signal-handling io_context (Asio stays out of this header)
   Node(NodeOptions options, NetworkConfig config);
   void AddRoutes();
+  util::Status StartLedger();
+  void StopLedger();  // after the server stopped: drains the producer; idempotent
 
   NodeOptions options_;
   NetworkConfig config_;
   metrics::Registry registry_;
   Router router_;
   std::unique_ptr<Control> control_;
+  std::unique_ptr<ledger::Ledger> ledger_;  // the ledger members outlive every request
+  std::unique_ptr<ledger::Mempool> mempool_;
+  std::unique_ptr<ledger::BlockProducer> producer_;
+  std::unique_ptr<ledger::LedgerApi> ledger_api_;
   std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
   std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
 };

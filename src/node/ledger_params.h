@@ -1,0 +1,31 @@
+// LedgerParamsFromConfig: the embedded ledger's parameters (ledger::LedgerParams) from a network
+// config — chain id, token and genesis allocations, role keys, fees, credits and emission. Used by
+// the node when it opens <data dir>/ledger.db and by the CLI (`depin ledger verify`, `depin query`,
+// `depin rewards`), so every reader replays the chain with the same parameters.
+//
+// Values the config does not carry yet keep LedgerParams' defaults: genesis time 0 (epochs count
+// from the Unix epoch), unstake cooldown 7 epochs, no minimum fee; the slash quorum is a majority
+// of the reward oracles. Errors name the config field (e.g. "keys.producer: ...").
+//
+// Thread-safety: pure functions; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "ledger/params.h"
+#include "node/network_config.h"
+#include "util/env.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& config);
+
+// Loads the network config at `path` and converts it.
+util::Result<ledger::LedgerParams> LedgerParamsFromNetworkFile(util::Env* env,
+                                                               const std::string& path);
+
+// The ledger database inside a network data directory: <data dir>/ledger.db.
+std::string LedgerDbPath(const std::string& data_dir);
+
+}  // namespace depin::node

@@ -1,0 +1,79 @@
+// Node's embedded ledger: opening <data dir>/ledger.db, running the mempool and block producer,
+// serving the ledger API on the node's router, and the ordered shutdown (node.h).
+#include <spdlog/spdlog.h>
+
+#include "crypto/key_file.h"
+#include "node/ledger_params.h"
+#include "node/node.h"
+
+namespace depin::node {
+
+util::Status Node::StartLedger() {
+  util::Env* env = options_.env;
+  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, LedgerParamsFromConfig(config_));
+  const std::string key_path = util::JoinPath(options_.data_dir, "keys/producer.key");
+  util::Result<crypto::KeyPair> key = crypto::ReadKeyFile(env, key_path);
+  if (!key.ok()) return key.status().WithContext("ledger: block producer key");
+  if (key->public_key().ToBase58() != config_.keys.producer) {
+    return util::Status::FailedPrecondition(
+        key_path + ": its public key " + key->public_key().ToBase58() +
+        " is not the network's producer key (keys.producer = " + config_.keys.producer + ")");
+  }
+  const std::string db = LedgerDbPath(options_.data_dir);
+  util::Result<std::unique_ptr<ledger::Ledger>> opened = ledger::Ledger::Open(db, params);
+  if (!opened.ok()) return opened.status().WithContext("ledger " + db);
+  ledger_ = std::move(opened).value();
+  ledger::Ledger* chain = ledger_.get();
+  mempool_ = std::make_unique<ledger::Mempool>(
+      chain->machine(), ledger::MempoolOptions{},
+      [chain](const ledger::Address& a) { return chain->GetAccount(a).nonce; });
+  producer_ = std::make_unique<ledger::BlockProducer>(
+      chain, mempool_.get(), std::move(key).value(), ledger::ProducerOptions{}, env,
+      [](const ledger::ProducedBlock& b) {
+        spdlog::debug("ledger: block {} committed with {} txs", b.block.header.height,
+                      b.block.txs.size());
+      });
+  ledger_api_ = std::make_unique<ledger::LedgerApi>(chain, mempool_.get());
+  ledger_api_->RegisterRoutes(
+      [this](std::string method, std::string pattern, ledger::ApiHandler handler) {
+        router_.Add(std::move(method), std::move(pattern),
+                    [handler = std::move(handler)](const Request& request, Responder respond) {
+                      ledger::ApiRequest api;
+                      api.content_type = request.Header("Content-Type");
+                      api.body = request.body;
+                      api.param = [&request](std::string_view name) { return request.Param(name); };
+                      ledger::ApiReply reply = handler(api);
+                      respond(Response::Json(reply.status, std::move(reply.json)));
+                    });
+      });
+  producer_->Start();
+  spdlog::info("ledger: {} at height {}", db, chain->height());
+  return util::Status::Ok();
+}
+
+void Node::StopLedger() {
+  if (!producer_) return;
+  mempool_->WakeAll();
+  producer_->Stop();
+  // Commit what was accepted (the server no longer takes requests); txs that can never become
+  // ready (a nonce gap) stay behind, unacknowledged.
+  while (mempool_->size() > 0) {
+    util::Result<ledger::ProducedBlock> b = producer_->ProduceOnce();
+    if (!b.ok()) {
+      spdlog::error("ledger: draining the mempool: {}", b.status().ToString());
+      break;
+    }
+    if (!b->committed && b->results.empty()) break;
+  }
+  if (util::Status s = producer_->last_error(); !s.ok()) {
+    spdlog::error("ledger: the block producer stopped: {}", s.ToString());
+  }
+  spdlog::info("ledger: closed at height {}", ledger_->height());
+  // The server has stopped, so no request can reach these any more.
+  producer_.reset();
+  ledger_api_.reset();
+  mempool_.reset();
+  ledger_.reset();  // closes the database
+}
+
+}  // namespace depin::node
