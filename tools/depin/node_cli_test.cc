@@ -1,6 +1,7 @@
 // End-to-end tests of `depin init` and `depin node`, run against the real binary: init a data
 // directory, start a node on port 0, read its "listening on" line from a pipe, GET /v1/health,
-// SIGTERM it and check it exits 0. Also the one-line errors for bad input.
+// SIGTERM it, check it exits 0 and `depin ledger verify` accepts the ledger it created. Also the
+// one-line errors for bad input.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -153,6 +154,14 @@ TEST(NodeCliTest, InitThenNodeServesHealthAndExitsZeroOnSigterm) {
 
   ASSERT_EQ(::kill(node.pid(), SIGTERM), 0);
   EXPECT_EQ(node.Wait(), 0) << testing::ReadWholeFile(dir.File("node.stderr"));
+
+  // The node created the ledger at genesis in <dir>/ledger.db; `depin ledger verify` replays it.
+  const std::string state_hash = health["state_hash"].get<std::string>();
+  ASSERT_EQ(state_hash.size(), 64u);
+  RunResult verify = RunDepin({"ledger", "verify", dir.path()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_EQ(verify.out.rfind("ok: 0 blocks verified from genesis", 0), 0u) << verify.out;
+  EXPECT_NE(verify.out.find("state hash " + state_hash), std::string::npos) << verify.out;
 }
 
 TEST(NodeCliTest, InitRefusesToOverwrite) {
