@@ -13,36 +13,11 @@ namespace {
 
 using nlohmann::json;
 
-int HttpStatus(util::Code code) {
-  switch (code) {
-    case util::Code::kOk:
-      return 200;
-    case util::Code::kInvalidArgument:
-    case util::Code::kOutOfRange:
-      return 400;
-    case util::Code::kUnauthenticated:
-      return 401;
-    case util::Code::kPermissionDenied:
-      return 403;
-    case util::Code::kNotFound:
-      return 404;
-    case util::Code::kAlreadyExists:
-    case util::Code::kFailedPrecondition:
-      return 409;
-    case util::Code::kResourceExhausted:
-      return 429;
-    case util::Code::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
 ApiReply Error(const util::Status& s, std::optional<TxError> tx_error = std::nullopt) {
   json err = {{"code", std::string(util::CodeName(s.code()))},
               {"message", std::string(s.message())}};
   if (tx_error) err["tx_error"] = std::string(TxErrorName(*tx_error));
-  return {HttpStatus(s.code()), json{{"error", err}}.dump()};
+  return {util::HttpStatusFor(s.code()), json{{"error", err}}.dump()};
 }
 
 ApiReply Ok(const json& j, int status = 200) { return {status, j.dump()}; }

@@ -52,34 +52,6 @@ Response JsonError(int http_status, std::string_view code, std::string_view mess
                         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-int HttpStatusFor(util::Code code) {
-  switch (code) {
-    case util::Code::kOk:
-      return 200;
-    case util::Code::kInvalidArgument:
-    case util::Code::kOutOfRange:
-    case util::Code::kCorruption:
-      return 400;
-    case util::Code::kUnauthenticated:
-      return 401;
-    case util::Code::kPermissionDenied:
-      return 403;
-    case util::Code::kNotFound:
-      return 404;
-    case util::Code::kAlreadyExists:
-    case util::Code::kFailedPrecondition:
-      return 409;
-    case util::Code::kResourceExhausted:
-      return 429;
-    case util::Code::kUnavailable:
-      return 503;
-    case util::Code::kIOError:
-    case util::Code::kInternal:
-      return 500;
-  }
-  return 500;
-}
-
 Response JsonError(const util::Status& status) {
   return JsonError(HttpStatusFor(status.code()), util::CodeName(status.code()), status.message());
 }

@@ -14,9 +14,8 @@ namespace depin::node {
 // A response with HTTP status `http_status` and the JSON error body.
 Response JsonError(int http_status, std::string_view code, std::string_view message);
 
-// The HTTP status for a Status code (e.g. kInvalidArgument -> 400, kNotFound -> 404,
-// kResourceExhausted -> 429, kUnavailable -> 503, kInternal -> 500).
-int HttpStatusFor(util::Code code);
+// The HTTP status for a Status code: the one table in util/status.h.
+using util::HttpStatusFor;
 
 // JsonError(HttpStatusFor(status.code()), CodeName(status.code()), status.message()).
 Response JsonError(const util::Status& status);

@@ -47,7 +47,8 @@ Reply Call(uint16_t port, http::verb verb, const std::string& target, std::strin
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   http::read(socket, buffer, res);
-  return {res.result_int(), json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
+  return {static_cast<int>(res.result_int()),
+          json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
 }
 
 Reply Get(uint16_t port, const std::string& target) { return Call(port, http::verb::get, target); }

@@ -34,6 +34,34 @@ std::string_view CodeName(Code code) {
   return "unknown";
 }
 
+int HttpStatusFor(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+    case Code::kOutOfRange:
+    case Code::kCorruption:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotFound:
+      return 404;
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition:
+      return 409;
+    case Code::kResourceExhausted:
+      return 429;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kIOError:
+    case Code::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
 Status::Status(Code code, std::string_view message) {
   if (code != Code::kOk) rep_ = std::make_unique<Rep>(Rep{code, std::string(message)});
 }

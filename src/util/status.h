@@ -33,6 +33,10 @@ enum class Code : unsigned char {
 // and metric labels.
 std::string_view CodeName(Code code);
 
+// The HTTP status an API answers with when a request fails with `code` (400 for bad input, 401,
+// 403, 404, 409, 429 for backpressure, 503, else 500). One table for every layer that serves HTTP.
+int HttpStatusFor(Code code);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
