@@ -67,4 +67,9 @@ class BenchReport {
   std::vector<std::pair<std::string, std::string>> info_;
 };
 
+// Facts about the machine that every benchmark prints beside its figures (Linux /proc).
+std::string CpuModel();     // "model name" from /proc/cpuinfo, or "unknown"
+std::string LoadAverage();  // 1-minute load average: other work on the machine lowers every figure
+double PeakMiB();           // this process's peak resident set (VmHWM), MiB
+
 }  // namespace depin::cli

@@ -28,27 +28,6 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kReportSize = 200;
 constexpr size_t kSignedSetSize = 256;  // distinct (key, message, signature) triples per thread
 
-// The CPU model from /proc/cpuinfo, or "unknown".
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      size_t colon = line.find(':');
-      if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
-    }
-  }
-  return "unknown";
-}
-
-// The 1-minute load average from /proc/loadavg: other work on the machine lowers every figure.
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string first;
-  in >> first;
-  return first.empty() ? "unknown" : first;
-}
-
 std::string FormatSeconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%g", s);

@@ -43,15 +43,6 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-double PeakMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
 crypto::PublicKey RandomKey(std::mt19937_64& rng) {
   util::Bytes raw(32);
   for (size_t i = 0; i < 32; i += 8) {

@@ -43,13 +43,6 @@ crypto::KeyPair SeedKey(uint64_t n, uint8_t tag) {
   return crypto::KeyPair::FromSeed(seed).value();
 }
 
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string first;
-  in >> first;
-  return first.empty() ? "unknown" : first;
-}
-
 // Signs txs[i] = transfer from account i % n (nonce i / n) to the next account, on all cores.
 std::vector<Tx> SignTransfers(const std::vector<crypto::KeyPair>& accounts, uint64_t count,
                               unsigned cores) {
