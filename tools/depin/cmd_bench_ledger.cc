@@ -145,7 +145,11 @@ util::Status BenchLedger(const BenchLedgerArgs& args) {
                                    cv.notify_all();
                                  });
   // Warm the mempool's nonce cache for every account, as a running node would have it.
-  for (const auto& a : accounts) mempool.Submit(Tx{.signer = a.public_key()});
+  for (const auto& a : accounts) {
+    Tx warm;
+    warm.signer = a.public_key();
+    mempool.Submit(warm);
+  }
 
   producer.Start();
   const Clock::time_point start = Clock::now();

@@ -202,10 +202,10 @@ util::Status BenchCoverage(const CoverageArgs& a) {
     }
   }
   auto time_collusion = [&](size_t m) {
-    auto c0 = Clock::now();
+    auto start = Clock::now();
     auto rings =
         verify::DetectCollusionRings(verify::CollusionParams{}, std::span(edges).first(m), n);
-    return Seconds(c0, Clock::now()) * 1e9 / static_cast<double>(m);
+    return Seconds(start, Clock::now()) * 1e9 / static_cast<double>(m);
   };
   const double ns_half = time_collusion(edges.size() / 2);
   const double ns_full = time_collusion(edges.size());
