@@ -89,16 +89,7 @@ CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
     }
   }
   // Keys, then everything sorted by key.
-  std::vector<verify::Key> keys(raw.size());
-  for (auto& k : keys) {
-    for (size_t b = 0; b < k.bytes.size(); b += 8) {
-      uint64_t v = rng.Next();
-      for (int j = 0; j < 8; ++j) k.bytes[b + j] = static_cast<uint8_t>(v >> (8 * j));
-    }
-  }
-  std::vector<uint32_t> order(raw.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  auto [keys, order] = MakeRandomKeys(rng, raw.size());
   net.members.resize(sc.cities + sc.collusion_rings);
   for (uint32_t i : order) {
     DeviceInfo d;

@@ -4,8 +4,11 @@
 // Not thread-safe (one Rng per generator).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
+#include <vector>
 
 #include "verify/report_view.h"
 
@@ -33,6 +36,26 @@ class Rng {
  private:
   uint64_t state_;
 };
+
+// `n` random device keys, and the permutation that visits them in key order (generators emit
+// devices sorted by key, as the verifiers require).
+struct RandomKeySet {
+  std::vector<verify::Key> keys;
+  std::vector<uint32_t> order;
+};
+inline RandomKeySet MakeRandomKeys(Rng& rng, size_t n) {
+  RandomKeySet out{std::vector<verify::Key>(n), std::vector<uint32_t>(n)};
+  for (auto& k : out.keys) {
+    for (size_t b = 0; b < k.bytes.size(); b += 8) {
+      uint64_t v = rng.Next();
+      for (size_t j = 0; j < 8; ++j) k.bytes[b + j] = static_cast<uint8_t>(v >> (8 * j));
+    }
+  }
+  std::iota(out.order.begin(), out.order.end(), 0u);
+  std::sort(out.order.begin(), out.order.end(),
+            [&](uint32_t a, uint32_t b) { return out.keys[a] < out.keys[b]; });
+  return out;
+}
 
 // `from` moved `north_m` metres north and `east_m` east (small-distance approximation).
 inline verify::Location Offset(const verify::Location& from, double north_m, double east_m) {

@@ -44,16 +44,7 @@ WeatherNetwork GenerateWeatherNetwork(const WeatherScenario& sc,
   add(Role::kStuck, sc.stuck);
   add(Role::kRandomData, sc.random);
   add(Role::kIndoor, sc.indoor);
-  std::vector<verify::Key> keys(raw.size());
-  for (auto& k : keys) {
-    for (size_t b = 0; b < k.bytes.size(); b += 8) {
-      uint64_t v = rng.Next();
-      for (int j = 0; j < 8; ++j) k.bytes[b + j] = static_cast<uint8_t>(v >> (8 * j));
-    }
-  }
-  std::vector<uint32_t> order(raw.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  auto [keys, order] = MakeRandomKeys(rng, raw.size());
   for (uint32_t i : order) {
     verify::DeviceInfo d;
     d.key = keys[i];
