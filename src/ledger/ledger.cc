@@ -228,6 +228,11 @@ std::optional<Device> Ledger::GetDevice(const Address& d) const {
   return *v;
 }
 
+void Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  store_->ScanPrefix(prefix, fn);
+}
+
 std::vector<Address> Ledger::DevicesOfOwner(const Address& owner) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<Address> out;

@@ -50,6 +50,9 @@ class Ledger {
   int64_t tip_timestamp_ms() const;
 
   std::optional<util::Bytes> GetState(std::string_view key) const;
+  // Calls fn for every committed state entry whose key starts with `prefix`, in key order,
+  // holding the ledger's lock (fn must not call back into the ledger).
+  void ScanState(std::string_view prefix, const ScanFn& fn) const;
   Account GetAccount(const Address& a) const;
   std::optional<Device> GetDevice(const Address& d) const;
   std::vector<Address> DevicesOfOwner(const Address& owner) const;

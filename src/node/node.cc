@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/hash.h"
+#include "node/dashboard_api.h"
 #include "node/epoch_service.h"
 #include "node/json_error.h"
 
@@ -60,6 +61,7 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   DEPIN_ASSIGN_OR_RETURN(node->ingest_, IngestService::Start(std::move(ingest_options),
                                                              node->config_, &node->registry_));
   DEPIN_RETURN_IF_ERROR(node->StartLedger());  // also adds the /v1/ledger/ routes
+  DEPIN_RETURN_IF_ERROR(node->PrepareEpochs());
   node->AddRoutes();
   // Handle signals before the server announces itself, so a signal sent as soon as
   // "listening on" appears is never the default (killing) action.
@@ -98,6 +100,10 @@ void Node::AddRoutes() {
   });
   ingest_->AddRoutes(&router_);
   AddEpochRoutes(&router_, options_.env, options_.data_dir);  // manifests in <data dir>/rewards
+  AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
+               {options_.env, options_.data_dir, ledger_.get(), &registry_, config_.network.name,
+                std::chrono::milliseconds(1000)},
+               options_.dashboard_dir);
   router_.Get("/metrics", [this](const Request&, Responder respond) {
     respond(Response{200, std::string(metrics::kContentType), registry_.Render(), {}});
   });
@@ -109,6 +115,7 @@ void Node::Wait() {
     control_->io.run();
   }
   if (server_) server_->Stop();
+  StopEpochs();
   StopLedger();
   spdlog::info("node: stopped");
 }
@@ -118,6 +125,7 @@ void Node::Stop() { control_->io.stop(); }
 Node::~Node() {
   Stop();
   if (server_) server_->Stop();
+  StopEpochs();
   StopLedger();
 }
 

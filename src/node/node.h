@@ -1,10 +1,13 @@
 // Node: a running OpenDePIN node — loads <data dir>/network.toml, serves the HTTP API
 // (GET /v1/health, GET /metrics; docs/api.md) and stops cleanly on Stop() or, when asked,
-// SIGINT/SIGTERM. Later layers (ledger, ingest, epoch scheduler) are started and stopped here.
+// SIGINT/SIGTERM. The ledger, ingest and the epoch service are started and stopped here.
 // The embedded ledger lives in <data dir>/ledger.db (created at genesis on first start); its
 // mempool and block producer (signing with <data dir>/keys/producer.key) run while the node
 // runs, its API is served under /v1/ledger/ (ledger/api.h), and shutdown stops the server,
-// commits the transactions already accepted, then closes the database.
+// commits the transactions already accepted, then closes the database. Devices onboarded on the
+// ledger are registered with ingest as their block commits (device_sync.h); ended epochs are
+// closed and their reward roots posted through the mempool (node_epochs.cc; in --dev mode every
+// device's reward is also claimed for its owner).
 //
 //   DEPIN_ASSIGN_OR_RETURN(auto node, Node::Start(options));
 //   std::printf("listening on http://%s:%u\n", node->host().c_str(), node->port());
@@ -14,8 +17,10 @@
 // the other methods are for the owning thread. Only one thread may call Wait().
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +29,9 @@
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "ledger/producer.h"
+#include "node/commit_waiter.h"
+#include "node/device_sync.h"
+#include "node/epoch_service.h"
 #include "node/http_server.h"
 #include "node/ingest_service.h"
 #include "node/metrics.h"
@@ -41,6 +49,7 @@ struct NodeOptions {
   unsigned io_threads = 0;                 // 0: [api] io_threads (0 there: one per core)
   bool handle_signals = false;             // SIGINT/SIGTERM call Stop() (the CLI sets this)
   std::string version = "0.0.0";           // reported by /v1/health
+  std::string dashboard_dir;  // built web dashboard; "" = <executable dir>/../dashboard
   util::Env* env = util::Env::Default();
 };
 
@@ -62,6 +71,16 @@ class Node {
   // The embedded ledger (thread-safe); valid until Wait() returns or the node is destroyed.
   ledger::Ledger& ledger() { return *ledger_; }
 
+  // Submits a transaction through the node's mempool and waits until its block is durable and
+  // the node has reacted to it (ingest registry, ...): kOk, or the TxError that rejected it.
+  util::Result<ledger::TxError> SubmitAndWait(const ledger::Tx& tx) {
+    return waiter_->SubmitAndWait(tx);
+  }
+  // Waits until block `height` is committed and processed; false after timeout_ms.
+  bool WaitForBlock(uint64_t height, int64_t timeout_ms) {
+    return waiter_->WaitForHeight(height, timeout_ms);
+  }
+
   // Blocks until Stop() is called or a handled signal arrives, then shuts the node down.
   void Wait();
   // Asks the node to stop; returns at once. Wait() (or the destructor) completes the shutdown.
@@ -73,6 +92,11 @@ class Node {
   void AddRoutes();
   util::Status StartLedger();
   void StopLedger();  // after the server stopped: drains the producer; idempotent
+  // Epoch service (node_epochs.cc): validated at start, running from the first block on.
+  util::Status PrepareEpochs();
+  void MaybeStartEpochs();
+  void StopEpochs();  // before StopLedger: a close waiting on a commit gives up
+  void OnBlockCommitted(const ledger::ProducedBlock& block);
 
   NodeOptions options_;
   NetworkConfig config_;
@@ -83,6 +107,13 @@ class Node {
   std::unique_ptr<ledger::Mempool> mempool_;
   std::unique_ptr<ledger::BlockProducer> producer_;
   std::unique_ptr<ledger::LedgerApi> ledger_api_;
+  std::unique_ptr<DeviceSync> device_sync_;  // ledger devices -> ingest registry
+  std::unique_ptr<CommitWaiter> waiter_;
+  std::mutex epochs_mu_;  // guards the three below
+  std::optional<EpochServiceOptions> epoch_options_;
+  std::unique_ptr<EpochService> epochs_;
+  bool stopping_epochs_ = false;
+  std::atomic<bool> epochs_started_{false};
   std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
   std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
 };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "crypto/key_file.h"
+#include "node/ledger_metrics.h"
 #include "node/ledger_params.h"
 #include "node/node.h"
 
@@ -11,6 +12,7 @@ namespace depin::node {
 util::Status Node::StartLedger() {
   util::Env* env = options_.env;
   DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, LedgerParamsFromConfig(config_));
+  const LedgerRuntime runtime = LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
   const std::string key_path = util::JoinPath(options_.data_dir, "keys/producer.key");
   util::Result<crypto::KeyPair> key = crypto::ReadKeyFile(env, key_path);
   if (!key.ok()) return key.status().WithContext("ledger: block producer key");
@@ -25,15 +27,18 @@ util::Status Node::StartLedger() {
   ledger_ = std::move(opened).value();
   ledger::Ledger* chain = ledger_.get();
   mempool_ = std::make_unique<ledger::Mempool>(
-      chain->machine(), ledger::MempoolOptions{},
+      chain->machine(), runtime.mempool,
       [chain](const ledger::Address& a) { return chain->GetAccount(a).nonce; });
+  device_sync_ =
+      std::make_unique<DeviceSync>(chain, &ingest_->registry(), KindMasksOfClasses(config_));
+  const size_t devices = device_sync_->LoadAll();
+  waiter_ = std::make_unique<CommitWaiter>(chain, mempool_.get());
+  waiter_->Notify(chain->height());  // blocks committed before this run are acknowledged
   producer_ = std::make_unique<ledger::BlockProducer>(
-      chain, mempool_.get(), std::move(key).value(), ledger::ProducerOptions{}, env,
-      [](const ledger::ProducedBlock& b) {
-        spdlog::debug("ledger: block {} committed with {} txs", b.block.header.height,
-                      b.block.txs.size());
-      });
+      chain, mempool_.get(), std::move(key).value(), runtime.producer, env,
+      [this](const ledger::ProducedBlock& b) { OnBlockCommitted(b); });
   ledger_api_ = std::make_unique<ledger::LedgerApi>(chain, mempool_.get());
+  AttachLedgerMetrics(&registry_, chain, mempool_.get(), producer_.get(), ledger_api_.get());
   ledger_api_->RegisterRoutes(
       [this](std::string method, std::string pattern, ledger::ApiHandler handler) {
         router_.Add(std::move(method), std::move(pattern),
@@ -47,8 +52,17 @@ util::Status Node::StartLedger() {
                     });
       });
   producer_->Start();
-  spdlog::info("ledger: {} at height {}", db, chain->height());
+  spdlog::info("ledger: {} at height {}, {} devices", db, chain->height(), devices);
   return util::Status::Ok();
+}
+
+// Runs on the producer's thread after each durable block.
+void Node::OnBlockCommitted(const ledger::ProducedBlock& b) {
+  spdlog::debug("ledger: block {} committed with {} txs", b.block.header.height,
+                b.block.txs.size());
+  device_sync_->OnBlock(b.block);
+  waiter_->Notify(b.block.header.height);
+  if (!epochs_started_.load(std::memory_order_relaxed)) MaybeStartEpochs();
 }
 
 void Node::StopLedger() {
@@ -72,6 +86,8 @@ void Node::StopLedger() {
   // The server has stopped, so no request can reach these any more.
   producer_.reset();
   ledger_api_.reset();
+  waiter_.reset();
+  device_sync_.reset();
   mempool_.reset();
   ledger_.reset();  // closes the database
 }

@@ -1,0 +1,73 @@
+#include "node/device_sync.h"
+
+#include <spdlog/spdlog.h>
+
+#include <type_traits>
+#include <variant>
+
+#include "ledger/records.h"
+#include "node/ingest_service.h"
+
+namespace depin::node {
+
+std::vector<ingest::KindMask> KindMasksOfClasses(const NetworkConfig& config) {
+  std::vector<ingest::KindMask> masks;
+  masks.reserve(config.resource_classes.size());
+  for (const ResourceClass& rc : config.resource_classes) {
+    ingest::KindMask mask = 0;
+    for (ProofKind k : rc.proofs) mask |= KindBitOf(k);
+    masks.push_back(mask);
+  }
+  return masks;
+}
+
+ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Device& device) const {
+  ingest::DeviceInfo info;
+  info.active = device.status == ledger::DeviceStatus::kActive;
+  if (device.resource_class < class_kinds_.size()) {
+    info.allowed_kinds = class_kinds_[device.resource_class];
+  }
+  return info;
+}
+
+size_t DeviceSync::LoadAll() {
+  // keys::Device(d) is the two-byte prefix "d/" followed by the device key.
+  const std::string prefix = ledger::keys::Device(ledger::Address{}).substr(0, 2);
+  size_t n = 0;
+  ledger_->ScanState(prefix, [&](std::string_view key, util::ByteView value) {
+    if (key.size() != prefix.size() + crypto::kPublicKeySize) return;
+    util::Result<ledger::Device> device = ledger::DecodeDevice(value);
+    if (!device.ok()) {
+      spdlog::error("device sync: undecodable device record: {}", device.status().ToString());
+      return;
+    }
+    ingest::DeviceKey k;
+    std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(), k.begin());
+    registry_->Upsert(k, InfoOf(*device));
+    ++n;
+  });
+  return n;
+}
+
+void DeviceSync::Refresh(const ledger::Address& address) {
+  std::optional<ledger::Device> device = ledger_->GetDevice(address);
+  if (!device) return;
+  registry_->Upsert(address.bytes, InfoOf(*device));
+}
+
+void DeviceSync::OnBlock(const ledger::Block& block) {
+  for (const ledger::Tx& tx : block.txs) {
+    std::visit(
+        [this](const auto& body) {
+          using T = std::decay_t<decltype(body)>;
+          if constexpr (std::is_same_v<T, ledger::OnboardDevice> ||
+                        std::is_same_v<T, ledger::AssertLocation> ||
+                        std::is_same_v<T, ledger::TransferDevice>) {
+            Refresh(body.device);
+          }
+        },
+        tx.body);
+  }
+}
+
+}  // namespace depin::node

@@ -1,0 +1,168 @@
+// The node's wiring between its ledger, ingest and epoch service, in process over the real
+// ledger database and HTTP server (port 0): a device onboarded on the ledger becomes known to
+// ingest with its class's report kinds (and again after a restart), and a dev node closes its
+// first epoch by itself, posting the manifest's root through its own mempool.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/key_file.h"
+#include "ledger/records.h"
+#include "ledger/test_util.h"
+#include "node/epoch_files.h"
+#include "node/ingest_service.h"
+#include "node/network_init.h"
+#include "node/node.h"
+#include "util/temp_dir.h"
+
+namespace depin::node {
+namespace {
+
+using ledger::testing::MakeCosignedTx;
+using ledger::testing::MakeTx;
+
+constexpr auto kDeadline = std::chrono::seconds(30);
+
+class NodeEpochsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitNetwork(env_, dir_.path()).ok());
+    gov_ = Key("governance");
+    price_ = Key("price-oracle");
+    maker_ = Key("maker");
+  }
+
+  crypto::KeyPair Key(const std::string& role) {
+    auto key = crypto::ReadKeyFile(env_, dir_.File("keys/" + role + ".key"));
+    EXPECT_TRUE(key.ok()) << key.status().ToString();
+    return key.ok() ? *key : crypto::KeyPair::Generate();
+  }
+
+  void SetEpochLength(const std::string& length) {
+    const std::string path = dir_.File("network.toml");
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    const std::string from = "length = \"30s\"";
+    const size_t at = s.find(from);
+    ASSERT_NE(at, std::string::npos);
+    s.replace(at, from.size(), "length = \"" + length + "\"");
+    std::ofstream(path) << s;
+  }
+
+  std::unique_ptr<Node> StartNode(bool dev) {
+    NodeOptions options;
+    options.data_dir = dir_.path();
+    options.api_address = "127.0.0.1:0";
+    options.io_threads = 1;
+    options.dev = dev;
+    util::Result<std::unique_ptr<Node>> node = Node::Start(options);
+    EXPECT_TRUE(node.ok()) << node.status().ToString();
+    return node.ok() ? std::move(node).value() : nullptr;
+  }
+
+  // Submits through the node's own pipeline (the same mempool as POST /v1/ledger/tx) and waits
+  // for the block.
+  ledger::TxError Commit(Node& node, const ledger::Tx& tx) {
+    util::Result<ledger::TxError> e = node.SubmitAndWait(tx);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    return e.ok() ? *e : ledger::TxError::kOk;
+  }
+
+  // Price, credits for the governance account, then onboards `device` in class 0 (wireless).
+  void Onboard(Node& node, const crypto::KeyPair& device) {
+    ASSERT_EQ(Commit(node, MakeTx(price_, 0, ledger::SubmitPrice{100'000'000})),
+              ledger::TxError::kOk);
+    ASSERT_EQ(Commit(node, MakeTx(gov_, 0, ledger::BurnForCredits{1'000'000'000, 0})),
+              ledger::TxError::kOk);
+    ASSERT_EQ(Commit(node, MakeCosignedTx(
+                               gov_, 1,
+                               ledger::OnboardDevice{device.public_key(), maker_.public_key(), 0},
+                               {&maker_, &device})),
+              ledger::TxError::kOk);
+  }
+
+  util::Env* env_ = util::Env::Default();
+  util::TempDir dir_;
+  crypto::KeyPair gov_ = crypto::KeyPair::Generate();
+  crypto::KeyPair price_ = crypto::KeyPair::Generate();
+  crypto::KeyPair maker_ = crypto::KeyPair::Generate();
+};
+
+TEST_F(NodeEpochsTest, DeviceOnboardedOnTheLedgerIsKnownToIngest) {
+  const crypto::KeyPair device = crypto::KeyPair::Generate();
+  {
+    std::unique_ptr<Node> node = StartNode(/*dev=*/false);
+    ASSERT_TRUE(node);
+    EXPECT_FALSE(node->ingest().registry().Lookup(device.public_key().bytes).has_value());
+    Onboard(*node, device);
+    // The registry is updated on the producer's thread right after the block is durable, before
+    // the commit is announced to waiters.
+    std::optional<ingest::DeviceInfo> info =
+        node->ingest().registry().Lookup(device.public_key().bytes);
+    ASSERT_TRUE(info.has_value());
+    EXPECT_TRUE(info->active);
+    EXPECT_EQ(info->allowed_kinds, *node->ingest().KindsOfClass("wireless"));
+    EXPECT_NE(info->allowed_kinds, 0u);
+  }
+  // A restarted node loads every device from the ledger before it serves.
+  std::unique_ptr<Node> node = StartNode(/*dev=*/false);
+  ASSERT_TRUE(node);
+  std::optional<ingest::DeviceInfo> info =
+      node->ingest().registry().Lookup(device.public_key().bytes);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->allowed_kinds, *node->ingest().KindsOfClass("wireless"));
+}
+
+TEST_F(NodeEpochsTest, DeviceOfAnUnknownClassMaySendNothing) {
+  const crypto::KeyPair device = crypto::KeyPair::Generate();
+  std::unique_ptr<Node> node = StartNode(/*dev=*/false);
+  ASSERT_TRUE(node);
+  ASSERT_EQ(Commit(*node, MakeTx(price_, 0, ledger::SubmitPrice{100'000'000})),
+            ledger::TxError::kOk);
+  ASSERT_EQ(Commit(*node, MakeTx(gov_, 0, ledger::BurnForCredits{1'000'000'000, 0})),
+            ledger::TxError::kOk);
+  ASSERT_EQ(Commit(*node,
+                   MakeCosignedTx(
+                       gov_, 1, ledger::OnboardDevice{device.public_key(), maker_.public_key(), 99},
+                       {&maker_, &device})),
+            ledger::TxError::kOk);
+  std::optional<ingest::DeviceInfo> info =
+      node->ingest().registry().Lookup(device.public_key().bytes);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->allowed_kinds, 0u);
+}
+
+TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
+  SetEpochLength("2s");
+  std::unique_ptr<Node> node = StartNode(/*dev=*/true);
+  ASSERT_TRUE(node);
+  const crypto::KeyPair bob = crypto::KeyPair::Generate();
+  ASSERT_EQ(Commit(*node, MakeTx(gov_, 0, ledger::Transfer{bob.public_key(), 5})),
+            ledger::TxError::kOk);  // block 1: the first rewarded epoch is its epoch
+  util::Result<std::optional<ledger::Block>> first = node->ledger().GetBlock(1);
+  ASSERT_TRUE(first.ok() && first->has_value());
+  const uint64_t epoch =
+      ledger::EpochOf(node->ledger().machine().params(), (*first)->header.timestamp_ms);
+
+  std::optional<util::Bytes> posted;
+  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+  while (!posted && std::chrono::steady_clock::now() < deadline) {
+    node->WaitForBlock(node->ledger().height() + 1, 500);
+    posted = node->ledger().GetState(ledger::keys::RewardRoot(epoch));
+  }
+  ASSERT_TRUE(posted.has_value()) << "epoch " << epoch << " was not posted in time";
+  util::Result<ledger::RewardRoot> root = ledger::DecodeRewardRoot(*posted);
+  ASSERT_TRUE(root.ok());
+  util::Result<EpochLeaves> leaves = LoadEpochLeaves(env_, dir_.path(), epoch);
+  ASSERT_TRUE(leaves.ok()) << leaves.status().ToString();
+  EXPECT_EQ(root->root, leaves->root);
+  EXPECT_EQ(root->total_minted, leaves->total_minted);
+  EXPECT_FALSE(node->ledger().GetState(ledger::keys::RewardRoot(epoch - 1)).has_value());
+}
+
+}  // namespace
+}  // namespace depin::node
