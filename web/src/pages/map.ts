@@ -1,0 +1,175 @@
+// Map of devices and covered S2 cells, coloured by the latest epoch's reward or by flags.
+// Offline: the base map is world-atlas country shapes drawn as a GeoJSON layer (no tile server).
+//   /v1/devices (all pages)  markers;  /v1/cells?level=12  cell polygons
+import L from 'leaflet';
+import { feature } from 'topojson-client';
+import type { Topology, GeometryCollection } from 'topojson-specification';
+import type { FeatureCollection } from 'geojson';
+import worldTopo from 'world-atlas/countries-110m.json';
+import { Cell, Device, get, PageOf } from '../api';
+import { esc, html, int, short, tokens } from '../format';
+import type { Page } from '../main';
+
+type Mode = 'reward' | 'flags';
+const CELL_LEVEL = 12;
+
+let worldGeo: FeatureCollection | null = null;
+function world(): FeatureCollection {
+  if (!worldGeo) {
+    const topo = worldTopo as unknown as Topology<{ countries: GeometryCollection }>;
+    worldGeo = feature(topo, topo.objects.countries) as unknown as FeatureCollection;
+  }
+  return worldGeo;
+}
+
+export async function allDevices(): Promise<Device[]> {
+  const out: Device[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await get<PageOf<Device>>(`/v1/devices?offset=${offset}&limit=1000`);
+    out.push(...page.items);
+    if (out.length >= page.total || page.items.length === 0) return out;
+  }
+}
+
+// Reward colour: pale yellow (little) to deep green (most), grey for nothing.
+function rewardColour(amount: bigint, max: bigint): string {
+  if (amount <= 0n || max <= 0n) return '#adb5bd';
+  const t = Math.min(1, Number((amount * 1000n) / max) / 1000);
+  const hue = 55 + t * 85;
+  const light = 62 - t * 30;
+  return `hsl(${hue}, 70%, ${light}%)`;
+}
+
+function colourOf(d: Device, mode: Mode, max: bigint): string {
+  if (mode === 'flags') {
+    if (!d.latest) return '#adb5bd';
+    return d.latest.flags.length ? '#e03131' : '#2f9e44';
+  }
+  return rewardColour(BigInt(d.latest?.amount ?? '0'), max);
+}
+
+export function mapPage(): Page {
+  let root: HTMLElement;
+  let map: L.Map;
+  let devicesLayer: L.LayerGroup;
+  let cellsLayer: L.LayerGroup;
+  let mode: Mode = 'reward';
+  let fitted = false;
+  let last: { devices: Device[]; cells: Cell[] } = { devices: [], cells: [] };
+
+  function draw(): void {
+    const { devices, cells } = last;
+    const max = devices.reduce((m, d) => {
+      const a = BigInt(d.latest?.amount ?? '0');
+      return a > m ? a : m;
+    }, 0n);
+    cellsLayer.clearLayers();
+    const cellMax = cells.reduce((m, c) => (BigInt(c.reward) > m ? BigInt(c.reward) : m), 0n);
+    for (const c of cells) {
+      const colour =
+        mode === 'flags'
+          ? c.flagged_devices > 0 ? '#e03131' : '#2f9e44'
+          : rewardColour(BigInt(c.reward), cellMax);
+      L.polygon(c.corners, { color: colour, weight: 1, fillOpacity: 0.25, className: 'cell-poly' })
+        .bindTooltip(`cell ${esc(c.token)} · ${c.devices} devices · ${esc(tokens(c.reward))} tokens`)
+        .addTo(cellsLayer);
+    }
+    devicesLayer.clearLayers();
+    for (const d of devices) {
+      if (d.lat == null || d.lng == null) continue;
+      const m = L.circleMarker([d.lat, d.lng], {
+        radius: 6,
+        color: '#1b1f24',
+        weight: 1,
+        fillColor: colourOf(d, mode, max),
+        fillOpacity: 0.9,
+        className: 'device-marker',
+      });
+      m.bindTooltip(
+        `<b>${esc(short(d.key))}</b><br>reward ${esc(tokens(d.latest?.amount ?? '0'))}` +
+          (d.latest?.flags.length ? `<br>flags: ${esc(d.latest.flags.join(', '))}` : ''),
+      );
+      m.on('click', () => {
+        location.hash = '#/device/' + encodeURIComponent(d.key);
+      });
+      m.addTo(devicesLayer);
+      m.getElement()?.setAttribute('data-key', d.key);
+    }
+    if (!fitted && devices.some((d) => d.lat != null)) {
+      const pts = devices.filter((d) => d.lat != null).map((d) => [d.lat!, d.lng!] as [number, number]);
+      map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 11 });
+      fitted = true;
+    }
+    const ranked = [...devices].sort((a, b) => {
+      const x = BigInt(b.latest?.amount ?? '0') - BigInt(a.latest?.amount ?? '0');
+      return x > 0n ? 1 : x < 0n ? -1 : a.key.localeCompare(b.key);
+    });
+    root.querySelector('#map-stats')!.textContent =
+      `${int(devices.length)} devices · ${int(devices.filter((d) => d.lat != null).length)} located · ` +
+      `${int(cells.length)} covered cells (S2 level ${CELL_LEVEL}) · ` +
+      `${int(devices.filter((d) => d.latest?.flags.length).length)} flagged`;
+    root.querySelector('#device-table')!.innerHTML = html`<table><thead><tr><th>device</th>
+      <th class="num">reward</th><th>flags</th></tr></thead><tbody>${ranked.slice(0, 50).map(
+        (d) => html`<tr><td><a href="#/device/${encodeURIComponent(d.key)}">${short(d.key)}</a></td>
+          <td class="num">${tokens(d.latest?.amount ?? '0')}</td>
+          <td>${d.latest?.flags.length ? d.latest.flags.join(', ').replace(/_/g, ' ') : '–'}</td></tr>`,
+      )}</tbody></table>`.html;
+  }
+
+  async function refresh(): Promise<void> {
+    const [devices, cells] = await Promise.all([
+      allDevices(),
+      get<PageOf<Cell>>(`/v1/cells?level=${CELL_LEVEL}&limit=1000`),
+    ]);
+    last = { devices, cells: cells.items };
+    draw();
+  }
+
+  return {
+    async mount(el) {
+      root = el;
+      root.innerHTML = `
+        <h1>Devices and coverage</h1>
+        <div class="toolbar">
+          <span>Colour by</span>
+          <label><input type="radio" name="mode" value="reward" checked> latest reward</label>
+          <label><input type="radio" name="mode" value="flags"> flags</label>
+          <span class="muted" id="map-stats"></span>
+        </div>
+        <div class="map-wrap"><div id="map"></div>
+          <div class="legend" id="legend"></div></div>
+        <section class="panel"><h3>Top devices <small>latest epoch</small></h3><div class="scroll" id="device-table"></div></section>`;
+      map = L.map(root.querySelector('#map') as HTMLElement, {
+        worldCopyJump: true,
+        minZoom: 1,
+        maxZoom: 16,
+        attributionControl: false,
+      }).setView([20, 0], 2);
+      L.geoJSON(world(), {
+        style: { color: '#8a96a3', weight: 0.6, fillColor: '#dfe5ea', fillOpacity: 1 },
+        interactive: false,
+      }).addTo(map);
+      cellsLayer = L.layerGroup().addTo(map);
+      devicesLayer = L.layerGroup().addTo(map);
+      root.querySelectorAll<HTMLInputElement>('input[name=mode]').forEach((i) =>
+        i.addEventListener('change', () => {
+          mode = i.value as Mode;
+          legend();
+          draw();
+        }),
+      );
+      const legend = () => {
+        root.querySelector('#legend')!.innerHTML =
+          mode === 'reward'
+            ? '<span><i style="background:hsl(55,70%,62%)"></i>low</span><span><i style="background:hsl(140,70%,32%)"></i>high</span><span><i style="background:#adb5bd"></i>none</span>'
+            : '<span><i style="background:#2f9e44"></i>clean</span><span><i style="background:#e03131"></i>flagged</span><span><i style="background:#adb5bd"></i>no data</span>';
+      };
+      legend();
+      await refresh();
+    },
+    refresh,
+    unmount() {
+      map?.remove();
+    },
+  };
+}
