@@ -1,0 +1,150 @@
+#include "fleet/agent.h"
+
+#include <chrono>
+
+#include "fleet/random.h"
+#include "ingest/report_builder.h"
+#include "util/env.h"
+#include "verify/s2_cells.h"
+
+namespace depin::fleet {
+
+DeviceAgent::DeviceAgent(AgentOptions options, AgentKeys keys)
+    : options_(std::move(options)),
+      keys_(std::move(keys)),
+      device_(keys_.device),
+      owner_(keys_.owner) {
+  if (!options_.now_ms) options_.now_ms = [] { return util::Env::Default()->NowUnixMillis(); };
+  options_.behaviour.dead_permille = 0;
+  options_.behaviour.flaky_permille = 0;
+  device_.managed.resource_class = options_.resource_class;
+  device_.managed.cell = verify::S2CellAt(options_.location, 20);
+  device_.location = options_.location;
+  device_.rng = sim::Rng(MixSeed(options_.seed, kStreamBehaviour, 0));
+  device_.download_bps = 150'000'000;
+  device_.upload_bps = 20'000'000;
+  device_.latency_ms = 20;
+  if (keys_.funder) funder_.emplace(*keys_.funder);
+  if (keys_.price_oracle) oracle_.emplace(*keys_.price_oracle);
+}
+
+void DeviceAgent::Stop() {
+  stop_ = true;
+  std::lock_guard<std::mutex> lock(mu_);
+  cv_.notify_all();
+}
+
+bool DeviceAgent::Sleep(int64_t ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
+  return !stop_;
+}
+
+void DeviceAgent::Event(const std::string& line) {
+  if (options_.on_event) options_.on_event(line);
+}
+
+AgentStats DeviceAgent::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return stats_;
+}
+
+util::Status DeviceAgent::Run() {
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(options_.node_url));
+  const int64_t end = options_.duration_ms > 0 ? Now() + options_.duration_ms : INT64_MAX;
+  Backoff backoff(options_.backoff, MixSeed(options_.seed, kStreamBackoff, 0));
+  if (!Onboard(*api, backoff)) return util::Status::Ok();
+  int64_t next = Now();
+  while (!stop_ && Now() < end) {
+    if (Now() >= next) Report(*api, backoff, &next);
+    if (!Sleep(std::min<int64_t>(next, end) - Now())) break;
+  }
+  return util::Status::Ok();
+}
+
+bool DeviceAgent::Onboard(NodeApi& api, Backoff& backoff) {
+  OnboardingKeys k;
+  k.owner = &owner_;
+  k.maker = &keys_.maker;
+  k.funder = funder_ ? &*funder_ : nullptr;
+  k.price_oracle = oracle_ ? &*oracle_ : nullptr;
+  OnboardingOptions o;
+  o.stop = &stop_;
+  Onboarding onboarding(k, {&device_.managed}, options_.economics, o);
+  while (!stop_) {
+    util::Result<Stage> stage = onboarding.Step(api);
+    if (stage.ok()) {
+      backoff.Reset();
+      {
+        std::lock_guard<std::mutex> lock(stats_mu_);
+        stats_.stage = std::string(StageName(*stage));
+      }
+      if (*stage == Stage::kDone) {
+        Event("onboarded: device " + keys_.device.public_key().ToBase58() + " in cell " +
+              std::to_string(device_.managed.cell));
+        return true;
+      }
+      Event("onboarding: reached stage " + std::string(StageName(*stage)));
+      continue;
+    }
+    const int64_t delay = backoff.NextDelayMs();
+    {
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      ++stats_.attempts_failed;
+      stats_.last_error = stage.status().ToString();
+    }
+    Event("onboarding: " + stage.status().ToString() + "; retrying in " + std::to_string(delay) +
+          " ms");
+    Sleep(delay);
+  }
+  return false;
+}
+
+void DeviceAgent::Report(NodeApi& api, Backoff& backoff, int64_t* next_ms) {
+  const uint64_t now = static_cast<uint64_t>(Now());
+  std::vector<wire::v1::Report> tick = Tick(device_, now, options_.behaviour, {});
+  *next_ms = static_cast<int64_t>(now) + options_.behaviour.tick_ms;
+  if (tick.empty()) return;
+  util::Result<util::Bytes> bytes = tick.size() == 1
+                                        ? ingest::SignReportToBytes(tick[0], keys_.device)
+                                        : ingest::SignBatchToBytes(tick, now, keys_.device);
+  if (!bytes.ok()) {
+    Event("signing: " + bytes.status().ToString());
+    return;
+  }
+  ingest::SubmissionBuilder body;
+  if (tick.size() == 1) {
+    body.AddSignedReport(*bytes);
+  } else {
+    body.AddBatch(*bytes);
+  }
+  util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  stats_.sent += tick.size();
+  if (!results.ok()) {
+    ++stats_.attempts_failed;
+    stats_.last_error = results.status().ToString();
+    const int64_t delay = backoff.NextDelayMs();
+    *next_ms = static_cast<int64_t>(now) + std::max(delay, int64_t{1});
+    Event("reports: " + stats_.last_error + "; retrying in " + std::to_string(delay) + " ms");
+    return;
+  }
+  backoff.Reset();
+  uint64_t accepted = 0;
+  for (const ingest::SubmitResultJson& r : *results) {
+    if (r.status == "accepted") {
+      ++stats_.accepted;
+      ++accepted;
+    } else if (r.status == "duplicate") {
+      ++stats_.duplicate;
+    } else {
+      ++stats_.rejected;
+      stats_.last_reject_reason = r.reason;
+    }
+  }
+  Event(
+      "reports: " + std::to_string(accepted) + "/" + std::to_string(results->size()) + " accepted" +
+      (accepted == results->size() ? "" : " (last rejection: " + stats_.last_reject_reason + ")"));
+}
+
+}  // namespace depin::fleet

@@ -1,0 +1,252 @@
+#include "fleet/fleet.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "fleet/random.h"
+#include "ingest/report_builder.h"
+#include "util/env.h"
+
+namespace depin::fleet {
+namespace {
+
+constexpr uint64_t kDeviceBase = uint64_t{1} << 32;  // task ids: owners below, devices above
+constexpr uint64_t kPriceTask = uint64_t{1} << 48;
+constexpr int64_t kPriceRefreshMs = 4 * 60 * 1000;  // well inside the 10-minute dev price age
+constexpr size_t kMaxDevicesPerRequest = 256;
+constexpr int64_t kGatherMs = 200;  // reports due within this go out together
+
+std::function<int64_t()> SystemClock() {
+  return [] { return util::Env::Default()->NowUnixMillis(); };
+}
+
+}  // namespace
+
+Fleet::Fleet(FleetOptions options, FleetKeys keys)
+    : options_(std::move(options)),
+      keys_(std::move(keys)),
+      governance_(keys_.governance),
+      oracle_(keys_.price_oracle),
+      scheduler_(options_.now_ms ? options_.now_ms : SystemClock()) {
+  if (!options_.now_ms) options_.now_ms = SystemClock();
+  options_.devices_per_owner = std::max<uint32_t>(1, options_.devices_per_owner);
+  options_.threads = std::max(1u, options_.threads);
+  devices_.reserve(options_.devices);
+  for (uint64_t i = 0; i < options_.devices; ++i) {
+    devices_.push_back(MakeDevice(options_.seed, i, options_.resource_class, options_.behaviour));
+  }
+  const uint64_t n_owners =
+      (options_.devices + options_.devices_per_owner - 1) / options_.devices_per_owner;
+  OnboardingOptions onboarding;
+  onboarding.stop = &stop_;
+  for (uint64_t o = 0; o < n_owners; ++o) {
+    owners_.push_back(std::make_unique<NonceSigner>(DeriveKey(options_.seed, "owner", o)));
+    std::vector<const ManagedDevice*> mine;
+    const uint64_t end = std::min<uint64_t>(options_.devices, (o + 1) * options_.devices_per_owner);
+    for (uint64_t i = o * options_.devices_per_owner; i < end; ++i) {
+      mine.push_back(&devices_[i].managed);
+    }
+    OnboardingKeys k;
+    k.owner = owners_.back().get();
+    k.maker = &keys_.maker;
+    k.funder = &governance_;  // only if provisioning left it short
+    onboarding_.push_back(
+        std::make_unique<Onboarding>(k, std::move(mine), options_.economics, onboarding));
+    owner_backoff_.push_back(
+        std::make_unique<Backoff>(options_.backoff, MixSeed(options_.seed, kStreamBackoff, o)));
+  }
+  for (uint64_t c = 0; c < options_.customers; ++c) {
+    customers_.push_back(std::make_unique<Customer>(DeriveKey(options_.seed, "customer", c),
+                                                    DeriveKey(options_.seed, "router", c),
+                                                    MixSeed(options_.seed, kStreamSchedule, c)));
+    customer_ptrs_.push_back(customers_.back().get());
+  }
+}
+
+Fleet::~Fleet() {
+  Stop();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Fleet::Stop() {
+  stop_ = true;
+  scheduler_.Stop();
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  stop_cv_.notify_all();
+}
+
+bool Fleet::Sleep(int64_t ms) {
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
+  return !stop_;
+}
+
+void Fleet::SetError(const std::string& error) {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  last_error_ = error;
+}
+
+FleetSnapshot Fleet::Snapshot() const {
+  FleetSnapshot s;
+  s.devices = devices_.size();
+  s.owners = owners_.size();
+  s.onboarded = onboarded_;
+  s.owners_done = owners_done_;
+  s.requests = requests_;
+  s.request_failures = request_failures_;
+  s.reports_sent = sent_;
+  s.accepted = accepted_;
+  s.duplicate = duplicate_;
+  s.rejected = rejected_;
+  s.provisioned = provisioned_;
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  s.reject_reasons = reasons_;
+  s.last_error = last_error_;
+  return s;
+}
+
+util::Status Fleet::Run() {
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(options_.node_url));
+  const int64_t started = Now();
+  if (options_.duration_ms > 0) {
+    threads_.emplace_back([this] {
+      if (Sleep(options_.duration_ms)) Stop();
+    });
+  }
+  Backoff backoff(options_.backoff, MixSeed(options_.seed, kStreamBackoff, ~uint64_t{0}));
+  // Provisioning is idempotent (it reads the ledger first), so it is simply retried.
+  while (!stop_) {
+    util::Status s = Provision(*api);
+    if (s.ok()) break;
+    SetError("provisioning: " + s.ToString());
+    if (options_.on_progress) options_.on_progress(Snapshot());
+    Sleep(backoff.NextDelayMs());
+  }
+  if (!stop_) {
+    provisioned_ = true;
+    for (uint64_t o = 0; o < owners_.size(); ++o) scheduler_.Schedule(o, Now());
+    scheduler_.Schedule(kPriceTask, started + kPriceRefreshMs);
+    for (unsigned t = 0; t < options_.threads; ++t) {
+      threads_.emplace_back([this, t] { WorkerLoop(t); });
+    }
+    Monitor(*api);
+  }
+  Stop();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+  return util::Status::Ok();
+}
+
+void Fleet::WorkerLoop(unsigned index) {
+  util::Result<std::unique_ptr<NodeApi>> api = NodeApi::Create(options_.node_url);
+  if (!api.ok()) return;  // Run() already parsed the same URL
+  Backoff backoff(options_.backoff, MixSeed(options_.seed, kStreamBackoff, kDeviceBase + index));
+  while (true) {
+    std::vector<uint64_t> due = scheduler_.WaitDue(kMaxDevicesPerRequest, kGatherMs);
+    if (due.empty()) return;  // stopped
+    std::vector<uint64_t> device_tasks;
+    for (uint64_t task : due) {
+      if (task == kPriceTask) {
+        util::Result<uint64_t> nonce = oracle_.Take(**api);
+        if (nonce.ok()) {
+          ledger::Tx tx;
+          tx.signer = oracle_.address();
+          tx.nonce = *nonce;
+          tx.body = ledger::SubmitPrice{options_.economics.price_usd_e8};
+          ledger::SignTx(&tx, oracle_.key());
+          util::Result<SubmitOutcome> out = (*api)->SubmitTx(tx);
+          if (!out.ok() || !out->pending) oracle_.Reset();
+        }
+        scheduler_.Schedule(kPriceTask, Now() + kPriceRefreshMs);
+      } else if (task < kDeviceBase) {
+        RunOperator(**api, task, *owner_backoff_[task]);
+      } else {
+        device_tasks.push_back(task - kDeviceBase);
+      }
+    }
+    if (!device_tasks.empty()) SendReports(**api, device_tasks, backoff);
+  }
+}
+
+void Fleet::RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff) {
+  util::Result<Stage> stage = onboarding_[owner]->Step(api);
+  if (!stage.ok()) {
+    SetError("owner " + std::to_string(owner) + ": " + stage.status().ToString());
+    scheduler_.Schedule(owner, Now() + backoff.NextDelayMs());
+    return;
+  }
+  backoff.Reset();
+  if (*stage != Stage::kDone) {  // funded or bought credits: continue at once
+    scheduler_.Schedule(owner, Now());
+    return;
+  }
+  if (!options_.admin_token.empty()) RegisterWithAdmin(api, owner);
+  const uint64_t first = owner * options_.devices_per_owner;
+  const uint64_t end = std::min<uint64_t>(devices_.size(), first + options_.devices_per_owner);
+  onboarded_ += end - first;
+  ++owners_done_;
+  // Spread the devices' first ticks over one interval, so their reports do not come in waves.
+  sim::Rng rng(MixSeed(options_.seed, kStreamSchedule, owner));
+  const int64_t now = Now();
+  for (uint64_t i = first; i < end; ++i) {
+    scheduler_.Schedule(
+        kDeviceBase + i,
+        now + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(options_.behaviour.tick_ms))));
+  }
+}
+
+void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff) {
+  ingest::SubmissionBuilder body;
+  uint64_t reports = 0;
+  const uint64_t now = static_cast<uint64_t>(Now());
+  for (uint64_t i : device_tasks) {
+    EmulatedDevice& d = devices_[i];
+    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_);
+    if (tick.empty()) continue;
+    // One signature per tick: a lone report is signed alone, several as one batch.
+    util::Result<util::Bytes> bytes = tick.size() == 1
+                                          ? ingest::SignReportToBytes(tick[0], d.managed.key)
+                                          : ingest::SignBatchToBytes(tick, now, d.managed.key);
+    if (!bytes.ok()) {
+      SetError("signing: " + bytes.status().ToString());
+      continue;
+    }
+    if (tick.size() == 1) {
+      body.AddSignedReport(*bytes);
+    } else {
+      body.AddBatch(*bytes);
+    }
+    reports += tick.size();
+  }
+  int64_t next = Now() + options_.behaviour.tick_ms;
+  if (!body.empty()) {
+    ++requests_;
+    sent_ += reports;
+    util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
+    if (results.ok()) {
+      backoff.Reset();
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      for (const ingest::SubmitResultJson& r : *results) {
+        if (r.status == "accepted") {
+          ++accepted_;
+        } else if (r.status == "duplicate") {
+          ++duplicate_;
+        } else {
+          ++rejected_;
+          ++reasons_[r.reason.empty() ? r.status : r.reason];
+        }
+      }
+    } else {
+      ++request_failures_;
+      SetError("reports: " + results.status().ToString());
+      next = Now() + std::max(backoff.NextDelayMs(), options_.behaviour.tick_ms);
+    }
+  }
+  for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, next);
+}
+
+}  // namespace depin::fleet

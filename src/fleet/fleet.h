@@ -1,0 +1,140 @@
+// Fleet: thousands of emulated devices in one process, with the same client code a real device
+// agent uses (onboarding.h, behaviour.h, node_api.h). It provisions the economy first — a fresh
+// oracle price, tokens from the governance treasury to every owner and customer, customers
+// burning tokens for data credits and delegating them to their router keys — then onboards its
+// devices owner by owner (one batched transaction chain per owner, see onboarding.h) and, as each
+// owner's devices land on the ledger, starts their report schedules. A few worker threads drain
+// one Scheduler; the reports of all devices due at once go out in one request, each device's
+// reports of a tick as one signed batch. A node that is down or saturated is retried with
+// seeded, jittered exponential backoff; nothing is dropped permanently except reports of ticks
+// that could not be delivered (the next tick brings fresh ones).
+//
+// Thread-safety: Run() from one thread; Stop() and Snapshot() from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "fleet/backoff.h"
+#include "fleet/behaviour.h"
+#include "fleet/node_api.h"
+#include "fleet/onboarding.h"
+#include "fleet/scheduler.h"
+#include "util/status.h"
+
+namespace depin::fleet {
+
+struct FleetKeys {
+  crypto::KeyPair governance;    // funds owners and customers (genesis treasury)
+  crypto::KeyPair price_oracle;  // submits the token price burns need
+  crypto::KeyPair maker;         // co-signs every onboarding
+};
+
+struct FleetSnapshot {
+  uint64_t devices = 0, onboarded = 0, owners_done = 0, owners = 0;
+  uint64_t requests = 0, request_failures = 0;
+  uint64_t reports_sent = 0, accepted = 0, duplicate = 0, rejected = 0;
+  std::map<std::string, uint64_t> reject_reasons;
+  bool provisioned = false;
+  std::string last_error;
+};
+
+struct EpochSummary {
+  uint64_t epoch = 0;
+  FleetSnapshot at_end;  // cumulative counters when the epoch ended
+  uint64_t accepted_in_epoch = 0, rejected_in_epoch = 0;
+  // The most recent manifest (an earlier epoch; closing takes a moment) that holds fleet devices.
+  bool has_rewards = false;
+  uint64_t rewards_epoch = 0, rewarded_devices = 0, rewards_total = 0;
+};
+
+struct FleetOptions {
+  std::string node_url = "http://127.0.0.1:8080";
+  uint64_t devices = 1000;
+  uint64_t customers = 5;
+  uint64_t seed = 1;
+  uint32_t devices_per_owner = 25;
+  unsigned threads = 2;
+  uint32_t resource_class = 0;  // index of the devices' class in [[resource_classes]]
+  std::string resource_class_name = "wireless";
+  int64_t epoch_ms = 30'000;                   // for the per-epoch summary...
+  int64_t genesis_ms = 0;                      // ...epoch e starts at genesis_ms + e * epoch_ms
+  int64_t duration_ms = 0;                     // 0: until Stop()
+  uint64_t customer_tokens = 100'000'000'000;  // base units each customer burns for DC
+  Economics economics;
+  BehaviourOptions behaviour;
+  BackoffPolicy backoff;
+  // If set, onboarded devices are also registered with a dev node's ingest registry through
+  // POST /v1/admin/devices (for nodes that do not yet feed that registry from the ledger).
+  std::string admin_token;
+  std::function<int64_t()> now_ms;                        // Unix ms; defaults to the system clock
+  std::function<void(const FleetSnapshot&)> on_progress;  // about once a second
+  std::function<void(const EpochSummary&)> on_epoch;      // once per epoch boundary
+};
+
+class Fleet {
+ public:
+  explicit Fleet(FleetOptions options, FleetKeys keys);
+  ~Fleet();
+  Fleet(const Fleet&) = delete;
+  Fleet& operator=(const Fleet&) = delete;
+
+  // Provisions, onboards and reports until Stop() or the duration; OK when stopped that way.
+  // Errors only for unusable options (a bad URL); the node being down is retried.
+  util::Status Run();
+  void Stop();
+  FleetSnapshot Snapshot() const;
+  const std::vector<EmulatedDevice>& devices() const { return devices_; }
+  const std::vector<std::unique_ptr<NonceSigner>>& owners() const { return owners_; }
+
+ private:
+  struct Worker;
+  util::Status Provision(NodeApi& api);
+  util::Status FundAccounts(NodeApi& api, NonceSigner* gov);
+  util::Status ProvisionCustomers(NodeApi& api);
+  util::Status WaitAll(NodeApi& api, const std::vector<crypto::Hash256>& ids);
+  void WorkerLoop(unsigned index);
+  void RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff);
+  void SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff);
+  void RegisterWithAdmin(NodeApi& api, uint64_t owner);
+  void Monitor(NodeApi& api);
+  void SummarizeEpoch(NodeApi& api, uint64_t epoch, const FleetSnapshot& prev);
+  void SetError(const std::string& error);
+  int64_t Now() const { return options_.now_ms(); }
+  bool Sleep(int64_t ms);  // false when stopping
+
+  FleetOptions options_;
+  FleetKeys keys_;
+  std::vector<EmulatedDevice> devices_;
+  std::vector<std::unique_ptr<NonceSigner>> owners_;
+  std::vector<std::unique_ptr<Onboarding>> onboarding_;
+  std::vector<std::unique_ptr<Backoff>> owner_backoff_;
+  std::vector<std::unique_ptr<Customer>> customers_;
+  std::vector<Customer*> customer_ptrs_;
+  NonceSigner governance_, oracle_;
+  Scheduler scheduler_;
+  std::vector<std::thread> threads_;
+
+  std::atomic<bool> stop_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+
+  std::atomic<uint64_t> onboarded_{0}, owners_done_{0}, requests_{0}, request_failures_{0};
+  std::atomic<uint64_t> sent_{0}, accepted_{0}, duplicate_{0}, rejected_{0};
+  std::atomic<bool> provisioned_{false};
+  mutable std::mutex stats_mu_;
+  std::map<std::string, uint64_t> reasons_;
+  std::string last_error_;
+  uint64_t last_rewards_epoch_ = 0;
+};
+
+}  // namespace depin::fleet
