@@ -192,7 +192,8 @@ Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch
 
 }  // namespace
 
-Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats) {
+Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
+                                     verify::SpeedtestHistory* speedtests) {
   CloseStats local;
   if (stats == nullptr) stats = &local;
   *stats = {};
@@ -200,8 +201,8 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats) {
   const uint64_t t0 = in.env->NowMicros();
   DEPIN_ASSIGN_OR_RETURN(
       auto epoch, verify::EpochVerifier::Create(in.window, in.config.verify, in.snapshot->devices));
-  DEPIN_RETURN_IF_ERROR(
-      verify::RegisterDefaultVerifiers(*epoch, in.config.verify, in.snapshot->payers));
+  DEPIN_RETURN_IF_ERROR(verify::RegisterDefaultVerifiers(*epoch, in.config.verify,
+                                                         in.snapshot->payers, in.prior_speedtests));
   DEPIN_RETURN_IF_ERROR(ForEachReport(
       in.env, in.data_dir, in.window.epoch, in.verify_signatures, stats,
       [&](const wire::v1::Report& report, uint64_t receive_ms) {
@@ -215,6 +216,7 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats) {
       }));
   epoch->NoteCorruptRecords(stats->corrupt_records);
   verify::EpochWork work = epoch->Finish();
+  if (speedtests != nullptr) *speedtests = std::move(work.speedtest_history);
   rewards::RewardInputs inputs;
   inputs.emission = in.emission;
   inputs.dc_price = in.snapshot->dc_price;

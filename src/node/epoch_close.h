@@ -30,6 +30,7 @@
 #include "util/env.h"
 #include "util/result.h"
 #include "verify/report_view.h"
+#include "verify/speedtest_history.h"
 
 namespace depin::node {
 
@@ -71,7 +72,8 @@ struct CloseInputs {
   rewards::RewardConfig config;
   uint64_t emission = 0;
   const EpochSnapshot* snapshot = nullptr;
-  std::vector<rewards::RewardLeaf> prior;  // previous epoch's leaves, sorted by key
+  std::vector<rewards::RewardLeaf> prior;     // previous epoch's leaves, sorted by key
+  verify::SpeedtestHistory prior_speedtests;  // previous epoch's window of speedtests
   // Check every record's signatures (an auditor recomputing from a copied log). The node skips
   // it: ingest verified each report before appending it, and frames are CRC-checked.
   bool verify_signatures = false;
@@ -86,7 +88,10 @@ struct CloseStats {
 
 // Reads the epoch's records, runs the default verifiers and computes the manifest. Errors are
 // I/O failures of the log (not corrupt records) and invalid parameters.
-util::Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats = nullptr);
+// `speedtests`, when given, receives the speedtests inside the rolling window at the epoch's end
+// (the next epoch's CloseInputs::prior_speedtests).
+util::Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats = nullptr,
+                                           verify::SpeedtestHistory* speedtests = nullptr);
 
 // Only reads and decodes the epoch's records (the baseline the close is measured against).
 util::Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch);

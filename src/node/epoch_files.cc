@@ -76,6 +76,27 @@ Status WriteEpochFiles(util::Env* env, const std::string& data_dir,
   return env->WriteFileAtomic(LeavesPath(data_dir, manifest.epoch), bytes);
 }
 
+std::string SpeedtestsPath(const std::string& data_dir, uint64_t epoch) {
+  return util::JoinPath(RewardsDir(data_dir), EpochName(epoch) + ".speedtests");
+}
+
+Status WriteSpeedtestHistory(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                             const verify::SpeedtestHistory& history) {
+  DEPIN_RETURN_IF_ERROR(env->CreateDirs(RewardsDir(data_dir)));
+  return env->WriteFileAtomic(SpeedtestsPath(data_dir, epoch),
+                              verify::EncodeSpeedtestHistory(history));
+}
+
+Result<verify::SpeedtestHistory> LoadSpeedtestHistory(util::Env* env, const std::string& data_dir,
+                                                      uint64_t epoch) {
+  const std::string path = SpeedtestsPath(data_dir, epoch);
+  if (!env->FileExists(path)) return verify::SpeedtestHistory{};
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, env->ReadFile(path));
+  Result<verify::SpeedtestHistory> history = verify::DecodeSpeedtestHistory(bytes);
+  if (!history.ok()) return history.status().WithContext(path);
+  return history;
+}
+
 Result<EpochLeaves> LoadEpochLeaves(util::Env* env, const std::string& data_dir, uint64_t epoch) {
   const std::string path = LeavesPath(data_dir, epoch);
   if (!env->FileExists(path)) {

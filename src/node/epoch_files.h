@@ -3,7 +3,10 @@
 //                                   file the API serves and `depin rewards explain` reads;
 //   epoch-<epoch:20 digits>.leaves  its reward leaves in binary, written after the JSON, so its
 //                                   presence marks a complete manifest; the next epoch's prior
-//                                   cumulative totals are read from it without parsing JSON.
+//                                   cumulative totals are read from it without parsing JSON;
+//   epoch-<epoch:20 digits>.speedtests  the speedtests inside the rolling window at the epoch's
+//                                   end (verify/speedtest_history.h), the next close's prior;
+//                                   written before the leaves file.
 // Leaves file: "DPRL" | u32 version 1 | u64 total minted (emission - unallocated) | u64 count |
 // count x (key 32 bytes | u64 LE cumulative) | root 32 bytes. Load checks that the leaves hash to
 // the stored root (Corruption otherwise). Both files are written atomically (temporary file, fsync,
@@ -19,6 +22,7 @@
 #include "rewards/manifest.h"
 #include "util/env.h"
 #include "util/result.h"
+#include "verify/speedtest_history.h"
 
 namespace depin::node {
 
@@ -39,6 +43,14 @@ uint64_t TotalMinted(const rewards::Manifest& manifest);
 // NotFound when the epoch has no complete manifest.
 util::Result<EpochLeaves> LoadEpochLeaves(util::Env* env, const std::string& data_dir,
                                           uint64_t epoch);
+std::string SpeedtestsPath(const std::string& data_dir, uint64_t epoch);
+util::Status WriteSpeedtestHistory(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                                   const verify::SpeedtestHistory& history);
+// An empty history when the file does not exist (no epoch before, or an epoch closed before
+// histories were kept); Corruption naming the file when it does not decode.
+util::Result<verify::SpeedtestHistory> LoadSpeedtestHistory(util::Env* env,
+                                                            const std::string& data_dir,
+                                                            uint64_t epoch);
 // The manifest text; NotFound when missing.
 util::Result<std::string> LoadManifestText(util::Env* env, const std::string& data_dir,
                                            uint64_t epoch);

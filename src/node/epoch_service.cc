@@ -79,6 +79,7 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
   if (!leaves.ok() && leaves.status().code() != util::Code::kNotFound) return leaves.status();
   if (!leaves.ok()) {
     std::vector<rewards::RewardLeaf> prior;
+    verify::SpeedtestHistory prior_speedtests;
     if (epoch < options_.first_epoch) {
       return Status::FailedPrecondition(where + " is before the first rewarded epoch " +
                                         std::to_string(options_.first_epoch));
@@ -90,6 +91,8 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
             where + ": the previous epoch is not closed: " + previous.status().ToString());
       }
       prior = std::move(previous->leaves);
+      DEPIN_ASSIGN_OR_RETURN(prior_speedtests,
+                             LoadSpeedtestHistory(options_.env, options_.data_dir, epoch - 1));
     }
     DEPIN_ASSIGN_OR_RETURN(EpochSnapshot snap, SnapshotAtEpochEnd(*ledger_, window.end_ms));
     CloseInputs in;
@@ -100,12 +103,17 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
     in.snapshot = &snap;
     in.emission = EpochEmission(machine, epoch, snap);
     in.prior = std::move(prior);
+    in.prior_speedtests = std::move(prior_speedtests);
     CloseStats stats;
-    Result<rewards::Manifest> manifest = CloseEpoch(in, &stats);
+    verify::SpeedtestHistory speedtests;
+    Result<rewards::Manifest> manifest = CloseEpoch(in, &stats, &speedtests);
     if (!manifest.ok()) return manifest.status().WithContext(where);
     spdlog::info("{}: {} records ({} corrupt) against {} devices at height {}, root {}", where,
                  stats.records, stats.corrupt_records, snap.devices.size(), snap.height,
                  util::HexEncode(manifest->root));
+    // The leaves file marks the epoch complete, so the history is written first.
+    DEPIN_RETURN_IF_ERROR(
+        WriteSpeedtestHistory(options_.env, options_.data_dir, epoch, speedtests));
     DEPIN_RETURN_IF_ERROR(WriteEpochFiles(options_.env, options_.data_dir, *manifest));
     out.computed = true;
     leaves = EpochLeaves{std::move(manifest->leaves), manifest->root, TotalMinted(*manifest)};

@@ -161,6 +161,37 @@ TEST_F(EpochServiceTest, CatchUpClosesInOrderAndAutoClaimPaysOwners) {
   EXPECT_TRUE(idle->empty());
 }
 
+TEST_F(EpochServiceTest, SpeedtestsCarryIntoTheNextEpochWithinTheWindow) {
+  now_ += 2 * static_cast<int64_t>(kEpochMs);  // epochs 0, 1 and 2 (24 h each) have ended
+  auto svc = Service();
+  ASSERT_TRUE(svc->CatchUp().ok());
+  util::Env* env = util::Env::Default();
+  // Epoch 0's log has two speedtests per device, 2 h into the epoch.
+  auto h0 = LoadSpeedtestHistory(env, dir_.path(), 0);
+  ASSERT_TRUE(h0.ok()) << h0.status().ToString();
+  ASSERT_EQ(h0->size(), static_cast<size_t>(kDevices));
+  EXPECT_EQ((*h0)[0].samples.size(), 2u);
+  // Epoch 1 has no reports, but its end is within 48 h of those tests: they still count.
+  auto h1 = LoadSpeedtestHistory(env, dir_.path(), 1);
+  ASSERT_TRUE(h1.ok());
+  EXPECT_EQ(*h1, *h0);
+  // Epoch 2 ends 70 h after them: out of the window.
+  auto h2 = LoadSpeedtestHistory(env, dir_.path(), 2);
+  ASSERT_TRUE(h2.ok());
+  EXPECT_TRUE(h2->empty());
+}
+
+TEST_F(EpochServiceTest, DamagedSpeedtestHistoryStopsTheNextClose) {
+  now_ += static_cast<int64_t>(kEpochMs);  // epochs 0 and 1 have ended
+  ASSERT_TRUE(Service()->Close(0).ok());
+  ASSERT_TRUE(util::Env::Default()
+                  ->WriteFileAtomic(SpeedtestsPath(dir_.path(), 0), util::Bytes{1, 0, 0, 0})
+                  .ok());
+  auto r = Service()->Close(1);
+  EXPECT_EQ(r.status().code(), util::Code::kCorruption) << r.status().ToString();
+  EXPECT_FALSE(Posted(1));
+}
+
 TEST_F(EpochServiceTest, FirstEpochStartsTheChainOfCumulativeTotals) {
   now_ += 3 * static_cast<int64_t>(kEpochMs);  // epochs 0..3 have ended
   EpochServiceOptions o;

@@ -1,5 +1,7 @@
 #include "node/ingest_service.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -123,6 +125,9 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
   ingest::IngestOptions p = s->options_.pipeline;
   p.env = env;
   p.epoch_ms = config.epoch.length_seconds * 1000;
+  // The same epoch numbering as the ledger's (ledger_params.cc): the epoch close reads epoch e's
+  // log segment for the ledger's epoch e.
+  p.genesis_unix_ms = static_cast<uint64_t>(std::max<int64_t>(config.network.genesis_time_ms, 0));
   util::Result<std::unique_ptr<ingest::IngestPipeline>> pipeline = ingest::IngestPipeline::Create(
       p, &s->devices_, s->log_.get(), s->options_.data_dir, s->observer_.get());
   if (!pipeline.ok()) return pipeline.status().WithContext("ingest");

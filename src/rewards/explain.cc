@@ -7,6 +7,12 @@
 namespace depin::rewards {
 namespace {
 
+// "48 h" for whole hours, else seconds.
+std::string FormatWindow(uint64_t ms) {
+  if (ms % 3'600'000 == 0) return fmt::format("{} h", ms / 3'600'000);
+  return fmt::format("{} s", ms / 1000);
+}
+
 using verify::FormatPpm;
 using verify::U128ToString;
 
@@ -35,10 +41,11 @@ void ExplainUptimeUnits(const Manifest& m, const DeviceEntry& d, std::string& ou
       " of per-heartbeat scores ({}else 0).\n",
       FormatPpm(d.location_trust_ppm), d.heartbeats, d.heartbeats_without_fix, steps);
   out += fmt::format(
-      "  Speedtest: {} tests (at least {} needed), means {} bps down, {} bps up, "
-      "{} ms latency -> tier \"{}\", multiplier {}.\n",
-      d.speedtests, vp.min_speedtests, d.avg_download_bps, d.avg_upload_bps, d.avg_latency_ms,
-      TierName(m, d.speedtest_tier), FormatPpm(d.speedtest_ppm));
+      "  Speedtest: {} tests in the {} before the epoch's end (at least {} needed), means {} "
+      "bps down, {} bps up, {} ms latency -> tier \"{}\", multiplier {}.\n",
+      d.speedtests, FormatWindow(vp.speedtest_window_ms), vp.min_speedtests, d.avg_download_bps,
+      d.avg_upload_bps, d.avg_latency_ms, TierName(m, d.speedtest_tier),
+      FormatPpm(d.speedtest_ppm));
   if (d.uptime_ok) {
     out += fmt::format("  Units: floor(floor(1000000 x {}) x {}) = {}.\n",
                        FormatPpm(d.location_trust_ppm), FormatPpm(d.speedtest_ppm),

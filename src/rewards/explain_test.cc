@@ -71,8 +71,9 @@ TEST(ExplainTest, DeviceDerivationInPlainWords) {
                  "fix) of per-heartbeat scores (<= 300 m -> 1.000000, <= 400 m -> 0.250000, "
                  "else 0).");
   ExpectContains(t,
-                 "Speedtest: 2 tests (at least 2 needed), means 120000000 bps down, 12000000 "
-                 "bps up, 20 ms latency -> tier \"good\", multiplier 1.000000.");
+                 "Speedtest: 2 tests in the 48 h before the epoch's end (at least 2 needed), "
+                 "means 120000000 bps down, 12000000 bps up, 20 ms latency -> tier \"good\", "
+                 "multiplier 1.000000.");
   ExpectContains(t, "Units: floor(floor(1000000 x 0.250000) x 1.000000) = 250000.");
   ExpectContains(t, "Share: floor(799730 x 250000 / 250000) = 799730.");
   ExpectContains(t, "1 receipts burned 100 DC for 2400 DC-backed bytes.");

@@ -73,6 +73,7 @@ void VisitVerifyParams(V& v, P& p) {
   v.U32("min_heartbeat_hours", p.min_heartbeat_hours);
   v.U64("max_clock_skew_ms", p.max_clock_skew_ms);
   v.U32("min_speedtests", p.min_speedtests);
+  v.U64("speedtest_window_ms", p.speedtest_window_ms);
   v.U64("bytes_per_dc", p.bytes_per_dc);
 }
 

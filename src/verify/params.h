@@ -42,8 +42,11 @@ struct VerifyParams {
       {"degraded", 50'000'000, 5'000'000, 75, 500'000},
       {"poor", 30'000'000, 2'000'000, 100, 250'000},
   };
-  // Fewer valid speedtests in the epoch than this: tier "fail".
+  // Fewer valid speedtests in the rolling window than this: tier "fail".
   uint32_t min_speedtests = 2;
+  // Speedtests count for the tier while they are younger than this at the epoch's end (Helium
+  // Mobile: 48 h), across epochs; a window shorter than the epoch means the whole epoch.
+  uint64_t speedtest_window_ms = 48ull * 3600 * 1000;
   // Bytes one data credit pays for (Helium: 24). Receipt bytes beyond dc_amount x this are not
   // DC-backed and earn no usage share.
   uint64_t bytes_per_dc = 24;

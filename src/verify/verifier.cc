@@ -282,10 +282,11 @@ EpochWork EpochVerifier::Finish() {
 }
 
 Status RegisterDefaultVerifiers(EpochVerifier& epoch, const VerifyParams& params,
-                                std::vector<PayerInfo> payers) {
+                                std::vector<PayerInfo> payers, SpeedtestHistory prior_speedtests) {
   DEPIN_RETURN_IF_ERROR(
       epoch.Register(std::make_unique<UptimeLocationVerifier>(params, epoch.window())));
-  DEPIN_RETURN_IF_ERROR(epoch.Register(std::make_unique<SpeedtestVerifier>(params)));
+  DEPIN_RETURN_IF_ERROR(epoch.Register(
+      std::make_unique<SpeedtestVerifier>(params, epoch.window(), std::move(prior_speedtests))));
   DEPIN_ASSIGN_OR_RETURN(auto usage, UsageVerifier::Create(params, std::move(payers)));
   return epoch.Register(std::move(usage));
 }

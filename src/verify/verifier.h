@@ -20,6 +20,7 @@
 #include "util/result.h"
 #include "verify/params.h"
 #include "verify/report_view.h"
+#include "verify/speedtest_history.h"
 #include "verify/work.h"
 
 namespace depin::verify {
@@ -86,8 +87,10 @@ class EpochVerifier {
 };
 
 // Registers the built-in verifiers (uptime and location, speedtest, paid usage). `payers` is the
-// ledger's list of keys holding delegated DC at epoch start, in any order.
+// ledger's list of keys holding delegated DC at epoch start, in any order; `prior_speedtests` is
+// the previous epoch's EpochWork::speedtest_history (empty for the first epoch).
 util::Status RegisterDefaultVerifiers(EpochVerifier& epoch, const VerifyParams& params,
-                                      std::vector<PayerInfo> payers);
+                                      std::vector<PayerInfo> payers,
+                                      SpeedtestHistory prior_speedtests = {});
 
 }  // namespace depin::verify

@@ -40,7 +40,8 @@ TEST(EpochVerifierTest, RejectsEpochLongerThan64Hours) {
 
 TEST(EpochVerifierTest, SecondVerifierForAKindIsRefused) {
   auto epoch = MakeEpoch({});
-  util::Status s = epoch->Register(std::make_unique<SpeedtestVerifier>(VerifyParams{}));
+  util::Status s =
+      epoch->Register(std::make_unique<SpeedtestVerifier>(VerifyParams{}, epoch->window()));
   EXPECT_EQ(s.code(), util::Code::kAlreadyExists);
   EXPECT_NE(s.message().find("speedtest"), std::string_view::npos);
 }

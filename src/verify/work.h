@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "verify/report_view.h"
+#include "verify/speedtest_history.h"
 
 namespace depin::verify {
 
@@ -65,6 +66,8 @@ struct EpochWork {
   uint64_t unknown_device_reports = 0;
   uint64_t corrupt_records = 0;        // log records that failed framing, decoding or signature
   std::vector<PayerBurn> payer_burns;  // sorted by payer; only payers that burned
+  // The speedtests inside the rolling window at the epoch's end: the next epoch's prior.
+  SpeedtestHistory speedtest_history;
 };
 
 }  // namespace depin::verify

@@ -72,8 +72,13 @@ util::Status Recompute(const RewardsArgs& a) {
   util::Env* env = util::Env::Default();
   node::CloseInputs in;
   if (a.epoch > 0) {
-    DEPIN_ASSIGN_OR_RETURN(node::EpochLeaves prior, node::LoadEpochLeaves(env, a.dir, a.epoch - 1));
-    in.prior = std::move(prior.leaves);
+    // No previous manifest: the network's first rewarded epoch (anything else shows up as a
+    // root that does not match below).
+    util::Result<node::EpochLeaves> prior = node::LoadEpochLeaves(env, a.dir, a.epoch - 1);
+    if (!prior.ok() && prior.status().code() != util::Code::kNotFound) return prior.status();
+    if (prior.ok()) in.prior = std::move(prior->leaves);
+    DEPIN_ASSIGN_OR_RETURN(in.prior_speedtests,
+                           node::LoadSpeedtestHistory(env, a.dir, a.epoch - 1));
   }
   const verify::EpochWindow w = node::EpochWindowOf(o.params, a.epoch);
   DEPIN_ASSIGN_OR_RETURN(node::EpochSnapshot snap, node::SnapshotAtEpochEnd(*o.ledger, w.end_ms));
