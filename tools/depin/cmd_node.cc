@@ -16,6 +16,7 @@ struct NodeArgs {
   std::string api;
   std::string log_level = "info";
   unsigned io_threads = 0;
+  std::string dashboard;
 };
 
 util::Status RunNode(const NodeArgs& args) {
@@ -25,6 +26,7 @@ util::Status RunNode(const NodeArgs& args) {
   options.dev = args.dev;
   if (!args.api.empty()) options.api_address = args.api;
   options.io_threads = args.io_threads;
+  options.dashboard_dir = args.dashboard;
   options.handle_signals = true;
   options.version = DEPIN_VERSION;
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<node::Node> node, node::Node::Start(std::move(options)));
@@ -53,6 +55,8 @@ void RegisterNodeCommand(CLI::App& app, Selected& selected) {
                   "trace, debug, info, warn, error, critical or off")
       ->capture_default_str();
   cmd->add_option("--io-threads", args->io_threads, "HTTP io threads (default: one per core)");
+  cmd->add_option("--dashboard", args->dashboard,
+                  "Built web dashboard to serve at / (default: <depin binary dir>/../dashboard)");
 }
 
 }  // namespace depin::cli

@@ -1,0 +1,212 @@
+#include "node/dashboard_index.h"
+
+#include <s2/s2cell.h>
+#include <s2/s2cell_id.h>
+#include <s2/s2latlng.h>
+
+#include <algorithm>
+#include <map>
+#include <variant>
+
+namespace depin::node {
+
+namespace {
+
+// Every address a transaction names, the signer first.
+std::vector<ledger::Address> AddressesOf(const ledger::Tx& tx) {
+  std::vector<ledger::Address> out{tx.signer};
+  std::visit(
+      [&out](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, ledger::Transfer>) out.push_back(b.to);
+        if constexpr (std::is_same_v<T, ledger::DelegateCredits>) out.push_back(b.delegate);
+        if constexpr (std::is_same_v<T, ledger::SpendCredits>) out.push_back(b.owner);
+        if constexpr (std::is_same_v<T, ledger::RegisterMaker>) out.push_back(b.maker);
+        if constexpr (std::is_same_v<T, ledger::OnboardDevice>) {
+          out.push_back(b.device);
+          out.push_back(b.maker);
+        }
+        if constexpr (std::is_same_v<T, ledger::AssertLocation>) out.push_back(b.device);
+        if constexpr (std::is_same_v<T, ledger::TransferDevice>) {
+          out.push_back(b.device);
+          out.push_back(b.new_owner);
+        }
+        if constexpr (std::is_same_v<T, ledger::ClaimRewards>) out.push_back(b.device);
+        if constexpr (std::is_same_v<T, ledger::Slash>) out.push_back(b.staker);
+      },
+      tx.body);
+  std::sort(out.begin() + 1, out.end());
+  out.erase(std::unique(out.begin() + 1, out.end()), out.end());
+  out.erase(std::remove(out.begin() + 1, out.end(), tx.signer), out.end());
+  return out;
+}
+
+// The device a transaction changes the record of, if any.
+std::optional<ledger::Address> DeviceChangedBy(const ledger::Tx& tx) {
+  if (const auto* b = std::get_if<ledger::OnboardDevice>(&tx.body)) return b->device;
+  if (const auto* b = std::get_if<ledger::AssertLocation>(&tx.body)) return b->device;
+  if (const auto* b = std::get_if<ledger::TransferDevice>(&tx.body)) return b->device;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::pair<double, double>> CellLatLng(uint64_t cell) {
+  if (cell == 0) return std::nullopt;
+  S2CellId id(cell);
+  if (!id.is_valid()) return std::nullopt;
+  S2LatLng ll = id.ToLatLng();
+  return std::make_pair(ll.lat().degrees(), ll.lng().degrees());
+}
+
+std::vector<std::pair<double, double>> CellCorners(uint64_t cell) {
+  std::vector<std::pair<double, double>> out;
+  S2CellId id(cell);
+  if (cell == 0 || !id.is_valid()) return out;
+  S2Cell c(id);
+  for (int k = 0; k < 4; ++k) {
+    S2LatLng ll(c.GetVertex(k));
+    out.emplace_back(ll.lat().degrees(), ll.lng().degrees());
+  }
+  return out;
+}
+
+util::Status LedgerIndex::Sync() {
+  if (ledger_->height() == height()) return util::Status::Ok();
+  std::lock_guard<std::mutex> sync_lock(sync_mu_);
+  const uint64_t tip = ledger_->height();
+  for (uint64_t h = height() + 1; h <= tip; ++h) {
+    DEPIN_ASSIGN_OR_RETURN(std::optional<ledger::Block> block, ledger_->GetBlock(h));
+    if (!block) return util::Status::NotFound("ledger block " + std::to_string(h) + " is missing");
+    std::vector<ledger::Address> touched;
+    {
+      std::unique_lock<std::shared_mutex> lock(mu_);
+      DEPIN_RETURN_IF_ERROR(IndexBlock(*block, ledger::BlockHash(block->header), &touched));
+    }
+    // Device records as the ledger has them now (read outside our lock: the ledger locks too).
+    std::vector<std::pair<ledger::Address, std::optional<ledger::Device>>> records;
+    for (const ledger::Address& d : touched) records.emplace_back(d, ledger_->GetDevice(d));
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    for (auto& [key, record] : records) {
+      if (!record) continue;
+      DeviceRow& row = devices_[key];
+      row.key = key;
+      row.owner = record->owner;
+      row.maker = record->maker;
+      row.resource_class = record->resource_class;
+      row.cell = record->cell;
+      row.onboarded_height = record->onboarded_height;
+      if (record->onboarded_height >= 1 && record->onboarded_height <= blocks_.size()) {
+        row.onboarded_ms = blocks_[record->onboarded_height - 1].timestamp_ms;
+      }
+      std::optional<std::pair<double, double>> ll = CellLatLng(record->cell);
+      row.located = ll.has_value();
+      if (ll) std::tie(row.lat, row.lng) = *ll;
+    }
+    if (!records.empty()) RebuildSorted();
+    height_.store(h, std::memory_order_release);
+  }
+  return util::Status::Ok();
+}
+
+util::Status LedgerIndex::IndexBlock(const ledger::Block& block, const crypto::Hash256& hash,
+                                     std::vector<ledger::Address>* touched) {
+  const ledger::BlockHeader& h = block.header;
+  if (h.height != blocks_.size() + 1) {
+    return util::Status::Internal("dashboard index: block " + std::to_string(h.height) +
+                                  " out of order");
+  }
+  blocks_.push_back(BlockRow{h.height, hash, h.timestamp_ms, h.tx_count, h.producer});
+  for (uint32_t i = 0; i < block.txs.size(); ++i) {
+    const ledger::Tx& tx = block.txs[i];
+    TxRow row{ledger::TxId(tx), h.height, i, tx.kind()};
+    for (const ledger::Address& a : AddressesOf(tx)) Touch(a, row);
+    if (std::optional<ledger::Address> d = DeviceChangedBy(tx)) touched->push_back(*d);
+  }
+  return util::Status::Ok();
+}
+
+void LedgerIndex::Touch(const ledger::Address& a, const TxRow& row) {
+  std::deque<TxRow>& q = txs_of_[a];
+  q.push_front(row);
+  if (q.size() > kTxsPerAddress) q.pop_back();
+}
+
+void LedgerIndex::RebuildSorted() {
+  sorted_.clear();
+  sorted_.reserve(devices_.size());
+  for (const auto& [key, row] : devices_) sorted_.push_back(&row);
+  std::sort(sorted_.begin(), sorted_.end(),
+            [](const DeviceRow* a, const DeviceRow* b) { return a->key < b->key; });
+}
+
+std::vector<BlockRow> LedgerIndex::LatestBlocks(uint64_t offset, uint64_t limit) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::vector<BlockRow> out;
+  const uint64_t n = blocks_.size();
+  for (uint64_t i = offset; i < n && out.size() < limit; ++i) out.push_back(blocks_[n - 1 - i]);
+  return out;
+}
+
+std::optional<BlockRow> LedgerIndex::Block(uint64_t height) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  if (height == 0 || height > blocks_.size()) return std::nullopt;
+  return blocks_[height - 1];
+}
+
+size_t LedgerIndex::device_count() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return devices_.size();
+}
+
+std::vector<DeviceRow> LedgerIndex::Devices(uint64_t offset, uint64_t limit) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::vector<DeviceRow> out;
+  for (uint64_t i = offset; i < sorted_.size() && out.size() < limit; ++i) {
+    out.push_back(*sorted_[i]);
+  }
+  return out;
+}
+
+std::optional<DeviceRow> LedgerIndex::Device(const ledger::Address& key) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto it = devices_.find(key);
+  if (it == devices_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::unordered_map<ledger::Address, ledger::Address, crypto::PublicKeyHash> LedgerIndex::Owners()
+    const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::unordered_map<ledger::Address, ledger::Address, crypto::PublicKeyHash> out;
+  for (const auto& [key, row] : devices_) out.emplace(key, row.owner);
+  return out;
+}
+
+uint64_t LedgerIndex::RegisteredBefore(int64_t end_ms) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  uint64_t n = 0;
+  for (const auto& [key, row] : devices_) n += row.onboarded_ms < end_ms ? 1 : 0;
+  return n;
+}
+
+std::vector<std::pair<uint64_t, std::vector<ledger::Address>>> LedgerIndex::Cells(int level) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::map<uint64_t, std::vector<ledger::Address>> cells;
+  for (const DeviceRow* row : sorted_) {
+    if (!row->located) continue;
+    S2CellId id(row->cell);
+    const uint64_t cell = id.level() > level ? id.parent(level).id() : id.id();
+    cells[cell].push_back(row->key);
+  }
+  return {cells.begin(), cells.end()};
+}
+
+std::vector<TxRow> LedgerIndex::TxsOf(const ledger::Address& address) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto it = txs_of_.find(address);
+  if (it == txs_of_.end()) return {};
+  return {it->second.begin(), it->second.end()};
+}
+
+}  // namespace depin::node

@@ -1,0 +1,105 @@
+// LedgerIndex: the dashboard's read model of the embedded ledger — block headers, the device
+// registry with each device's location (lat/lng from its S2 cell), and the most recent
+// transactions touching each address. The ledger has no "list devices" or "latest blocks" query,
+// so the index follows the chain: Sync() reads the blocks committed since the last call (each one
+// once), and re-reads the device records those blocks' onboard/assert/transfer transactions
+// touched. A Sync with no new block costs one Ledger::height() call.
+//
+// Thread-safety: every method may be called from any thread. Sync serializes itself; readers take
+// a shared lock and copy what they return, so they never see a half-applied block.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "util/result.h"
+
+namespace depin::node {
+
+struct BlockRow {
+  uint64_t height = 0;
+  crypto::Hash256 hash{};
+  int64_t timestamp_ms = 0;
+  uint32_t tx_count = 0;
+  ledger::Address producer;
+};
+
+struct DeviceRow {
+  ledger::Address key;
+  ledger::Address owner;
+  ledger::Address maker;
+  uint32_t resource_class = 0;
+  uint64_t cell = 0;  // 0: no asserted location (lat/lng are then absent)
+  bool located = false;
+  double lat = 0, lng = 0;  // the centre of `cell`, degrees (display only)
+  uint64_t onboarded_height = 0;
+  int64_t onboarded_ms = 0;  // timestamp of the onboarding block
+};
+
+struct TxRow {
+  crypto::Hash256 id{};
+  uint64_t height = 0;
+  uint32_t index = 0;
+  ledger::TxKind kind = ledger::TxKind::kTransfer;
+};
+
+class LedgerIndex {
+ public:
+  static constexpr size_t kTxsPerAddress = 50;  // recent transactions kept per address
+
+  explicit LedgerIndex(const ledger::Ledger* ledger) : ledger_(ledger) {}
+
+  // Indexes the blocks committed since the last call. Errors are ledger read failures (the index
+  // then stays at the last good block and the next call retries).
+  util::Status Sync();
+
+  uint64_t height() const { return height_.load(std::memory_order_acquire); }
+  // Blocks newest first, skipping `offset` from the tip; at most `limit`.
+  std::vector<BlockRow> LatestBlocks(uint64_t offset, uint64_t limit) const;
+  std::optional<BlockRow> Block(uint64_t height) const;
+
+  size_t device_count() const;
+  // Devices in key order.
+  std::vector<DeviceRow> Devices(uint64_t offset, uint64_t limit) const;
+  std::optional<DeviceRow> Device(const ledger::Address& key) const;
+  // key -> owner of every device (for owner concentration).
+  std::unordered_map<ledger::Address, ledger::Address, crypto::PublicKeyHash> Owners() const;
+  // Devices onboarded in a block with timestamp < end_ms.
+  uint64_t RegisteredBefore(int64_t end_ms) const;
+  // Every device's cell ancestor at `level` with the devices in it, in cell id order.
+  std::vector<std::pair<uint64_t, std::vector<ledger::Address>>> Cells(int level) const;
+
+  // The most recent transactions (newest first) signed by or naming `address`.
+  std::vector<TxRow> TxsOf(const ledger::Address& address) const;
+
+ private:
+  util::Status IndexBlock(const ledger::Block& block, const crypto::Hash256& hash,
+                          std::vector<ledger::Address>* touched);
+  void Touch(const ledger::Address& a, const TxRow& row);
+  void RebuildSorted();
+
+  const ledger::Ledger* ledger_;
+  std::mutex sync_mu_;  // one Sync at a time
+  std::atomic<uint64_t> height_{0};
+
+  mutable std::shared_mutex mu_;  // guards everything below
+  std::vector<BlockRow> blocks_;  // blocks_[h - 1] is height h
+  std::unordered_map<ledger::Address, DeviceRow, crypto::PublicKeyHash> devices_;
+  std::vector<const DeviceRow*> sorted_;  // devices_ values in key order
+  std::unordered_map<ledger::Address, std::deque<TxRow>, crypto::PublicKeyHash> txs_of_;
+};
+
+// The centre of S2 cell `cell` in degrees; nullopt for 0 or an invalid id.
+std::optional<std::pair<double, double>> CellLatLng(uint64_t cell);
+// The four corners of S2 cell `cell` as (lat, lng) degrees, counter-clockwise.
+std::vector<std::pair<double, double>> CellCorners(uint64_t cell);
+
+}  // namespace depin::node

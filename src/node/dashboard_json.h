@@ -1,0 +1,30 @@
+// The JSON shapes of the dashboard API (docs/api.md, "Dashboard routes"), shared by its route
+// files. Amounts and 64-bit ids are decimal strings, keys base58, hashes hex; coordinates are
+// degrees (display only). Pure functions except ClaimedOf/EpochJson, which read the ledger
+// (thread-safe).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/ledger.h"
+#include "node/dashboard_api.h"
+#include "node/dashboard_epochs.h"
+#include "node/dashboard_index.h"
+
+namespace depin::node {
+
+nlohmann::json PageJson(uint64_t total, const Page& page, nlohmann::json items);
+// One epoch's network-health row; `registered` = devices onboarded before the epoch's end.
+nlohmann::json HealthJson(const EpochSummary& s, uint64_t registered);
+// A device row with its latest epoch (null when `latest` is null or the device is not in it).
+nlohmann::json DeviceJson(const DeviceRow& d, const EpochSummary* latest);
+nlohmann::json DeviceEpochJson(const EpochSummary& s, const DeviceEpochRow& row);
+nlohmann::json CellJson(uint64_t cell, const std::vector<ledger::Address>& devices,
+                        const EpochSummary* latest);
+// An epoch with its claim status from the ledger; `full` adds pools, recipients, unallocated
+// entries and the leaves count by kind.
+nlohmann::json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, bool full);
+// The lifetime reward the device has claimed on the ledger.
+uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device);
+
+}  // namespace depin::node
