@@ -52,16 +52,35 @@ util::Result<MerkleProof> MakeMerkleProof(const std::vector<Hash256>& leaf_hashe
                                     " is not below the leaf count " +
                                     std::to_string(leaf_hashes.size()));
   }
+  return MerkleTree(leaf_hashes).Proof(index);
+}
+
+MerkleTree::MerkleTree(std::vector<Hash256> leaf_hashes) {
+  if (leaf_hashes.empty()) {
+    root_ = Sha256({});
+    return;
+  }
+  levels_.push_back(std::move(leaf_hashes));
+  while (levels_.back().size() > 1) {
+    std::vector<Hash256> up = levels_.back();
+    Reduce(up);
+    levels_.push_back(std::move(up));
+  }
+  root_ = levels_.back()[0];
+}
+
+util::Result<MerkleProof> MerkleTree::Proof(uint64_t index) const {
+  if (index >= leaf_count()) {
+    return util::Status::OutOfRange("merkle proof: leaf index " + std::to_string(index) +
+                                    " is not below the leaf count " + std::to_string(leaf_count()));
+  }
   MerkleProof proof;
   proof.leaf_index = index;
-  proof.leaf_count = leaf_hashes.size();
-  std::vector<Hash256> level = leaf_hashes;
+  proof.leaf_count = leaf_count();
   uint64_t i = index;
-  while (level.size() > 1) {
-    uint64_t sibling = i ^ 1;
-    if (sibling < level.size()) proof.siblings.push_back(level[sibling]);
-    Reduce(level);
-    i /= 2;
+  for (size_t level = 0; level + 1 < levels_.size(); ++level, i /= 2) {
+    const uint64_t sibling = i ^ 1;
+    if (sibling < levels_[level].size()) proof.siblings.push_back(levels_[level][sibling]);
   }
   return proof;
 }

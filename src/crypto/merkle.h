@@ -30,8 +30,26 @@ struct MerkleProof {
   std::vector<Hash256> siblings;  // bottom-up, as RFC 6962 audit paths
 };
 
-// The inclusion proof for leaf `index`; OutOfRange if index >= leaf_hashes.size().
+// The inclusion proof for leaf `index`; OutOfRange if index >= leaf_hashes.size(). Builds the
+// whole tree: for proofs of many leaves of one tree, use MerkleTree.
 util::Result<MerkleProof> MakeMerkleProof(const std::vector<Hash256>& leaf_hashes, uint64_t index);
+
+// Every level of one tree (leaves first), built once — n - 1 node hashes — so each inclusion
+// proof then costs O(log n) copies instead of rebuilding the tree. Immutable after
+// construction; thread-safe for concurrent readers.
+class MerkleTree {
+ public:
+  explicit MerkleTree(std::vector<Hash256> leaf_hashes);
+  // MerkleRoot(leaf_hashes) (SHA-256 of nothing for no leaves).
+  const Hash256& root() const { return root_; }
+  uint64_t leaf_count() const { return levels_.empty() ? 0 : levels_[0].size(); }
+  // OutOfRange if index >= leaf_count().
+  util::Result<MerkleProof> Proof(uint64_t index) const;
+
+ private:
+  std::vector<std::vector<Hash256>> levels_;  // levels_[0] = leaves; the last has one node
+  Hash256 root_{};
+};
 
 // True iff `proof` shows that `leaf_hash` is leaf proof.leaf_index of a tree with `root`.
 bool VerifyMerkleProof(const Hash256& root, const Hash256& leaf_hash, const MerkleProof& proof);

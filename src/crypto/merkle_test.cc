@@ -195,6 +195,25 @@ TEST(MerkleTest, EveryLeafProofVerifiesAndTamperedProofsDoNot) {
   }
 }
 
+TEST(MerkleTest, TreeGivesTheSameRootAndProofsAsTheLiteralDefinition) {
+  std::vector<Hash256> all = DistinctLeaves(70);
+  for (size_t n = 0; n <= all.size(); ++n) {
+    std::vector<Hash256> leaves(all.begin(), all.begin() + n);
+    MerkleTree tree(leaves);
+    ASSERT_EQ(tree.root(), MerkleRoot(leaves)) << n << " leaves";
+    ASSERT_EQ(tree.leaf_count(), n);
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<Hash256> want;
+      ReferencePath(leaves, i, 0, n, want);
+      auto proof = tree.Proof(i);
+      ASSERT_TRUE(proof.ok());
+      ASSERT_EQ(proof->siblings, want) << "leaf " << i << " of " << n;
+      ASSERT_TRUE(VerifyMerkleProof(tree.root(), leaves[i], *proof));
+    }
+    EXPECT_EQ(tree.Proof(n).status().code(), util::Code::kOutOfRange);
+  }
+}
+
 TEST(MerkleTest, ProofIndexOutOfRange) {
   std::vector<Hash256> leaves = DistinctLeaves(3);
   auto proof = MakeMerkleProof(leaves, 3);

@@ -490,6 +490,10 @@ void IngestPipeline::Verified(Request* req) {
   // Payloads, then records pointing into them (the log copies them before Append returns).
   std::vector<util::Bytes> payloads;
   payloads.reserve(req->entries.size());
+  // Inclusion proofs of the batch being walked, built once per batch (entries of one batch are
+  // consecutive).
+  std::vector<wire::v1::ReportInclusionProof> proofs;
+  uint32_t proofs_of = UINT32_MAX;
   for (const Entry& e : req->entries) {
     if (!e.alive) continue;
     util::Bytes payload;
@@ -501,10 +505,12 @@ void IngestPipeline::Verified(Request* req) {
       EncodeBatchedReportPayload(p.report_bytes, p.proof_bytes, &payload);
     } else {
       const wire::CheckedBatch& b = req->batches[e.source];
+      if (proofs_of != e.source) {
+        proofs = wire::MakeInclusionProofs(b);
+        proofs_of = e.source;
+      }
       util::Bytes report = wire::Serialize(b.message.reports(static_cast<int>(e.member)));
-      util::Result<wire::v1::ReportInclusionProof> proof = wire::MakeInclusionProof(b, e.member);
-      if (!proof.ok()) continue;  // cannot happen: member < size
-      EncodeBatchedReportPayload(report, wire::Serialize(*proof), &payload);
+      EncodeBatchedReportPayload(report, wire::Serialize(proofs[e.member]), &payload);
     }
     payloads.push_back(std::move(payload));
   }

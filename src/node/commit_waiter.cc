@@ -7,32 +7,58 @@ namespace depin::node {
 
 using util::Status;
 
+util::Result<std::optional<ledger::TxError>> CommitWaiter::Outcome(const ledger::Hash256& id) {
+  util::Result<std::optional<ledger::TxLocation>> found = ledger_->FindTx(id);
+  if (!found.ok()) return found.status();
+  if (found->has_value() && (*found)->height <= notified_height_) return {ledger::TxError::kOk};
+  ledger::TxStatusInfo info = mempool_->Status(id);
+  if (info.state == ledger::TxState::kRejected) return {info.error};
+  return std::optional<ledger::TxError>();
+}
+
 util::Result<ledger::TxError> CommitWaiter::SubmitAndWait(const ledger::Tx& tx,
                                                           int64_t timeout_ms) {
-  ledger::SubmitResult submitted = mempool_->Submit(tx);
-  if (!submitted.status.ok()) {
-    if (submitted.tx_error != ledger::TxError::kOk) return submitted.tx_error;
-    return submitted.status;
+  DEPIN_ASSIGN_OR_RETURN(std::vector<ledger::TxError> results, SubmitAllAndWait({tx}, timeout_ms));
+  return results[0];
+}
+
+util::Result<std::vector<ledger::TxError>> CommitWaiter::SubmitAllAndWait(
+    const std::vector<ledger::Tx>& txs, int64_t timeout_ms) {
+  std::vector<ledger::SubmitResult> submitted = mempool_->SubmitBatch(txs);
+  std::vector<std::optional<ledger::TxError>> outcomes(txs.size());
+  size_t open = 0;
+  for (size_t i = 0; i < submitted.size(); ++i) {
+    const ledger::SubmitResult& r = submitted[i];
+    if (r.status.ok()) {
+      ++open;
+    } else if (r.tx_error != ledger::TxError::kOk) {
+      outcomes[i] = r.tx_error;  // refused for itself: bad nonce, bad signature, ...
+    } else {
+      return r.status;  // the mempool is full or shutting down
+    }
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
+  while (open > 0) {
     if (shutdown_) return Status::Unavailable("the node is shutting down");
     const uint64_t seen = commits_;
-    lock.unlock();
-    util::Result<std::optional<ledger::TxLocation>> found = ledger_->FindTx(submitted.id);
-    if (!found.ok()) return found.status();
-    ledger::TxStatusInfo info = mempool_->Status(submitted.id);
-    lock.lock();
-    if (found->has_value() && (*found)->height <= notified_height_) return ledger::TxError::kOk;
-    if (info.state == ledger::TxState::kRejected) return info.error;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      if (outcomes[i] || !submitted[i].status.ok()) continue;
+      DEPIN_ASSIGN_OR_RETURN(outcomes[i], Outcome(submitted[i].id));
+      if (outcomes[i]) --open;
+    }
+    if (open == 0) break;
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::Unavailable("transaction not committed within " + std::to_string(timeout_ms) +
-                                 " ms");
+      return Status::Unavailable(std::to_string(open) + " transaction(s) not committed within " +
+                                 std::to_string(timeout_ms) + " ms");
     }
     cv_.wait_for(lock, std::chrono::milliseconds(kPollMs),
                  [&] { return shutdown_ || commits_ != seen; });
   }
+  std::vector<ledger::TxError> results;
+  results.reserve(outcomes.size());
+  for (const auto& o : outcomes) results.push_back(*o);
+  return results;
 }
 
 bool CommitWaiter::WaitForHeight(uint64_t height, int64_t timeout_ms) {

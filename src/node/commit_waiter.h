@@ -16,6 +16,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
@@ -32,6 +34,10 @@ class CommitWaiter {
   // itself (bad nonce, bad signature) returns that TxError at once; a full mempool or a timeout
   // is an error Status.
   util::Result<ledger::TxError> SubmitAndWait(const ledger::Tx& tx, int64_t timeout_ms = 60'000);
+  // Submits `txs` together (their signatures are checked in parallel) and waits for every
+  // outcome; results in the order of `txs`. A full mempool or a timeout is an error Status.
+  util::Result<std::vector<ledger::TxError>> SubmitAllAndWait(const std::vector<ledger::Tx>& txs,
+                                                              int64_t timeout_ms = 120'000);
   // Waits until block `height` has been notified; false on timeout or shutdown.
   bool WaitForHeight(uint64_t height, int64_t timeout_ms);
   void Notify(uint64_t height);
@@ -40,6 +46,10 @@ class CommitWaiter {
   static constexpr int64_t kPollMs = 100;
 
  private:
+  // The outcome of a submitted tx if it is known yet: committed in a notified block (kOk) or
+  // rejected. Called with mu_ held.
+  util::Result<std::optional<ledger::TxError>> Outcome(const ledger::Hash256& id);
+
   const ledger::Ledger* ledger_;
   ledger::Mempool* mempool_;
   std::mutex mu_;

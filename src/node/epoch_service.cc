@@ -44,17 +44,20 @@ void EpochService::Progress(std::string_view step, uint64_t epoch) const {
   if (options_.progress) options_.progress(step, epoch);
 }
 
-Result<ledger::TxError> EpochService::SubmitSigned(ledger::TxBody body) {
+ledger::Tx EpochService::Signed(ledger::TxBody body, uint64_t nonce) const {
   ledger::Tx tx;
-  if (!options_.oracle) return Status::FailedPrecondition("epoch service: no reward-oracle key");
   tx.signer = options_.oracle->public_key();
-  tx.nonce = ledger_->GetAccount(tx.signer).nonce;
+  tx.nonce = nonce;
   tx.fee = ledger_->machine().params().min_fee;
   tx.body = std::move(body);
   ledger::SignTx(&tx, *options_.oracle);
-  return submit_(tx);
+  return tx;
 }
 
+Result<ledger::TxError> EpochService::SubmitSigned(ledger::TxBody body) {
+  if (!options_.oracle) return Status::FailedPrecondition("epoch service: no reward-oracle key");
+  return submit_(Signed(std::move(body), ledger_->GetAccount(options_.oracle->public_key()).nonce));
+}
 bool EpochService::Complete(uint64_t epoch) const {
   return ledger_->GetState(ledger::keys::RewardRoot(epoch)).has_value() &&
          options_.env->FileExists(LeavesPath(options_.data_dir, epoch));
@@ -148,31 +151,52 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
   return out;
 }
 
+Status EpochService::CheckClaim(uint64_t epoch, const ledger::Address& device,
+                                ledger::TxError e) const {
+  if (e == ledger::TxError::kOk || e == ledger::TxError::kNothingToClaim) return Status::Ok();
+  return Status::FailedPrecondition("epoch " + std::to_string(epoch) + ": claim for " +
+                                    device.ToBase58() +
+                                    " rejected: " + std::string(ledger::TxErrorName(e)));
+}
+
 Result<uint64_t> EpochService::AutoClaim(uint64_t epoch,
                                          const std::vector<rewards::RewardLeaf>& leaves) {
-  rewards::Manifest proofs;  // only the leaves are needed for proofs
-  proofs.epoch = epoch;
-  proofs.leaves = leaves;
-  uint64_t claims = 0;
-  for (const rewards::RewardLeaf& leaf : leaves) {
+  if (!options_.oracle) return Status::FailedPrecondition("epoch service: no reward-oracle key");
+  const crypto::MerkleTree tree(rewards::RewardLeafHashes(leaves));  // one tree, every proof
+  std::vector<ledger::ClaimRewards> claims;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const rewards::RewardLeaf& leaf = leaves[i];
     if (!ledger_->GetDevice(leaf.key)) continue;  // recipients are paid by their own pools
     uint64_t claimed = 0;
     if (auto raw = ledger_->GetState(ledger::keys::Claimed(leaf.key))) {
       DEPIN_ASSIGN_OR_RETURN(claimed, ledger::DecodeU64(*raw));
     }
     if (leaf.cumulative <= claimed) continue;
-    DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof proof, rewards::RewardProof(proofs, leaf.key));
-    DEPIN_ASSIGN_OR_RETURN(ledger::TxError e, SubmitSigned(ledger::ClaimRewards{
-                                                  leaf.key, epoch, leaf.cumulative, proof}));
-    if (e == ledger::TxError::kOk) {
-      ++claims;
-    } else if (e != ledger::TxError::kNothingToClaim) {
-      return Status::FailedPrecondition("epoch " + std::to_string(epoch) + ": claim for " +
-                                        leaf.key.ToBase58() +
-                                        " rejected: " + std::string(ledger::TxErrorName(e)));
+    DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof proof, tree.Proof(i));
+    claims.push_back({leaf.key, epoch, leaf.cumulative, std::move(proof)});
+  }
+  uint64_t committed = 0;
+  if (!options_.submit_all) {
+    for (ledger::ClaimRewards& c : claims) {
+      const ledger::Address device = c.device;
+      DEPIN_ASSIGN_OR_RETURN(ledger::TxError e, SubmitSigned(std::move(c)));
+      DEPIN_RETURN_IF_ERROR(CheckClaim(epoch, device, e));
+      committed += e == ledger::TxError::kOk;
+    }
+    return committed;
+  }
+  for (size_t from = 0; from < claims.size(); from += kClaimChunk) {
+    const size_t to = std::min(claims.size(), from + kClaimChunk);
+    uint64_t nonce = ledger_->GetAccount(options_.oracle->public_key()).nonce;
+    std::vector<ledger::Tx> txs;
+    for (size_t i = from; i < to; ++i) txs.push_back(Signed(claims[i], nonce++));
+    DEPIN_ASSIGN_OR_RETURN(std::vector<ledger::TxError> results, options_.submit_all(txs));
+    for (size_t i = 0; i < results.size(); ++i) {
+      DEPIN_RETURN_IF_ERROR(CheckClaim(epoch, claims[from + i].device, results[i]));
+      committed += results[i] == ledger::TxError::kOk;
     }
   }
-  return claims;
+  return committed;
 }
 
 Result<std::vector<CloseOutcome>> EpochService::CatchUp() {

@@ -39,6 +39,10 @@ namespace depin::node {
 // Submits a transaction and waits until it is committed (kOk) or rejected (its TxError).
 // Errors are failures to submit or to learn the outcome.
 using SubmitFn = std::function<util::Result<ledger::TxError>(const ledger::Tx&)>;
+// Submits transactions together (consecutive nonces of one signer) and waits for every outcome,
+// in order.
+using SubmitAllFn =
+    std::function<util::Result<std::vector<ledger::TxError>>(const std::vector<ledger::Tx>&)>;
 
 // For a single-producer dev network, tests and the CLI: applies the tx in a new block signed by
 // `producer` at max(now_ms(), tip + 1).
@@ -51,7 +55,10 @@ struct EpochServiceOptions {
   rewards::RewardConfig config;
   std::optional<crypto::KeyPair> oracle;  // a reward-oracle key (required); pays auto-claims
   bool auto_claim = false;                // dev mode: claim every device's reward after posting
-  int64_t poll_ms = 1000;                 // how often the timer looks for ended epochs
+  // Optional: auto-claims go out in chunks of kClaimChunk through this (a few blocks for
+  // thousands of devices) instead of one submit-and-wait each.
+  SubmitAllFn submit_all;
+  int64_t poll_ms = 1000;  // how often the timer looks for ended epochs
   // The network's first rewarded epoch: CatchUp starts here and its prior cumulative totals are
   // empty. A node whose genesis time is far in the past (dev networks start at the Unix epoch)
   // sets it to the epoch of its first block, so it does not walk through empty epochs.
@@ -73,6 +80,8 @@ struct CloseOutcome {
 
 class EpochService {
  public:
+  static constexpr size_t kClaimChunk = 500;  // below the mempool's per-account limit
+
   EpochService(EpochServiceOptions options, const ledger::Ledger* ledger, SubmitFn submit);
   ~EpochService();
   EpochService(const EpochService&) = delete;
@@ -94,6 +103,8 @@ class EpochService {
   bool Complete(uint64_t epoch) const;
   util::Result<uint64_t> AutoClaim(uint64_t epoch, const std::vector<rewards::RewardLeaf>& leaves);
   util::Result<ledger::TxError> SubmitSigned(ledger::TxBody body);
+  ledger::Tx Signed(ledger::TxBody body, uint64_t nonce) const;
+  util::Status CheckClaim(uint64_t epoch, const ledger::Address& device, ledger::TxError e) const;
   void Progress(std::string_view step, uint64_t epoch) const;
 
   EpochServiceOptions options_;

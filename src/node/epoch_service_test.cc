@@ -161,6 +161,39 @@ TEST_F(EpochServiceTest, CatchUpClosesInOrderAndAutoClaimPaysOwners) {
   EXPECT_TRUE(idle->empty());
 }
 
+TEST_F(EpochServiceTest, AutoClaimsGoOutTogetherWhenTheNodeCanBatch) {
+  now_ += 2 * static_cast<int64_t>(kEpochMs);
+  const uint64_t alice_before = ledger_->GetAccount(net_.alice.public_key()).balance;
+  EpochServiceOptions o;
+  o.data_dir = dir_.path();
+  o.config = FixtureRewardConfig();
+  o.oracle = net_.oracle1;
+  o.auto_claim = true;
+  o.now_ms = [this] { return now_; };
+  std::vector<size_t> batches;
+  // One block for all of a batch's claims, as the node's mempool would produce.
+  o.submit_all =
+      [&](const std::vector<ledger::Tx>& txs) -> util::Result<std::vector<ledger::TxError>> {
+    batches.push_back(txs.size());
+    std::vector<const ledger::Tx*> ptrs;
+    for (const auto& t : txs) ptrs.push_back(&t);
+    const int64_t ts = std::max(now_, ledger_->tip_timestamp_ms() + 1);
+    DEPIN_ASSIGN_OR_RETURN(ledger::ProducedBlock b, ledger_->ProduceBlock(ptrs, ts, net_.producer));
+    return b.results;
+  };
+  EpochService svc(std::move(o), ledger_.get(),
+                   MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  auto r = svc.CatchUp();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)[0].claims, 4u);               // devices 2..5 earned in epoch 0
+  EXPECT_EQ(batches, std::vector<size_t>{4});  // in one batch; later epochs had nothing new
+  uint64_t devices_total = 0;
+  for (const auto& leaf : LoadEpochLeaves(util::Env::Default(), dir_.path(), 0)->leaves) {
+    if (ledger_->GetDevice(leaf.key)) devices_total += leaf.cumulative;
+  }
+  EXPECT_EQ(ledger_->GetAccount(net_.alice.public_key()).balance, alice_before + devices_total);
+}
+
 TEST_F(EpochServiceTest, SpeedtestsCarryIntoTheNextEpochWithinTheWindow) {
   now_ += 2 * static_cast<int64_t>(kEpochMs);  // epochs 0, 1 and 2 (24 h each) have ended
   auto svc = Service();

@@ -69,6 +69,9 @@ void Node::MaybeStartEpochs() {
   spdlog::info("epochs: rewarding from epoch {}{}", o.first_epoch,
                o.auto_claim ? " (dev: auto-claim)" : "");
   CommitWaiter* waiter = waiter_.get();
+  o.submit_all = [waiter](const std::vector<ledger::Tx>& txs) {
+    return waiter->SubmitAllAndWait(txs);
+  };
   epochs_ = std::make_unique<EpochService>(
       std::move(o), ledger_.get(),
       [waiter](const ledger::Tx& tx) { return waiter->SubmitAndWait(tx); });

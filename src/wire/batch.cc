@@ -108,9 +108,10 @@ util::Result<v1::ReportBatch> SignBatch(const std::vector<v1::Report>& reports,
   return std::move(checked.message);
 }
 
-util::Result<v1::ReportInclusionProof> MakeInclusionProof(const CheckedBatch& batch, size_t index) {
-  DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof merkle,
-                         crypto::MakeMerkleProof(batch.leaf_hashes, index));
+namespace {
+
+v1::ReportInclusionProof InclusionProof(const CheckedBatch& batch,
+                                        const crypto::MerkleProof& merkle) {
   v1::ReportInclusionProof proof;
   proof.set_device_key(batch.message.device_key());
   proof.set_batch_timestamp_ms(batch.message.timestamp_ms());
@@ -120,6 +121,24 @@ util::Result<v1::ReportInclusionProof> MakeInclusionProof(const CheckedBatch& ba
   proof.set_batch_signature(batch.message.signature());
   proof.set_root(batch.root.data(), batch.root.size());
   return proof;
+}
+
+}  // namespace
+
+util::Result<v1::ReportInclusionProof> MakeInclusionProof(const CheckedBatch& batch, size_t index) {
+  DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof merkle,
+                         crypto::MakeMerkleProof(batch.leaf_hashes, index));
+  return InclusionProof(batch, merkle);
+}
+
+std::vector<v1::ReportInclusionProof> MakeInclusionProofs(const CheckedBatch& batch) {
+  const crypto::MerkleTree tree(batch.leaf_hashes);
+  std::vector<v1::ReportInclusionProof> proofs;
+  proofs.reserve(batch.leaf_hashes.size());
+  for (uint64_t i = 0; i < tree.leaf_count(); ++i) {
+    proofs.push_back(InclusionProof(batch, tree.Proof(i).value()));  // i < leaf_count
+  }
+  return proofs;
 }
 
 util::Result<v1::ReportInclusionProof> MakeInclusionProof(const v1::ReportBatch& batch,

@@ -55,6 +55,9 @@ util::Status VerifyBatch(const v1::ReportBatch& batch);
 
 // The inclusion proof for report `index` of a checked batch; OutOfRange past the end.
 util::Result<v1::ReportInclusionProof> MakeInclusionProof(const CheckedBatch& batch, size_t index);
+// The inclusion proof of every report of the batch, in order, from one tree: O(n log n), where
+// n calls of MakeInclusionProof would rebuild the tree n times.
+std::vector<v1::ReportInclusionProof> MakeInclusionProofs(const CheckedBatch& batch);
 util::Result<v1::ReportInclusionProof> MakeInclusionProof(const v1::ReportBatch& batch,
                                                           size_t index);
 

@@ -156,6 +156,12 @@ TEST_F(BatchTest, EveryReportIsProvableAloneForEveryBatchSize) {
     }
     EXPECT_EQ(MakeInclusionProof(*checked, reports.size()).status().code(),
               util::Code::kOutOfRange);
+    // All proofs at once are the same proofs, byte for byte.
+    std::vector<v1::ReportInclusionProof> all = MakeInclusionProofs(*checked);
+    ASSERT_EQ(all.size(), reports.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(Serialize(all[i]), Serialize(MakeInclusionProof(*checked, i).value()));
+    }
   }
 }
 
