@@ -96,6 +96,17 @@ struct DeviceClient::Impl {
     if (!res.keep_alive()) stream.reset();
     return reply;
   }
+
+  // A kept-alive connection may have been closed by the server while idle: reconnect once.
+  util::Result<HttpReply> Send(const http::request<http::string_body>& req) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!stream) DEPIN_RETURN_IF_ERROR(Open());
+      util::Result<HttpReply> reply = RoundTrip(req);
+      if (reply.ok() || attempt == 1) return reply;
+      stream.reset();
+    }
+    return util::Status::Internal("unreachable");
+  }
 };
 
 DeviceClient::DeviceClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -119,14 +130,14 @@ util::Result<HttpReply> DeviceClient::Post(std::string_view target, std::string_
   req.keep_alive(true);
   req.body().assign(reinterpret_cast<const char*>(body.data()), body.size());
   req.prepare_payload();
-  // A kept-alive connection may have been closed by the server while idle: reconnect once.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!impl_->stream) DEPIN_RETURN_IF_ERROR(impl_->Open());
-    util::Result<HttpReply> reply = impl_->RoundTrip(req);
-    if (reply.ok() || attempt == 1) return reply;
-    impl_->stream.reset();
-  }
-  return util::Status::Internal("unreachable");
+  return impl_->Send(req);
+}
+
+util::Result<HttpReply> DeviceClient::Get(std::string_view target) {
+  http::request<http::string_body> req{http::verb::get, std::string(target), 11};
+  req.set(http::field::host, impl_->host);
+  req.keep_alive(true);
+  return impl_->Send(req);
 }
 
 }  // namespace depin::ingest

@@ -1,7 +1,8 @@
 // DeviceClient: a small blocking HTTP/1.1 client for POST /v1/reports (and the dev-mode admin
-// endpoint), with keep-alive and one transparent reconnect when the server closed an idle
-// connection. Used by `depin device submit`, the ingest benchmark and the end-to-end tests.
-// Built on Boost.Beast; nothing throws out of it (Asio errors become Unavailable statuses).
+// endpoint; Get for read-only routes such as the ledger API's), with keep-alive and one transparent
+// reconnect when the server closed an idle connection. Used by `depin device submit`, `depin tx`,
+// the ingest benchmark and the end-to-end tests. Built on Boost.Beast; nothing throws out of it
+// (Asio errors become Unavailable statuses).
 //
 // Thread-safety: one DeviceClient per thread (it owns one connection). The free functions are
 // pure and thread-safe.
@@ -47,6 +48,8 @@ class DeviceClient {
   // POSTs `body`; any HTTP status is a successful Result (the caller judges it).
   util::Result<HttpReply> Post(std::string_view target, std::string_view content_type,
                                util::ByteView body, std::string_view authorization = {});
+  // GETs `target`; any HTTP status is a successful Result.
+  util::Result<HttpReply> Get(std::string_view target);
   // POST /v1/reports with Content-Type application/x-protobuf.
   util::Result<HttpReply> SubmitReports(util::ByteView body) {
     return Post("/v1/reports", "application/x-protobuf", body);

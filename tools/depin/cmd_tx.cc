@@ -1,0 +1,334 @@
+// `depin tx <kind> …`: build, sign and submit one ledger transaction to a running node
+// (POST /v1/ledger/tx), then wait until it is committed or rejected (ledger/tx_client.h).
+//   common: --node URL (default http://127.0.0.1:8080) --key FILE (the signer) [--nonce N]
+//           [--fee N] [--no-wait] [--timeout SECONDS]
+//   transfer --to ADDR --amount N          burn --amount N [--min-credits N]
+//   delegate-credits --delegate ADDR --amount N
+//   spend-credits [--owner ADDR] --network N --amount N
+//   price --usd-e8 N                        register-maker --maker ADDR --name TEXT
+//   onboard --maker-key FILE --device-key FILE [--class N]   (both co-sign)
+//   assert-location --device ADDR --cell N  transfer-device --device ADDR --new-owner ADDR
+//   stake|unstake --amount N [--device ADDR]   withdraw [--amount N]
+//   post-root --epoch N --root HEX --minted N
+//   claim --device ADDR --epoch N (--data DIR | --cumulative N --leaf-index N --leaf-count N
+//         [--siblings HEX,HEX,…])
+//   slash --staker ADDR [--device ADDR] --amount N [--reason N] [--cosign-key FILE]…
+// Prints "tx <id>" and then "committed at height H index I" (or "pending" with --no-wait); a
+// rejected tx exits 1 with "rejected: <tx_error name>". Nonce: --nonce, or the account's next
+// nonce from GET /v1/ledger/accounts/{address}.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "crypto/key_file.h"
+#include "ingest/device_client.h"
+#include "ledger/tx_client.h"
+#include "node/epoch_files.h"
+#include "rewards/manifest.h"
+#include "util/encoding.h"
+
+namespace depin::cli {
+namespace {
+
+struct TxArgs {
+  std::string node = "http://127.0.0.1:8080";
+  std::string key_file;
+  std::optional<uint64_t> nonce;
+  uint64_t fee = 0;
+  bool no_wait = false;
+  uint64_t timeout_s = 30;
+  // Body fields (each subcommand binds the ones it uses).
+  std::string to, delegate, owner, maker, name, device, new_owner, staker, root, data, siblings;
+  std::string maker_key, device_key;
+  std::vector<std::string> cosign_keys;
+  uint64_t amount = 0, min_credits = 0, usd_e8 = 0, cell = 0, epoch = 0, minted = 0;
+  uint64_t cumulative = 0, leaf_index = 0, leaf_count = 0;
+  uint32_t network = 0, resource_class = 0, reason = 0;
+};
+
+util::Result<ledger::Address> Addr(const std::string& text, const char* flag) {
+  auto a = crypto::PublicKey::FromBase58(text);
+  if (!a.ok()) return a.status().WithContext(flag);
+  return *a;
+}
+
+util::Result<std::optional<ledger::Address>> OptAddr(const std::string& text, const char* flag) {
+  if (text.empty()) return std::optional<ledger::Address>();
+  DEPIN_ASSIGN_OR_RETURN(ledger::Address a, Addr(text, flag));
+  return std::optional<ledger::Address>(a);
+}
+
+util::Result<crypto::Hash256> Hash(const std::string& hex, const char* flag) {
+  auto raw = util::HexDecodeExact(hex, 32);
+  if (!raw.ok()) return raw.status().WithContext(flag);
+  crypto::Hash256 h;
+  std::copy(raw->begin(), raw->end(), h.begin());
+  return h;
+}
+
+util::Result<crypto::KeyPair> Key(const std::string& path, const char* flag) {
+  auto k = crypto::ReadKeyFile(util::Env::Default(), path);
+  if (!k.ok()) return k.status().WithContext(flag);
+  return std::move(k).value();
+}
+
+// The transaction body, plus any co-signing keys, for one subcommand.
+struct Built {
+  ledger::TxBody body;
+  std::vector<crypto::KeyPair> cosigners;
+};
+using BodyFn = std::function<util::Result<Built>(const TxArgs&, const crypto::KeyPair& signer)>;
+
+util::Result<crypto::MerkleProof> ClaimProof(const TxArgs& a, const ledger::Address& device,
+                                             uint64_t* cumulative) {
+  if (!a.data.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(node::EpochLeaves leaves,
+                           node::LoadEpochLeaves(util::Env::Default(), a.data, a.epoch));
+    rewards::Manifest m;
+    m.epoch = a.epoch;
+    m.leaves = std::move(leaves.leaves);
+    for (const auto& leaf : m.leaves) {
+      if (leaf.key == device) *cumulative = leaf.cumulative;
+    }
+    return rewards::RewardProof(m, device);
+  }
+  crypto::MerkleProof p;
+  p.leaf_index = a.leaf_index;
+  p.leaf_count = a.leaf_count;
+  *cumulative = a.cumulative;
+  std::string rest = a.siblings;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    DEPIN_ASSIGN_OR_RETURN(crypto::Hash256 h, Hash(rest.substr(0, comma), "--siblings"));
+    p.siblings.push_back(h);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+  }
+  return p;
+}
+
+util::Status Print(const ledger::TxOutcome& o) {
+  switch (o.state) {
+    case ledger::TxProgress::kPending:
+      std::printf("pending\n");
+      return util::Status::Ok();
+    case ledger::TxProgress::kCommitted:
+      std::printf("committed at height %llu index %llu\n",
+                  static_cast<unsigned long long>(o.height),
+                  static_cast<unsigned long long>(o.index));
+      return util::Status::Ok();
+    case ledger::TxProgress::kRejected:
+      break;
+  }
+  std::printf("rejected: %s\n", o.tx_error.c_str());
+  return util::Status::FailedPrecondition("tx " + crypto::ToHex(o.id) + " rejected: " + o.tx_error);
+}
+
+util::Status Run(const TxArgs& a, const BodyFn& make_body) {
+  DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair signer, Key(a.key_file, "--key"));
+  DEPIN_ASSIGN_OR_RETURN(Built built, make_body(a, signer));
+  std::string host;
+  uint16_t port = 0;
+  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port).WithContext("--node"));
+  DEPIN_ASSIGN_OR_RETURN(auto http, ingest::DeviceClient::Connect(host, port));
+  ledger::LedgerClient client([&http](std::string_view method, std::string_view target,
+                                      std::string_view body) -> util::Result<ledger::HttpExchange> {
+    util::Result<ingest::HttpReply> r =
+        method == "GET" ? http->Get(target)
+                        : http->Post(target, "application/json", util::AsBytes(body));
+    if (!r.ok()) return r.status();
+    return ledger::HttpExchange{r->status, std::move(r->body)};
+  });
+  uint64_t nonce = 0;
+  if (a.nonce) {
+    nonce = *a.nonce;
+  } else {
+    DEPIN_ASSIGN_OR_RETURN(ledger::AccountView acct, client.GetAccount(signer.public_key()));
+    nonce = acct.nonce;
+  }
+  std::vector<const crypto::KeyPair*> cosigners;
+  for (const crypto::KeyPair& k : built.cosigners) cosigners.push_back(&k);
+  ledger::Tx tx = ledger::BuildSignedTx(signer, nonce, a.fee, std::move(built.body), cosigners);
+  DEPIN_ASSIGN_OR_RETURN(ledger::TxOutcome sent, client.Submit(tx));
+  std::printf("tx %s\n", crypto::ToHex(sent.id).c_str());
+  std::fflush(stdout);
+  if (sent.state != ledger::TxProgress::kPending || a.no_wait) return Print(sent);
+  DEPIN_ASSIGN_OR_RETURN(ledger::TxOutcome done,
+                         client.WaitForTx(sent.id, std::chrono::seconds(a.timeout_s)));
+  return Print(done);
+}
+
+// Registers `depin tx <name>` with the common flags; `bind` adds the body's flags.
+CLI::App* AddTx(CLI::App& group, Selected& selected, const std::shared_ptr<TxArgs>& args,
+                const std::string& name, const std::string& description, BodyFn make_body) {
+  CLI::App* c = AddCommand(group, selected, name, description, [args, make_body] {
+    return [args, make_body] { return Run(*args, make_body); };
+  });
+  c->add_option("--node", args->node, "Node API URL (default http://127.0.0.1:8080)");
+  c->add_option("--key", args->key_file, "The signer's key file")->required();
+  c->add_option("--nonce", args->nonce, "Nonce (default: the account's next nonce)");
+  c->add_option("--fee", args->fee, "Fee in base units (default 0)");
+  c->add_flag("--no-wait", args->no_wait, "Print the tx id and return without waiting");
+  c->add_option("--timeout", args->timeout_s, "Seconds to wait for the outcome (default 30)");
+  return c;
+}
+
+using Args = TxArgs;
+using K = crypto::KeyPair;
+
+void AddTransfers(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
+  CLI::App* c = AddTx(g, sel, a, "transfer", "Send tokens",
+                      [](const Args& a, const K&) -> util::Result<Built> {
+                        DEPIN_ASSIGN_OR_RETURN(ledger::Address to, Addr(a.to, "--to"));
+                        return util::Result<Built>(Built{ledger::Transfer{to, a.amount}, {}});
+                      });
+  c->add_option("--to", a->to, "Recipient address")->required();
+  c->add_option("--amount", a->amount, "Base units")->required();
+  c = AddTx(
+      g, sel, a, "burn", "Burn tokens for data credits",
+      [](const Args& a, const K&) -> util::Result<Built> {
+        return util::Result<Built>(Built{ledger::BurnForCredits{a.amount, a.min_credits}, {}});
+      });
+  c->add_option("--amount", a->amount, "Base units to burn")->required();
+  c->add_option("--min-credits", a->min_credits, "Reject if fewer DC would be minted");
+  c = AddTx(g, sel, a, "delegate-credits", "Let a key spend some of your DC",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.delegate, "--delegate"));
+              return Built{ledger::DelegateCredits{d, a.amount}, {}};
+            });
+  c->add_option("--delegate", a->delegate, "Delegate address")->required();
+  c->add_option("--amount", a->amount, "DC")->required();
+  c = AddTx(g, sel, a, "spend-credits", "Spend DC on usage (own, or as a delegate)",
+            [](const Args& a, const K& signer) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(auto owner, OptAddr(a.owner, "--owner"));
+              return Built{
+                  ledger::SpendCredits{owner.value_or(signer.public_key()), a.network, a.amount},
+                  {}};
+            });
+  c->add_option("--owner", a->owner, "Whose DC (default: the signer)");
+  c->add_option("--network", a->network, "Network number the usage is counted in")->required();
+  c->add_option("--amount", a->amount, "DC")->required();
+}
+
+void AddOracleAndGovernance(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
+  CLI::App* c = AddTx(g, sel, a, "price", "(price oracle) Submit the token price",
+                      [](const Args& a, const K&) -> util::Result<Built> {
+                        return util::Result<Built>(Built{ledger::SubmitPrice{a.usd_e8}, {}});
+                      });
+  c->add_option("--usd-e8", a->usd_e8, "USD per whole token, times 10^8")->required();
+  c = AddTx(g, sel, a, "register-maker", "(governance) Register a device maker",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address m, Addr(a.maker, "--maker"));
+              return Built{ledger::RegisterMaker{m, a.name}, {}};
+            });
+  c->add_option("--maker", a->maker, "Maker address")->required();
+  c->add_option("--name", a->name, "Maker name (at most 64 bytes)")->required();
+  c = AddTx(g, sel, a, "post-root", "(reward oracle) Post an epoch's reward root",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(crypto::Hash256 root, Hash(a.root, "--root"));
+              return Built{ledger::PostRewardRoot{a.epoch, root, a.minted}, {}};
+            });
+  c->add_option("--epoch", a->epoch, "Closed epoch")->required();
+  c->add_option("--root", a->root, "Manifest Merkle root (64 hex)")->required();
+  c->add_option("--minted", a->minted, "Tokens minted for the epoch")->required();
+  c = AddTx(g, sel, a, "slash", "(governance or oracle quorum) Slash a stake",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address staker, Addr(a.staker, "--staker"));
+              DEPIN_ASSIGN_OR_RETURN(auto device, OptAddr(a.device, "--device"));
+              Built b{ledger::Slash{staker, device, a.amount, a.reason}, {}};
+              for (const std::string& path : a.cosign_keys) {
+                DEPIN_ASSIGN_OR_RETURN(K k, Key(path, "--cosign-key"));
+                b.cosigners.push_back(std::move(k));
+              }
+              return b;
+            });
+  c->add_option("--staker", a->staker, "Staker address")->required();
+  c->add_option("--device", a->device, "The device the stake is delegated to");
+  c->add_option("--amount", a->amount, "Base units")->required();
+  c->add_option("--reason", a->reason, "Reason code");
+  c->add_option("--cosign-key", a->cosign_keys, "Further oracle key files (repeatable)");
+}
+
+void AddDevices(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
+  CLI::App* c = AddTx(
+      g, sel, a, "onboard", "Onboard a device (maker and device co-sign)",
+      [](const Args& a, const K&) -> util::Result<Built> {
+        DEPIN_ASSIGN_OR_RETURN(K maker, Key(a.maker_key, "--maker-key"));
+        DEPIN_ASSIGN_OR_RETURN(K device, Key(a.device_key, "--device-key"));
+        Built b{ledger::OnboardDevice{device.public_key(), maker.public_key(), a.resource_class},
+                {}};
+        b.cosigners.push_back(std::move(maker));
+        b.cosigners.push_back(std::move(device));
+        return b;
+      });
+  c->add_option("--maker-key", a->maker_key, "The maker's key file")->required();
+  c->add_option("--device-key", a->device_key, "The device's key file")->required();
+  c->add_option("--class", a->resource_class, "Resource class number (default 0)");
+  c = AddTx(g, sel, a, "assert-location", "Record a device's S2 cell",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
+              return Built{ledger::AssertLocation{d, a.cell}, {}};
+            });
+  c->add_option("--device", a->device, "Device address")->required();
+  c->add_option("--cell", a->cell, "S2 cell id")->required();
+  c = AddTx(g, sel, a, "transfer-device", "Give a device to a new owner",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address o, Addr(a.new_owner, "--new-owner"));
+              return Built{ledger::TransferDevice{d, o}, {}};
+            });
+  c->add_option("--device", a->device, "Device address")->required();
+  c->add_option("--new-owner", a->new_owner, "New owner address")->required();
+  c = AddTx(g, sel, a, "claim", "Claim a reward leaf's cumulative reward",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
+              uint64_t cumulative = 0;
+              DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof p, ClaimProof(a, d, &cumulative));
+              return Built{ledger::ClaimRewards{d, a.epoch, cumulative, std::move(p)}, {}};
+            });
+  c->add_option("--device", a->device, "The leaf's key (device or account)")->required();
+  c->add_option("--epoch", a->epoch, "Epoch whose root proves the leaf")->required();
+  c->add_option("--data", a->data, "Node data directory: read the epoch's leaves from it");
+  c->add_option("--cumulative", a->cumulative, "Cumulative reward (without --data)");
+  c->add_option("--leaf-index", a->leaf_index, "Proof leaf index (without --data)");
+  c->add_option("--leaf-count", a->leaf_count, "Proof leaf count (without --data)");
+  c->add_option("--siblings", a->siblings, "Proof siblings, comma-separated hex (without --data)");
+}
+
+void AddStaking(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
+  for (bool stake : {true, false}) {
+    CLI::App* c = AddTx(g, sel, a, stake ? "stake" : "unstake",
+                        stake ? "Stake tokens" : "Start unbonding staked tokens",
+                        [stake](const Args& a, const K&) -> util::Result<Built> {
+                          DEPIN_ASSIGN_OR_RETURN(auto d, OptAddr(a.device, "--device"));
+                          if (stake) return Built{ledger::Stake{a.amount, d}, {}};
+                          return Built{ledger::Unstake{a.amount, d}, {}};
+                        });
+    c->add_option("--amount", a->amount, "Base units")->required();
+    c->add_option("--device", a->device, "Delegate the stake to this device");
+  }
+  CLI::App* c = AddTx(g, sel, a, "withdraw", "Withdraw released unbonding tokens",
+                      [](const Args& a, const K&) -> util::Result<Built> {
+                        return util::Result<Built>(Built{ledger::Withdraw{a.amount}, {}});
+                      });
+  c->add_option("--amount", a->amount, "Base units (default 0: all)");
+}
+
+}  // namespace
+
+void RegisterTxCommands(CLI::App& app, Selected& selected) {
+  CLI::App* group =
+      app.add_subcommand("tx", "Build, sign and submit a ledger transaction to a running node");
+  group->require_subcommand(1, 1);
+  auto args = std::make_shared<TxArgs>();
+  AddTransfers(*group, selected, args);
+  AddOracleAndGovernance(*group, selected, args);
+  AddDevices(*group, selected, args);
+  AddStaking(*group, selected, args);
+}
+
+}  // namespace depin::cli
