@@ -74,6 +74,7 @@ ApiReply LedgerApi::SubmitTx(std::string_view content_type, std::string_view bod
   }
   if (!tx.ok()) return Error(tx.status());
   SubmitResult r = mempool_->Submit(*tx);
+  if (on_submit_) on_submit_(r);
   if (!r.status.ok()) {
     return Error(r.status,
                  r.tx_error == TxError::kOk ? std::nullopt : std::optional<TxError>(r.tx_error));

@@ -42,6 +42,10 @@ class LedgerApi {
  public:
   LedgerApi(Ledger* ledger, Mempool* mempool) : ledger_(ledger), mempool_(mempool) {}
 
+  // Called on the request's thread after every POST /v1/ledger/tx that reached the mempool
+  // (accepted or refused), e.g. for metrics. Set it before serving.
+  void set_on_submit(std::function<void(const SubmitResult&)> fn) { on_submit_ = std::move(fn); }
+
   ApiReply SubmitTx(std::string_view content_type, std::string_view body) const;
   ApiReply GetTx(std::string_view id_hex) const;
   ApiReply GetAccount(std::string_view address) const;
@@ -57,6 +61,7 @@ class LedgerApi {
  private:
   Ledger* ledger_;
   Mempool* mempool_;
+  std::function<void(const SubmitResult&)> on_submit_;
 };
 
 }  // namespace depin::ledger

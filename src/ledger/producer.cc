@@ -40,9 +40,12 @@ util::Result<ProducedBlock> BlockProducer::ProduceOnce() {
   std::vector<const Tx*> ptrs;
   ptrs.reserve(batch.size());
   for (const Tx& tx : batch) ptrs.push_back(&tx);
+  const uint64_t start_us = env_->NowMicros();
   auto produced = ledger_->ProduceBlock(ptrs, env_->NowUnixMillis(), key_);
   if (!produced.ok()) return produced.status();
+  const uint64_t end_us = env_->NowMicros();
   mempool_->Settle(batch, produced->results);
+  if (observe_) observe_(*produced, end_us > start_us ? end_us - start_us : 0);
   if (produced->committed) {
     ++blocks_;
     if (on_commit_) on_commit_(*produced);

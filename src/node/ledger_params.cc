@@ -16,6 +16,9 @@ util::Result<crypto::PublicKey> Key(const std::string& base58, const std::string
 util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& c) {
   ledger::LedgerParams p;
   p.chain_id = c.network.id;
+  p.genesis_time_ms = c.network.genesis_time_ms;
+  p.unstake_cooldown_epochs = c.ledger.unstake_cooldown_epochs;
+  p.min_fee = c.ledger.min_fee;
   p.epoch_length_ms = c.epoch.length_seconds * 1000;
   p.token_decimals = c.token.decimals;
   for (size_t i = 0; i < c.token.genesis.size(); ++i) {
@@ -40,7 +43,8 @@ util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& c
     DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey m, Key(k, "keys.makers"));
     p.genesis_makers.push_back(m);
   }
-  p.slash_oracle_quorum = static_cast<uint32_t>(p.reward_oracle_keys.size() / 2 + 1);
+  p.slash_oracle_quorum =
+      c.ledger.slash_quorum.value_or(static_cast<uint32_t>(p.reward_oracle_keys.size() / 2 + 1));
   p.onboard_fee_dc = c.fees.onboarding_dc;
   p.location_fee_dc = c.fees.location_dc;
   p.first_location_free = c.fees.first_location_free;
@@ -66,6 +70,14 @@ util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& c
   p.emission.reemit_cap_per_epoch = c.emission.net_reemit_cap_per_epoch;
   DEPIN_RETURN_IF_ERROR(ledger::ValidateLedgerParams(p));
   return p;
+}
+
+LedgerRuntime LedgerRuntimeFromConfig(const NetworkConfig& c) {
+  LedgerRuntime r;
+  r.mempool.max_txs = c.ledger.mempool_size;
+  r.producer.max_block_txs = c.ledger.max_block_txs;
+  r.producer.min_interval_ms = static_cast<int64_t>(c.ledger.block_interval_ms);
+  return r;
 }
 
 util::Result<ledger::LedgerParams> LedgerParamsFromNetworkFile(util::Env* env,

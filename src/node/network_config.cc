@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <set>
 
 #include "node/toml_reader.h"
@@ -103,6 +104,7 @@ Status ParseNetwork(TableReader& r, NetworkSection* out) {
     }
     if (out->id.size() > 32) r.Fail("id", "is longer than 32 characters");
   }
+  r.Timestamp("genesis_time", &out->genesis_time_ms, false);
   return r.Finish();
 }
 
@@ -263,6 +265,21 @@ Status ParseFees(TableReader& r, FeesSection* out) {
   return r.Finish();
 }
 
+Status ParseLedger(TableReader& r, const TokenSection& token, size_t reward_oracles,
+                   LedgerSection* out) {
+  r.Uint("unstake_cooldown_epochs", &out->unstake_cooldown_epochs, false, 0,
+         kMaxUnstakeCooldownEpochs);
+  r.Uint("min_fee", &out->min_fee, false, 0, token.supply_cap);
+  uint64_t quorum = 0;
+  if (r.Uint("slash_quorum", &quorum, false, 1, std::max<size_t>(1, reward_oracles))) {
+    out->slash_quorum = static_cast<uint32_t>(quorum);
+  }
+  r.Uint("block_interval_ms", &out->block_interval_ms, false, 0, kMaxBlockIntervalMs);
+  r.Uint("max_block_txs", &out->max_block_txs, false, 1, kMaxBlockTxsLimit);
+  r.Uint("mempool_size", &out->mempool_size, false, 1, kMaxMempoolSize);
+  return r.Finish();
+}
+
 Status ParseKeys(TableReader& r, KeysSection* out) {
   KeyField(r, "governance", &out->governance, true);
   KeyField(r, "producer", &out->producer, true);
@@ -312,7 +329,7 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
   TableReader root(root_table, "", source_name);
   // Declare every section first so an unknown (misspelt) section is reported before anything.
   for (std::string_view key : {"network", "token", "epoch", "emission", "resource_classes",
-                               "rewards", "credits", "fees", "keys", "api"}) {
+                               "rewards", "credits", "fees", "ledger", "keys", "api"}) {
     root.Declare(key);
   }
   DEPIN_RETURN_IF_ERROR(root.Finish());
@@ -339,6 +356,9 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
   }));
   DEPIN_RETURN_IF_ERROR(
       Section(root, "fees", true, [&](TableReader& r) { return ParseFees(r, &c.fees); }));
+  DEPIN_RETURN_IF_ERROR(Section(root, "ledger", false, [&](TableReader& r) {
+    return ParseLedger(r, c.token, c.keys.reward_oracles.size(), &c.ledger);
+  }));
   DEPIN_RETURN_IF_ERROR(
       Section(root, "api", false, [&](TableReader& r) { return ParseApi(r, &c.api); }));
   return c;

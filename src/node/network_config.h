@@ -48,8 +48,9 @@ enum class EmissionSchedule { kFixed, kHalving, kDecay };
 std::string_view EmissionScheduleName(EmissionSchedule schedule);
 
 struct NetworkSection {
-  std::string name;  // human-readable, e.g. "opendepin-dev"
-  std::string id;    // short identifier mixed into signing domains, e.g. "dev-1"
+  std::string name;             // human-readable, e.g. "opendepin-dev"
+  std::string id;               // short identifier mixed into signing domains, e.g. "dev-1"
+  int64_t genesis_time_ms = 0;  // genesis_time (RFC 3339): epoch 0 starts here; absent: 1970
 };
 
 struct GenesisAllocation {
@@ -102,6 +103,20 @@ struct FeesSection {
   bool first_location_free = true;
 };
 
+// [ledger]: the embedded ledger's rules and its block producer / mempool (all optional).
+inline constexpr uint64_t kMaxUnstakeCooldownEpochs = 1'000'000;
+inline constexpr uint64_t kMaxBlockIntervalMs = 3'600'000;
+inline constexpr uint64_t kMaxBlockTxsLimit = 100'000;  // ledger::kMaxBlockTxs
+inline constexpr uint64_t kMaxMempoolSize = 10'000'000;
+struct LedgerSection {
+  uint64_t unstake_cooldown_epochs = 7;  // 0..kMaxUnstakeCooldownEpochs
+  uint64_t min_fee = 0;                  // base units, burned; at most token.supply_cap
+  std::optional<uint32_t> slash_quorum;  // 1..len(keys.reward_oracles); absent: a majority
+  uint64_t block_interval_ms = 0;        // at most one block per interval; 0..kMaxBlockIntervalMs
+  uint64_t max_block_txs = 20'000;       // 1..kMaxBlockTxsLimit
+  uint64_t mempool_size = 200'000;       // pending txs; 1..kMaxMempoolSize
+};
+
 struct KeysSection {  // every key is a validated base58 Ed25519 public key
   std::string governance;
   std::string producer;
@@ -129,6 +144,7 @@ struct NetworkConfig {
   std::vector<RewardPool> pools;  // [[rewards.pools]]
   CreditsSection credits;
   FeesSection fees;
+  LedgerSection ledger;
   KeysSection keys;
   ApiSection api;
 };

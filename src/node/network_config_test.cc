@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 
+#include "node/ledger_params.h"
 #include "node/network_template.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
@@ -212,6 +213,81 @@ TEST_F(NetworkConfigTest, ScheduleSpecificFields) {
   EXPECT_EQ(Error(), At("schedule = \"linear\"",
                         "emission.schedule: is \"linear\", must be \"fixed\", \"halving\" or "
                         "\"decay\""));
+}
+
+TEST_F(NetworkConfigTest, GenesisTimeAndLedgerSection) {
+  keys_.genesis_time_ms = 1'796'786'321'000;  // 2026-12-09T03:18:41Z
+  text_ = RenderNetworkTemplate(keys_);
+  EXPECT_NE(text_.find("genesis_time = 2026-12-09T03:18:41Z"), std::string::npos) << text_;
+  Replace("# slash_quorum = 1", "slash_quorum = 1");
+  Replace("min_fee = 0", "min_fee = 25");
+  Replace("block_interval_ms = 0", "block_interval_ms = 250");
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->network.genesis_time_ms, 1'796'786'321'000);
+  EXPECT_EQ(r->ledger.unstake_cooldown_epochs, 7u);
+  EXPECT_EQ(r->ledger.min_fee, 25u);
+  EXPECT_EQ(r->ledger.slash_quorum, 1u);
+  EXPECT_EQ(r->ledger.block_interval_ms, 250u);
+  EXPECT_EQ(r->ledger.max_block_txs, 20'000u);
+  EXPECT_EQ(r->ledger.mempool_size, 200'000u);
+  // The node's ledger parameters and producer/mempool options come from these fields.
+  util::Result<ledger::LedgerParams> p = LedgerParamsFromConfig(*r);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->genesis_time_ms, 1'796'786'321'000);
+  EXPECT_EQ(p->unstake_cooldown_epochs, 7u);
+  EXPECT_EQ(p->min_fee, 25u);
+  EXPECT_EQ(p->slash_oracle_quorum, 1u);
+  EXPECT_EQ(ledger::EpochOf(*p, 1'796'786'321'000 + 61'000), 2u);  // 30 s epochs
+  LedgerRuntime rt = LedgerRuntimeFromConfig(*r);
+  EXPECT_EQ(rt.producer.min_interval_ms, 250);
+  EXPECT_EQ(rt.producer.max_block_txs, 20'000u);
+  EXPECT_EQ(rt.mempool.max_txs, 200'000u);
+  EXPECT_EQ(FormatUtcTimestamp(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtcTimestamp(951'782'400'000), "2000-02-29T00:00:00Z");
+}
+
+TEST_F(NetworkConfigTest, GenesisTimeOffsetsAndErrors) {
+  Replace("genesis_time = 1970-01-01T00:00:00Z", "genesis_time = 2000-02-29T02:00:00.250+02:00");
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->network.genesis_time_ms, 951'782'400'250);
+  Replace("2000-02-29T02:00:00.250+02:00", "2000-02-29T02:00:00");
+  EXPECT_EQ(Error(), At("genesis_time",
+                        "network.genesis_time: must include a UTC offset "
+                        "(append Z for UTC)"));
+  Replace("genesis_time = 2000-02-29T02:00:00", "genesis_time = \"2000-02-29T02:00:00Z\"");
+  EXPECT_EQ(Error(), At("genesis_time",
+                        "network.genesis_time: must be an RFC 3339 date-time like "
+                        "2026-01-01T00:00:00Z (unquoted), not a string"));
+  Replace("\"2000-02-29T02:00:00Z\"", "1969-12-31T23:59:59Z");
+  EXPECT_EQ(Error(), At("genesis_time", "network.genesis_time: is before 1970-01-01T00:00:00Z"));
+}
+
+TEST_F(NetworkConfigTest, LedgerValuesOutOfRange) {
+  const std::string base = text_;
+  const std::pair<std::string, std::string> cases[] = {
+      {"unstake_cooldown_epochs = 7",
+       "ledger.unstake_cooldown_epochs: is 1000001, must be between 0 and 1000000"},
+      {"min_fee = 0",
+       "ledger.min_fee: is 10000000000000001, must be between 0 and 10000000000000000"},
+      {"# slash_quorum = 1", "ledger.slash_quorum: is 2, must be between 1 and 1"},
+      {"block_interval_ms = 0",
+       "ledger.block_interval_ms: is 3600001, must be between 0 and 3600000"},
+      {"max_block_txs = 20000", "ledger.max_block_txs: is 0, must be between 1 and 100000"},
+      {"mempool_size = 200000", "ledger.mempool_size: is 0, must be between 1 and 10000000"},
+  };
+  const std::string bad[] = {
+      "unstake_cooldown_epochs = 1000001", "min_fee = 10000000000000001", "slash_quorum = 2",
+      "block_interval_ms = 3600001",       "max_block_txs = 0",           "mempool_size = 0"};
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    text_ = base;
+    Replace(cases[i].first, bad[i]);
+    EXPECT_EQ(Error(), At(bad[i], cases[i].second)) << bad[i];
+  }
+  text_ = base;
+  Replace("mempool_size = 200000", "mempool_sise = 5");
+  EXPECT_NE(Error().find("ledger.mempool_sise: unknown field"), std::string::npos) << Error();
 }
 
 TEST_F(NetworkConfigTest, LoadNamesThePath) {

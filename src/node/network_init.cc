@@ -39,6 +39,7 @@ util::Result<InitResult> InitNetwork(util::Env* env, const std::string& dir) {
   }
 
   keys.admin_token_file = "keys/admin.token";
+  keys.genesis_time_ms = env->NowUnixMillis();  // dev epochs count from now
   result.admin_token_path = util::JoinPath(dir, keys.admin_token_file);
   if (env->FileExists(result.admin_token_path)) {
     return util::Status::AlreadyExists(result.admin_token_path +

@@ -1,5 +1,6 @@
 #include "node/network_template.h"
 
+#include <cstdio>
 #include <string_view>
 
 namespace depin::node {
@@ -15,6 +16,7 @@ constexpr std::string_view kTemplate =
 [network]
 name = "opendepin-dev"
 id = "dev-1"                      # mixed into signing domains; a-z, 0-9 and '-'
+genesis_time = {{genesis_time}}  # epoch 0 starts here (RFC 3339; `depin init` writes "now")
 
 [token]
 symbol = "DPN"
@@ -74,6 +76,14 @@ onboarding_dc = 4000000           # $40 to onboard a device
 location_dc = 1000000             # $10 per location assertion
 first_location_free = true
 
+[ledger]                          # the embedded ledger and its block producer
+unstake_cooldown_epochs = 7       # unstaked tokens can be withdrawn this many epochs later
+min_fee = 0                       # base units per transaction, burned
+# slash_quorum = 1                # reward-oracle keys that may slash together (default: majority)
+block_interval_ms = 0             # at most one block per interval; 0: as soon as txs are ready
+max_block_txs = 20000             # transactions per block, at most
+mempool_size = 200000             # pending transactions; more are refused until blocks drain it
+
 [keys]                            # base58 Ed25519 public keys; secrets live in keys/
 governance = "{{governance}}"
 producer = "{{producer}}"
@@ -90,6 +100,19 @@ read_timeout = "30s"              # a request (headers and body) must arrive wit
 write_timeout = "30s"
 io_threads = 0                    # 0: one per core
 )";
+
+// The civil date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
 
 void ReplaceAll(std::string* text, std::string_view from, const std::string& to) {
   for (size_t pos = text->find(from); pos != std::string::npos;
@@ -108,7 +131,21 @@ std::string RenderNetworkTemplate(const TemplateKeys& keys) {
   ReplaceAll(&text, "{{reward_oracle}}", keys.reward_oracle);
   ReplaceAll(&text, "{{maker}}", keys.maker);
   ReplaceAll(&text, "{{admin_token_file}}", keys.admin_token_file);
+  ReplaceAll(&text, "{{genesis_time}}", FormatUtcTimestamp(keys.genesis_time_ms));
   return text;
+}
+
+std::string FormatUtcTimestamp(int64_t unix_ms) {
+  const int64_t s = unix_ms / 1000;
+  int64_t y = 0;
+  unsigned m = 0, d = 0;
+  CivilFromDays(s / 86400, &y, &m, &d);
+  const int64_t sod = s % 86400;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(y), m, d, static_cast<long long>(sod / 3600),
+                static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60));
+  return buf;
 }
 
 }  // namespace depin::node

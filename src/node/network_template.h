@@ -3,6 +3,7 @@
 // Thread-safe (pure function).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace depin::node {
@@ -15,9 +16,13 @@ struct TemplateKeys {
   std::string reward_oracle;
   std::string maker;
   std::string admin_token_file = "keys/admin.token";  // relative to the data dir
+  int64_t genesis_time_ms = 0;  // written as [network] genesis_time (RFC 3339, UTC, seconds)
 };
 
 // Returns the text of network.toml with `keys` filled in; it always passes ParseNetworkConfig.
 std::string RenderNetworkTemplate(const TemplateKeys& keys);
+
+// "2026-12-06T03:18:41Z" for a Unix time in ms >= 0 (milliseconds dropped).
+std::string FormatUtcTimestamp(int64_t unix_ms);
 
 }  // namespace depin::node

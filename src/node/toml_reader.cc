@@ -173,6 +173,46 @@ bool TableReader::Duration(std::string_view key, uint64_t* seconds, bool require
   return true;
 }
 
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+bool TableReader::Timestamp(std::string_view key, int64_t* unix_ms, bool required) {
+  const toml::node* node = Get(key, required);
+  if (!node) return false;
+  const auto* dt = node->as_date_time();
+  if (!dt) {
+    Expected(key, "an RFC 3339 date-time like 2026-01-01T00:00:00Z (unquoted)");
+    return false;
+  }
+  const toml::date_time& v = dt->get();
+  if (!v.offset) {
+    Fail(key, "must include a UTC offset (append Z for UTC)");
+    return false;
+  }
+  const int64_t days = DaysFromCivil(v.date.year, v.date.month, v.date.day);
+  const int64_t ms = (days * 86400 + v.time.hour * 3600 + v.time.minute * 60 + v.time.second -
+                      int64_t{v.offset->minutes} * 60) *
+                         1000 +
+                     v.time.nanosecond / 1'000'000;
+  if (ms < 0) {
+    Fail(key, "is before 1970-01-01T00:00:00Z");
+    return false;
+  }
+  *unix_ms = ms;
+  return true;
+}
+
 bool TableReader::Decimal(std::string_view key, uint32_t scale_digits, uint64_t* out,
                           bool required) {
   const toml::node* node = Get(key, required);

@@ -41,6 +41,9 @@ class TableReader {
   bool Bool(std::string_view key, bool* out, bool required);
   // A duration string ("30s", "24h") or an integer number of seconds; must be > 0.
   bool Duration(std::string_view key, uint64_t* seconds, bool required);
+  // A TOML offset date-time (RFC 3339, e.g. 2026-12-06T03:18:41Z) as Unix milliseconds; a local
+  // date-time (no offset) or a time before 1970 is an error.
+  bool Timestamp(std::string_view key, int64_t* unix_ms, bool required);
   // An exact decimal string scaled by 10^scale_digits; TOML floats are refused (not exact).
   bool Decimal(std::string_view key, uint32_t scale_digits, uint64_t* out, bool required);
   // An array of strings; `lines` (optional) receives each element's line.

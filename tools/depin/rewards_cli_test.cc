@@ -3,6 +3,8 @@
 // input is refused with a message.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
 #include <string>
 
 #include "cli_test_helper.h"
@@ -11,10 +13,22 @@
 namespace depin::cli::testing {
 namespace {
 
+// `depin init` starts epoch 0 now; these tests close epochs 0 and 1 at once, so they move the
+// network's genesis into the past.
+void InitWithPastGenesis(const std::string& d) {
+  ASSERT_EQ(RunDepin({"init", d}).exit_code, 0);
+  const std::string path = d + "/network.toml";
+  const std::string text = ReadWholeFile(path);
+  const std::string past = std::regex_replace(text, std::regex("genesis_time = [0-9T:Z-]+"),
+                                              "genesis_time = 2020-01-01T00:00:00Z");
+  ASSERT_NE(past, text);
+  std::ofstream(path, std::ios::trunc) << past;
+}
+
 TEST(RewardsCliTest, CloseThenRecomputeReproducesThePostedRoot) {
   util::TempDir dir;
   const std::string d = dir.path() + "/net";
-  ASSERT_EQ(RunDepin({"init", d}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithPastGenesis(d));
   RunResult close = RunDepin({"rewards", "close", "--epoch", "0", "--dir", d});
   ASSERT_EQ(close.exit_code, 0) << close.err;
   EXPECT_NE(close.out.find("posted 0"), std::string::npos) << close.out;
@@ -32,7 +46,7 @@ TEST(RewardsCliTest, CloseThenRecomputeReproducesThePostedRoot) {
 TEST(RewardsCliTest, ExplainAndBadInput) {
   util::TempDir dir;
   const std::string d = dir.path() + "/net";
-  ASSERT_EQ(RunDepin({"init", d}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithPastGenesis(d));
   ASSERT_EQ(RunDepin({"rewards", "close", "--epoch", "0", "--dir", d}).exit_code, 0);
   const std::string key = "11111111111111111111111111111111";  // 32 zero bytes in base58
   RunResult ex = RunDepin({"rewards", "explain", key, "--epoch", "0", "--dir", d});

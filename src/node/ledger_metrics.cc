@@ -1,0 +1,56 @@
+#include "node/ledger_metrics.h"
+
+#include <string>
+
+namespace depin::node {
+
+LedgerMetrics::LedgerMetrics(metrics::Registry* r)
+    : height_(&r->AddGauge("depin_ledger_height", "Height of the last committed block.")
+                   .WithLabels({})),
+      committed_(&r->AddCounter("depin_ledger_txs_committed_total",
+                                "Transactions committed in durable blocks.")
+                      .WithLabels({})),
+      rejected_(&r->AddCounter("depin_ledger_txs_rejected_total",
+                               "Transactions rejected, by stage (submit or block) and TxError.",
+                               {"stage", "tx_error"})),
+      depth_(&r->AddGauge("depin_ledger_mempool_depth", "Transactions waiting in the mempool.")
+                  .WithLabels({})),
+      commit_latency_(&r->AddHistogram("depin_ledger_block_commit_seconds",
+                                       "Time to apply, hash, sign and durably commit a block.", {},
+                                       metrics::DefaultLatencyBucketsMicros(), 6)
+                           .WithLabels({})) {}
+
+void LedgerMetrics::OnProduced(const ledger::ProducedBlock& produced, uint64_t produce_micros,
+                               uint64_t height, size_t mempool_depth) const {
+  for (ledger::TxError e : produced.results) {
+    if (e == ledger::TxError::kOk) continue;
+    rejected_->WithLabels({"block", std::string(ledger::TxErrorName(e))}).Inc();
+  }
+  if (produced.committed) {
+    committed_->Inc(produced.block.txs.size());
+    commit_latency_->Observe(produce_micros);
+  }
+  SetHeight(height);
+  SetMempoolDepth(mempool_depth);
+}
+
+void LedgerMetrics::OnSubmit(const ledger::SubmitResult& result, size_t mempool_depth) const {
+  if (result.tx_error != ledger::TxError::kOk) {
+    rejected_->WithLabels({"submit", std::string(ledger::TxErrorName(result.tx_error))}).Inc();
+  }
+  SetMempoolDepth(mempool_depth);
+}
+
+void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
+                         const ledger::Mempool* mempool, ledger::BlockProducer* producer,
+                         ledger::LedgerApi* api) {
+  const LedgerMetrics m(registry);
+  m.SetHeight(chain->height());
+  producer->set_observer([m, chain, mempool](const ledger::ProducedBlock& b, uint64_t micros) {
+    m.OnProduced(b, micros, chain->height(), mempool->size());
+  });
+  api->set_on_submit(
+      [m, mempool](const ledger::SubmitResult& r) { m.OnSubmit(r, mempool->size()); });
+}
+
+}  // namespace depin::node

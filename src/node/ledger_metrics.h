@@ -1,0 +1,51 @@
+// LedgerMetrics: the embedded ledger's Prometheus metrics on the node's registry (GET /metrics):
+//
+//   depin_ledger_height                      gauge: height of the last committed block
+//   depin_ledger_txs_committed_total         counter
+//   depin_ledger_txs_rejected_total          counter, labels stage ("submit": refused by the
+//                                            mempool; "block": rejected when applied), tx_error
+//   depin_ledger_mempool_depth               gauge: pending transactions
+//   depin_ledger_block_commit_seconds        histogram: apply + hash + sign + durable commit
+//
+// The families are registered once, by the constructor; the object only holds references into
+// the registry, so copies are cheap. Thread-safe (the metrics are atomics).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ledger/api.h"
+#include "ledger/ledger.h"
+#include "ledger/mempool.h"
+#include "ledger/producer.h"
+#include "node/metrics.h"
+
+namespace depin::node {
+
+class LedgerMetrics {
+ public:
+  explicit LedgerMetrics(metrics::Registry* registry);
+
+  // After the producer settled a batch (committed or not): counts, height, latency, depth.
+  void OnProduced(const ledger::ProducedBlock& produced, uint64_t produce_micros, uint64_t height,
+                  size_t mempool_depth) const;
+  // After a submission reached the mempool: counts a refusal with a TxError, sets the depth.
+  void OnSubmit(const ledger::SubmitResult& result, size_t mempool_depth) const;
+  void SetHeight(uint64_t height) const { height_->Set(static_cast<int64_t>(height)); }
+  void SetMempoolDepth(size_t depth) const { depth_->Set(static_cast<int64_t>(depth)); }
+
+ private:
+  metrics::Gauge* height_;
+  metrics::Counter* committed_;
+  metrics::Family<metrics::Counter>* rejected_;
+  metrics::Gauge* depth_;
+  metrics::Histogram* commit_latency_;
+};
+
+// Registers the metrics on `registry` and hooks them to the producer (set_observer) and the API
+// (set_on_submit); call once, before the producer starts. The pointers must outlive the hooks.
+void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
+                         const ledger::Mempool* mempool, ledger::BlockProducer* producer,
+                         ledger::LedgerApi* api);
+
+}  // namespace depin::node
