@@ -148,21 +148,23 @@ TxError ApplyBody(TxExec& x, const PostRewardRoot& b) {
 TxError ApplyBody(TxExec& x, const ClaimRewards& b) {
   std::optional<RewardRoot> root = x.GetRewardRoot(b.epoch);
   if (!root) return TxError::kUnknownEpoch;
-  std::optional<Device> d = x.GetDevice(b.device);
-  if (!d) return TxError::kUnknownDevice;
   if (!crypto::VerifyMerkleProof(root->root, StateMachine::RewardLeaf(b.device, b.cumulative),
                                  b.proof)) {
     return TxError::kBadProof;
   }
+  // A device's leaf pays its current owner; any other leaf (a recipient pool's account: the
+  // stakers' escrow, the treasury) pays the leaf key's own account.
+  std::optional<Device> d = x.GetDevice(b.device);
+  const Address payee = d ? d->owner : b.device;
   std::string key = keys::Claimed(b.device);
   uint64_t claimed = x.GetU64(key);
   if (b.cumulative <= claimed) return TxError::kNothingToClaim;
   const uint64_t pay = b.cumulative - claimed;
   Globals g = x.GetGlobals();
   if (!CheckedSub(&g.reward_pool, pay)) return TxError::kInsufficientRewardPool;
-  Account owner = x.GetAccount(d->owner);
+  Account owner = x.GetAccount(payee);
   if (!CheckedAdd(&owner.balance, pay)) return TxError::kOverflow;
-  x.PutAccount(d->owner, owner);
+  x.PutAccount(payee, owner);
   x.PutGlobals(g);
   x.PutU64(std::move(key), b.cumulative);
   return TxError::kOk;

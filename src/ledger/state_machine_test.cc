@@ -341,10 +341,34 @@ TEST_F(RewardsTest, RejectsBadRootsAndClaims) {
   Reject(net.oracle2, PostRewardRoot{0, root, 1}, TxError::kEpochAlreadyPosted);
   Reject(net.carol, Claim(dev1, 0, 31 * kToken, 0), TxError::kBadProof);
   Reject(net.carol, Claim(dev2, 0, 30 * kToken, 0), TxError::kBadProof);
-  Reject(net.carol, Claim(TestKey(99), 0, 30 * kToken, 0), TxError::kUnknownDevice);
+  Reject(net.carol, Claim(TestKey(99), 0, 30 * kToken, 0), TxError::kBadProof);  // no such leaf
   ASSERT_EQ(Do(net.carol, Claim(dev1, 0, 30 * kToken, 0)), TxError::kOk);
   // The root promises 50 to dev2 but only 10 are left in the pool.
   Reject(net.carol, Claim(dev2, 0, 50 * kToken, 1), TxError::kInsufficientRewardPool);
+}
+
+// Recipient pools (stakers' escrow, treasury) have leaves keyed by an account, not a device: the
+// claim pays that account itself, once.
+TEST_F(RewardsTest, NonDeviceLeafPaysTheLeafKeysAccount) {
+  const KeyPair& treasury = net.bob;  // an account, not an onboarded device
+  leaves.push_back(StateMachine::RewardLeaf(treasury.public_key(), 20 * kToken));
+  ASSERT_EQ(Do(net.oracle1, PostRewardRoot{0, crypto::MerkleRoot(leaves), 100 * kToken}),
+            TxError::kOk);
+  const uint64_t bob = Acct(treasury).balance, alice = Acct(net.alice).balance;
+  ASSERT_EQ(Do(net.carol, Claim(treasury, 0, 20 * kToken, 2)), TxError::kOk);
+  EXPECT_EQ(Acct(treasury).balance, bob + 20 * kToken);
+  EXPECT_EQ(Acct(net.alice).balance, alice);
+  EXPECT_EQ(G().reward_pool, 80 * kToken);
+  // Claiming again pays nothing extra; a wrong amount or a wrong proof is rejected.
+  Reject(net.carol, Claim(treasury, 0, 20 * kToken, 2), TxError::kNothingToClaim);
+  Reject(treasury, Claim(treasury, 0, 21 * kToken, 2), TxError::kBadProof);
+  ClaimRewards wrong_index = Claim(treasury, 0, 20 * kToken, 2);
+  wrong_index.proof = crypto::MakeMerkleProof(leaves, 1).value();
+  Reject(net.carol, wrong_index, TxError::kBadProof);
+  EXPECT_EQ(Acct(treasury).balance, bob + 20 * kToken);
+  // A device's leaf still pays the device's owner.
+  ASSERT_EQ(Do(net.carol, Claim(dev1, 0, 30 * kToken, 0)), TxError::kOk);
+  EXPECT_EQ(Acct(net.alice).balance, alice + 30 * kToken);
 }
 
 TEST_F(MachineTest, RejectsCorruptRecord) {
