@@ -14,7 +14,14 @@ packages=(
   libs2-dev
   clang-format
   python3 curl procps
+  chromium                          # the dashboard's end-to-end browser test
 )
+# The web dashboard builds with Node.js and npm (Debian 12: Node 18). A machine that already has
+# a node with npm (e.g. from NodeSource, which bundles npm and conflicts with Debian's npm
+# package) keeps it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -176,8 +176,8 @@ async function main() {
     await page.goto(base + '/#/map');
     await page.waitForFunction((n) => document.querySelectorAll('path.device-marker').length >= n,
       args.devices, { timeout: 30000 });
-    await page.waitForSelector('path.cell-poly', { timeout: 10000 });
-    await page.waitForSelector('.leaflet-overlay-pane path:not(.device-marker):not(.cell-poly)'); // countries
+    await page.waitForFunction(() => document.querySelectorAll('path.cell-poly').length > 0, null, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelectorAll('.leaflet-overlay-pane path:not(.device-marker):not(.cell-poly)').length > 100); // countries
     await shot('map.png');
     log('map shows', await page.locator('path.device-marker').count(), 'device markers');
 

@@ -1,6 +1,10 @@
 // uPlot line charts that follow their container's width (laptop or phone) and update in place.
 import uPlot from 'uplot';
 
+export interface ChartOptions {
+  yRange?: [number, number]; // fixed y range (percentages: [0, 100])
+}
+
 export interface SeriesSpec {
   label: string;
   color: string;
@@ -15,6 +19,7 @@ export class LineChart {
   constructor(
     private el: HTMLElement,
     private series: SeriesSpec[],
+    private options: ChartOptions = {},
     private xLabel = 'epoch',
   ) {
     this.observer = new ResizeObserver(() => this.resize());
@@ -36,10 +41,16 @@ export class LineChart {
       height: 220,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false } },
+      scales: {
+        // One epoch alone: a small range around it instead of uPlot's default 0..100.
+        x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        y: this.options.yRange
+          ? { range: this.options.yRange }
+          : { range: (_u, min, max) => [Math.min(0, min), max <= 0 ? 1 : max * 1.1] },
+      },
       axes: [
-        { label: this.xLabel, stroke: 'var(--muted)', grid: { stroke: 'rgba(128,128,128,0.15)' } },
-        { stroke: 'var(--muted)', size: 64, grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        { label: this.xLabel, stroke: '#8a949e', grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        { stroke: '#8a949e', size: 64, grid: { stroke: 'rgba(128,128,128,0.15)' } },
       ],
       series: [
         { label: this.xLabel, value: (_u, v) => (v == null ? '–' : String(v)) },

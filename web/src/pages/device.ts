@@ -48,14 +48,14 @@ export function devicePage(): Page {
           <div class="card-sub">${int(d.latest?.invalid_reports ?? 0)} invalid</div></div>
       </div>
       <div class="flags">${flagBadges(d.latest?.flags)}</div>
-      <table class="kv"><tbody>
+      <section class="panel"><table class="kv"><tbody>
         <tr><th>key</th><td class="mono">${d.key}</td></tr>
         <tr><th>owner</th><td><a class="mono" href="#/account/${d.owner}">${d.owner}</a></td></tr>
         <tr><th>maker</th><td class="mono">${short(d.maker, 10)}</td></tr>
         <tr><th>location</th><td>${d.lat == null ? 'not asserted' : `${d.lat.toFixed(5)}, ${d.lng!.toFixed(5)}`}
           ${d.cell_token ? html`<span class="muted">(S2 cell ${d.cell_token})</span>` : ''}</td></tr>
         <tr><th>onboarded</th><td>block ${d.onboarded_height} · ${time(d.onboarded_ms)}</td></tr>
-      </tbody></table>`.html;
+      </tbody></table></section>`.html;
     const history = d.history ?? [];
     root.querySelector('#history')!.innerHTML = history.length
       ? html`<table><thead><tr><th>epoch</th><th class="num">reward</th><th class="num">valid</th>

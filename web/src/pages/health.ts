@@ -52,7 +52,7 @@ export function healthPage(): Page {
       card('kpi-height', 'Block height', int(s.height), `epoch ${s.current_epoch} running`, String(s.height)),
       card('kpi-devices', 'Devices', int(s.registered_devices), `${int(s.covered_cells)} covered cells`,
         String(s.registered_devices)),
-      card('kpi-supply', 'Supply', tokens(s.supply, 2), `${tokens(s.minted, 2)} minted`, s.supply),
+      card('kpi-supply', 'Supply', tokens(s.supply, 0), `${tokens(s.minted, 2)} minted`, s.supply),
       card('kpi-ledger-burned', 'Burned on the ledger', tokens(s.burned),
         `${tokens(s.burned_for_credits)} for data credits`, s.burned),
       card('kpi-credits', 'Data credits spent', int(s.credits_spent), `${int(s.credits_minted)} minted`,
@@ -113,8 +113,12 @@ export function healthPage(): Page {
           { label: 'registered', color: '#868e96' },
           { label: 'active', color: '#1c7ed6', fill: true },
         ]),
-        new LineChart(root.querySelector('#c-invalid')!, [{ label: 'invalid', color: '#e03131', fill: true, value: p }]),
-        new LineChart(root.querySelector('#c-top10')!, [{ label: 'top-10 share', color: '#7048e8', fill: true, value: p }]),
+        new LineChart(root.querySelector('#c-invalid')!, [{ label: 'invalid', color: '#e03131', fill: true, value: p }], {
+          yRange: [0, 100],
+        }),
+        new LineChart(root.querySelector('#c-top10')!, [{ label: 'top-10 share', color: '#7048e8', fill: true, value: p }], {
+          yRange: [0, 100],
+        }),
       );
       await refresh();
     },

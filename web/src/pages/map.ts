@@ -1,6 +1,6 @@
 // Map of devices and covered S2 cells, coloured by the latest epoch's reward or by flags.
 // Offline: the base map is world-atlas country shapes drawn as a GeoJSON layer (no tile server).
-//   /v1/devices (all pages)  markers;  /v1/cells?level=12  cell polygons
+//   /v1/devices (all pages)  markers;  /v1/cells?level=N  cell polygons (N follows the zoom)
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
@@ -11,13 +11,32 @@ import { esc, html, int, short, tokens } from '../format';
 import type { Page } from '../main';
 
 type Mode = 'reward' | 'flags';
-const CELL_LEVEL = 12;
+// Covered cells are drawn at an S2 level that suits the zoom (level 12 cells, ~3 km, vanish at
+// world zoom): about 3 levels finer than the zoom, within 4..14.
+const cellLevelFor = (zoom: number): number => Math.max(4, Math.min(14, Math.round(zoom) + 3));
 
 let worldGeo: FeatureCollection | null = null;
 function world(): FeatureCollection {
   if (!worldGeo) {
     const topo = worldTopo as unknown as Topology<{ countries: GeometryCollection }>;
-    worldGeo = feature(topo, topo.objects.countries) as unknown as FeatureCollection;
+    const fc = feature(topo, topo.objects.countries) as unknown as FeatureCollection;
+    // Antarctica is a ring along the map's bottom edge; other shapes that cross the antimeridian
+    // (Russia, Fiji) are unwrapped so Leaflet does not draw lines across the whole world.
+    fc.features = fc.features.filter((f) => f.id !== '010');
+    for (const f of fc.features) {
+      const g = f.geometry;
+      const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+      for (const poly of polys) {
+        for (const ring of poly) {
+          for (let i = 1; i < ring.length; ++i) {
+            const d = ring[i][0] - ring[i - 1][0];
+            if (d > 180) ring[i][0] -= 360;
+            else if (d < -180) ring[i][0] += 360;
+          }
+        }
+      }
+    }
+    worldGeo = fc;
   }
   return worldGeo;
 }
@@ -31,21 +50,28 @@ export async function allDevices(): Promise<Device[]> {
   }
 }
 
-// Reward colour: pale yellow (little) to deep green (most), grey for nothing.
-function rewardColour(amount: bigint, max: bigint): string {
+// Reward colour: pale yellow (the least rewarded) to deep green (the most), grey for nothing.
+function rewardColour(amount: bigint, min: bigint, max: bigint): string {
   if (amount <= 0n || max <= 0n) return '#adb5bd';
-  const t = Math.min(1, Number((amount * 1000n) / max) / 1000);
+  const t = max > min ? Math.min(1, Number(((amount - min) * 1000n) / (max - min)) / 1000) : 1;
   const hue = 55 + t * 85;
   const light = 62 - t * 30;
   return `hsl(${hue}, 70%, ${light}%)`;
 }
 
-function colourOf(d: Device, mode: Mode, max: bigint): string {
+function colourOf(d: Device, mode: Mode, min: bigint, max: bigint): string {
   if (mode === 'flags') {
     if (!d.latest) return '#adb5bd';
     return d.latest.flags.length ? '#e03131' : '#2f9e44';
   }
-  return rewardColour(BigInt(d.latest?.amount ?? '0'), max);
+  return rewardColour(BigInt(d.latest?.amount ?? '0'), min, max);
+}
+
+// The smallest and largest non-zero amounts.
+function range(amounts: bigint[]): [bigint, bigint] {
+  const nz = amounts.filter((a) => a > 0n);
+  if (!nz.length) return [0n, 0n];
+  return nz.reduce(([lo, hi], a) => [a < lo ? a : lo, a > hi ? a : hi], [nz[0], nz[0]]);
 }
 
 export function mapPage(): Page {
@@ -55,21 +81,19 @@ export function mapPage(): Page {
   let cellsLayer: L.LayerGroup;
   let mode: Mode = 'reward';
   let fitted = false;
-  let last: { devices: Device[]; cells: Cell[] } = { devices: [], cells: [] };
+  let alive = true;
+  let last: { devices: Device[]; cells: Cell[]; level: number } = { devices: [], cells: [], level: 0 };
 
   function draw(): void {
-    const { devices, cells } = last;
-    const max = devices.reduce((m, d) => {
-      const a = BigInt(d.latest?.amount ?? '0');
-      return a > m ? a : m;
-    }, 0n);
+    const { devices, cells, level } = last;
+    const [min, max] = range(devices.map((d) => BigInt(d.latest?.amount ?? '0')));
     cellsLayer.clearLayers();
-    const cellMax = cells.reduce((m, c) => (BigInt(c.reward) > m ? BigInt(c.reward) : m), 0n);
+    const [cellMin, cellMax] = range(cells.map((c) => BigInt(c.reward)));
     for (const c of cells) {
       const colour =
         mode === 'flags'
           ? c.flagged_devices > 0 ? '#e03131' : '#2f9e44'
-          : rewardColour(BigInt(c.reward), cellMax);
+          : rewardColour(BigInt(c.reward), cellMin, cellMax);
       L.polygon(c.corners, { color: colour, weight: 1, fillOpacity: 0.25, className: 'cell-poly' })
         .bindTooltip(`cell ${esc(c.token)} · ${c.devices} devices · ${esc(tokens(c.reward))} tokens`)
         .addTo(cellsLayer);
@@ -81,7 +105,7 @@ export function mapPage(): Page {
         radius: 6,
         color: '#1b1f24',
         weight: 1,
-        fillColor: colourOf(d, mode, max),
+        fillColor: colourOf(d, mode, min, max),
         fillOpacity: 0.9,
         className: 'device-marker',
       });
@@ -97,7 +121,7 @@ export function mapPage(): Page {
     }
     if (!fitted && devices.some((d) => d.lat != null)) {
       const pts = devices.filter((d) => d.lat != null).map((d) => [d.lat!, d.lng!] as [number, number]);
-      map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 11 });
+      map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 11, animate: false });
       fitted = true;
     }
     const ranked = [...devices].sort((a, b) => {
@@ -106,10 +130,10 @@ export function mapPage(): Page {
     });
     root.querySelector('#map-stats')!.textContent =
       `${int(devices.length)} devices · ${int(devices.filter((d) => d.lat != null).length)} located · ` +
-      `${int(cells.length)} covered cells (S2 level ${CELL_LEVEL}) · ` +
+      `${int(cells.length)} covered cells (S2 level ${level}) · ` +
       `${int(devices.filter((d) => d.latest?.flags.length).length)} flagged`;
     root.querySelector('#device-table')!.innerHTML = html`<table><thead><tr><th>device</th>
-      <th class="num">reward</th><th>flags</th></tr></thead><tbody>${ranked.slice(0, 50).map(
+      <th class="num">reward</th><th>flags</th></tr></thead><tbody>${ranked.slice(0, 15).map(
         (d) => html`<tr><td><a href="#/device/${encodeURIComponent(d.key)}">${short(d.key)}</a></td>
           <td class="num">${tokens(d.latest?.amount ?? '0')}</td>
           <td>${d.latest?.flags.length ? d.latest.flags.join(', ').replace(/_/g, ' ') : '–'}</td></tr>`,
@@ -117,11 +141,13 @@ export function mapPage(): Page {
   }
 
   async function refresh(): Promise<void> {
+    const level = cellLevelFor(map.getZoom());
     const [devices, cells] = await Promise.all([
       allDevices(),
-      get<PageOf<Cell>>(`/v1/cells?level=${CELL_LEVEL}&limit=1000`),
+      get<PageOf<Cell>>(`/v1/cells?level=${level}&limit=1000`),
     ]);
-    last = { devices, cells: cells.items };
+    if (!alive) return; // the page was left while the answer was on its way
+    last = { devices, cells: cells.items, level };
     draw();
   }
 
@@ -138,7 +164,7 @@ export function mapPage(): Page {
         </div>
         <div class="map-wrap"><div id="map"></div>
           <div class="legend" id="legend"></div></div>
-        <section class="panel"><h3>Top devices <small>latest epoch</small></h3><div class="scroll" id="device-table"></div></section>`;
+        <section class="panel"><h3>Top 15 devices <small>by reward in the latest epoch</small></h3><div class="scroll" id="device-table"></div></section>`;
       map = L.map(root.querySelector('#map') as HTMLElement, {
         worldCopyJump: true,
         minZoom: 1,
@@ -165,10 +191,16 @@ export function mapPage(): Page {
             : '<span><i style="background:#2f9e44"></i>clean</span><span><i style="background:#e03131"></i>flagged</span><span><i style="background:#adb5bd"></i>no data</span>';
       };
       legend();
+      map.on('zoomend', () => {
+        if (cellLevelFor(map.getZoom()) !== last.level) void refresh();
+      });
       await refresh();
     },
     refresh,
     unmount() {
+      alive = false;
+      map?.stop();
+      map?.off();
       map?.remove();
     },
   };
