@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,9 +53,9 @@ struct EpochSummary {
   uint64_t epoch = 0;
   FleetSnapshot at_end;  // cumulative counters when the epoch ended
   uint64_t accepted_in_epoch = 0, rejected_in_epoch = 0;
-  // The most recent manifest (an earlier epoch; closing takes a moment) that holds fleet devices.
+  // From the epoch's manifest, when the node has closed it.
   bool has_rewards = false;
-  uint64_t rewards_epoch = 0, rewarded_devices = 0, rewards_total = 0;
+  uint64_t rewarded_devices = 0, rewards_total = 0;
 };
 
 struct FleetOptions {
@@ -78,7 +79,8 @@ struct FleetOptions {
   std::string admin_token;
   std::function<int64_t()> now_ms;                        // Unix ms; defaults to the system clock
   std::function<void(const FleetSnapshot&)> on_progress;  // about once a second
-  std::function<void(const EpochSummary&)> on_epoch;      // once per epoch boundary
+  // Once per epoch, when its manifest is served (or one epoch later without rewards).
+  std::function<void(const EpochSummary&)> on_epoch;
 };
 
 class Fleet {
@@ -107,7 +109,7 @@ class Fleet {
   void SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff);
   void RegisterWithAdmin(NodeApi& api, uint64_t owner);
   void Monitor(NodeApi& api);
-  void SummarizeEpoch(NodeApi& api, uint64_t epoch, const FleetSnapshot& prev);
+  bool ReadRewards(NodeApi& api, EpochSummary* sum);
   void SetError(const std::string& error);
   int64_t Now() const { return options_.now_ms(); }
   bool Sleep(int64_t ms);  // false when stopping
@@ -134,7 +136,7 @@ class Fleet {
   mutable std::mutex stats_mu_;
   std::map<std::string, uint64_t> reasons_;
   std::string last_error_;
-  uint64_t last_rewards_epoch_ = 0;
+  std::set<std::string> mine_;  // device keys in base58, for reading manifests
 };
 
 }  // namespace depin::fleet

@@ -146,46 +146,50 @@ void Fleet::Monitor(NodeApi& api) {
   };
   uint64_t epoch = epoch_now();
   FleetSnapshot at_start = Snapshot();
+  std::vector<EpochSummary> pending;  // ended, waiting for their manifest
   while (Sleep(1000)) {
     if (options_.on_progress) options_.on_progress(Snapshot());
     const uint64_t now_epoch = epoch_now();
     if (now_epoch != epoch) {
-      SummarizeEpoch(api, epoch, at_start);
+      EpochSummary sum;
+      sum.epoch = epoch;
+      sum.at_end = Snapshot();
+      sum.accepted_in_epoch = sum.at_end.accepted - at_start.accepted;
+      sum.rejected_in_epoch = sum.at_end.rejected - at_start.rejected;
+      pending.push_back(std::move(sum));
       epoch = now_epoch;
       at_start = Snapshot();
+    }
+    // An epoch's line waits for its manifest (the node closes an epoch a moment after it ends),
+    // but not beyond the end of the next epoch: a node may not close epochs at all.
+    while (!pending.empty()) {
+      EpochSummary& sum = pending.front();
+      if (!ReadRewards(api, &sum) && sum.epoch + 2 > now_epoch) break;
+      if (options_.on_epoch) options_.on_epoch(sum);
+      pending.erase(pending.begin());
     }
   }
 }
 
-// Reports the epoch that just ended, with the rewards of the newest closed epoch that paid any
-// fleet device (the node closes an epoch shortly after it ends).
-void Fleet::SummarizeEpoch(NodeApi& api, uint64_t epoch, const FleetSnapshot& prev) {
-  EpochSummary sum;
-  sum.epoch = epoch;
-  sum.at_end = Snapshot();
-  sum.accepted_in_epoch = sum.at_end.accepted - prev.accepted;
-  sum.rejected_in_epoch = sum.at_end.rejected - prev.rejected;
-  std::set<std::string> mine;
-  for (const EmulatedDevice& d : devices_) mine.insert(d.managed.key.public_key().ToBase58());
-  for (uint64_t e = epoch; e + 3 > epoch && e > last_rewards_epoch_; --e) {
-    util::Result<std::optional<std::string>> body =
-        api.GetJson("/v1/epochs/" + std::to_string(e) + "/manifest");
-    if (!body.ok() || !*body) continue;
-    const nlohmann::json m = nlohmann::json::parse(**body, nullptr, false);
-    if (!m.is_object() || !m.contains("devices") || !m["devices"].is_array()) continue;
-    for (const nlohmann::json& d : m["devices"]) {
-      if (!d.is_object() || !d.contains("device") || !d["device"].is_string()) continue;
-      if (!mine.count(d["device"].get<std::string>())) continue;
-      const uint64_t amount = d.contains("amount") ? ParseAmount(d["amount"]) : 0;
-      sum.rewards_total += amount;
-      sum.rewarded_devices += amount > 0 ? 1 : 0;
-    }
-    sum.has_rewards = true;
-    sum.rewards_epoch = e;
-    last_rewards_epoch_ = e;
-    break;
+// Fills the rewards of `sum.epoch` from its manifest; false if the node has none (yet).
+bool Fleet::ReadRewards(NodeApi& api, EpochSummary* sum) {
+  util::Result<std::optional<std::string>> body =
+      api.GetJson("/v1/epochs/" + std::to_string(sum->epoch) + "/manifest");
+  if (!body.ok() || !*body) return false;
+  const nlohmann::json m = nlohmann::json::parse(**body, nullptr, false);
+  if (!m.is_object() || !m.contains("devices") || !m["devices"].is_array()) return false;
+  if (mine_.empty()) {
+    for (const EmulatedDevice& d : devices_) mine_.insert(d.managed.key.public_key().ToBase58());
   }
-  if (options_.on_epoch) options_.on_epoch(sum);
+  for (const nlohmann::json& d : m["devices"]) {
+    if (!d.is_object() || !d.contains("device") || !d["device"].is_string()) continue;
+    if (!mine_.count(d["device"].get<std::string>())) continue;
+    const uint64_t amount = d.contains("amount") ? ParseAmount(d["amount"]) : 0;
+    sum->rewards_total += amount;
+    sum->rewarded_devices += amount > 0 ? 1 : 0;
+  }
+  sum->has_rewards = true;
+  return true;
 }
 
 }  // namespace depin::fleet
