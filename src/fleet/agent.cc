@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "fleet/claims.h"
 #include "fleet/random.h"
 #include "ingest/report_builder.h"
 #include "util/env.h"
@@ -55,8 +56,12 @@ util::Status DeviceAgent::Run() {
   Backoff backoff(options_.backoff, MixSeed(options_.seed, kStreamBackoff, 0));
   if (!Onboard(*api, backoff)) return util::Status::Ok();
   int64_t next = Now();
+  uint64_t claim_from = EpochNow();  // earlier epochs hold nothing of this device
   while (!stop_ && Now() < end) {
-    if (Now() >= next) Report(*api, backoff, &next);
+    if (Now() >= next) {
+      Report(*api, backoff, &next);
+      if (options_.claim) MaybeClaim(*api, &claim_from);
+    }
     if (!Sleep(std::min<int64_t>(next, end) - Now())) break;
   }
   return util::Status::Ok();
@@ -98,6 +103,30 @@ bool DeviceAgent::Onboard(NodeApi& api, Backoff& backoff) {
     Sleep(delay);
   }
   return false;
+}
+
+uint64_t DeviceAgent::EpochNow() const {
+  const int64_t since = std::max<int64_t>(0, Now() - options_.genesis_ms);
+  return static_cast<uint64_t>(since / std::max<int64_t>(1, options_.epoch_ms));
+}
+
+// Claims the newest closed epoch once it is served (claims are cumulative, so one per epoch).
+void DeviceAgent::MaybeClaim(NodeApi& api, uint64_t* next_epoch) {
+  const uint64_t current = EpochNow();
+  if (current == 0 || current - 1 < *next_epoch) return;
+  util::Result<ClaimResult> r = ClaimEpoch(api, &owner_, keys_.device.public_key(), current - 1);
+  if (!r.ok()) {
+    Event("claim epoch " + std::to_string(current - 1) + ": " + r.status().ToString());
+    return;
+  }
+  if (*r == ClaimResult::kNotClosed) return;  // try again on the next tick
+  *next_epoch = current;
+  if (*r == ClaimResult::kClaimed) {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    ++stats_.claims;
+  }
+  Event("claim epoch " + std::to_string(current - 1) + ": " +
+        (*r == ClaimResult::kClaimed ? "claimed" : "nothing to claim"));
 }
 
 void DeviceAgent::Report(NodeApi& api, Backoff& backoff, int64_t* next_ms) {

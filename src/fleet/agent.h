@@ -3,7 +3,8 @@
 // location), then reports on schedule (behaviour.h: heartbeats, speedtests) for as long as it
 // runs. Whenever the node is down, restarting or refuses, the agent waits with seeded, jittered
 // exponential backoff (backoff.h) and tries again; it never gives up on its own. Rewards are
-// claimed by the node in dev mode (auto-claim), so the agent does not claim.
+// claimed by the node in dev mode (auto-claim); with `claim` set the agent claims each closed epoch
+// itself, as an owner on a production network must (claims.h).
 //
 // Thread-safety: Run() from one thread; Stop() and stats() from any thread.
 #pragma once
@@ -37,6 +38,7 @@ struct AgentStats {
   std::string stage = "fund";
   uint64_t attempts_failed = 0;  // onboarding steps and report requests that failed
   uint64_t sent = 0, accepted = 0, duplicate = 0, rejected = 0;
+  uint64_t claims = 0;  // claims this agent committed
   std::string last_error;
   std::string last_reject_reason;
 };
@@ -50,6 +52,9 @@ struct AgentOptions {
   BehaviourOptions behaviour;  // dead/flaky shares are ignored: a real agent always tries
   BackoffPolicy backoff;
   int64_t duration_ms = 0;  // 0: until Stop()
+  bool claim = false;       // claim each closed epoch's reward (not needed with dev auto-claim)
+  int64_t epoch_ms = 30'000;
+  int64_t genesis_ms = 0;
   std::function<int64_t()> now_ms;
   // Called for each notable event: a stage reached, a failure and the delay before the retry,
   // and once per tick the report results.
@@ -67,6 +72,8 @@ class DeviceAgent {
  private:
   bool Onboard(NodeApi& api, Backoff& backoff);
   void Report(NodeApi& api, Backoff& backoff, int64_t* next_ms);
+  void MaybeClaim(NodeApi& api, uint64_t* next_epoch);
+  uint64_t EpochNow() const;
   bool Sleep(int64_t ms);
   void Event(const std::string& line);
   int64_t Now() const { return options_.now_ms(); }

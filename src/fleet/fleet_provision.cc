@@ -109,8 +109,7 @@ util::Status Fleet::ProvisionCustomers(NodeApi& api) {
     signers.push_back(std::make_unique<NonceSigner>(c->account()));
     DEPIN_ASSIGN_OR_RETURN(AccountInfo a, api.GetAccount(c->account().public_key()));
     if (a.nonce == 0 && a.balance > 0) {
-      DEPIN_RETURN_IF_ERROR(
-          SubmitNext(api, signers.back().get(), ledger::BurnForCredits{a.balance, 0}, &ids));
+      DEPIN_RETURN_IF_ERROR(SubmitNext(api, signers.back().get(), Burn(a.balance), &ids));
     }
   }
   DEPIN_RETURN_IF_ERROR(WaitAll(api, ids));

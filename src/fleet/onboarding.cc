@@ -40,6 +40,20 @@ uint64_t TokensForCredits(const Economics& e, uint64_t dc) {
   return tokens > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(tokens);
 }
 
+ledger::BurnForCredits Burn(uint64_t tokens) {
+  ledger::BurnForCredits b;
+  b.amount = tokens;
+  return b;
+}
+
+ledger::OnboardDevice Onboard(const ManagedDevice& device, const ledger::Address& maker) {
+  ledger::OnboardDevice b;
+  b.device = device.key.public_key();
+  b.maker = maker;
+  b.resource_class = device.resource_class;
+  return b;
+}
+
 std::string_view StageName(Stage stage) {
   switch (stage) {
     case Stage::kFund:
@@ -141,12 +155,10 @@ util::Result<Stage> Onboarding::RunChain(NodeApi& api, const Plan& plan, uint64_
     return id.status();
   };
   util::Status s;
-  if (burn_tokens > 0) s = submit(ledger::BurnForCredits{burn_tokens, 0}, {});
+  if (burn_tokens > 0) s = submit(Burn(burn_tokens), {});
   for (size_t i = 0; s.ok() && i < plan.onboard.size(); ++i) {
     const ManagedDevice* d = plan.onboard[i];
-    s = submit(
-        ledger::OnboardDevice{d->key.public_key(), keys_.maker->public_key(), d->resource_class},
-        {keys_.maker, &d->key});
+    s = submit(Onboard(*d, keys_.maker->public_key()), {keys_.maker, &d->key});
   }
   for (size_t i = 0; s.ok() && i < plan.assert_location.size(); ++i) {
     const ManagedDevice* d = plan.assert_location[i];

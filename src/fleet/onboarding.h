@@ -68,6 +68,11 @@ struct ManagedDevice {
   uint32_t resource_class = 0;
 };
 
+// Transaction bodies with their optional fields left at their defaults (signer = owner =
+// recipient).
+ledger::BurnForCredits Burn(uint64_t tokens);
+ledger::OnboardDevice Onboard(const ManagedDevice& device, const ledger::Address& maker);
+
 struct OnboardingKeys {
   NonceSigner* owner = nullptr;            // signs onboarding and assertions; pays the DC
   const crypto::KeyPair* maker = nullptr;  // co-signs onboarding

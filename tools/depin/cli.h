@@ -38,6 +38,7 @@ void RegisterLedgerCommands(CLI::App& app, Selected& selected);   // cmd_ledger.
 void RegisterQueryCommand(CLI::App& app, Selected& selected);     // cmd_query.cc
 void RegisterDeviceCommands(CLI::App& app, Selected& selected);   // cmd_device.cc
 void RegisterRewardsCommands(CLI::App& app, Selected& selected);  // cmd_rewards.cc
+void RegisterFleetCommand(CLI::App& app, Selected& selected);     // cmd_fleet.cc
 void RegisterTxCommands(CLI::App& app, Selected& selected);       // cmd_tx.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc

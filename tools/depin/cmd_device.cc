@@ -6,9 +6,15 @@
 //   depin device register --server URL --token-file keys/admin.token (--key FILE | --address B58)
 //        (--class NAME | --kinds heartbeat,speedtest) [--inactive]
 //     registers a device with a dev-mode node (POST /v1/admin/devices).
+//   depin device run --node URL (--data DIR | --key FILE --owner-key FILE --maker-key FILE)
+//        [--funder-key FILE] [--oracle-key FILE] [--lat E7 --lon E7] [--heartbeat 5s]
+//        [--duration 60s] [--class wireless] [--claim]
+//     the long-running agent of one device (src/fleet/agent.h): onboards it (creating the device
+//     and owner key files, mode 0600, if missing) and reports until SIGINT/SIGTERM.
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +22,9 @@
 
 #include "cli.h"
 #include "crypto/key_file.h"
+#include "fleet/agent.h"
+#include "fleet/cities.h"
+#include "fleet_cli.h"
 #include "ingest/device_client.h"
 #include "ingest/report_builder.h"
 #include "util/env.h"
@@ -37,6 +46,11 @@ struct DeviceArgs {
   int32_t lon_e7 = 85000000;
   bool batch = false;
   bool inactive = false;
+  // device run
+  std::string data, owner_key, maker_key, funder_key, oracle_key;
+  std::string heartbeat = "5s", duration;
+  bool lat_set = false;
+  bool claim = false;
 };
 
 uint64_t NowMs() { return static_cast<uint64_t>(util::Env::Default()->NowUnixMillis()); }
@@ -145,6 +159,99 @@ util::Status Register(const DeviceArgs& args) {
   return util::Status::Ok();
 }
 
+// Reads the key file at `path`, creating it with a new key (mode 0600) if it does not exist.
+util::Result<crypto::KeyPair> ReadOrCreateKey(const std::string& path) {
+  util::Env* env = util::Env::Default();
+  if (!env->FileExists(path)) {
+    DEPIN_RETURN_IF_ERROR(crypto::WriteKeyFile(env, path, crypto::KeyPair::Generate()));
+    std::fprintf(stderr, "device run: created %s\n", path.c_str());
+  }
+  return crypto::ReadKeyFile(env, path);
+}
+
+// An optional role key: the flag's file, else <data>/keys/<name> if it exists, else none.
+util::Result<std::optional<crypto::KeyPair>> OptionalKey(const std::string& flag_path,
+                                                         const std::string& data,
+                                                         const std::string& name) {
+  util::Env* env = util::Env::Default();
+  std::string path = flag_path;
+  if (path.empty() && !data.empty()) path = util::JoinPath(data, "keys/" + name);
+  if (path.empty() || (flag_path.empty() && !env->FileExists(path))) {
+    return std::optional<crypto::KeyPair>();
+  }
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair k, crypto::ReadKeyFile(env, path));
+  return std::optional<crypto::KeyPair>(std::move(k));
+}
+
+util::Status RunAgent(const DeviceArgs& args) {
+  DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
+  auto in_data = [&](const std::string& flag, const char* name) {
+    return !flag.empty() ? flag : args.data.empty() ? "" : util::JoinPath(args.data, name);
+  };
+  const std::string key_path = in_data(args.key_file, "keys/device.key");
+  const std::string owner_path = in_data(args.owner_key, "keys/owner.key");
+  const std::string maker_path = in_data(args.maker_key, "keys/maker.key");
+  if (key_path.empty() || owner_path.empty() || maker_path.empty()) {
+    return util::Status::InvalidArgument("give --data DIR, or --key, --owner-key and --maker-key");
+  }
+  fleet::AgentOptions o;
+  o.node_url = args.server;
+  if (!args.data.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(
+        DeviceNetwork net,
+        LoadDeviceNetwork(args.data,
+                          args.resource_class.empty() ? "wireless" : args.resource_class));
+    o.economics = net.economics;
+    o.resource_class = net.resource_class;
+    o.epoch_ms = net.epoch_ms;
+    o.genesis_ms = net.genesis_ms;
+  }
+  DEPIN_ASSIGN_OR_RETURN(o.behaviour.tick_ms, ParseDurationMs(args.heartbeat, "--heartbeat"));
+  if (o.behaviour.tick_ms <= 0) return util::Status::InvalidArgument("--heartbeat must be > 0");
+  if (!args.duration.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(o.duration_ms, ParseDurationMs(args.duration, "--duration"));
+  }
+  if (args.claim && args.data.empty()) {
+    return util::Status::InvalidArgument("--claim needs --data (the epoch length and genesis)");
+  }
+  o.claim = args.claim;
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair device_key, ReadOrCreateKey(key_path));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair owner_key, ReadOrCreateKey(owner_path));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair maker_key,
+                         crypto::ReadKeyFile(util::Env::Default(), maker_path));
+  fleet::AgentKeys keys(std::move(device_key), std::move(owner_key), std::move(maker_key));
+  DEPIN_ASSIGN_OR_RETURN(keys.funder, OptionalKey(args.funder_key, args.data, "governance.key"));
+  DEPIN_ASSIGN_OR_RETURN(keys.price_oracle,
+                         OptionalKey(args.oracle_key, args.data, "price-oracle.key"));
+  // Without --lat/--lon the device lives in a city chosen from its key.
+  const crypto::PublicKey& pk = keys.device.public_key();
+  o.seed = 0;
+  for (int i = 0; i < 8; ++i) o.seed |= uint64_t{pk.bytes[static_cast<size_t>(i)]} << (8 * i);
+  o.location = args.lat_set ? verify::Location{args.lat_e7, args.lon_e7}
+                            : fleet::PlaceDevice(o.seed, 0).location;
+  o.on_event = [](const std::string& line) {
+    std::fprintf(stderr, "device run: %s\n", line.c_str());
+  };
+  std::printf("device %s owner %s\n", pk.ToBase58().c_str(),
+              keys.owner.public_key().ToBase58().c_str());
+  std::fflush(stdout);
+  fleet::DeviceAgent agent(std::move(o), std::move(keys));
+  util::Status status;
+  {
+    SignalStopper stopper([&agent] { agent.Stop(); });
+    status = agent.Run();
+  }
+  const fleet::AgentStats s = agent.stats();
+  std::printf(
+      "summary: stage %s reports sent %llu accepted %llu rejected %llu failures %llu claims %llu\n",
+      s.stage.c_str(), static_cast<unsigned long long>(s.sent),
+      static_cast<unsigned long long>(s.accepted), static_cast<unsigned long long>(s.rejected),
+      static_cast<unsigned long long>(s.attempts_failed),
+      static_cast<unsigned long long>(s.claims));
+  std::fflush(stdout);
+  return status;
+}
+
 }  // namespace
 
 void RegisterDeviceCommands(CLI::App& app, Selected& selected) {
@@ -175,6 +282,29 @@ void RegisterDeviceCommands(CLI::App& app, Selected& selected) {
   reg->add_option("--class", args->resource_class, "Resource class from network.toml");
   reg->add_option("--kinds", args->kinds, "Comma-separated proof kinds (default heartbeat)");
   reg->add_flag("--inactive", args->inactive, "Register as deactivated");
+
+  CLI::App* run = AddCommand(*device, selected, "run",
+                             "Run the agent of one device: onboard it, then report until stopped",
+                             [args] { return [args] { return RunAgent(*args); }; });
+  run->add_option("--node,--server", args->server, "Node URL")->capture_default_str();
+  run->add_option("--data", args->data,
+                  "Network data directory: keys/maker.key, keys/governance.key (funds the owner), "
+                  "keys/price-oracle.key, network.toml; device and owner keys default to "
+                  "keys/device.key and keys/owner.key there");
+  run->add_option("--key", args->key_file, "Device key file (created if missing)");
+  run->add_option("--owner-key", args->owner_key, "Owner key file (created if missing)");
+  run->add_option("--maker-key", args->maker_key, "Maker key file (co-signs the onboarding)");
+  run->add_option("--funder-key", args->funder_key, "Key that tops the owner up with tokens");
+  run->add_option("--oracle-key", args->oracle_key, "Price-oracle key (a fresh price for burns)");
+  run->add_option("--lat", args->lat_e7, "Latitude, degrees x 1e7")
+      ->each([args](const std::string&) { args->lat_set = true; });
+  run->add_option("--lon", args->lon_e7, "Longitude, degrees x 1e7");
+  run->add_option("--heartbeat", args->heartbeat, "Heartbeat interval")->capture_default_str();
+  run->add_option("--duration", args->duration, "Stop after this long (default: until a signal)");
+  run->add_flag("--claim", args->claim,
+                "Claim each closed epoch's reward (needed where the node does not auto-claim)");
+  run->add_option("--class", args->resource_class, "Resource class in network.toml")
+      ->default_str("wireless");
 }
 
 }  // namespace depin::cli

@@ -29,6 +29,7 @@ int Run(int argc, char** argv) {
   depin::cli::RegisterQueryCommand(app, selected);
   depin::cli::RegisterDeviceCommands(app, selected);
   depin::cli::RegisterRewardsCommands(app, selected);
+  depin::cli::RegisterFleetCommand(app, selected);
   depin::cli::RegisterTxCommands(app, selected);
   depin::cli::RegisterBenchCommands(app, selected);
 

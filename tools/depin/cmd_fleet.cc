@@ -1,0 +1,179 @@
+// `depin fleet`: thousands of emulated devices in one process against a node (src/fleet).
+//   depin fleet --node http://127.0.0.1:8080 --data DIR [--devices 1000] [--customers 5]
+//        [--seed 1] [--duration 60s] [--threads 2] [--per-owner 25] [--heartbeat 5s]
+//        [--class wireless] [--admin-token FILE]
+// DIR is the network's data directory made by `depin init` (network.toml and keys/governance.key,
+// keys/price-oracle.key, keys/maker.key). Progress once a second and one line per epoch go to
+// stderr; stdout gets "onboarded N/N devices in T ms" once all are on the ledger, and a summary
+// line when the fleet stops (after --duration, or on SIGINT/SIGTERM).
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli.h"
+#include "crypto/key_file.h"
+#include "fleet/fleet.h"
+#include "fleet_cli.h"
+#include "util/env.h"
+
+namespace depin::cli {
+namespace {
+
+struct FleetArgs {
+  std::string node = "http://127.0.0.1:8080";
+  std::string data;
+  uint64_t devices = 1000;
+  uint64_t customers = 5;
+  uint64_t seed = 1;
+  std::string duration;
+  unsigned threads = 2;
+  uint32_t per_owner = 25;
+  std::string heartbeat = "5s";
+  std::string resource_class = "wireless";
+  std::string admin_token_file;
+};
+
+util::Result<std::string> ReadToken(const std::string& path) {
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes raw, util::Env::Default()->ReadFile(path));
+  std::string token(util::AsChars(raw));
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+util::Result<fleet::FleetKeys> ReadFleetKeys(const std::string& data) {
+  util::Env* env = util::Env::Default();
+  auto read = [&](const char* name) {
+    return crypto::ReadKeyFile(env, util::JoinPath(data, std::string("keys/") + name));
+  };
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair governance, read("governance.key"));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair oracle, read("price-oracle.key"));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair maker, read("maker.key"));
+  return fleet::FleetKeys{std::move(governance), std::move(oracle), std::move(maker)};
+}
+
+void PrintProgress(const fleet::FleetSnapshot& s, fleet::FleetSnapshot* last) {
+  std::string line = "fleet: onboarded " + std::to_string(s.onboarded) + "/" +
+                     std::to_string(s.devices) + " | reports/s sent " +
+                     std::to_string(s.reports_sent - last->reports_sent) + " accepted " +
+                     std::to_string(s.accepted - last->accepted) + " rejected " +
+                     std::to_string(s.rejected - last->rejected) + " | total accepted " +
+                     std::to_string(s.accepted);
+  if (!s.reject_reasons.empty()) {
+    line += " | rejected by reason:";
+    for (const auto& [reason, n] : s.reject_reasons) line += " " + reason + "=" + std::to_string(n);
+  }
+  if (!s.provisioned || s.request_failures > last->request_failures ||
+      (s.onboarded < s.devices && !s.last_error.empty())) {
+    line += " | last error: " + s.last_error;
+  }
+  std::fprintf(stderr, "%s\n", line.c_str());
+  *last = s;
+}
+
+void PrintEpoch(const fleet::EpochSummary& e) {
+  std::string line = "epoch " + std::to_string(e.epoch) + ": " +
+                     std::to_string(e.at_end.onboarded) + " devices onboarded, reports accepted " +
+                     std::to_string(e.accepted_in_epoch) + " rejected " +
+                     std::to_string(e.rejected_in_epoch);
+  line += e.has_rewards ? " | paid " + std::to_string(e.rewards_total) + " base units to " +
+                              std::to_string(e.rewarded_devices) + " fleet devices"
+                        : " | no manifest";
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+util::Status RunFleet(const FleetArgs& args) {
+  DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
+  if (args.devices == 0) return util::Status::InvalidArgument("--devices must be > 0");
+  fleet::FleetOptions o;
+  o.node_url = args.node;
+  o.devices = args.devices;
+  o.customers = args.customers;
+  o.seed = args.seed;
+  o.threads = args.threads;
+  o.devices_per_owner = args.per_owner;
+  o.resource_class_name = args.resource_class;
+  if (!args.duration.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(o.duration_ms, ParseDurationMs(args.duration, "--duration"));
+  }
+  DEPIN_ASSIGN_OR_RETURN(o.behaviour.tick_ms, ParseDurationMs(args.heartbeat, "--heartbeat"));
+  if (o.behaviour.tick_ms <= 0) return util::Status::InvalidArgument("--heartbeat must be > 0");
+  DEPIN_ASSIGN_OR_RETURN(DeviceNetwork net, LoadDeviceNetwork(args.data, args.resource_class));
+  o.economics = net.economics;
+  o.epoch_ms = net.epoch_ms;
+  o.genesis_ms = net.genesis_ms;
+  o.resource_class = net.resource_class;
+  if (!args.admin_token_file.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(o.admin_token, ReadToken(args.admin_token_file));
+  }
+  DEPIN_ASSIGN_OR_RETURN(fleet::FleetKeys keys, ReadFleetKeys(args.data));
+
+  const auto start = std::chrono::steady_clock::now();
+  auto last = std::make_shared<fleet::FleetSnapshot>();
+  auto announced = std::make_shared<bool>(false);
+  o.on_progress = [last, announced, start](const fleet::FleetSnapshot& s) {
+    if (!*announced && s.onboarded == s.devices) {
+      *announced = true;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      std::printf("onboarded %llu/%llu devices in %lld ms\n",
+                  static_cast<unsigned long long>(s.onboarded),
+                  static_cast<unsigned long long>(s.devices), static_cast<long long>(ms));
+      std::fflush(stdout);
+    }
+    PrintProgress(s, last.get());
+  };
+  o.on_epoch = PrintEpoch;
+  std::fprintf(stderr, "fleet: %llu devices, %llu customers, seed %llu, node %s\n",
+               static_cast<unsigned long long>(args.devices),
+               static_cast<unsigned long long>(args.customers),
+               static_cast<unsigned long long>(args.seed), args.node.c_str());
+  fleet::Fleet fleet(std::move(o), std::move(keys));
+  util::Status status;
+  {
+    SignalStopper stopper([&fleet] { fleet.Stop(); });
+    status = fleet.Run();
+  }
+  const fleet::FleetSnapshot s = fleet.Snapshot();
+  std::printf(
+      "summary: onboarded %llu/%llu reports sent %llu accepted %llu duplicate %llu "
+      "rejected %llu request_failures %llu\n",
+      static_cast<unsigned long long>(s.onboarded), static_cast<unsigned long long>(s.devices),
+      static_cast<unsigned long long>(s.reports_sent), static_cast<unsigned long long>(s.accepted),
+      static_cast<unsigned long long>(s.duplicate), static_cast<unsigned long long>(s.rejected),
+      static_cast<unsigned long long>(s.request_failures));
+  std::fflush(stdout);
+  return status;
+}
+
+}  // namespace
+
+void RegisterFleetCommand(CLI::App& app, Selected& selected) {
+  auto args = std::make_shared<FleetArgs>();
+  CLI::App* cmd = AddCommand(app, selected, "fleet",
+                             "Emulate many devices (and their customers) against a node",
+                             [args] { return [args] { return RunFleet(*args); }; });
+  cmd->add_option("--node", args->node, "Node URL")->capture_default_str();
+  cmd->add_option("--data", args->data,
+                  "The network's data directory (network.toml, keys/governance.key, "
+                  "keys/price-oracle.key, keys/maker.key)")
+      ->required();
+  cmd->add_option("--devices", args->devices, "Devices to emulate")->capture_default_str();
+  cmd->add_option("--customers", args->customers, "Customers paying for data transfer")
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed: keys, placement, behaviour")->capture_default_str();
+  cmd->add_option("--duration", args->duration,
+                  "Stop after this long (e.g. 60s; default: run "
+                  "until SIGINT/SIGTERM)");
+  cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str();
+  cmd->add_option("--per-owner", args->per_owner, "Devices per owner account")
+      ->capture_default_str();
+  cmd->add_option("--heartbeat", args->heartbeat, "Heartbeat interval")->capture_default_str();
+  cmd->add_option("--class", args->resource_class, "Resource class of the devices")
+      ->capture_default_str();
+  cmd->add_option("--admin-token", args->admin_token_file,
+                  "Also register devices with a dev node's ingest registry (keys/admin.token)");
+}
+
+}  // namespace depin::cli

@@ -1,0 +1,212 @@
+// End-to-end tests of `depin fleet` and `depin device run` against real processes: `depin init`,
+// `depin node --dev` on port 0, then the fleet; the test checks through the HTTP API that the
+// fleet's devices are on the ledger with their asserted cells, that ingest accepted their
+// reports, and that an epoch manifest pays them. The agent test starts `depin device run` before
+// the node exists and checks it keeps retrying, then onboards, reports and claims once the node
+// is up.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "cli_test_helper.h"
+#include "crypto/ed25519.h"
+#include "fleet/behaviour.h"
+#include "node_child_helper.h"
+#include "util/temp_dir.h"
+
+namespace depin::cli {
+namespace {
+
+using testing::HttpGetBody;
+using testing::NodeChild;
+using testing::ReadWholeFile;
+using testing::RunDepin;
+using Clock = std::chrono::steady_clock;
+
+// Starts `depin node --dev` on a data dir made by `depin init`; port() is its bound port.
+class DevNode {
+ public:
+  DevNode(const util::TempDir& dir, const std::string& api = "127.0.0.1:0")
+      : child_({"node", "--data", dir.path(), "--dev", "--api", api}, dir.File("node.stderr")) {
+    const std::string line = child_.ReadLine(std::chrono::seconds(60));
+    std::smatch m;
+    if (std::regex_match(line, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+    }
+  }
+  uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int Stop() {
+    ::kill(child_.pid(), SIGTERM);
+    return child_.Wait();
+  }
+
+ private:
+  NodeChild child_;
+  uint16_t port_ = 0;
+};
+
+// The value of the first sample of `metric` whose labels contain `labels`, or -1.
+long long MetricValue(const std::string& metrics, const std::string& metric,
+                      const std::string& labels) {
+  const std::regex re(metric + R"(\{[^}]*)" + labels + R"([^}]*\} (\d+))");
+  std::smatch m;
+  return std::regex_search(metrics, m, re) ? std::stoll(m[1]) : -1;
+}
+
+// Polls `pred` every 100 ms until it holds or `timeout` passes.
+template <typename Pred>
+bool WaitFor(std::chrono::seconds timeout, Pred pred) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (pred()) return true;
+    ::poll(nullptr, 0, 100);
+  }
+  return pred();
+}
+
+TEST(FleetCliTest, FleetOnboardsDevicesReportsAreAcceptedAndAnEpochPaysThem) {
+  ASSERT_TRUE(crypto::InitCrypto().ok());
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
+  DevNode node(dir);
+  ASSERT_GT(node.port(), 0) << ReadWholeFile(dir.File("node.stderr"));
+
+  constexpr int kDevices = 20;
+  NodeChild fleet(
+      {"fleet", "--node", node.url(), "--data", dir.path(), "--devices", std::to_string(kDevices),
+       "--customers", "2", "--seed", "7", "--heartbeat", "2s", "--per-owner", "8"},
+      dir.File("fleet.stderr"));
+  const std::string onboarded = fleet.ReadLine(std::chrono::seconds(60));
+  ASSERT_TRUE(std::regex_match(onboarded, std::regex(R"(onboarded 20/20 devices in \d+ ms)")))
+      << "'" << onboarded << "'\n"
+      << ReadWholeFile(dir.File("fleet.stderr"));
+
+  // Every device is on the ledger, owned by a fleet owner, with the cell of its placement.
+  fleet::BehaviourOptions behaviour;
+  std::set<std::string> keys;
+  for (int i = 0; i < kDevices; ++i) {
+    const fleet::EmulatedDevice d = fleet::MakeDevice(7, i, 0, behaviour);
+    const std::string key = d.managed.key.public_key().ToBase58();
+    keys.insert(key);
+    const auto r = HttpGetBody(node.port(), "/v1/ledger/devices/" + key);
+    ASSERT_EQ(r.code, 200) << "device " << i << ": " << r.body;
+    const nlohmann::json j = nlohmann::json::parse(r.body);
+    EXPECT_EQ(j["cell"].get<uint64_t>(), d.managed.cell) << "device " << i;
+    EXPECT_EQ(j["resource_class"].get<uint32_t>(), 0u);
+  }
+  // Ingest accepts their reports.
+  ASSERT_TRUE(WaitFor(std::chrono::seconds(30), [&] {
+    return MetricValue(HttpGetBody(node.port(), "/metrics").body, "depin_ingest_reports_total",
+                       R"(status="accepted")") >= 3 * kDevices;
+  })) << HttpGetBody(node.port(), "/metrics").body;
+
+  // An epoch closes with rewards for fleet devices (30 s dev epochs; allow three). The fleet names
+  // the epoch in its per-epoch line; the manifest on the API must agree.
+  const std::regex paid_line(
+      R"(epoch (\d+): .* \| paid [1-9]\d* base units to [1-9]\d* fleet devices)");
+  ASSERT_TRUE(WaitFor(
+      std::chrono::seconds(120),
+      [&] { return std::regex_search(ReadWholeFile(dir.File("fleet.stderr")), paid_line); }))
+      << ReadWholeFile(dir.File("fleet.stderr")) << "\n"
+      << ReadWholeFile(dir.File("node.stderr"));
+  std::smatch epoch_match;
+  const std::string fleet_err = ReadWholeFile(dir.File("fleet.stderr"));
+  ASSERT_TRUE(std::regex_search(fleet_err, epoch_match, paid_line));
+  const auto manifest =
+      HttpGetBody(node.port(), "/v1/epochs/" + epoch_match[1].str() + "/manifest");
+  ASSERT_EQ(manifest.code, 200) << manifest.body;
+  const nlohmann::json mj = nlohmann::json::parse(manifest.body, nullptr, false);
+  ASSERT_TRUE(mj.is_object() && mj.contains("devices")) << manifest.body.substr(0, 500);
+  int rewarded = 0;
+  for (const nlohmann::json& d : mj["devices"]) {
+    if (!keys.count(d.value("device", ""))) continue;
+    const nlohmann::json& amount = d["amount"];
+    rewarded += amount.is_string() ? amount.get<std::string>() != "0" : amount.get<uint64_t>() > 0;
+  }
+  EXPECT_GT(rewarded, 0) << manifest.body.substr(0, 2000);
+
+  // SIGINT stops the fleet cleanly with a summary.
+  ASSERT_EQ(::kill(fleet.pid(), SIGINT), 0);
+  const std::string summary = fleet.ReadLine(std::chrono::seconds(30));
+  EXPECT_EQ(fleet.Wait(), 0) << ReadWholeFile(dir.File("fleet.stderr"));
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(summary, m, std::regex(R"(accepted (\d+) duplicate \d+ rejected (\d+))")))
+      << summary;
+  EXPECT_GT(std::stoll(m[1]), 0);
+  EXPECT_EQ(node.Stop(), 0);
+}
+
+// A port that was free a moment ago (the agent must know the node's port before the node runs).
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(FleetCliTest, DeviceAgentRetriesWhileTheNodeIsDownThenOnboardsAndReports) {
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
+  const uint16_t port = FreePort();
+  ASSERT_GT(port, 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  NodeChild agent(
+      {"device", "run", "--node", url, "--data", dir.path(), "--heartbeat", "1s", "--claim"},
+      dir.File("agent.stderr"));
+  std::smatch m;
+  const std::string first = agent.ReadLine(std::chrono::seconds(30));
+  ASSERT_TRUE(std::regex_match(first, m, std::regex(R"(device (\w+) owner (\w+))"))) << first;
+  const std::string device = m[1];
+  // The device key file was created, private.
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.File("keys/device.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // With no node, the agent retries with backoff (at least twice) instead of exiting.
+  ASSERT_TRUE(WaitFor(std::chrono::seconds(30), [&] {
+    const std::string err = ReadWholeFile(dir.File("agent.stderr"));
+    size_t n = 0;
+    for (size_t p = err.find("retrying in"); p != std::string::npos;
+         p = err.find("retrying in", p + 1))
+      ++n;
+    return n >= 2;
+  })) << ReadWholeFile(dir.File("agent.stderr"));
+  EXPECT_EQ(HttpGetBody(port, "/v1/health").code, 0);  // really nothing there
+
+  DevNode node(dir, "127.0.0.1:" + std::to_string(port));
+  ASSERT_EQ(node.port(), port) << ReadWholeFile(dir.File("node.stderr"));
+  ASSERT_TRUE(WaitFor(std::chrono::seconds(60), [&] {
+    return HttpGetBody(port, "/v1/ledger/devices/" + device).code == 200 &&
+           ReadWholeFile(dir.File("agent.stderr")).find("1/1 accepted") != std::string::npos;
+  })) << ReadWholeFile(dir.File("agent.stderr"));
+  const nlohmann::json d =
+      nlohmann::json::parse(HttpGetBody(port, "/v1/ledger/devices/" + device).body);
+  EXPECT_NE(d["cell"].get<uint64_t>(), 0u);
+  // Once an epoch closes, the agent's claim reaches a definite outcome (the dev node may have
+  // auto-claimed first): its proof parsed and the ledger answered.
+  const std::regex claim_line(R"(claim epoch \d+: (claimed|nothing to claim))");
+  EXPECT_TRUE(WaitFor(std::chrono::seconds(90), [&] {
+    return std::regex_search(ReadWholeFile(dir.File("agent.stderr")), claim_line);
+  })) << ReadWholeFile(dir.File("agent.stderr"));
+
+  ASSERT_EQ(::kill(agent.pid(), SIGTERM), 0);
+  const std::string summary = agent.ReadLine(std::chrono::seconds(30));
+  EXPECT_EQ(agent.Wait(), 0);
+  EXPECT_NE(summary.find("summary: stage done"), std::string::npos) << summary;
+  EXPECT_EQ(node.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace depin::cli
