@@ -55,7 +55,9 @@ util::Status DeviceAgent::Run() {
   const int64_t end = options_.duration_ms > 0 ? Now() + options_.duration_ms : INT64_MAX;
   Backoff backoff(options_.backoff, MixSeed(options_.seed, kStreamBackoff, 0));
   if (!Onboard(*api, backoff)) return util::Status::Ok();
-  int64_t next = Now();
+  // The node registers the device with ingest just after its block is durable: start a moment
+  // later.
+  int64_t next = Now() + 500;
   uint64_t claim_from = EpochNow();  // earlier epochs hold nothing of this device
   while (!stop_ && Now() < end) {
     if (Now() >= next) {

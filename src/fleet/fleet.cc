@@ -14,7 +14,8 @@ constexpr uint64_t kDeviceBase = uint64_t{1} << 32;  // task ids: owners below, 
 constexpr uint64_t kPriceTask = uint64_t{1} << 48;
 constexpr int64_t kPriceRefreshMs = 4 * 60 * 1000;  // well inside the 10-minute dev price age
 constexpr size_t kMaxDevicesPerRequest = 256;
-constexpr int64_t kGatherMs = 200;  // reports due within this go out together
+constexpr int64_t kGatherMs = 200;       // reports due within this go out together
+constexpr int64_t kRegistryLagMs = 500;  // first ticks start this long after the commit
 
 std::function<int64_t()> SystemClock() {
   return [] { return util::Env::Default()->NowUnixMillis(); };
@@ -101,6 +102,7 @@ FleetSnapshot Fleet::Snapshot() const {
   s.duplicate = duplicate_;
   s.rejected = rejected_;
   s.provisioned = provisioned_;
+  s.onboarding_ms = onboarding_ms_;
   std::lock_guard<std::mutex> lock(stats_mu_);
   s.reject_reasons = reasons_;
   s.last_error = last_error_;
@@ -109,7 +111,7 @@ FleetSnapshot Fleet::Snapshot() const {
 
 util::Status Fleet::Run() {
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(options_.node_url));
-  const int64_t started = Now();
+  const int64_t started = started_ms_ = Now();
   if (options_.duration_ms > 0) {
     threads_.emplace_back([this] {
       if (Sleep(options_.duration_ms)) Stop();
@@ -188,10 +190,12 @@ void Fleet::RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff) {
   const uint64_t first = owner * options_.devices_per_owner;
   const uint64_t end = std::min<uint64_t>(devices_.size(), first + options_.devices_per_owner);
   onboarded_ += end - first;
-  ++owners_done_;
-  // Spread the devices' first ticks over one interval, so their reports do not come in waves.
+  if (++owners_done_ == owners_.size()) onboarding_ms_ = Now() - started_ms_;
+  // Spread the devices' first ticks over one interval, so their reports do not come in waves, and
+  // start them a moment after the commit: the node registers onboarded devices with ingest right
+  // after the block is durable, which can be just after the tx status reads "committed".
   sim::Rng rng(MixSeed(options_.seed, kStreamSchedule, owner));
-  const int64_t now = Now();
+  const int64_t now = Now() + kRegistryLagMs;
   for (uint64_t i = first; i < end; ++i) {
     scheduler_.Schedule(
         kDeviceBase + i,

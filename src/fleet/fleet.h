@@ -46,6 +46,7 @@ struct FleetSnapshot {
   uint64_t reports_sent = 0, accepted = 0, duplicate = 0, rejected = 0;
   std::map<std::string, uint64_t> reject_reasons;
   bool provisioned = false;
+  int64_t onboarding_ms = -1;  // from Run() to the last owner's chain committed; -1: not yet
   std::string last_error;
 };
 
@@ -133,6 +134,8 @@ class Fleet {
   std::atomic<uint64_t> onboarded_{0}, owners_done_{0}, requests_{0}, request_failures_{0};
   std::atomic<uint64_t> sent_{0}, accepted_{0}, duplicate_{0}, rejected_{0};
   std::atomic<bool> provisioned_{false};
+  int64_t started_ms_ = 0;
+  std::atomic<int64_t> onboarding_ms_{-1};
   mutable std::mutex stats_mu_;
   std::map<std::string, uint64_t> reasons_;
   std::string last_error_;
