@@ -62,7 +62,8 @@ void DeviceSync::OnBlock(const ledger::Block& block) {
           using T = std::decay_t<decltype(body)>;
           if constexpr (std::is_same_v<T, ledger::OnboardDevice> ||
                         std::is_same_v<T, ledger::AssertLocation> ||
-                        std::is_same_v<T, ledger::TransferDevice>) {
+                        std::is_same_v<T, ledger::TransferDevice> ||
+                        std::is_same_v<T, ledger::SetDeviceStatus>) {
             Refresh(body.device);
           }
         },

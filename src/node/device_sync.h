@@ -1,6 +1,7 @@
 // DeviceSync: keeps ingest's in-memory device registry (ingest/device_registry.h) equal to the
 // ledger's device table, so a device onboarded on the ledger may send reports as soon as its
-// block is durable, and only the report kinds its resource class allows.
+// block is durable, only the report kinds its resource class allows, and nothing once
+// governance suspends or denies it (set_device_status).
 //
 // The ledger stores a device's resource class as an index into the network file's
 // [[resource_classes]] (0 = the first). An index with no class registers the device with no

@@ -67,8 +67,11 @@ Result<EpochSnapshot> SnapshotFromState(const ledger::StateReader& state,
       info.has_asserted_location = true;
       info.asserted_location = CellCentre(device->cell);
     }
-    // The ledger has no deactivation yet: every registered device is active.
-    info.deactivated_at_ms = verify::kNeverDeactivated;
+    // The ledger keeps a device's status, not when it changed: a device that is not active at
+    // the epoch's boundary (suspended or denied by governance) earns nothing for the epoch.
+    info.deactivated_at_ms = device->status == ledger::DeviceStatus::kActive
+                                 ? verify::kNeverDeactivated
+                                 : (end_ms > 0 ? end_ms - 1 : 0);
     const uint64_t h = device->onboarded_height;
     info.registered_at_ms = h < block_ms.size() ? static_cast<uint64_t>(block_ms[h]) : 0;
     snap.devices.push_back(info);

@@ -60,6 +60,32 @@ TEST_F(EpochCloseTest, SnapshotHasTheLocatedDevicesOfTheBoundaryBlock) {
   EXPECT_TRUE(early->devices.empty());
 }
 
+TEST_F(EpochCloseTest, DeviceSuspendedBeforeTheBoundaryEarnsNothing) {
+  TestNet net;
+  auto before = Close(SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 0).end_ms)
+                          .value());
+  ASSERT_TRUE(before.ok());
+  const crypto::PublicKey device = DeviceKey(5).public_key();  // the busiest device earns
+  const rewards::DeviceEntry* earned = rewards::FindDevice(*before, device);
+  ASSERT_NE(earned, nullptr);
+  ASSERT_GT(earned->amount, 0u);
+
+  ledger::Tx suspend = ledger::testing::MakeTx(
+      net.gov, 0,
+      ledger::SetDeviceStatus{device, static_cast<uint8_t>(ledger::DeviceStatus::kSuspended), 1});
+  auto b = ledger_->ProduceBlock({&suspend}, ledger::testing::kGenesisMs + 2000, net.producer);
+  ASSERT_TRUE(b.ok() && b->committed && b->results[0] == ledger::TxError::kOk);
+  auto snap = SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 0).end_ms);
+  ASSERT_TRUE(snap.ok());
+  auto after = Close(*snap);
+  ASSERT_TRUE(after.ok());
+  const rewards::DeviceEntry* suspended = rewards::FindDevice(*after, device);
+  ASSERT_NE(suspended, nullptr);
+  EXPECT_EQ(suspended->amount, 0u);
+  EXPECT_TRUE(suspended->deactivated);
+  EXPECT_EQ(after->emission, before->emission);  // the same emission, paid to the others
+}
+
 TEST_F(EpochCloseTest, ClosesFromTheLogAndCountsBadRecords) {
   auto snap = SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 0).end_ms);
   ASSERT_TRUE(snap.ok());

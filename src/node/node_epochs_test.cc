@@ -117,6 +117,22 @@ TEST_F(NodeEpochsTest, DeviceOnboardedOnTheLedgerIsKnownToIngest) {
   EXPECT_EQ(info->allowed_kinds, *node->ingest().KindsOfClass("wireless"));
 }
 
+TEST_F(NodeEpochsTest, SuspendedDeviceIsInactiveForIngest) {
+  const crypto::KeyPair device = crypto::KeyPair::Generate();
+  std::unique_ptr<Node> node = StartNode(/*dev=*/false);
+  ASSERT_TRUE(node);
+  Onboard(*node, device);
+  ASSERT_EQ(Commit(*node, MakeTx(gov_, 2,
+                                 ledger::SetDeviceStatus{
+                                     device.public_key(),
+                                     static_cast<uint8_t>(ledger::DeviceStatus::kSuspended), 7})),
+            ledger::TxError::kOk);
+  std::optional<ingest::DeviceInfo> info =
+      node->ingest().registry().Lookup(device.public_key().bytes);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_FALSE(info->active);
+}
+
 TEST_F(NodeEpochsTest, DeviceOfAnUnknownClassMaySendNothing) {
   const crypto::KeyPair device = crypto::KeyPair::Generate();
   std::unique_ptr<Node> node = StartNode(/*dev=*/false);
