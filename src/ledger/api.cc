@@ -137,7 +137,7 @@ ApiReply LedgerApi::GetDevice(std::string_view key) const {
              {"cell", d->cell},
              {"onboarded_height", d->onboarded_height},
              {"location_asserts", d->location_asserts},
-             {"status", d->status == DeviceStatus::kActive ? "active" : "unknown"}});
+             {"status", std::string(DeviceStatusName(d->status))}});
 }
 
 ApiReply LedgerApi::GetBlock(std::string_view height_or_hash) const {

@@ -51,8 +51,11 @@ class InvariantTest : public MachineTest {
     switch (R(15)) {
       case 0:
         return MakeTx(u, Nonce(u), Transfer{User().public_key(), Amount()}, Fee());
-      case 1:
-        return MakeTx(u, Nonce(u), BurnForCredits{Amount()}, Fee());
+      case 1: {  // to the signer or, sometimes, to another account
+        std::optional<Address> to;
+        if (R(3) == 0) to = User().public_key();
+        return MakeTx(u, Nonce(u), BurnForCredits{Amount(), 0, to}, Fee());
+      }
       case 2:
         return MakeTx(u, Nonce(u), DelegateCredits{User().public_key(), Amount() / 1000}, Fee());
       case 3: {
@@ -65,9 +68,20 @@ class InvariantTest : public MachineTest {
         return MakeTx(k, Nonce(k), SubmitPrice{R(3) * 50'000'000}, Fee());
       }
       case 5:
+        if (R(2)) {
+          return MakeTx(net.gov, Nonce(net.gov),
+                        SetDeviceStatus{Dev().public_key(), static_cast<uint8_t>(R(4)), 1}, Fee());
+        }
         return MakeTx(net.gov, Nonce(net.gov), RegisterMaker{net.maker.public_key(), "m"}, Fee());
-      case 6: {
+      case 6: {  // the signer owns the device, or pays for another owner (who co-signs)
         const crypto::KeyPair& d = Dev();
+        const crypto::KeyPair& owner = User();
+        if (R(2) && owner.public_key() != u.public_key()) {
+          return MakeCosignedTx(
+              u, Nonce(u),
+              OnboardDevice{d.public_key(), net.maker.public_key(), 1, owner.public_key()},
+              {&net.maker, &d, &owner});
+        }
         return MakeCosignedTx(u, Nonce(u), OnboardDevice{d.public_key(), net.maker.public_key(), 1},
                               {&net.maker, &d});
       }
@@ -155,6 +169,9 @@ class InvariantTest : public MachineTest {
       auto dc_after = DcByOwner();
       std::set<Address> allowed{tx.signer};
       if (auto* s = std::get_if<SpendCredits>(&tx.body)) allowed.insert(s->owner);
+      if (auto* b = std::get_if<BurnForCredits>(&tx.body); b && b->recipient) {
+        allowed.insert(*b->recipient);
+      }
       for (const auto& m : {dc_before, dc_after}) {
         for (const auto& [owner, amount] : m) {
           if (allowed.count(owner)) continue;

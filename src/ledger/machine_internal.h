@@ -78,5 +78,6 @@ TxError ApplyBody(TxExec& x, const Withdraw& b);
 TxError ApplyBody(TxExec& x, const PostRewardRoot& b);
 TxError ApplyBody(TxExec& x, const ClaimRewards& b);
 TxError ApplyBody(TxExec& x, const Slash& b);
+TxError ApplyBody(TxExec& x, const SetDeviceStatus& b);
 
 }  // namespace depin::ledger::internal

@@ -4,6 +4,18 @@
 #include <string>
 
 namespace depin::ledger {
+
+std::string_view DeviceStatusName(DeviceStatus s) {
+  switch (s) {
+    case DeviceStatus::kActive:
+      return "active";
+    case DeviceStatus::kSuspended:
+      return "suspended";
+    case DeviceStatus::kDenied:
+      return "denied";
+  }
+  return "unknown";
+}
 namespace {
 
 using util::Bytes;

@@ -21,7 +21,9 @@ struct Account {
   uint64_t credits = 0;  // data credits not delegated
 };
 
-enum class DeviceStatus : uint8_t { kActive = 1 };
+// Administrative status (set_device_status): only active devices earn and report.
+enum class DeviceStatus : uint8_t { kActive = 1, kSuspended = 2, kDenied = 3 };
+std::string_view DeviceStatusName(DeviceStatus s);  // "active", "suspended", "denied", "unknown"
 
 struct Device {
   Address owner;

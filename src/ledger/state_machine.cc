@@ -302,7 +302,10 @@ TxError ApplyBody(TxExec& x, const BurnForCredits& b) {
   if (dc < b.min_credits) return TxError::kBelowMinCredits;
   Account acct = x.GetAccount(x.tx.signer);
   if (!CheckedSub(&acct.balance, b.amount)) return TxError::kInsufficientBalance;
-  if (!CheckedAdd(&acct.credits, static_cast<uint64_t>(dc))) return TxError::kOverflow;
+  x.PutAccount(x.tx.signer, acct);
+  const Address recipient = b.recipient.value_or(x.tx.signer);
+  Account to = x.GetAccount(recipient);  // re-read: it may be the signer
+  if (!CheckedAdd(&to.credits, static_cast<uint64_t>(dc))) return TxError::kOverflow;
   Globals g = x.GetGlobals();
   g.supply -= b.amount;
   if (!CheckedAdd(&g.burned, b.amount) || !CheckedAdd(&g.burned_for_credits, b.amount) ||
@@ -310,7 +313,7 @@ TxError ApplyBody(TxExec& x, const BurnForCredits& b) {
       !CheckedAdd(&g.credits_minted, static_cast<uint64_t>(dc))) {
     return TxError::kOverflow;
   }
-  x.PutAccount(x.tx.signer, acct);
+  x.PutAccount(recipient, to);
   x.PutGlobals(g);
   return TxError::kOk;
 }

@@ -17,29 +17,33 @@ TxError ApplyBody(TxExec& x, const OnboardDevice& b) {
   std::optional<Maker> maker = x.GetMaker(b.maker);
   if (!maker) return TxError::kUnknownMaker;
   if (x.GetDevice(b.device)) return TxError::kDeviceExists;
-  // Exactly the maker's and the device's co-signatures (verified by CheckStateless).
+  // Exactly the device's, the maker's and the owner's co-signatures, leaving out the signer's
+  // own key (wire v1's rule; the signatures were verified by CheckStateless).
+  const Address owner_key = b.owner.value_or(x.tx.signer);
+  std::set<Address> want;
+  for (const Address& k : {b.device, b.maker, owner_key}) {
+    if (k != x.tx.signer) want.insert(k);
+  }
   std::set<Address> cosigners;
   for (const Cosignature& c : x.tx.cosigs) cosigners.insert(c.key);
-  if (x.tx.cosigs.size() != 2 || !cosigners.count(b.maker) || !cosigners.count(b.device)) {
-    return TxError::kMissingCosignature;
-  }
-  Account owner = x.GetAccount(x.tx.signer);
-  if (!CheckedSub(&owner.credits, x.sm.params().onboard_fee_dc)) {
+  if (cosigners != want) return TxError::kMissingCosignature;
+  Account payer = x.GetAccount(x.tx.signer);
+  if (!CheckedSub(&payer.credits, x.sm.params().onboard_fee_dc)) {
     return TxError::kInsufficientCredits;
   }
   Globals g = x.GetGlobals();
   if (!CheckedAdd(&g.credits_spent, x.sm.params().onboard_fee_dc)) return TxError::kOverflow;
   maker->devices += 1;
   Device d;
-  d.owner = x.tx.signer;
+  d.owner = owner_key;
   d.maker = b.maker;
   d.resource_class = b.resource_class;
   d.onboarded_height = x.ctx.height;
-  x.PutAccount(x.tx.signer, owner);
+  x.PutAccount(x.tx.signer, payer);
   x.PutGlobals(g);
   x.st.Put(keys::Maker(b.maker), Encode(*maker));
   x.PutDevice(b.device, d);
-  x.st.Put(keys::OwnerDevice(x.tx.signer, b.device), {});
+  x.st.Put(keys::OwnerDevice(owner_key, b.device), {});
   return TxError::kOk;
 }
 
@@ -190,6 +194,17 @@ TxError ApplyBody(TxExec& x, const Slash& b) {
   if (!CheckedAdd(&g.burned, b.amount)) return TxError::kOverflow;
   x.PutU64(std::move(key), staked);
   x.PutGlobals(g);
+  return TxError::kOk;
+}
+
+TxError ApplyBody(TxExec& x, const SetDeviceStatus& b) {
+  if (!IsGovernance(x.sm.params(), x.tx.signer)) return TxError::kUnauthorizedKey;
+  const auto status = static_cast<DeviceStatus>(b.status);
+  if (DeviceStatusName(status) == "unknown") return TxError::kMalformed;
+  std::optional<Device> d = x.GetDevice(b.device);
+  if (!d) return TxError::kUnknownDevice;
+  d->status = status;
+  x.PutDevice(b.device, *d);
   return TxError::kOk;
 }
 

@@ -371,6 +371,47 @@ TEST_F(RewardsTest, NonDeviceLeafPaysTheLeafKeysAccount) {
   EXPECT_EQ(Acct(net.alice).balance, alice + 30 * kToken);
 }
 
+// A payer onboards a device for another owner: the owner co-signs, the payer's DC pays.
+TEST_F(MachineTest, OnboardForAnotherOwnerNeedsItsCosignatureAndChargesThePayer) {
+  RegisterTheMaker();
+  BuyCredits(net.bob, 50);
+  const KeyPair dev = TestKey(75);
+  const OnboardDevice body{dev.public_key(), net.maker.public_key(), 1, net.alice.public_key()};
+  ExpectRejected(MakeCosignedTx(net.bob, Nonce(net.bob), body, {&net.maker, &dev}),
+                 TxError::kMissingCosignature);
+  ExpectRejected(MakeCosignedTx(net.bob, Nonce(net.bob), body, {&net.maker, &dev, &net.carol}),
+                 TxError::kMissingCosignature);
+  const uint64_t bob_dc = Acct(net.bob).credits, alice_dc = Acct(net.alice).credits;
+  ASSERT_EQ(Run(MakeCosignedTx(net.bob, Nonce(net.bob), body, {&net.maker, &dev, &net.alice})),
+            TxError::kOk);
+  EXPECT_EQ(Acct(net.bob).credits, bob_dc - net.params.onboard_fee_dc);
+  EXPECT_EQ(Acct(net.alice).credits, alice_dc);
+  Device d = DecodeDevice(*state.Get(keys::Device(dev.public_key()))).value();
+  EXPECT_EQ(d.owner, net.alice.public_key());
+  EXPECT_TRUE(state.Get(keys::OwnerDevice(net.alice.public_key(), dev.public_key())));
+  EXPECT_FALSE(state.Get(keys::OwnerDevice(net.bob.public_key(), dev.public_key())));
+}
+
+TEST_F(MachineTest, BurnMintsCreditsToTheRecipient) {
+  SetPrices(100'000'000);
+  ASSERT_EQ(Do(net.alice, BurnForCredits{kToken, 0, net.bob.public_key()}), TxError::kOk);
+  EXPECT_EQ(Acct(net.bob).credits, 100'000u);
+  EXPECT_EQ(Acct(net.alice).credits, 0u);
+  EXPECT_EQ(Acct(net.alice).balance, 999 * kToken);
+}
+
+TEST_F(MachineTest, SetDeviceStatusIsGovernanceOnly) {
+  const KeyPair dev = TestKey(76);
+  OnboardForAlice(dev);
+  Reject(net.alice, SetDeviceStatus{dev.public_key(), 2, 0}, TxError::kUnauthorizedKey);
+  Reject(net.gov, SetDeviceStatus{dev.public_key(), 4, 0}, TxError::kMalformed);
+  Reject(net.gov, SetDeviceStatus{dev.public_key(), 0, 0}, TxError::kMalformed);
+  Reject(net.gov, SetDeviceStatus{TestKey(77).public_key(), 2, 0}, TxError::kUnknownDevice);
+  ASSERT_EQ(Do(net.gov, SetDeviceStatus{dev.public_key(), 2, 9}), TxError::kOk);
+  EXPECT_EQ(DecodeDevice(*state.Get(keys::Device(dev.public_key()))).value().status,
+            DeviceStatus::kSuspended);
+}
+
 TEST_F(MachineTest, RejectsCorruptRecord) {
   state.Put(keys::Account(net.alice.public_key()), util::Bytes{1, 2, 3});
   ExpectRejected(MakeTx(net.alice, 0, Transfer{net.bob.public_key(), 1}), TxError::kStateCorrupt);

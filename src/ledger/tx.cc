@@ -25,6 +25,7 @@ void EncodeBody(ByteWriter& w, const Transfer& b) {
 void EncodeBody(ByteWriter& w, const BurnForCredits& b) {
   w.U64(b.amount);
   w.U64(b.min_credits);
+  PutOptKey(w, b.recipient);
 }
 void EncodeBody(ByteWriter& w, const DelegateCredits& b) {
   PutKey(w, b.delegate);
@@ -44,6 +45,7 @@ void EncodeBody(ByteWriter& w, const OnboardDevice& b) {
   PutKey(w, b.device);
   PutKey(w, b.maker);
   w.U32(b.resource_class);
+  PutOptKey(w, b.owner);
 }
 void EncodeBody(ByteWriter& w, const AssertLocation& b) {
   PutKey(w, b.device);
@@ -80,6 +82,11 @@ void EncodeBody(ByteWriter& w, const Slash& b) {
   PutKey(w, b.staker);
   PutOptKey(w, b.device);
   w.U64(b.amount);
+  w.U32(b.reason);
+}
+void EncodeBody(ByteWriter& w, const SetDeviceStatus& b) {
+  PutKey(w, b.device);
+  w.U8(b.status);
   w.U32(b.reason);
 }
 
@@ -143,7 +150,8 @@ Status DecodeBody(ByteReader& r, Transfer* b) {
 }
 Status DecodeBody(ByteReader& r, BurnForCredits* b) {
   DEPIN_RETURN_IF_ERROR(GetU64(r, &b->amount, "burn_for_credits.amount"));
-  return GetU64(r, &b->min_credits, "burn_for_credits.min_credits");
+  DEPIN_RETURN_IF_ERROR(GetU64(r, &b->min_credits, "burn_for_credits.min_credits"));
+  return GetOptKey(r, &b->recipient, "burn_for_credits.recipient");
 }
 Status DecodeBody(ByteReader& r, DelegateCredits* b) {
   DEPIN_RETURN_IF_ERROR(GetKey(r, &b->delegate, "delegate_credits.delegate"));
@@ -173,7 +181,8 @@ Status DecodeBody(ByteReader& r, RegisterMaker* b) {
 Status DecodeBody(ByteReader& r, OnboardDevice* b) {
   DEPIN_RETURN_IF_ERROR(GetKey(r, &b->device, "onboard_device.device"));
   DEPIN_RETURN_IF_ERROR(GetKey(r, &b->maker, "onboard_device.maker"));
-  return GetU32(r, &b->resource_class, "onboard_device.resource_class");
+  DEPIN_RETURN_IF_ERROR(GetU32(r, &b->resource_class, "onboard_device.resource_class"));
+  return GetOptKey(r, &b->owner, "onboard_device.owner");
 }
 Status DecodeBody(ByteReader& r, AssertLocation* b) {
   DEPIN_RETURN_IF_ERROR(GetKey(r, &b->device, "assert_location.device"));
@@ -220,6 +229,13 @@ Status DecodeBody(ByteReader& r, Slash* b) {
   DEPIN_RETURN_IF_ERROR(GetOptKey(r, &b->device, "slash.device"));
   DEPIN_RETURN_IF_ERROR(GetU64(r, &b->amount, "slash.amount"));
   return GetU32(r, &b->reason, "slash.reason");
+}
+Status DecodeBody(ByteReader& r, SetDeviceStatus* b) {
+  DEPIN_RETURN_IF_ERROR(GetKey(r, &b->device, "set_device_status.device"));
+  auto status = r.U8();
+  if (!status.ok()) return Field(status.status(), "set_device_status.status");
+  b->status = *status;
+  return GetU32(r, &b->reason, "set_device_status.reason");
 }
 
 // Builds the variant alternative for wire kind `kind` (1-based) and decodes it.
@@ -272,6 +288,8 @@ std::string_view TxKindName(TxKind kind) {
       return "claim_rewards";
     case TxKind::kSlash:
       return "slash";
+    case TxKind::kSetDeviceStatus:
+      return "set_device_status";
   }
   return "unknown";
 }

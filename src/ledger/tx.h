@@ -40,11 +40,12 @@ struct Transfer {
   Address to;
   uint64_t amount = 0;
 };
-// Burns `amount` tokens of the signer and mints data credits to the signer at the oracle price;
-// rejected (below_min_credits) if that would mint fewer than `min_credits` DC.
+// Burns `amount` tokens of the signer and mints data credits to `recipient` (default: the signer)
+// at the oracle price; rejected (below_min_credits) if that would mint fewer than `min_credits`.
 struct BurnForCredits {
   uint64_t amount = 0;
   uint64_t min_credits = 0;
+  std::optional<Address> recipient = std::nullopt;
 };
 // Moves `amount` of the signer's DC into a delegation that `delegate` may spend on usage.
 struct DelegateCredits {
@@ -67,11 +68,13 @@ struct RegisterMaker {
   Address maker;
   std::string name;
 };
-// The owner (signer) onboards `device`, co-signed by the maker and the device key itself.
+// Onboards `device` for `owner` (default: the signer); the signer pays the onboarding fee in DC.
+// Co-signed by exactly the device, the maker and the owner keys other than the signer.
 struct OnboardDevice {
   Address device;
   Address maker;
   uint32_t resource_class = 0;
+  std::optional<Address> owner = std::nullopt;
 };
 // The owner records the device's S2 cell id; the first assertion is free.
 struct AssertLocation {
@@ -119,9 +122,18 @@ struct Slash {
   uint32_t reason = 0;
 };
 
-using TxBody = std::variant<Transfer, BurnForCredits, DelegateCredits, SpendCredits, SubmitPrice,
-                            RegisterMaker, OnboardDevice, AssertLocation, TransferDevice, Stake,
-                            Unstake, Withdraw, PostRewardRoot, ClaimRewards, Slash>;
+// Governance sets a device's administrative status (records.h DeviceStatus: 1 active,
+// 2 suspended, 3 denied) with a free-form reason code.
+struct SetDeviceStatus {
+  Address device;
+  uint8_t status = 0;
+  uint32_t reason = 0;
+};
+
+using TxBody =
+    std::variant<Transfer, BurnForCredits, DelegateCredits, SpendCredits, SubmitPrice,
+                 RegisterMaker, OnboardDevice, AssertLocation, TransferDevice, Stake, Unstake,
+                 Withdraw, PostRewardRoot, ClaimRewards, Slash, SetDeviceStatus>;
 
 // Stable wire numbers of the kinds (the variant index + 1); never reuse one.
 enum class TxKind : uint8_t {
@@ -140,6 +152,7 @@ enum class TxKind : uint8_t {
   kPostRewardRoot,
   kClaimRewards,
   kSlash,
+  kSetDeviceStatus,
 };
 std::string_view TxKindName(TxKind kind);
 

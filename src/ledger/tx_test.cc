@@ -14,11 +14,13 @@ std::vector<Tx> OneOfEachKind() {
   proof.siblings[0][0] = 9;
   std::vector<TxBody> bodies = {Transfer{b, 5},
                                 BurnForCredits{6},
+                                BurnForCredits{6, 2, b},
                                 DelegateCredits{b, 7},
                                 SpendCredits{a, 3, 8},
                                 SubmitPrice{9},
                                 RegisterMaker{b, "acme"},
                                 OnboardDevice{a, b, 4},
+                                OnboardDevice{a, b, 4, b},
                                 AssertLocation{a, 0x89c2590000000000ULL},
                                 TransferDevice{a, b},
                                 Stake{10, a},
@@ -26,7 +28,8 @@ std::vector<Tx> OneOfEachKind() {
                                 Withdraw{},
                                 PostRewardRoot{12, Hash256{1, 2}, 13},
                                 ClaimRewards{a, 14, 15, proof},
-                                Slash{a, b, 16, 17}};
+                                Slash{a, b, 16, 17},
+                                SetDeviceStatus{a, 2, 18}};
   std::vector<Tx> txs;
   uint64_t nonce = 0;
   for (TxBody& body : bodies) {

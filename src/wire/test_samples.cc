@@ -241,10 +241,14 @@ std::vector<v1::Transaction> AllSampleTransactions(const crypto::PublicKey& sign
     b->set_amount(250'000);
     b->set_reason(v1::SLASH_REASON_FAILED_AUDIT);
     b->set_evidence_hash(Filled(32, 0xee));
+    b->add_cosigners(other);  // a quorum slash: OtherKey co-signs
   }
   next()->mutable_set_device_status()->set_device_key(device);
   out.back().mutable_set_device_status()->set_status(v1::DEVICE_STATUS_SUSPENDED);
   out.back().mutable_set_device_status()->set_reason(17);
+  next()->mutable_spend_credits()->set_owner(other);
+  out.back().mutable_spend_credits()->set_network(3);
+  out.back().mutable_spend_credits()->set_amount(25'000);
   return out;
 }
 

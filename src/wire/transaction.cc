@@ -27,9 +27,14 @@ bool Contains(const std::vector<crypto::PublicKey>& keys, const crypto::PublicKe
 
 std::vector<crypto::PublicKey> RequiredCosigners(const v1::Transaction& tx) {
   std::vector<crypto::PublicKey> out;
-  if (tx.body_case() != v1::Transaction::kOnboardDevice) return out;
-  const auto& b = tx.onboard_device();
-  for (const std::string* raw : {&b.device_key(), &b.owner(), &b.maker()}) {
+  std::vector<const std::string*> raws;
+  if (tx.body_case() == v1::Transaction::kOnboardDevice) {
+    const auto& b = tx.onboard_device();
+    raws = {&b.device_key(), &b.owner(), &b.maker()};
+  } else if (tx.body_case() == v1::Transaction::kSlash) {
+    for (const std::string& k : tx.slash().cosigners()) raws.push_back(&k);
+  }
+  for (const std::string* raw : raws) {
     auto key = KeyField(*raw, "");
     if (!key.ok() || SameKey(*key, tx.signer()) || Contains(out, *key)) continue;
     out.push_back(*key);

@@ -32,7 +32,8 @@ util::Result<util::Bytes> TransactionSigningBytes(const v1::Transaction& tx);
 util::Result<TxId> ComputeTxId(const v1::Transaction& tx);
 
 // Keys other than the signer whose co-signatures the transaction needs, in body order without
-// duplicates: for onboard_device the device, owner and maker keys; empty for every other kind.
+// duplicates: for onboard_device the device, owner and maker keys; for slash the listed
+// slash.cosigners; empty for every other kind.
 std::vector<crypto::PublicKey> RequiredCosigners(const v1::Transaction& tx);
 
 // Signs as tx.signer (InvalidArgument if signer's key differs); no co-signatures yet.

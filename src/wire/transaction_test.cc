@@ -45,7 +45,7 @@ class TransactionTest : public ::testing::Test {
 
 TEST_F(TransactionTest, EveryKindRoundTripsAndVerifies) {
   const std::vector<v1::Transaction> txs = AllSampleTransactions(key_);
-  ASSERT_EQ(txs.size(), 15u);
+  ASSERT_EQ(txs.size(), 16u);
   for (size_t i = 0; i < txs.size(); ++i) {
     const v1::TxKind kind = KindOf(txs[i]);
     SCOPED_TRACE(TxKindName(kind));
@@ -59,6 +59,7 @@ TEST_F(TransactionTest, EveryKindRoundTripsAndVerifies) {
     EXPECT_TRUE(VerifyCheckedTransaction(*decoded).ok());
   }
   EXPECT_EQ(TxKindName(v1::TX_KIND_SET_DEVICE_STATUS), "set_device_status");
+  EXPECT_EQ(TxKindName(v1::TX_KIND_SPEND_CREDITS), "spend_credits");
   EXPECT_EQ(TxKindName(static_cast<v1::TxKind>(77)), "unspecified");
 }
 
@@ -195,6 +196,24 @@ TEST_F(TransactionTest, DecoderRejectsOutOfRangeBodyFields) {
     EXPECT_EQ(st.code(), util::Code::kInvalidArgument);
     EXPECT_THAT(st.message(), HasSubstr(c.want));
   }
+}
+
+// A slash lists its co-signers in the body (so the signer commits to the quorum): each must
+// co-sign, and no other key may.
+TEST_F(TransactionTest, SlashCosignersAreListedAndRequired) {
+  v1::Transaction tx = AllSampleTransactions(key_)[13];
+  ASSERT_EQ(KindOf(tx), v1::TX_KIND_SLASH);
+  ASSERT_EQ(RequiredCosigners(tx), std::vector<crypto::PublicKey>{OtherKey().public_key()});
+  auto only_signer = SignTransaction(tx, signer_).value();
+  EXPECT_THAT(CheckTransaction(only_signer).status().message(),
+              HasSubstr("missing co-signature of " + OtherKey().public_key().ToBase58()));
+  EXPECT_FALSE(AddCosignature(&only_signer, MakerKey()).ok());  // not listed
+  ASSERT_TRUE(AddCosignature(&only_signer, OtherKey()).ok());
+  EXPECT_TRUE(VerifySignedTransaction(only_signer).ok());
+  // Changing the listed co-signers changes the signing bytes (and the id).
+  v1::Transaction fewer = tx;
+  fewer.mutable_slash()->clear_cosigners();
+  EXPECT_NE(*ComputeTxId(fewer), *ComputeTxId(tx));
 }
 
 TEST_F(TransactionTest, OptionalDeviceKeyIsEncodedExplicitly) {

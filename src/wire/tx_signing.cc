@@ -38,6 +38,13 @@ void WriteBody(SigningWriter& w, const v1::Transaction& tx) {
       Positive(w, "tx.delegate_credits.amount", b.amount());
       break;
     }
+    case v1::Transaction::kSpendCredits: {
+      const auto& b = tx.spend_credits();
+      w.Fixed("tx.spend_credits.owner", b.owner(), kKeyBytes);
+      w.U32(b.network());
+      Positive(w, "tx.spend_credits.amount", b.amount());
+      break;
+    }
     case v1::Transaction::kSubmitPrice: {
       const auto& b = tx.submit_price();
       Positive(w, "tx.submit_price.price_e8", b.price_e8());
@@ -87,7 +94,7 @@ void WriteBody(SigningWriter& w, const v1::Transaction& tx) {
       break;
     }
     case v1::Transaction::kWithdraw:
-      Positive(w, "tx.withdraw.amount", tx.withdraw().amount());
+      w.U64(tx.withdraw().amount());  // 0 = everything released
       break;
     case v1::Transaction::kPostRewardRoot: {
       const auto& b = tx.post_reward_root();
@@ -123,6 +130,7 @@ void WriteBody(SigningWriter& w, const v1::Transaction& tx) {
       }
       w.U32(static_cast<uint32_t>(b.reason()));
       w.Fixed("tx.slash.evidence_hash", b.evidence_hash(), kHashBytes);
+      w.FixedList("tx.slash.cosigners", b.cosigners(), kKeyBytes, kMaxCosignatures);
       break;
     }
     case v1::Transaction::kSetDeviceStatus: {
@@ -143,7 +151,8 @@ void WriteBody(SigningWriter& w, const v1::Transaction& tx) {
 }  // namespace
 
 static_assert(v1::Transaction::kTransfer - 9 == v1::TX_KIND_TRANSFER &&
-                  v1::Transaction::kSetDeviceStatus - 9 == v1::TX_KIND_SET_DEVICE_STATUS,
+                  v1::Transaction::kSetDeviceStatus - 9 == v1::TX_KIND_SET_DEVICE_STATUS &&
+                  v1::Transaction::kSpendCredits - 9 == v1::TX_KIND_SPEND_CREDITS,
               "ledger.proto: body field number must be 9 + TxKind");
 
 v1::TxKind KindOf(const v1::Transaction& tx) {
@@ -153,10 +162,10 @@ v1::TxKind KindOf(const v1::Transaction& tx) {
 
 std::string_view TxKindName(v1::TxKind kind) {
   static constexpr std::string_view kNames[] = {
-      "unspecified",      "transfer",       "burn_for_credits", "delegate_credits", "submit_price",
-      "register_maker",   "onboard_device", "assert_location",  "transfer_device",  "stake",
-      "unstake",          "withdraw",       "post_reward_root", "claim_rewards",    "slash",
-      "set_device_status"};
+      "unspecified",       "transfer",       "burn_for_credits", "delegate_credits", "submit_price",
+      "register_maker",    "onboard_device", "assert_location",  "transfer_device",  "stake",
+      "unstake",           "withdraw",       "post_reward_root", "claim_rewards",    "slash",
+      "set_device_status", "spend_credits"};
   const int i = static_cast<int>(kind);
   if (i < 0 || i >= static_cast<int>(std::size(kNames))) return kNames[0];
   return kNames[i];

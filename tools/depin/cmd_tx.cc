@@ -2,11 +2,12 @@
 // (POST /v1/ledger/tx), then wait until it is committed or rejected (ledger/tx_client.h).
 //   common: --node URL (default http://127.0.0.1:8080) --key FILE (the signer) [--nonce N]
 //           [--fee N] [--no-wait] [--timeout SECONDS]
-//   transfer --to ADDR --amount N          burn --amount N [--min-credits N]
+//   transfer --to ADDR --amount N   burn --amount N [--min-credits N] [--recipient ADDR]
 //   delegate-credits --delegate ADDR --amount N
 //   spend-credits [--owner ADDR] --network N --amount N
 //   price --usd-e8 N                        register-maker --maker ADDR --name TEXT
-//   onboard --maker-key FILE --device-key FILE [--class N]   (both co-sign)
+//   onboard --maker-key FILE --device-key FILE [--class N] [--owner-key FILE]  (they co-sign)
+//   set-device-status --device ADDR --status active|suspended|denied [--reason N]
 //   assert-location --device ADDR --cell N  transfer-device --device ADDR --new-owner ADDR
 //   stake|unstake --amount N [--device ADDR]   withdraw [--amount N]
 //   post-root --epoch N --root HEX --minted N
@@ -26,6 +27,7 @@
 #include "cli.h"
 #include "crypto/key_file.h"
 #include "ingest/device_client.h"
+#include "ledger/records.h"
 #include "ledger/tx_client.h"
 #include "node/epoch_files.h"
 #include "rewards/manifest.h"
@@ -43,7 +45,7 @@ struct TxArgs {
   uint64_t timeout_s = 30;
   // Body fields (each subcommand binds the ones it uses).
   std::string to, delegate, owner, maker, name, device, new_owner, staker, root, data, siblings;
-  std::string maker_key, device_key;
+  std::string maker_key, device_key, owner_key;
   std::vector<std::string> cosign_keys;
   uint64_t amount = 0, min_credits = 0, usd_e8 = 0, cell = 0, epoch = 0, minted = 0;
   uint64_t cumulative = 0, leaf_index = 0, leaf_count = 0;
@@ -191,9 +193,11 @@ void AddTransfers(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) 
   c = AddTx(
       g, sel, a, "burn", "Burn tokens for data credits",
       [](const Args& a, const K&) -> util::Result<Built> {
-        return util::Result<Built>(Built{ledger::BurnForCredits{a.amount, a.min_credits}, {}});
+        DEPIN_ASSIGN_OR_RETURN(auto to, OptAddr(a.to, "--recipient"));
+        return util::Result<Built>(Built{ledger::BurnForCredits{a.amount, a.min_credits, to}, {}});
       });
   c->add_option("--amount", a->amount, "Base units to burn")->required();
+  c->add_option("--recipient", a->to, "Account that receives the DC (default: the signer)");
   c->add_option("--min-credits", a->min_credits, "Reject if fewer DC would be minted");
   c = AddTx(g, sel, a, "delegate-credits", "Let a key spend some of your DC",
             [](const Args& a, const K&) -> util::Result<Built> {
@@ -254,20 +258,49 @@ void AddOracleAndGovernance(CLI::App& g, Selected& sel, const std::shared_ptr<Tx
 }
 
 void AddDevices(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
-  CLI::App* c = AddTx(
-      g, sel, a, "onboard", "Onboard a device (maker and device co-sign)",
-      [](const Args& a, const K&) -> util::Result<Built> {
-        DEPIN_ASSIGN_OR_RETURN(K maker, Key(a.maker_key, "--maker-key"));
-        DEPIN_ASSIGN_OR_RETURN(K device, Key(a.device_key, "--device-key"));
-        Built b{ledger::OnboardDevice{device.public_key(), maker.public_key(), a.resource_class},
-                {}};
-        b.cosigners.push_back(std::move(maker));
-        b.cosigners.push_back(std::move(device));
-        return b;
-      });
+  CLI::App* c =
+      AddTx(g, sel, a, "onboard", "Onboard a device (maker and device co-sign)",
+            [](const Args& a, const K& signer) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(K maker, Key(a.maker_key, "--maker-key"));
+              DEPIN_ASSIGN_OR_RETURN(K device, Key(a.device_key, "--device-key"));
+              ledger::OnboardDevice body{device.public_key(), maker.public_key(), a.resource_class};
+              std::vector<K> keys;
+              keys.push_back(std::move(device));
+              keys.push_back(std::move(maker));
+              if (!a.owner_key.empty()) {
+                DEPIN_ASSIGN_OR_RETURN(K owner, Key(a.owner_key, "--owner-key"));
+                if (owner.public_key() != signer.public_key()) body.owner = owner.public_key();
+                keys.push_back(std::move(owner));
+              }
+              Built b{body, {}};
+              for (K& k : keys) {  // every key but the signer's co-signs, once
+                bool seen = k.public_key() == signer.public_key();
+                for (const K& c : b.cosigners) seen = seen || c.public_key() == k.public_key();
+                if (!seen) b.cosigners.push_back(std::move(k));
+              }
+              return b;
+            });
   c->add_option("--maker-key", a->maker_key, "The maker's key file")->required();
   c->add_option("--device-key", a->device_key, "The device's key file")->required();
   c->add_option("--class", a->resource_class, "Resource class number (default 0)");
+  c->add_option("--owner-key", a->owner_key, "Owner's key file, if not the signer (co-signs)");
+  c = AddTx(g, sel, a, "set-device-status", "(governance) Activate, suspend or deny a device",
+            [](const Args& a, const K&) -> util::Result<Built> {
+              DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
+              uint8_t status = 0;
+              for (uint8_t s : {1, 2, 3}) {
+                if (a.name == ledger::DeviceStatusName(static_cast<ledger::DeviceStatus>(s))) {
+                  status = s;
+                }
+              }
+              if (status == 0) {
+                return util::Status::InvalidArgument("--status: want active, suspended or denied");
+              }
+              return Built{ledger::SetDeviceStatus{d, status, a.reason}, {}};
+            });
+  c->add_option("--device", a->device, "Device address")->required();
+  c->add_option("--status", a->name, "active, suspended or denied")->required();
+  c->add_option("--reason", a->reason, "Reason code");
   c = AddTx(g, sel, a, "assert-location", "Record a device's S2 cell",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
