@@ -190,12 +190,22 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
   util::Result<crypto::PublicKey> key = crypto::PublicKey::FromBase58(key_text);
   if (!key.ok()) return JsonError(key.status().WithContext("device key"));
   Sync();
+  const uint64_t height = index_.height();
+  std::shared_ptr<const EpochSummary> latest = epochs_.Latest();
+  const uint64_t epoch_plus_one = latest ? latest->epoch + 1 : 0;
+  {
+    std::shared_lock<std::shared_mutex> lock(device_cache_mu_);
+    auto it = device_cache_.find(*key);
+    if (it != device_cache_.end() && it->second.height == height &&
+        it->second.epoch_plus_one == epoch_plus_one) {
+      return Response::Json(200, it->second.body);
+    }
+  }
   std::optional<DeviceRow> row = index_.Device(*key);
   if (!row) {
     return JsonError(404, "not_found",
                      "device " + std::string(key_text) + " is not onboarded on the ledger");
   }
-  std::shared_ptr<const EpochSummary> latest = epochs_.Latest();
   json body = DeviceJson(*row, latest.get());
   json history = json::array();
   if (latest) {
@@ -215,7 +225,13 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
   }
   body["history"] = std::move(history);
   body["claimed"] = std::to_string(ClaimedOf(*sources_.ledger, *key));
-  return Response::Json(200, body.dump());
+  std::string text = body.dump();
+  {
+    std::unique_lock<std::shared_mutex> lock(device_cache_mu_);
+    if (device_cache_.size() >= kMaxCachedDevices) device_cache_.clear();
+    device_cache_[*key] = CachedDevice{height, epoch_plus_one, text};
+  }
+  return Response::Json(200, std::move(text));
 }
 
 Response DashboardApi::DeviceQuery(const Request& r) {

@@ -31,8 +31,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "ledger/ledger.h"
 #include "node/dashboard_epochs.h"
@@ -104,6 +106,17 @@ class DashboardApi {
   DashboardSources sources_;
   LedgerIndex index_;
   EpochCache epochs_;
+
+  // Device lookups answered at (ledger height, newest closed epoch + 1); a new block or a new
+  // epoch makes every entry stale. Cleared when it exceeds kMaxCachedDevices.
+  struct CachedDevice {
+    uint64_t height = 0;
+    uint64_t epoch_plus_one = 0;
+    std::string body;
+  };
+  static constexpr size_t kMaxCachedDevices = 200'000;
+  std::shared_mutex device_cache_mu_;
+  std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_;
 };
 
 // Creates a DashboardApi owned by its route handlers and adds its routes.

@@ -182,7 +182,11 @@ TEST_F(DashboardApiTest, OutOfRangeAndMalformedPagingIs400) {
 }
 
 TEST_F(DashboardApiTest, DeviceLookupHistoryAndErrors) {
-  CloseEpoch0();
+  json before = GetJson("/v1/devices/" + Key(3));  // answered (and cached) before any epoch
+  EXPECT_TRUE(before["latest"].is_null());
+  EXPECT_TRUE(before["history"].empty());
+  EXPECT_EQ(before["claimed"], "0");
+  CloseEpoch0();  // new blocks and a new epoch: the cached answer must not be served
   json d = GetJson("/v1/devices/" + Key(3));
   EXPECT_EQ(d["key"], Key(3));
   ASSERT_EQ(d["history"].size(), 1u);

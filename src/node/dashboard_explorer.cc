@@ -81,12 +81,22 @@ json TxBodyJson(const ledger::TxBody& body) {
                   {"epoch", U(b.epoch)},
                   {"cumulative", U(b.cumulative)},
                   {"proof_depth", b.proof.siblings.size()}};
-        } else {
-          static_assert(std::is_same_v<T, ledger::Slash>);
+        } else if constexpr (std::is_same_v<T, ledger::Slash>) {
           return {{"staker", b.staker.ToBase58()},
                   {"device", OptionalKey(b.device)},
                   {"amount", U(b.amount)},
                   {"reason", b.reason}};
+        } else if constexpr (requires {
+                               b.device.ToBase58();
+                               b.status;
+                               b.reason;
+                             }) {
+          // Governance's device status change (active, suspended, denied).
+          return {{"device", b.device.ToBase58()},
+                  {"status", static_cast<unsigned>(b.status)},
+                  {"reason", b.reason}};
+        } else {
+          return json::object();  // a kind this explorer does not decode yet: see `kind`
         }
       },
       body);

@@ -5,6 +5,7 @@
 #include <s2/s2latlng.h>
 
 #include <algorithm>
+#include <concepts>
 #include <map>
 #include <variant>
 
@@ -41,12 +42,23 @@ std::vector<ledger::Address> AddressesOf(const ledger::Tx& tx) {
   return out;
 }
 
-// The device a transaction changes the record of, if any.
+// The device whose record a transaction may change (onboarding, location, transfer, status):
+// every kind naming one device by key; claims are skipped (they change balances only).
 std::optional<ledger::Address> DeviceChangedBy(const ledger::Tx& tx) {
-  if (const auto* b = std::get_if<ledger::OnboardDevice>(&tx.body)) return b->device;
-  if (const auto* b = std::get_if<ledger::AssertLocation>(&tx.body)) return b->device;
-  if (const auto* b = std::get_if<ledger::TransferDevice>(&tx.body)) return b->device;
-  return std::nullopt;
+  return std::visit(
+      [](const auto& b) -> std::optional<ledger::Address> {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, ledger::ClaimRewards>) {
+          return std::nullopt;
+        } else if constexpr (requires {
+                               { b.device } -> std::convertible_to<ledger::Address>;
+                             }) {
+          return b.device;
+        } else {
+          return std::nullopt;
+        }
+      },
+      tx.body);
 }
 
 }  // namespace
@@ -95,6 +107,7 @@ util::Status LedgerIndex::Sync() {
       row.maker = record->maker;
       row.resource_class = record->resource_class;
       row.cell = record->cell;
+      row.status = static_cast<uint8_t>(record->status);
       row.onboarded_height = record->onboarded_height;
       if (record->onboarded_height >= 1 && record->onboarded_height <= blocks_.size()) {
         row.onboarded_ms = blocks_[record->onboarded_height - 1].timestamp_ms;

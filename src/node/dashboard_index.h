@@ -37,7 +37,8 @@ struct DeviceRow {
   ledger::Address owner;
   ledger::Address maker;
   uint32_t resource_class = 0;
-  uint64_t cell = 0;  // 0: no asserted location (lat/lng are then absent)
+  uint8_t status = 1;  // ledger::DeviceStatus: 1 active, 2 suspended, 3 denied
+  uint64_t cell = 0;   // 0: no asserted location (lat/lng are then absent)
   bool located = false;
   double lat = 0, lng = 0;  // the centre of `cell`, degrees (display only)
   uint64_t onboarded_height = 0;

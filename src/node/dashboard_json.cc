@@ -96,6 +96,10 @@ json DeviceJson(const DeviceRow& d, const EpochSummary* latest) {
               {"owner", d.owner.ToBase58()},
               {"maker", d.maker.ToBase58()},
               {"resource_class", d.resource_class},
+              {"status", d.status == 1   ? "active"
+                         : d.status == 2 ? "suspended"
+                         : d.status == 3 ? "denied"
+                                         : "unknown"},
               {"cell", U(d.cell)},
               {"onboarded_height", U(d.onboarded_height)},
               {"onboarded_ms", d.onboarded_ms}};

@@ -96,6 +96,7 @@ export interface Device {
   owner: string;
   maker: string;
   resource_class: number;
+  status?: string;
   cell: string;
   cell_token?: string;
   lat: number | null;

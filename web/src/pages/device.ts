@@ -47,7 +47,7 @@ export function devicePage(): Page {
           <div class="card-value">${int(d.latest?.valid_reports ?? 0)}</div>
           <div class="card-sub">${int(d.latest?.invalid_reports ?? 0)} invalid</div></div>
       </div>
-      <div class="flags">${flagBadges(d.latest?.flags)}</div>
+      <div class="flags">${d.status && d.status !== 'active' ? html`<span class="badge bad">${d.status}</span>` : ''}${flagBadges(d.latest?.flags)}</div>
       <section class="panel"><table class="kv"><tbody>
         <tr><th>key</th><td class="mono">${d.key}</td></tr>
         <tr><th>owner</th><td><a class="mono" href="#/account/${d.owner}">${d.owner}</a></td></tr>
