@@ -31,8 +31,32 @@ util::Status ReadInto(util::ByteReader& r, uint8_t* out, size_t n, std::string_v
 util::Bytes BlockSigningBytes(const BlockHeader& h) {
   util::Bytes out;
   util::ByteWriter w(&out);
-  w.Raw(kBlockDomain);
-  EncodeUnsigned(w, h);
+  w.Raw(kBlockDomain);  // wire v1's layout (docs/wire-format.md 7.3); block_test.cc compares them
+  w.U8(0);
+  w.U32(kBlockVersion);
+  w.LengthPrefixed(util::AsBytes(h.network_id));
+  w.U64(h.height);
+  w.Raw(h.prev_hash);
+  w.Raw(h.tx_root);
+  w.U32(h.tx_count);
+  w.Raw(h.state_hash);
+  w.U64(static_cast<uint64_t>(h.timestamp_ms));
+  w.Raw(h.producer.view());
+  return out;
+}
+
+wire::v1::BlockHeader ToWireHeader(const BlockHeader& h) {
+  auto raw = [](const auto& bytes) { return std::string(bytes.begin(), bytes.end()); };
+  wire::v1::BlockHeader out;
+  out.set_version(kBlockVersion);
+  out.set_network_id(h.network_id);
+  out.set_height(h.height);
+  out.set_prev_hash(raw(h.prev_hash));
+  out.set_tx_root(raw(h.tx_root));
+  out.set_tx_count(h.tx_count);
+  out.set_state_hash(raw(h.state_hash));
+  out.set_timestamp_ms(static_cast<uint64_t>(h.timestamp_ms));
+  out.set_producer(raw(h.producer.bytes));
   return out;
 }
 
@@ -67,6 +91,7 @@ util::Bytes EncodeBlockHeader(const BlockHeader& h) {
   util::Bytes out;
   util::ByteWriter w(&out);
   EncodeUnsigned(w, h);
+  w.LengthPrefixed(util::AsBytes(h.network_id));
   w.Raw(h.sig);
   return out;
 }
@@ -87,6 +112,12 @@ util::Result<BlockHeader> DecodeBlockHeader(util::ByteView data) {
   DEPIN_RETURN_IF_ERROR(ReadInto(r, h.tx_root.data(), 32, "tx_root"));
   DEPIN_RETURN_IF_ERROR(ReadInto(r, h.state_hash.data(), 32, "state_hash"));
   DEPIN_RETURN_IF_ERROR(ReadInto(r, h.producer.bytes.data(), 32, "producer"));
+  auto id_len = r.U32();
+  if (!id_len.ok()) return id_len.status().WithContext("block.network_id");
+  if (*id_len > 64) return util::Status::InvalidArgument("block.network_id: longer than 64 bytes");
+  auto id = r.Raw(*id_len);
+  if (!id.ok()) return id.status().WithContext("block.network_id");
+  h.network_id.assign(util::AsChars(*id));
   DEPIN_RETURN_IF_ERROR(ReadInto(r, h.sig.data(), 64, "signature"));
   if (r.remaining() != 0) return util::Status::InvalidArgument("block header: trailing bytes");
   return h;

@@ -1,7 +1,10 @@
 // Blocks: a header that chains to its parent, commits to its transactions (RFC 6962 Merkle root
 // of the tx ids) and to the whole state after them (the LtHash digest), signed by the producer.
 //
-//   block hash    = SHA-256("opendepin/block/v1" || header fields without the signature)
+//   block hash    = SHA-256(header signing bytes), which are wire v1's BlockHeader signing bytes
+//                   ("opendepin/block/v1" 0x00, version 1, network id = chain id, height,
+//                   prev_hash, tx_root, tx_count, state_hash, timestamp, producer), so
+//                   ToWireHeader(h) has the same hash and signature in wire format
 //   genesis hash  = SHA-256("opendepin/genesis/v1" || chain_id || genesis state hash); block 1's
 //                   prev_hash. Height 0 is the genesis state; the first block has height 1.
 //
@@ -9,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +21,7 @@
 #include "ledger/tx.h"
 #include "util/bytes.h"
 #include "util/result.h"
+#include "wire/proto/ledger.pb.h"
 
 namespace depin::ledger {
 
@@ -24,7 +29,10 @@ inline constexpr std::string_view kBlockDomain = "opendepin/block/v1";
 inline constexpr std::string_view kGenesisDomain = "opendepin/genesis/v1";
 inline constexpr size_t kMaxBlockTxs = 100'000;
 
+inline constexpr uint32_t kBlockVersion = 1;
+
 struct BlockHeader {
+  std::string network_id;  // the chain id (LedgerParams::chain_id)
   uint64_t height = 0;
   Hash256 prev_hash{};
   int64_t timestamp_ms = 0;
@@ -48,6 +56,9 @@ Hash256 TxRoot(const std::vector<Hash256>& tx_ids);
 
 void SignBlock(BlockHeader* h, const crypto::KeyPair& producer);
 bool VerifyBlockSignature(const BlockHeader& h);
+
+// The same header as a wire v1 BlockHeader (wire/proto/ledger.proto); its wire hash is BlockHash.
+wire::v1::BlockHeader ToWireHeader(const BlockHeader& h);
 
 util::Bytes EncodeBlockHeader(const BlockHeader& h);
 util::Result<BlockHeader> DecodeBlockHeader(util::ByteView data);

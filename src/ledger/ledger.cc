@@ -33,6 +33,10 @@ void UpdateHash(const StateReader& base, const Overlay::Writes& writes, LtHash* 
 Status CheckAndApplyBlock(const StateMachine& sm, const Tip& tip, const Block& b,
                           Overlay* block_state, LtHash* hash) {
   const BlockHeader& h = b.header;
+  if (h.network_id != sm.params().chain_id) {
+    return Status::InvalidArgument(H(h.height) + ": network_id \"" + h.network_id +
+                                   "\" is not this chain's \"" + sm.params().chain_id + "\"");
+  }
   if (h.height != tip.height + 1) {
     return Status::InvalidArgument(H(h.height) + ": expected height " +
                                    std::to_string(tip.height + 1));
@@ -153,6 +157,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
   ProducedBlock out;
   out.results.reserve(candidates.size());
   BlockHeader& h = out.block.header;
+  h.network_id = machine_.params().chain_id;
   h.height = store_->height() + 1;
   h.prev_hash = store_->tip_hash();
   h.timestamp_ms = std::max(timestamp_ms, store_->tip_timestamp_ms());

@@ -6,6 +6,7 @@
 
 #include "ledger/test_util.h"
 #include "util/temp_dir.h"
+#include "wire/block.h"
 
 namespace depin::ledger::testing {
 namespace {
@@ -115,6 +116,31 @@ TEST_F(LedgerTest, FollowerReachesIdenticalStateHashes) {
   EXPECT_TRUE(VerifyChain(dir.File("follower.db"), net.params).ok());
 }
 
+// A ledger block header is a wire v1 BlockHeader: same hash, and the producer's signature
+// verifies over wire's signing bytes; the stored header keeps the network id.
+TEST_F(LedgerTest, HeaderHashAndSignatureAreWireV1s) {
+  auto leader = OpenAt("leader.db");
+  std::vector<Tx> txs = RandomBatch(3);
+  auto r = leader->ProduceBlock(Ptrs(txs), Time(1), net.producer);
+  ASSERT_TRUE(r.ok() && r->committed);
+  const BlockHeader& h = r->block.header;
+  EXPECT_EQ(h.network_id, net.params.chain_id);
+  const wire::v1::BlockHeader w = ToWireHeader(h);
+  EXPECT_EQ(wire::ComputeBlockHash(w).value(), BlockHash(h));
+  EXPECT_EQ(wire::BlockHeaderSigningBytes(w).value(), BlockSigningBytes(h));
+  EXPECT_TRUE(crypto::Verify(h.producer, wire::BlockHeaderSigningBytes(w).value(), h.sig));
+  auto stored = leader->GetBlock(1);
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_EQ((*stored)->header.network_id, net.params.chain_id);
+  EXPECT_EQ(BlockHash((*stored)->header), BlockHash(h));
+  auto decoded = DecodeBlockHeader(EncodeBlockHeader(h));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(BlockHash(*decoded), BlockHash(h));
+  util::Bytes truncated = EncodeBlockHeader(h);
+  truncated.resize(truncated.size() - 70);
+  EXPECT_FALSE(DecodeBlockHeader(truncated).ok());
+}
+
 TEST_F(LedgerTest, ApplyBlockRejectsBadBlocksAndChangesNothing) {
   auto leader = OpenAt("leader.db");
   auto follower = OpenAt("follower.db");
@@ -133,6 +159,10 @@ TEST_F(LedgerTest, ApplyBlockRejectsBadBlocksAndChangesNothing) {
   b.header.prev_hash[0] ^= 1;
   SignBlock(&b.header, net.producer);
   expect_rejected(b, util::Code::kInvalidArgument, "prev hash");
+  b = r->block;
+  b.header.network_id = "other-chain";
+  SignBlock(&b.header, net.producer);
+  expect_rejected(b, util::Code::kInvalidArgument, "network id");
   b = r->block;
   SignBlock(&b.header, net.alice);
   expect_rejected(b, util::Code::kPermissionDenied, "unauthorized producer");
