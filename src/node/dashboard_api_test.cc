@@ -298,6 +298,37 @@ TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
   ExpectError(Call("GET", "/v1/explorer/accounts/0OIl"), 400, "invalid_argument");
 }
 
+TEST_F(DashboardApiTest, EpochCacheKeepsOnlyTheNewestSummariesAndReloadsOlderOnes) {
+  ASSERT_TRUE(BuildLog(dir_.path(), 1).ok());
+  now_ += static_cast<int64_t>(kEpochMs);  // epoch 1 has ended too
+  EpochServiceOptions o;
+  o.data_dir = dir_.path();
+  o.config = FixtureRewardConfig();
+  o.oracle = net_.oracle1;
+  o.now_ms = [this] { return now_; };
+  EpochService service(std::move(o), ledger_.get(),
+                       MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  auto closed = service.CatchUp();
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  ASSERT_EQ(closed->size(), 2u);
+
+  EpochCache cache(util::Env::Default(), dir_.path(), nullptr, std::chrono::milliseconds(0),
+                   /*capacity=*/1);
+  EXPECT_EQ(cache.Epochs(), (std::vector<uint64_t>{0, 1}));
+  auto e1 = cache.Get(1);
+  ASSERT_TRUE(e1.ok());
+  auto e0 = cache.Get(0);  // evicts itself: epoch 1 is newer
+  ASSERT_TRUE(e0.ok());
+  EXPECT_EQ((*e0)->epoch, 0u);
+  EXPECT_EQ(cache.cached(), 1u);
+  EXPECT_EQ(cache.Latest()->epoch, 1u);
+  auto again = cache.Get(0);  // re-read from its manifest, same content
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->root, (*e0)->root);
+  EXPECT_NE((*e0)->root, (*e1)->root);
+  EXPECT_EQ(cache.cached(), 1u);
+}
+
 TEST(IngestCountsTest, ParsesTheIngestCountersFromMetricsText) {
   IngestCounts c = IngestCountsFromMetrics(
       "# TYPE depin_ingest_reports_total counter\n"

@@ -159,8 +159,11 @@ util::Result<std::shared_ptr<const EpochSummary>> EpochCache::Get(uint64_t epoch
   auto summary = std::make_shared<const EpochSummary>(
       SummarizeManifest(*m, crypto::Sha256(util::AsBytes(text)), owner_of_));
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = summaries_.emplace(epoch, std::move(summary));
-  return it->second;  // a concurrent loader may have won: same content either way
+  auto [it, inserted] = summaries_.emplace(epoch, summary);
+  std::shared_ptr<const EpochSummary> out = it->second;  // a concurrent loader may have won
+  // Keep the newest epochs: evict the oldest (possibly this one; the caller still holds it).
+  while (summaries_.size() > capacity_) summaries_.erase(summaries_.begin());
+  return out;
 }
 
 std::shared_ptr<const EpochSummary> EpochCache::Latest() {

@@ -5,7 +5,9 @@
 // concentration, and a compact per-device row (amount, reports, flags) for device lookups.
 //
 // A manifest is immutable once its leaves file exists, so an epoch's summary never changes. The
-// set of closed epochs is re-listed at most every `rescan_ms`.
+// set of closed epochs is re-listed at most every `rescan_ms`. At most `capacity` summaries stay in
+// memory (the newest epochs; an older one asked for again is re-read from its manifest), so a
+// long-running dev network with short epochs does not grow without bound.
 //
 // Thread-safety: all methods are thread-safe. Summaries are shared immutable snapshots; loading
 // one happens outside the cache's lock.
@@ -97,12 +99,22 @@ std::vector<std::string> FlagNames(const DeviceEpochRow& row);
 
 class EpochCache {
  public:
+  static constexpr size_t kDefaultCapacity = 512;
+
   EpochCache(util::Env* env, std::string data_dir, OwnerOf owner_of,
-             std::chrono::milliseconds rescan = std::chrono::milliseconds(1000))
+             std::chrono::milliseconds rescan = std::chrono::milliseconds(1000),
+             size_t capacity = kDefaultCapacity)
       : env_(env),
         data_dir_(std::move(data_dir)),
         owner_of_(std::move(owner_of)),
-        rescan_(rescan) {}
+        rescan_(rescan),
+        capacity_(capacity == 0 ? 1 : capacity) {}
+
+  // Summaries held in memory now.
+  size_t cached() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return summaries_.size();
+  }
 
   // Closed epochs (with a complete manifest), ascending.
   std::vector<uint64_t> Epochs();
@@ -119,6 +131,7 @@ class EpochCache {
   std::string data_dir_;
   OwnerOf owner_of_;
   std::chrono::milliseconds rescan_;
+  size_t capacity_;
 
   std::mutex mu_;
   std::chrono::steady_clock::time_point last_scan_{};
