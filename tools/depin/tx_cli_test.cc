@@ -110,5 +110,37 @@ TEST_F(TxCliTest, NoWaitPrintsPendingAndBadFlagsAreOneLineErrors) {
   EXPECT_EQ(Account(alice_)["balance"], "0");
 }
 
+// Co-signed and role-keyed kinds through the CLI: the price oracle prices, governance burns for
+// DC and onboards a device for alice (maker, device and alice co-sign), then suspends it.
+TEST_F(TxCliTest, OnboardWithCosignersThenSuspend) {
+  RunResult price =
+      Tx({"price", "--key", dir_.File("keys/price-oracle.key"), "--usd-e8", "100000000"});
+  ASSERT_EQ(price.exit_code, 0) << price.err;
+  RunResult burn = Tx({"burn", "--key", Gov(), "--amount", "1000000000"});
+  ASSERT_EQ(burn.exit_code, 0) << burn.err;
+  RunResult dev = RunDepin({"keys", "new", dir_.File("dev.key")});
+  ASSERT_EQ(dev.exit_code, 0) << dev.err;
+  const std::string device = dev.out.substr(0, dev.out.find('\n'));
+  RunResult onboard =
+      Tx({"onboard", "--key", Gov(), "--maker-key", dir_.File("keys/maker.key"), "--device-key",
+          dir_.File("dev.key"), "--owner-key", dir_.File("alice.key"), "--class", "1"});
+  ASSERT_EQ(onboard.exit_code, 0) << onboard.err;
+  testing::HttpGetResult d = testing::HttpGetBody(port_, "/v1/ledger/devices/" + device);
+  ASSERT_EQ(d.code, 200) << d.body;
+  EXPECT_EQ(nlohmann::json::parse(d.body)["owner"], alice_);
+  RunResult again = Tx({"onboard", "--key", Gov(), "--maker-key", dir_.File("keys/maker.key"),
+                        "--device-key", dir_.File("dev.key")});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("rejected: device_exists"), std::string::npos) << again.err;
+  RunResult suspend =
+      Tx({"set-device-status", "--key", Gov(), "--device", device, "--status", "suspended"});
+  ASSERT_EQ(suspend.exit_code, 0) << suspend.err;
+  d = testing::HttpGetBody(port_, "/v1/ledger/devices/" + device);
+  EXPECT_EQ(nlohmann::json::parse(d.body)["status"], "suspended") << d.body;
+  RunResult bad = Tx({"set-device-status", "--key", Gov(), "--device", device, "--status", "gone"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--status: want active, suspended or denied"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace depin::cli
