@@ -12,6 +12,9 @@ find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# jemalloc for the depin executable: the ingest path allocates per request and per report from
+# several threads, and glibc malloc cost ~13% of (b)'s throughput (docs/performance.md).
+pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 if(DEPIN_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libs2-dev
+  libjemalloc-dev
   clang-format
   python3 curl procps
   chromium                          # the dashboard's end-to-end browser test
