@@ -194,6 +194,9 @@ util::Status RunAgent(const DeviceArgs& args) {
   if (key_path.empty() || owner_path.empty() || maker_path.empty()) {
     return util::Status::InvalidArgument("give --data DIR, or --key, --owner-key and --maker-key");
   }
+  std::string host;
+  uint16_t port = 0;
+  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.server, &host, &port));
   fleet::AgentOptions o;
   o.node_url = args.server;
   if (!args.data.empty()) {
@@ -215,14 +218,18 @@ util::Status RunAgent(const DeviceArgs& args) {
     return util::Status::InvalidArgument("--claim needs --data (the epoch length and genesis)");
   }
   o.claim = args.claim;
-  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair device_key, ReadOrCreateKey(key_path));
-  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair owner_key, ReadOrCreateKey(owner_path));
+  // Keys that must exist first, so a bad invocation creates no files.
   DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair maker_key,
                          crypto::ReadKeyFile(util::Env::Default(), maker_path));
-  fleet::AgentKeys keys(std::move(device_key), std::move(owner_key), std::move(maker_key));
-  DEPIN_ASSIGN_OR_RETURN(keys.funder, OptionalKey(args.funder_key, args.data, "governance.key"));
-  DEPIN_ASSIGN_OR_RETURN(keys.price_oracle,
+  DEPIN_ASSIGN_OR_RETURN(std::optional<crypto::KeyPair> funder,
+                         OptionalKey(args.funder_key, args.data, "governance.key"));
+  DEPIN_ASSIGN_OR_RETURN(std::optional<crypto::KeyPair> oracle,
                          OptionalKey(args.oracle_key, args.data, "price-oracle.key"));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair device_key, ReadOrCreateKey(key_path));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair owner_key, ReadOrCreateKey(owner_path));
+  fleet::AgentKeys keys(std::move(device_key), std::move(owner_key), std::move(maker_key));
+  keys.funder = std::move(funder);
+  keys.price_oracle = std::move(oracle);
   // Without --lat/--lon the device lives in a city chosen from its key.
   const crypto::PublicKey& pk = keys.device.public_key();
   o.seed = 0;

@@ -14,6 +14,7 @@
 #include "crypto/key_file.h"
 #include "fleet/fleet.h"
 #include "fleet_cli.h"
+#include "ingest/device_client.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -84,6 +85,9 @@ void PrintEpoch(const fleet::EpochSummary& e) {
 util::Status RunFleet(const FleetArgs& args) {
   DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
   if (args.devices == 0) return util::Status::InvalidArgument("--devices must be > 0");
+  std::string host;
+  uint16_t port = 0;
+  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.node, &host, &port));
   fleet::FleetOptions o;
   o.node_url = args.node;
   o.devices = args.devices;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <ctime>
@@ -63,10 +64,20 @@ util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
   n.epoch_ms = static_cast<int64_t>(c.epoch.length_seconds * 1000);
   n.genesis_ms = c.network.genesis_time_ms;
   for (size_t i = 0; i < c.resource_classes.size(); ++i) {
-    if (c.resource_classes[i].name == class_name) {
-      n.resource_class = static_cast<uint32_t>(i);
-      return n;
+    const node::ResourceClass& rc = c.resource_classes[i];
+    if (rc.name != class_name) continue;
+    // The emulated devices are wireless hotspots: heartbeats, speedtests, data transfer.
+    for (node::ProofKind k : {node::ProofKind::kHeartbeat, node::ProofKind::kSpeedtest,
+                              node::ProofKind::kDataTransfer}) {
+      if (std::find(rc.proofs.begin(), rc.proofs.end(), k) == rc.proofs.end()) {
+        return util::Status::InvalidArgument(
+            path + ": resource class \"" + class_name + "\" does not accept " +
+            std::string(node::ProofKindName(k)) +
+            " proofs, which the emulated (wireless) devices send; choose another --class");
+      }
     }
+    n.resource_class = static_cast<uint32_t>(i);
+    return n;
   }
   return util::Status::NotFound(path + ": no [[resource_classes]] named \"" + class_name + "\"");
 }

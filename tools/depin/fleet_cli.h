@@ -42,7 +42,8 @@ struct DeviceNetwork {
   int64_t genesis_ms = 0;
   uint32_t resource_class = 0;  // index of the class in [[resource_classes]]
 };
-// Reads <data>/network.toml; NotFound naming `class_name` if the network has no such class.
+// Reads <data>/network.toml; NotFound naming `class_name` if the network has no such class,
+// InvalidArgument if that class does not accept heartbeats, speedtests and data transfer.
 util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
                                               const std::string& class_name);
 

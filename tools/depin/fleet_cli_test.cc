@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -206,6 +207,44 @@ TEST(FleetCliTest, DeviceAgentRetriesWhileTheNodeIsDownThenOnboardsAndReports) {
   EXPECT_EQ(agent.Wait(), 0);
   EXPECT_NE(summary.find("summary: stage done"), std::string::npos) << summary;
   EXPECT_EQ(node.Stop(), 0);
+}
+
+void ExpectOneLineError(const testing::RunResult& r, const std::string& want) {
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  EXPECT_NE(r.err.find(want), std::string::npos) << r.err;
+}
+
+TEST(FleetCliTest, BadArgumentsAreOneLineErrorsBeforeAnythingIsSent) {
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
+  const std::string node = "http://127.0.0.1:1";  // nothing listens: nothing may be attempted
+  ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.path(), "--devices", "0"}),
+                     "depin fleet: --devices must be > 0");
+  ExpectOneLineError(
+      RunDepin({"fleet", "--node", node, "--data", dir.path(), "--duration", "soon"}),
+      "--duration: \"soon\" is not a duration");
+  ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.path(), "--heartbeat", "0s"}),
+                     "--heartbeat must be > 0");
+  ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.File("missing")}),
+                     "network.toml");
+  ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.path(), "--class", "sensor"}),
+                     "does not accept speedtest proofs");
+  ExpectOneLineError(
+      RunDepin({"fleet", "--node", "nonsense", "--data", dir.path(), "--duration", "1s"}),
+      "want http://HOST:PORT");
+  ExpectOneLineError(RunDepin({"device", "run", "--node", node}),
+                     "give --data DIR, or --key, --owner-key and --maker-key");
+  ExpectOneLineError(
+      RunDepin({"device", "run", "--node", node, "--key", dir.File("d.key"), "--owner-key",
+                dir.File("o.key"), "--maker-key", dir.File("missing.key")}),
+      "missing.key");
+  EXPECT_FALSE(std::ifstream(dir.File("d.key")).good());  // nothing created on a bad invocation
+  ExpectOneLineError(
+      RunDepin({"device", "run", "--node", node, "--key", dir.File("d.key"), "--owner-key",
+                dir.File("o.key"), "--maker-key", dir.File("keys/maker.key"), "--claim"}),
+      "--claim needs --data");
 }
 
 }  // namespace
