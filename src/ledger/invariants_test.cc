@@ -6,6 +6,7 @@
 //   a rejected tx changes nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -23,6 +24,7 @@ class InvariantTest : public MachineTest {
   std::vector<crypto::KeyPair> devices{TestKey(40), TestKey(41), TestKey(42), TestKey(43)};
   std::mt19937_64 rng;
   std::map<TxError, int> outcomes;
+  int settled_ok = 0;  // settle_usage transactions that applied
 
   uint64_t R(uint64_t n) { return n == 0 ? 0 : rng() % n; }
   uint64_t Fee() { return R(3) == 0 ? R(3) : 0; }
@@ -48,7 +50,7 @@ class InvariantTest : public MachineTest {
 
   Tx RandomTx() {
     const crypto::KeyPair& u = User();
-    switch (R(15)) {
+    switch (R(16)) {
       case 0:
         return MakeTx(u, Nonce(u), Transfer{User().public_key(), Amount()}, Fee());
       case 1: {  // to the signer or, sometimes, to another account
@@ -106,6 +108,24 @@ class InvariantTest : public MachineTest {
         const crypto::KeyPair& k = R(2) ? net.gov : net.oracle1;
         return MakeCosignedTx(k, Nonce(k), Slash{User().public_key(), MaybeDev(), Amount(), 1}, {});
       }
+      case 14: {  // settle usage: payers are users (delegates), sometimes unsorted or zero DC
+        const crypto::KeyPair& k = R(4) ? net.oracle1 : u;
+        const uint64_t epoch = EpochOf(net.params, now);
+        SettleUsage b{R(epoch + 1), static_cast<uint32_t>(R(3)), {}};
+        for (uint64_t i = 0, n = 1 + R(3); i < n; ++i) {
+          b.debits.push_back({User().public_key(), R(8) == 0 ? 0 : Amount() / 1000});
+        }
+        if (R(4)) {
+          std::sort(b.debits.begin(), b.debits.end(),
+                    [](const UsageDebit& x, const UsageDebit& y) { return x.payer < y.payer; });
+          b.debits.erase(std::unique(b.debits.begin(), b.debits.end(),
+                                     [](const UsageDebit& x, const UsageDebit& y) {
+                                       return x.payer == y.payer;
+                                     }),
+                         b.debits.end());
+        }
+        return MakeTx(k, Nonce(k), b, Fee());
+      }
       default: {
         Tx tx = MakeTx(u, Nonce(u) + R(2), Transfer{User().public_key(), R(kToken)});
         if (R(2)) tx.sig[R(64)] ^= 1;
@@ -159,6 +179,18 @@ class InvariantTest : public MachineTest {
       ++height;
       Tx tx = RandomTx();
       auto dc_before = DcByOwner();
+      std::set<Address> allowed{tx.signer};
+      if (auto* s = std::get_if<SettleUsage>(&tx.body)) {
+        // Settlement debits the owners that delegated to the listed payers.
+        state.ScanPrefix("c/", [&](std::string_view k, util::ByteView) {
+          Address owner, delegate;
+          std::copy(k.begin() + 2, k.begin() + 34, owner.bytes.begin());
+          std::copy(k.begin() + 34, k.end(), delegate.bytes.begin());
+          for (const UsageDebit& d : s->debits) {
+            if (d.payer == delegate) allowed.insert(owner);
+          }
+        });
+      }
       Overlay::Writes before = state.writes();
       TxError e = Run(tx);
       ++outcomes[e];
@@ -166,8 +198,8 @@ class InvariantTest : public MachineTest {
         ASSERT_TRUE(state.writes() == before) << "rejected " << TxErrorName(e) << " changed state";
         continue;
       }
+      if (std::holds_alternative<SettleUsage>(tx.body)) ++settled_ok;
       auto dc_after = DcByOwner();
-      std::set<Address> allowed{tx.signer};
       if (auto* s = std::get_if<SpendCredits>(&tx.body)) allowed.insert(s->owner);
       if (auto* b = std::get_if<BurnForCredits>(&tx.body); b && b->recipient) {
         allowed.insert(*b->recipient);
@@ -199,6 +231,7 @@ TEST_F(InvariantTest, RandomSequencesKeepInvariants) {
   // The generator must exercise both outcomes broadly, or the test proves little.
   EXPECT_GT(outcomes[TxError::kOk], 500);
   EXPECT_GT(outcomes.size(), 12u);
+  EXPECT_GT(settled_ok, 5) << "settle_usage must succeed (and debit) sometimes";
 }
 
 }  // namespace

@@ -60,6 +60,8 @@ class TxExec {
 bool IsGovernance(const LedgerParams& p, const Address& a);
 bool IsPriceOracle(const LedgerParams& p, const Address& a);
 bool IsRewardOracle(const LedgerParams& p, const Address& a);
+// settle_usage structure: 1..kMaxUsageDebits debits, strictly ascending payers, each dc > 0.
+bool WellFormed(const SettleUsage& b);
 // S2 cell id validity: face < 6 and the lowest set bit at an even position.
 bool IsValidS2Cell(uint64_t cell);
 
@@ -79,5 +81,6 @@ TxError ApplyBody(TxExec& x, const PostRewardRoot& b);
 TxError ApplyBody(TxExec& x, const ClaimRewards& b);
 TxError ApplyBody(TxExec& x, const Slash& b);
 TxError ApplyBody(TxExec& x, const SetDeviceStatus& b);
+TxError ApplyBody(TxExec& x, const SettleUsage& b);  // state_machine_usage.cc
 
 }  // namespace depin::ledger::internal

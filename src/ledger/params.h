@@ -40,6 +40,9 @@ struct LedgerParams {
   int64_t price_max_age_ms = 3'600'000;  // older price submissions are ignored
   uint32_t price_quorum = 1;             // fresh submissions needed for a price
   uint64_t unstake_cooldown_epochs = 7;
+  // Resource classes the network defines ([[resource_classes]] 0..n-1); onboard_device with a
+  // class >= this is refused (unknown_resource_class). 0 = unchecked (callers that predate it).
+  uint32_t resource_classes = 0;
   EmissionParams emission;
 };
 

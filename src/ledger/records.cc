@@ -113,6 +113,11 @@ std::string NetworkCredits(uint32_t network) {
   auto be = BigEndian(network);
   return Key('n', {util::ByteView(be).subspan(4)});
 }
+std::string UsageSettlement(uint64_t epoch, uint32_t chunk) {
+  auto e = BigEndian(epoch);
+  auto c = BigEndian(chunk);
+  return Key('x', {e, util::ByteView(c).subspan(4)});
+}
 std::string Globals() { return "g/"; }
 }  // namespace keys
 
@@ -211,6 +216,22 @@ util::Result<Unbonding> DecodeUnbonding(util::ByteView b) {
   v.amount = r.U64();
   v.release_epoch = r.U64();
   DEPIN_RETURN_IF_ERROR(r.Done("unbonding"));
+  return v;
+}
+
+Bytes Encode(const UsageSettlement& v) {
+  Bytes out;
+  ByteWriter w(&out);
+  w.U64(v.requested);
+  w.U64(v.debited);
+  return out;
+}
+util::Result<UsageSettlement> DecodeUsageSettlement(util::ByteView b) {
+  Reader r(b);
+  UsageSettlement v;
+  v.requested = r.U64();
+  v.debited = r.U64();
+  DEPIN_RETURN_IF_ERROR(r.Done("usage settlement"));
   return v;
 }
 

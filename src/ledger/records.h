@@ -55,6 +55,14 @@ struct RewardRoot {
   uint64_t total_minted = 0;
 };
 
+// Chunk `chunk` of an epoch's paid usage, settled by settle_usage: the DC the manifest counted
+// as burned by the chunk's payers and the DC actually debited (less when a payer no longer held
+// it; the shortfall is requested - debited).
+struct UsageSettlement {
+  uint64_t requested = 0;
+  uint64_t debited = 0;
+};
+
 // Network-wide totals; the supply identity is supply = genesis + minted - burned.
 struct Globals {
   uint64_t genesis = 0;
@@ -82,6 +90,7 @@ std::string Delegation(const Address& owner, const Address& delegate);
 std::string RewardRoot(uint64_t epoch);
 std::string Claimed(const Address& device);
 std::string NetworkCredits(uint32_t network);
+std::string UsageSettlement(uint64_t epoch, uint32_t chunk);
 std::string Globals();
 }  // namespace keys
 
@@ -91,6 +100,7 @@ util::Bytes Encode(const Maker& v);
 util::Bytes Encode(const PriceEntry& v);
 util::Bytes Encode(const Unbonding& v);
 util::Bytes Encode(const RewardRoot& v);
+util::Bytes Encode(const UsageSettlement& v);
 util::Bytes Encode(const Globals& v);
 util::Bytes EncodeU64(uint64_t v);
 
@@ -102,6 +112,7 @@ util::Result<Maker> DecodeMaker(util::ByteView b);
 util::Result<PriceEntry> DecodePriceEntry(util::ByteView b);
 util::Result<Unbonding> DecodeUnbonding(util::ByteView b);
 util::Result<RewardRoot> DecodeRewardRoot(util::ByteView b);
+util::Result<UsageSettlement> DecodeUsageSettlement(util::ByteView b);
 util::Result<Globals> DecodeGlobals(util::ByteView b);
 util::Result<uint64_t> DecodeU64(util::ByteView b);
 

@@ -77,6 +77,12 @@ std::string_view TxErrorName(TxError e) {
       return "below_min_credits";
     case TxError::kWrongNetwork:
       return "wrong_network";
+    case TxError::kRootNotPosted:
+      return "root_not_posted";
+    case TxError::kUsageAlreadySettled:
+      return "usage_already_settled";
+    case TxError::kUnknownResourceClass:
+      return "unknown_resource_class";
   }
   return "unknown";
 }
@@ -117,6 +123,9 @@ TxError StateMachine::CheckStateless(const Tx& tx) const {
   }
   if (const auto* c = std::get_if<ClaimRewards>(&tx.body)) {
     if (c->proof.siblings.size() > kMaxProofDepth) return TxError::kMalformed;
+  }
+  if (const auto* u = std::get_if<SettleUsage>(&tx.body)) {
+    if (!internal::WellFormed(*u)) return TxError::kMalformed;
   }
   if (!VerifyTxSignatures(tx)) return TxError::kBadSignature;
   return TxError::kOk;

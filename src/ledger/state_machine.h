@@ -50,11 +50,14 @@ enum class TxError : uint8_t {
   kInsufficientStake = 23,
   kCooldownActive = 24,  // unbonding not released yet
   kNothingToWithdraw = 25,
-  kQuorumNotMet = 26,     // slash by oracles without a quorum
-  kInvalidCell = 27,      // not a valid S2 cell id
-  kStateCorrupt = 28,     // a stored record failed to decode (store damage)
-  kBelowMinCredits = 29,  // burn would mint fewer DC than the tx's min_credits
-  kWrongNetwork = 30,     // a wire-format tx signed for another network id
+  kQuorumNotMet = 26,          // slash by oracles without a quorum
+  kInvalidCell = 27,           // not a valid S2 cell id
+  kStateCorrupt = 28,          // a stored record failed to decode (store damage)
+  kBelowMinCredits = 29,       // burn would mint fewer DC than the tx's min_credits
+  kWrongNetwork = 30,          // a wire-format tx signed for another network id
+  kRootNotPosted = 31,         // settle_usage for an epoch whose reward root is not posted
+  kUsageAlreadySettled = 32,   // settle_usage repeated for an (epoch, chunk)
+  kUnknownResourceClass = 33,  // onboard_device with a class the network does not define
 };
 std::string_view TxErrorName(TxError e);
 

@@ -14,6 +14,8 @@ TxError ApplyBody(TxExec& x, const RegisterMaker& b) {
 }
 
 TxError ApplyBody(TxExec& x, const OnboardDevice& b) {
+  const uint32_t classes = x.sm.params().resource_classes;
+  if (classes != 0 && b.resource_class >= classes) return TxError::kUnknownResourceClass;
   std::optional<Maker> maker = x.GetMaker(b.maker);
   if (!maker) return TxError::kUnknownMaker;
   if (x.GetDevice(b.device)) return TxError::kDeviceExists;

@@ -418,7 +418,7 @@ TEST_F(MachineTest, RejectsCorruptRecord) {
 }
 
 TEST(TxErrorTest, EveryCodeHasAName) {
-  for (int i = 0; i <= static_cast<int>(TxError::kWrongNetwork); ++i) {
+  for (int i = 0; i <= static_cast<int>(TxError::kUnknownResourceClass); ++i) {
     EXPECT_NE(TxErrorName(static_cast<TxError>(i)), "unknown") << i;
   }
 }

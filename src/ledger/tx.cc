@@ -90,6 +90,16 @@ void EncodeBody(ByteWriter& w, const SetDeviceStatus& b) {
   w.U32(b.reason);
 }
 
+void EncodeBody(ByteWriter& w, const SettleUsage& b) {
+  w.U64(b.epoch);
+  w.U32(b.chunk);
+  w.U8(static_cast<uint8_t>(b.debits.size()));
+  for (const UsageDebit& d : b.debits) {
+    PutKey(w, d.payer);
+    w.U64(d.dc);
+  }
+}
+
 void EncodeUnsigned(ByteWriter& w, const Tx& tx) {
   w.U8(static_cast<uint8_t>(tx.kind()));
   PutKey(w, tx.signer);
@@ -238,6 +248,23 @@ Status DecodeBody(ByteReader& r, SetDeviceStatus* b) {
   return GetU32(r, &b->reason, "set_device_status.reason");
 }
 
+Status DecodeBody(ByteReader& r, SettleUsage* b) {
+  DEPIN_RETURN_IF_ERROR(GetU64(r, &b->epoch, "settle_usage.epoch"));
+  DEPIN_RETURN_IF_ERROR(GetU32(r, &b->chunk, "settle_usage.chunk"));
+  auto n = r.U8();
+  if (!n.ok()) return Field(n.status(), "settle_usage.debits");
+  if (*n > kMaxUsageDebits) {
+    return Status::InvalidArgument("tx.settle_usage.debits: " + std::to_string(*n) +
+                                   " debits, limit " + std::to_string(kMaxUsageDebits));
+  }
+  b->debits.resize(*n);
+  for (UsageDebit& d : b->debits) {
+    DEPIN_RETURN_IF_ERROR(GetKey(r, &d.payer, "settle_usage.debits.payer"));
+    DEPIN_RETURN_IF_ERROR(GetU64(r, &d.dc, "settle_usage.debits.dc"));
+  }
+  return Status::Ok();
+}
+
 // Builds the variant alternative for wire kind `kind` (1-based) and decodes it.
 template <size_t I = 0>
 Status DecodeBodyOfKind(ByteReader& r, size_t index, TxBody* body) {
@@ -290,6 +317,8 @@ std::string_view TxKindName(TxKind kind) {
       return "slash";
     case TxKind::kSetDeviceStatus:
       return "set_device_status";
+    case TxKind::kSettleUsage:
+      return "settle_usage";
   }
   return "unknown";
 }

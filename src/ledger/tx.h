@@ -34,6 +34,9 @@ inline constexpr size_t kMaxTxBytes = 4096;
 inline constexpr size_t kMaxCosigners = 16;
 inline constexpr size_t kMaxMakerNameBytes = 64;
 inline constexpr size_t kMaxProofDepth = 64;
+// settle_usage debits per transaction: 64 x 40 bytes stays well inside kMaxTxBytes in both the
+// native and the wire encoding.
+inline constexpr size_t kMaxUsageDebits = 64;
 
 // Moves tokens from the signer to `to`.
 struct Transfer {
@@ -130,10 +133,24 @@ struct SetDeviceStatus {
   uint32_t reason = 0;
 };
 
+// DC a payer (router/customer key) burned on paid usage in an epoch (the manifest's payer_burns).
+struct UsageDebit {
+  Address payer;
+  uint64_t dc = 0;
+};
+// A reward-oracle key settles chunk `chunk` of epoch `epoch`'s paid usage after the epoch's root
+// is posted: each payer's delegations are debited by up to `dc` (1..kMaxUsageDebits entries,
+// strictly ascending by payer, dc > 0). Each (epoch, chunk) applies once.
+struct SettleUsage {
+  uint64_t epoch = 0;
+  uint32_t chunk = 0;
+  std::vector<UsageDebit> debits;
+};
+
 using TxBody =
     std::variant<Transfer, BurnForCredits, DelegateCredits, SpendCredits, SubmitPrice,
                  RegisterMaker, OnboardDevice, AssertLocation, TransferDevice, Stake, Unstake,
-                 Withdraw, PostRewardRoot, ClaimRewards, Slash, SetDeviceStatus>;
+                 Withdraw, PostRewardRoot, ClaimRewards, Slash, SetDeviceStatus, SettleUsage>;
 
 // Stable wire numbers of the kinds (the variant index + 1); never reuse one.
 enum class TxKind : uint8_t {
@@ -153,6 +170,7 @@ enum class TxKind : uint8_t {
   kClaimRewards,
   kSlash,
   kSetDeviceStatus,
+  kSettleUsage,
 };
 std::string_view TxKindName(TxKind kind);
 
@@ -187,7 +205,7 @@ Hash256 TxId(const Tx& tx);
 // Full encoding: signing bytes without the domain, then the signature and cosignatures.
 util::Bytes EncodeTx(const Tx& tx);
 // Decodes untrusted bytes; InvalidArgument naming the field on truncation, unknown kind, trailing
-// bytes or a limit (kMaxTxBytes, kMaxCosigners, name and proof lengths).
+// bytes or a limit (kMaxTxBytes, kMaxCosigners, name and proof lengths, kMaxUsageDebits).
 util::Result<Tx> DecodeTx(util::ByteView data);
 
 // Signs `tx` as its signer (sets tx->sig) / adds a co-signature by `key`. The cosigner keys must be

@@ -93,6 +93,15 @@ Result<TxBody> StakingFromWire(const v1::Transaction& t) {
       for (const std::string& s : b.siblings()) body.proof.siblings.push_back(HashOf(s));
       return TxBody(body);
     }
+    case v1::Transaction::kSettleUsage: {
+      const auto& b = t.settle_usage();
+      SettleUsage body{b.epoch(), b.chunk(), {}};
+      for (const auto& d : b.debits()) {
+        DEPIN_ASSIGN_OR_RETURN(Address payer, Key(d.payer(), "settle_usage.debits.payer"));
+        body.debits.push_back({payer, d.dc()});
+      }
+      return TxBody(std::move(body));
+    }
     case v1::Transaction::kSlash: {  // co-signers travel as the tx's co-signatures
       const auto& b = t.slash();
       DEPIN_ASSIGN_OR_RETURN(Address staker, Key(b.staker(), "slash.staker"));
@@ -250,6 +259,17 @@ struct ToWire {
     m->set_reason(static_cast<v1::SlashReason>(b.reason));
     m->set_evidence_hash(std::string(32, '\0'));  // informational; not modelled by the ledger
     for (const Cosignature& c : tx.cosigs) m->add_cosigners(Raw(c.key));
+    return Status::Ok();
+  }
+  Status operator()(const SettleUsage& b) const {
+    auto* m = t->mutable_settle_usage();
+    m->set_epoch(b.epoch);
+    m->set_chunk(b.chunk);
+    for (const UsageDebit& d : b.debits) {
+      auto* e = m->add_debits();
+      e->set_payer(Raw(d.payer));
+      e->set_dc(d.dc);
+    }
     return Status::Ok();
   }
   Status operator()(const SetDeviceStatus& b) const {

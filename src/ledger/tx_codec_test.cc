@@ -130,6 +130,7 @@ TEST_F(TxCodecTest, EveryKindRoundTripsThroughWire) {
       {&net.carol, ClaimRewards{d, 4, 50, crypto::MerkleProof{1, 2, {h}}}, {}},
       {&net.oracle1, Slash{a, d, 8, 1}, {&net.oracle2}},
       {&net.gov, SetDeviceStatus{d, 2, 17}, {}},
+      {&net.oracle1, SettleUsage{4, 1, {{a, 30}, {b, 12}}}, {}},
   };
   std::set<TxKind> kinds;
   for (const Case& c : cases) {

@@ -29,7 +29,8 @@ std::vector<Tx> OneOfEachKind() {
                                 PostRewardRoot{12, Hash256{1, 2}, 13},
                                 ClaimRewards{a, 14, 15, proof},
                                 Slash{a, b, 16, 17},
-                                SetDeviceStatus{a, 2, 18}};
+                                SetDeviceStatus{a, 2, 18},
+                                SettleUsage{19, 2, {{a, 20}, {b, 21}}}};
   std::vector<Tx> txs;
   uint64_t nonce = 0;
   for (TxBody& body : bodies) {
@@ -106,6 +107,11 @@ TEST(TxTest, DecoderRejectsOversizedFields) {
   c.proof.siblings.resize(kMaxProofDepth + 1);
   Tx claim = MakeTx(n.alice, 0, c);
   EXPECT_NE(DecodeTx(EncodeTx(claim)).status().message().find("claim_rewards.proof"),
+            std::string_view::npos);
+  SettleUsage u;
+  u.debits.resize(kMaxUsageDebits + 1);
+  Tx settle = MakeTx(n.oracle1, 0, u);
+  EXPECT_NE(DecodeTx(EncodeTx(settle)).status().message().find("settle_usage.debits"),
             std::string_view::npos);
   Tx st = MakeTx(n.alice, 0, Stake{1, std::nullopt});
   util::Bytes enc = EncodeTx(st);

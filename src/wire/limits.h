@@ -20,6 +20,7 @@ inline constexpr size_t kMaxBatchReports = 1024;   // reports in a ReportBatch
 inline constexpr size_t kMaxSensorReadings = 256;  // readings in a SensorBatch
 inline constexpr size_t kMaxMerkleSiblings = 64;   // audit path length (trees up to 2^64 leaves)
 inline constexpr size_t kMaxCosignatures = 4;      // co-signatures on a SignedTransaction
+inline constexpr size_t kMaxUsageDebits = 64;      // debits in a SettleUsage
 inline constexpr size_t kMaxBlockTransactions = 4096;
 
 // Variable-length fields.

@@ -249,6 +249,17 @@ std::vector<v1::Transaction> AllSampleTransactions(const crypto::PublicKey& sign
   next()->mutable_spend_credits()->set_owner(other);
   out.back().mutable_spend_credits()->set_network(3);
   out.back().mutable_spend_credits()->set_amount(25'000);
+  {
+    auto* b = next()->mutable_settle_usage();
+    b->set_epoch(12);
+    b->set_chunk(1);
+    auto* d = b->add_debits();
+    d->set_payer(device);
+    d->set_dc(40'000);
+    d = b->add_debits();
+    d->set_payer(other);
+    d->set_dc(7);
+  }
   return out;
 }
 

@@ -45,7 +45,7 @@ class TransactionTest : public ::testing::Test {
 
 TEST_F(TransactionTest, EveryKindRoundTripsAndVerifies) {
   const std::vector<v1::Transaction> txs = AllSampleTransactions(key_);
-  ASSERT_EQ(txs.size(), 16u);
+  ASSERT_EQ(txs.size(), 17u);
   for (size_t i = 0; i < txs.size(); ++i) {
     const v1::TxKind kind = KindOf(txs[i]);
     SCOPED_TRACE(TxKindName(kind));
@@ -60,6 +60,7 @@ TEST_F(TransactionTest, EveryKindRoundTripsAndVerifies) {
   }
   EXPECT_EQ(TxKindName(v1::TX_KIND_SET_DEVICE_STATUS), "set_device_status");
   EXPECT_EQ(TxKindName(v1::TX_KIND_SPEND_CREDITS), "spend_credits");
+  EXPECT_EQ(TxKindName(v1::TX_KIND_SETTLE_USAGE), "settle_usage");
   EXPECT_EQ(TxKindName(static_cast<v1::TxKind>(77)), "unspecified");
 }
 
@@ -187,6 +188,19 @@ TEST_F(TransactionTest, DecoderRejectsOutOfRangeBodyFields) {
        "tx.set_device_status.status: unknown status 8"},
       {11, [](v1::Transaction* t) { t->mutable_post_reward_root()->set_root(""); },
        "tx.post_reward_root.root: 0 bytes, want 32"},
+      {16, [](v1::Transaction* t) { t->mutable_settle_usage()->mutable_debits(1)->set_dc(0); },
+       "tx.settle_usage.debits.dc: must be > 0"},
+      {16,
+       [](v1::Transaction* t) { t->mutable_settle_usage()->mutable_debits(0)->set_payer("ab"); },
+       "tx.settle_usage.debits.payer: 2 bytes, want 32"},
+      {16, [](v1::Transaction* t) { t->mutable_settle_usage()->clear_debits(); },
+       "tx.settle_usage.debits: 0 entries, want 1..64"},
+      {16,
+       [](v1::Transaction* t) {
+         for (int i = 0; i < 63; ++i)
+           *t->mutable_settle_usage()->add_debits() = t->settle_usage().debits(0);
+       },
+       "tx.settle_usage.debits: 65 entries, want 1..64"},
   };
   for (const TxCase& c : cases) {
     SCOPED_TRACE(c.want);

@@ -143,6 +143,17 @@ void WriteBody(SigningWriter& w, const v1::Transaction& tx) {
       w.U32(b.reason());
       break;
     }
+    case v1::Transaction::kSettleUsage: {
+      const auto& b = tx.settle_usage();
+      w.U64(b.epoch());
+      w.U32(b.chunk());
+      if (!w.Count("tx.settle_usage.debits", b.debits_size(), 1, kMaxUsageDebits)) break;
+      for (const auto& d : b.debits()) {
+        w.Fixed("tx.settle_usage.debits.payer", d.payer(), kKeyBytes);
+        Positive(w, "tx.settle_usage.debits.dc", d.dc());
+      }
+      break;
+    }
     case v1::Transaction::BODY_NOT_SET:
       break;
   }
@@ -152,7 +163,8 @@ void WriteBody(SigningWriter& w, const v1::Transaction& tx) {
 
 static_assert(v1::Transaction::kTransfer - 9 == v1::TX_KIND_TRANSFER &&
                   v1::Transaction::kSetDeviceStatus - 9 == v1::TX_KIND_SET_DEVICE_STATUS &&
-                  v1::Transaction::kSpendCredits - 9 == v1::TX_KIND_SPEND_CREDITS,
+                  v1::Transaction::kSpendCredits - 9 == v1::TX_KIND_SPEND_CREDITS &&
+                  v1::Transaction::kSettleUsage - 9 == v1::TX_KIND_SETTLE_USAGE,
               "ledger.proto: body field number must be 9 + TxKind");
 
 v1::TxKind KindOf(const v1::Transaction& tx) {
@@ -165,7 +177,7 @@ std::string_view TxKindName(v1::TxKind kind) {
       "unspecified",       "transfer",       "burn_for_credits", "delegate_credits", "submit_price",
       "register_maker",    "onboard_device", "assert_location",  "transfer_device",  "stake",
       "unstake",           "withdraw",       "post_reward_root", "claim_rewards",    "slash",
-      "set_device_status", "spend_credits"};
+      "set_device_status", "spend_credits",  "settle_usage"};
   const int i = static_cast<int>(kind);
   if (i < 0 || i >= static_cast<int>(std::size(kNames))) return kNames[0];
   return kNames[i];
