@@ -30,11 +30,14 @@ using testing::ReadWholeFile;
 using testing::RunDepin;
 using Clock = std::chrono::steady_clock;
 
-// Starts `depin node --dev` on a data dir made by `depin init`; port() is its bound port.
+// Starts `depin node [--dev]` on a data dir made by `depin init`; port() is its bound port.
 class DevNode {
  public:
-  DevNode(const util::TempDir& dir, const std::string& api = "127.0.0.1:0")
-      : child_({"node", "--data", dir.path(), "--dev", "--api", api}, dir.File("node.stderr")) {
+  explicit DevNode(const util::TempDir& dir, const std::string& api = "127.0.0.1:0",
+                   bool dev = true)
+      : child_(dev ? std::vector<std::string>{"node", "--data", dir.path(), "--dev", "--api", api}
+                   : std::vector<std::string>{"node", "--data", dir.path(), "--api", api},
+               dir.File("node.stderr")) {
     const std::string line = child_.ReadLine(std::chrono::seconds(60));
     std::smatch m;
     if (std::regex_match(line, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) {
@@ -186,7 +189,8 @@ TEST(FleetCliTest, DeviceAgentRetriesWhileTheNodeIsDownThenOnboardsAndReports) {
   })) << ReadWholeFile(dir.File("agent.stderr"));
   EXPECT_EQ(HttpGetBody(port, "/v1/health").code, 0);  // really nothing there
 
-  DevNode node(dir, "127.0.0.1:" + std::to_string(port));
+  // Not a dev node: no auto-claim, so the agent's own claim is what pays the owner.
+  DevNode node(dir, "127.0.0.1:" + std::to_string(port), /*dev=*/false);
   ASSERT_EQ(node.port(), port) << ReadWholeFile(dir.File("node.stderr"));
   ASSERT_TRUE(WaitFor(std::chrono::seconds(60), [&] {
     return HttpGetBody(port, "/v1/ledger/devices/" + device).code == 200 &&
@@ -195,17 +199,18 @@ TEST(FleetCliTest, DeviceAgentRetriesWhileTheNodeIsDownThenOnboardsAndReports) {
   const nlohmann::json d =
       nlohmann::json::parse(HttpGetBody(port, "/v1/ledger/devices/" + device).body);
   EXPECT_NE(d["cell"].get<uint64_t>(), 0u);
-  // Once an epoch closes, the agent's claim reaches a definite outcome (the dev node may have
-  // auto-claimed first): its proof parsed and the ledger answered.
-  const std::regex claim_line(R"(claim epoch \d+: (claimed|nothing to claim))");
-  EXPECT_TRUE(WaitFor(std::chrono::seconds(90), [&] {
-    return std::regex_search(ReadWholeFile(dir.File("agent.stderr")), claim_line);
-  })) << ReadWholeFile(dir.File("agent.stderr"));
+  // Once an epoch closes, the agent claims the device's reward and the owner is paid.
+  const std::regex claim_line(R"(claim epoch \d+: claimed)");
+  EXPECT_TRUE(WaitFor(
+      std::chrono::seconds(90),
+      [&] { return std::regex_search(ReadWholeFile(dir.File("agent.stderr")), claim_line); }))
+      << ReadWholeFile(dir.File("agent.stderr")) << ReadWholeFile(dir.File("node.stderr"));
 
   ASSERT_EQ(::kill(agent.pid(), SIGTERM), 0);
   const std::string summary = agent.ReadLine(std::chrono::seconds(30));
   EXPECT_EQ(agent.Wait(), 0);
   EXPECT_NE(summary.find("summary: stage done"), std::string::npos) << summary;
+  EXPECT_TRUE(std::regex_search(summary, std::regex(R"(claims [1-9])"))) << summary;
   EXPECT_EQ(node.Stop(), 0);
 }
 
