@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::string_view kLeavesMagic = "DPRL";
 constexpr uint32_t kLeavesVersion = 1;
+constexpr std::string_view kBurnsMagic = "DPUB";
+constexpr uint32_t kBurnsVersion = 1;
 
 std::string EpochName(uint64_t epoch) {
   char buf[32];
@@ -95,6 +97,59 @@ Result<verify::SpeedtestHistory> LoadSpeedtestHistory(util::Env* env, const std:
   Result<verify::SpeedtestHistory> history = verify::DecodeSpeedtestHistory(bytes);
   if (!history.ok()) return history.status().WithContext(path);
   return history;
+}
+
+std::string PayerBurnsPath(const std::string& data_dir, uint64_t epoch) {
+  return util::JoinPath(RewardsDir(data_dir), EpochName(epoch) + ".burns");
+}
+
+Status WritePayerBurns(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                       const std::vector<verify::PayerBurn>& burns) {
+  DEPIN_RETURN_IF_ERROR(env->CreateDirs(RewardsDir(data_dir)));
+  util::Bytes bytes;
+  util::ByteWriter w(&bytes);
+  w.Raw(kBurnsMagic);
+  w.U32(kBurnsVersion);
+  w.U64(burns.size());
+  for (const verify::PayerBurn& b : burns) {
+    w.Raw(b.payer.view());
+    w.U64(b.dc_burned);
+  }
+  return env->WriteFileAtomic(PayerBurnsPath(data_dir, epoch), bytes);
+}
+
+Result<std::vector<verify::PayerBurn>> LoadPayerBurns(util::Env* env, const std::string& data_dir,
+                                                      uint64_t epoch) {
+  const std::string path = PayerBurnsPath(data_dir, epoch);
+  if (!env->FileExists(path)) {
+    DEPIN_ASSIGN_OR_RETURN(std::string text, LoadManifestText(env, data_dir, epoch));
+    Result<rewards::Manifest> manifest = rewards::ManifestFromJson(text);
+    if (!manifest.ok()) return manifest.status().WithContext(ManifestPath(data_dir, epoch));
+    return std::move(manifest->payer_burns);
+  }
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, env->ReadFile(path));
+  util::ByteReader r(bytes);
+  auto bad = [&](std::string_view what) {
+    return Status::Corruption(path + ": " + std::string(what));
+  };
+  auto magic = r.Raw(4);
+  auto version = r.U32();
+  auto count = r.U64();
+  if (!magic.ok() || util::AsChars(*magic) != kBurnsMagic || !version.ok() ||
+      *version != kBurnsVersion || !count.ok()) {
+    return bad("bad header");
+  }
+  if (*count != r.remaining() / 40 || r.remaining() % 40 != 0) return bad("bad length");
+  std::vector<verify::PayerBurn> out(*count);
+  for (verify::PayerBurn& b : out) {
+    auto key = r.Raw(crypto::kPublicKeySize);
+    auto dc = r.U64();
+    if (!key.ok() || !dc.ok()) return bad("truncated");
+    std::copy(key->begin(), key->end(), b.payer.bytes.begin());
+    b.dc_burned = *dc;
+    if (&b != out.data() && !((&b - 1)->payer < b.payer)) return bad("payers not ascending");
+  }
+  return out;
 }
 
 Result<EpochLeaves> LoadEpochLeaves(util::Env* env, const std::string& data_dir, uint64_t epoch) {

@@ -7,6 +7,10 @@
 //   epoch-<epoch:20 digits>.speedtests  the speedtests inside the rolling window at the epoch's
 //                                   end (verify/speedtest_history.h), the next close's prior;
 //                                   written before the leaves file.
+//   epoch-<epoch:20 digits>.burns   the manifest's payer_burns (DC each payer burned on paid
+//                                   usage), what settle_usage debits; written before the leaves
+//                                   file. "DPUB" | u32 version 1 | u64 count | count x (payer 32
+//                                   bytes | u64 LE dc), payers strictly ascending.
 // Leaves file: "DPRL" | u32 version 1 | u64 total minted (emission - unallocated) | u64 count |
 // count x (key 32 bytes | u64 LE cumulative) | root 32 bytes. Load checks that the leaves hash to
 // the stored root (Corruption otherwise). Both files are written atomically (temporary file, fsync,
@@ -49,6 +53,15 @@ util::Status WriteSpeedtestHistory(util::Env* env, const std::string& data_dir, 
 // An empty history when the file does not exist (no epoch before, or an epoch closed before
 // histories were kept); Corruption naming the file when it does not decode.
 util::Result<verify::SpeedtestHistory> LoadSpeedtestHistory(util::Env* env,
+                                                            const std::string& data_dir,
+                                                            uint64_t epoch);
+std::string PayerBurnsPath(const std::string& data_dir, uint64_t epoch);
+util::Status WritePayerBurns(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                             const std::vector<verify::PayerBurn>& burns);
+// The epoch's payer burns from its .burns file, or, for an epoch closed before those files were
+// written, from its manifest JSON; NotFound when the epoch has neither; Corruption naming the file
+// when it does not decode.
+util::Result<std::vector<verify::PayerBurn>> LoadPayerBurns(util::Env* env,
                                                             const std::string& data_dir,
                                                             uint64_t epoch);
 // The manifest text; NotFound when missing.

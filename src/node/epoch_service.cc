@@ -59,8 +59,77 @@ Result<ledger::TxError> EpochService::SubmitSigned(ledger::TxBody body) {
   return submit_(Signed(std::move(body), ledger_->GetAccount(options_.oracle->public_key()).nonce));
 }
 bool EpochService::Complete(uint64_t epoch) const {
-  return ledger_->GetState(ledger::keys::RewardRoot(epoch)).has_value() &&
-         options_.env->FileExists(LeavesPath(options_.data_dir, epoch));
+  if (!ledger_->GetState(ledger::keys::RewardRoot(epoch)).has_value() ||
+      !options_.env->FileExists(LeavesPath(options_.data_dir, epoch))) {
+    return false;
+  }
+  Result<std::vector<ledger::SettleUsage>> pending = PendingSettlements(epoch);
+  return pending.ok() && pending->empty();  // an error is reported by Close
+}
+
+Result<std::vector<ledger::SettleUsage>> EpochService::PendingSettlements(uint64_t epoch) const {
+  DEPIN_ASSIGN_OR_RETURN(std::vector<verify::PayerBurn> burns,
+                         LoadPayerBurns(options_.env, options_.data_dir, epoch));
+  std::erase_if(burns, [](const verify::PayerBurn& b) { return b.dc_burned == 0; });
+  std::vector<ledger::SettleUsage> pending;
+  for (size_t from = 0; from < burns.size(); from += kSettleChunk) {
+    const auto chunk = static_cast<uint32_t>(from / kSettleChunk);
+    if (ledger_->GetState(ledger::keys::UsageSettlement(epoch, chunk))) continue;
+    ledger::SettleUsage s{epoch, chunk, {}};
+    for (size_t i = from; i < std::min(burns.size(), from + kSettleChunk); ++i) {
+      s.debits.push_back({burns[i].payer, burns[i].dc_burned});
+    }
+    pending.push_back(std::move(s));
+  }
+  return pending;
+}
+
+Result<std::vector<ledger::TxError>> EpochService::SubmitEach(std::vector<ledger::TxBody> bodies) {
+  if (!options_.oracle) return Status::FailedPrecondition("epoch service: no reward-oracle key");
+  std::vector<ledger::TxError> results;
+  if (!options_.submit_all) {
+    for (ledger::TxBody& b : bodies) {
+      DEPIN_ASSIGN_OR_RETURN(ledger::TxError e, SubmitSigned(std::move(b)));
+      results.push_back(e);
+    }
+    return results;
+  }
+  for (size_t from = 0; from < bodies.size(); from += kClaimChunk) {
+    uint64_t nonce = ledger_->GetAccount(options_.oracle->public_key()).nonce;
+    std::vector<ledger::Tx> txs;
+    for (size_t i = from; i < std::min(bodies.size(), from + kClaimChunk); ++i) {
+      txs.push_back(Signed(std::move(bodies[i]), nonce++));
+    }
+    DEPIN_ASSIGN_OR_RETURN(std::vector<ledger::TxError> r, options_.submit_all(txs));
+    results.insert(results.end(), r.begin(), r.end());
+  }
+  return results;
+}
+
+Result<uint64_t> EpochService::Settle(uint64_t epoch) {
+  DEPIN_ASSIGN_OR_RETURN(std::vector<ledger::SettleUsage> pending, PendingSettlements(epoch));
+  if (pending.empty()) return 0;
+  std::vector<ledger::TxBody> bodies(pending.begin(), pending.end());
+  DEPIN_ASSIGN_OR_RETURN(std::vector<ledger::TxError> results, SubmitEach(std::move(bodies)));
+  uint64_t committed = 0;
+  for (size_t i = 0; i < results.size() && i < pending.size(); ++i) {
+    const ledger::TxError e = results[i];
+    // usage_already_settled: an earlier run (or another oracle) applied this chunk.
+    if (e == ledger::TxError::kOk || e == ledger::TxError::kUsageAlreadySettled) {
+      committed += e == ledger::TxError::kOk;
+      continue;
+    }
+    return Status::FailedPrecondition("epoch " + std::to_string(epoch) + ": settle_usage chunk " +
+                                      std::to_string(pending[i].chunk) +
+                                      " rejected: " + std::string(ledger::TxErrorName(e)));
+  }
+  if (results.size() != pending.size()) {
+    return Status::Internal("epoch " + std::to_string(epoch) + ": " +
+                            std::to_string(results.size()) + " outcomes for " +
+                            std::to_string(pending.size()) + " settle_usage txs");
+  }
+  Progress("settled", epoch);
+  return committed;
 }
 
 Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
@@ -114,9 +183,11 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
     spdlog::info("{}: {} records ({} corrupt) against {} devices at height {}, root {}", where,
                  stats.records, stats.corrupt_records, snap.devices.size(), snap.height,
                  util::HexEncode(manifest->root));
-    // The leaves file marks the epoch complete, so the history is written first.
+    // The leaves file marks the epoch complete, so the history and the burns are written first.
     DEPIN_RETURN_IF_ERROR(
         WriteSpeedtestHistory(options_.env, options_.data_dir, epoch, speedtests));
+    DEPIN_RETURN_IF_ERROR(
+        WritePayerBurns(options_.env, options_.data_dir, epoch, manifest->payer_burns));
     DEPIN_RETURN_IF_ERROR(WriteEpochFiles(options_.env, options_.data_dir, *manifest));
     out.computed = true;
     leaves = EpochLeaves{std::move(manifest->leaves), manifest->root, TotalMinted(*manifest)};
@@ -144,6 +215,8 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
     return Status::Corruption(where + ": the ledger holds root " + util::HexEncode(posted->root) +
                               " but the manifest's root is " + util::HexEncode(out.root));
   }
+  // Step 4: debit the payers' DC burned on paid usage.
+  DEPIN_ASSIGN_OR_RETURN(out.settled, Settle(epoch));
   if (options_.auto_claim) {
     DEPIN_ASSIGN_OR_RETURN(out.claims, AutoClaim(epoch, leaves->leaves));
     Progress("claimed", epoch);
@@ -209,7 +282,7 @@ Result<std::vector<CloseOutcome>> EpochService::CatchUp() {
       continue;
     }
     DEPIN_ASSIGN_OR_RETURN(CloseOutcome o, Close(e));
-    if (o.computed || o.posted_now || o.claims > 0) done.push_back(o);
+    if (o.computed || o.posted_now || o.settled > 0 || o.claims > 0) done.push_back(o);
     first_open_ = e + 1;
   }
   return done;

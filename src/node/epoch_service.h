@@ -9,7 +9,10 @@
 //   3. POSTED     post_reward_root(e, root, minted) signed by the reward-oracle key. The ledger
 //                 accepts one root per epoch (epoch_already_posted), so a post repeated after a
 //                 crash changes nothing; the service then checks the posted root equals its own.
-//   4. CLAIMED    (dev auto-claim only) claim_rewards for every device leaf not yet claimed.
+//   4. SETTLED    the manifest's payer burns (epoch-<e>.burns, written before the leaves file)
+//                 are debited on the ledger by settle_usage txs of kSettleChunk payers each,
+//                 chunk i of epoch e applied once (usage_already_settled counts as done).
+//   5. CLAIMED    (dev auto-claim only) claim_rewards for every device leaf not yet claimed.
 // A crash anywhere resumes at the first incomplete step: recomputation from the same log and
 // snapshot gives the identical manifest, so whatever was written or posted before still matches.
 //
@@ -64,8 +67,8 @@ struct EpochServiceOptions {
   // sets it to the epoch of its first block, so it does not walk through empty epochs.
   uint64_t first_epoch = 0;
   std::function<int64_t()> now_ms;  // defaults to env->NowUnixMillis()
-  // Called after each step: "computed", "posted", "claimed" (tests and the CLI print these, and
-  // the crash test kills the process on one of them).
+  // Called after each step: "computed", "posted", "settled", "claimed" (tests and the CLI print
+  // these, and the crash test kills the process on one of them).
   std::function<void(std::string_view step, uint64_t epoch)> progress;
 };
 
@@ -75,19 +78,21 @@ struct CloseOutcome {
   uint64_t total_minted = 0;
   bool computed = false;    // this call computed the manifest (false: found on disk)
   bool posted_now = false;  // this call's post committed
+  uint64_t settled = 0;     // settle_usage chunks committed
   uint64_t claims = 0;      // auto-claims committed
 };
 
 class EpochService {
  public:
   static constexpr size_t kClaimChunk = 500;  // below the mempool's per-account limit
+  static constexpr size_t kSettleChunk = 50;  // payers per settle_usage (ledger::kMaxUsageDebits)
 
   EpochService(EpochServiceOptions options, const ledger::Ledger* ledger, SubmitFn submit);
   ~EpochService();
   EpochService(const EpochService&) = delete;
   EpochService& operator=(const EpochService&) = delete;
 
-  // Brings epoch `epoch` to POSTED (and CLAIMED with auto_claim). FailedPrecondition if it has
+  // Brings epoch `epoch` to SETTLED (and CLAIMED with auto_claim). FailedPrecondition if it has
   // not ended or the previous epoch is not complete; Corruption if the ledger holds a different
   // root than the recomputed manifest.
   util::Result<CloseOutcome> Close(uint64_t epoch);
@@ -101,6 +106,12 @@ class EpochService {
 
  private:
   bool Complete(uint64_t epoch) const;
+  // The settle_usage bodies of `epoch` not yet applied on the ledger.
+  util::Result<std::vector<ledger::SettleUsage>> PendingSettlements(uint64_t epoch) const;
+  util::Result<uint64_t> Settle(uint64_t epoch);
+  // Submits `bodies` signed by the oracle (through submit_all when set, in chunks of
+  // kClaimChunk), and returns each outcome in order.
+  util::Result<std::vector<ledger::TxError>> SubmitEach(std::vector<ledger::TxBody> bodies);
   util::Result<uint64_t> AutoClaim(uint64_t epoch, const std::vector<rewards::RewardLeaf>& leaves);
   util::Result<ledger::TxError> SubmitSigned(ledger::TxBody body);
   ledger::Tx Signed(ledger::TxBody body, uint64_t nonce) const;

@@ -9,6 +9,7 @@
 #include "node/epoch_close.h"
 #include "node/epoch_files.h"
 #include "node/epoch_test_fixture.h"
+#include "rewards/manifest_json.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
@@ -19,8 +20,8 @@ class EpochServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::InitCrypto().ok());
-    ASSERT_TRUE(BuildLedger(dir_.File("ledger.db")).ok());
-    ASSERT_TRUE(BuildLog(dir_.path(), 0).ok());
+    ASSERT_TRUE(BuildLedger(dir_.File("ledger.db"), paid_usage_).ok());
+    ASSERT_TRUE(BuildLog(dir_.path(), 0, paid_usage_).ok());
     auto l = ledger::Ledger::Open(dir_.File("ledger.db"), FixtureParams());
     ASSERT_TRUE(l.ok());
     ledger_ = std::move(l).value();
@@ -47,6 +48,7 @@ class EpochServiceTest : public ::testing::Test {
     return ledger::DecodeRewardRoot(*raw).value();
   }
 
+  bool paid_usage_ = false;  // set by subclasses before SetUp
   TestNet net_;
   util::TempDir dir_;
   std::unique_ptr<ledger::Ledger> ledger_;
@@ -314,6 +316,131 @@ TEST_F(EpochServiceTest, ApiServesTheManifestAndADevicesProof) {
   EXPECT_EQ(Get(router, "/v1/epochs/9/manifest").status, 404);
   EXPECT_EQ(Get(router, "/v1/epochs/x1/manifest").status, 400);
   EXPECT_EQ(Get(router, "/v1/epochs/0/devices/not-a-key").status, 400);
+}
+
+// SETTLED: the payer's DC burned on paid usage (the manifest's payer_burns) is debited from its
+// delegations on the ledger, in owner-key order, once.
+class EpochSettleTest : public EpochServiceTest {
+ protected:
+  EpochSettleTest() { paid_usage_ = true; }
+
+  uint64_t Delegated(const crypto::KeyPair& owner) const {
+    auto raw = ledger_->GetState(
+        ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()));
+    return raw ? ledger::DecodeU64(*raw).value() : 0;
+  }
+  uint64_t CreditsSpent() const {
+    return ledger::DecodeGlobals(*ledger_->GetState(ledger::keys::Globals())).value().credits_spent;
+  }
+  uint64_t ManifestBurn() const {
+    auto m =
+        rewards::ManifestFromJson(LoadManifestText(util::Env::Default(), dir_.path(), 0).value());
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    if (!m.ok()) return 0;
+    EXPECT_EQ(m->payer_burns.size(), 1u);
+    uint64_t total = 0;
+    for (const auto& b : m->payer_burns) {
+      EXPECT_EQ(b.payer, UsagePayerKey().public_key());
+      total += b.dc_burned;
+    }
+    return total;
+  }
+};
+
+TEST_F(EpochSettleTest, ClosingDebitsThePayersDelegationsByExactlyTheManifestsBurnsOnce) {
+  ASSERT_EQ(Delegated(net_.alice), kAliceDelegatedDc);
+  ASSERT_EQ(Delegated(net_.bob), kBobDelegatedDc);
+  const uint64_t spent_before = CreditsSpent();
+  auto svc = Service();
+  auto r = svc->Close(0);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->settled, 1u);
+  const uint64_t burned = ManifestBurn();
+  ASSERT_EQ(burned, kReceiptDc[0] + kReceiptDc[1]) << "the fixture's receipts were not counted";
+  EXPECT_EQ(Delegated(net_.alice) + Delegated(net_.bob),
+            kAliceDelegatedDc + kBobDelegatedDc - burned);
+  // The lower owner key is drained first.
+  const bool alice_first = net_.alice.public_key() < net_.bob.public_key();
+  const uint64_t first_held = alice_first ? kAliceDelegatedDc : kBobDelegatedDc;
+  EXPECT_EQ(Delegated(alice_first ? net_.alice : net_.bob),
+            first_held - std::min(first_held, burned));
+  EXPECT_EQ(CreditsSpent(), spent_before + burned);
+  auto raw = ledger_->GetState(ledger::keys::UsageSettlement(0, 0));
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(ledger::DecodeUsageSettlement(*raw).value().debited, burned);
+  EXPECT_EQ(steps_, (std::vector<std::string>{"computed 0", "posted 0", "settled 0"}));
+
+  // Again, and through CatchUp: nothing is submitted and nothing changes.
+  const uint64_t height = ledger_->height();
+  const uint64_t alice = Delegated(net_.alice), bob = Delegated(net_.bob);
+  auto again = svc->Close(0);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->settled, 0u);
+  auto caught = Service()->CatchUp();
+  ASSERT_TRUE(caught.ok()) << caught.status().ToString();
+  EXPECT_TRUE(caught->empty());
+  EXPECT_EQ(ledger_->height(), height);
+  EXPECT_EQ(Delegated(net_.alice), alice);
+  EXPECT_EQ(Delegated(net_.bob), bob);
+  EXPECT_EQ(CreditsSpent(), spent_before + burned);
+}
+
+TEST_F(EpochSettleTest, ResumesAfterACrashBeforeOrAfterTheSettlementCommitted) {
+  const uint64_t held = kAliceDelegatedDc + kBobDelegatedDc;
+  // Run 1 "crashes" when it submits settle_usage: posted, nothing debited.
+  auto direct = MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; });
+  auto crash_on_settle = [&](bool after_commit) {
+    EpochServiceOptions o;
+    o.data_dir = dir_.path();
+    o.config = FixtureRewardConfig();
+    o.oracle = net_.oracle1;
+    o.now_ms = [this] { return now_; };
+    return std::make_unique<EpochService>(
+        std::move(o), ledger_.get(),
+        [&, after_commit](const ledger::Tx& tx) -> util::Result<ledger::TxError> {
+          if (!std::holds_alternative<ledger::SettleUsage>(tx.body)) return direct(tx);
+          if (after_commit) (void)direct(tx);
+          return util::Status::Unavailable("killed");
+        });
+  };
+  EXPECT_EQ(crash_on_settle(false)->Close(0).status().code(), util::Code::kUnavailable);
+  ASSERT_TRUE(Posted(0));
+  EXPECT_EQ(Delegated(net_.alice) + Delegated(net_.bob), held);
+  // Run 2 commits the settlement but "dies" before learning it.
+  EXPECT_EQ(crash_on_settle(true)->Close(0).status().code(), util::Code::kUnavailable);
+  const uint64_t burned = ManifestBurn();
+  EXPECT_EQ(Delegated(net_.alice) + Delegated(net_.bob), held - burned);
+  // Run 3 finds the chunk settled: nothing submitted, nothing debited twice.
+  const uint64_t height = ledger_->height();
+  auto r = Service()->Close(0);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->settled, 0u);
+  EXPECT_EQ(ledger_->height(), height);
+  EXPECT_EQ(Delegated(net_.alice) + Delegated(net_.bob), held - burned);
+}
+
+TEST_F(EpochSettleTest, AnOlderEpochWithoutABurnsFileIsSettledFromItsManifest) {
+  auto svc = Service();
+  // Compute and post without settling (as a node from before settle_usage did).
+  EpochServiceOptions o;
+  o.data_dir = dir_.path();
+  o.config = FixtureRewardConfig();
+  o.oracle = net_.oracle1;
+  o.now_ms = [this] { return now_; };
+  auto direct = MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; });
+  EpochService old(std::move(o), ledger_.get(), [&](const ledger::Tx& tx) {
+    if (std::holds_alternative<ledger::SettleUsage>(tx.body)) {
+      return util::Result<ledger::TxError>(util::Status::Unavailable("no settle_usage yet"));
+    }
+    return direct(tx);
+  });
+  EXPECT_FALSE(old.Close(0).ok());
+  ASSERT_TRUE(util::Env::Default()->RemoveFile(PayerBurnsPath(dir_.path(), 0)).ok());
+  auto r = svc->Close(0);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->settled, 1u);
+  EXPECT_EQ(Delegated(net_.alice) + Delegated(net_.bob),
+            kAliceDelegatedDc + kBobDelegatedDc - ManifestBurn());
 }
 
 }  // namespace

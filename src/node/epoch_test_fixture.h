@@ -1,6 +1,8 @@
 // Test fixture for the epoch close: a small ledger (ledger::testing::TestNet with zero fees and a
 // genesis maker) with registered, located devices, and a report log holding one epoch of signed
-// heartbeats and speedtests plus damaged and out-of-window records. Deterministic: the same
+// heartbeats and speedtests plus damaged and out-of-window records; optionally (paid_usage) a
+// payer key holding DC delegated by alice and bob, and data-transfer receipts it co-signed.
+// Deterministic: the same
 // calls build byte-identical ledgers and logs. For tests and the crash child only; not
 // thread-safe.
 #pragma once
@@ -16,6 +18,7 @@
 #include "ledger/test_util.h"
 #include "rewards/config.h"
 #include "verify/s2_cells.h"
+#include "wire/report.h"
 
 namespace depin::node::testing {
 
@@ -43,8 +46,29 @@ inline rewards::RewardConfig FixtureRewardConfig() {
   return rewards::DefaultRewardConfig(net.bob.public_key(), net.carol.public_key());
 }
 
+// The paid-usage payer (a router key) and what it holds: alice and bob delegate to it.
+inline crypto::KeyPair UsagePayerKey() { return TestKey(90); }
+inline constexpr uint64_t kAliceDelegatedDc = 3'000, kBobDelegatedDc = 2'000;
+// Receipts BuildLog(paid_usage) writes: device i < 2 carries receipts of these DC amounts.
+inline constexpr uint64_t kReceiptDc[2] = {2'400, 1'600};
+
+// At $1 per token alice and bob each buy 100,000 DC and delegate some to the payer.
+inline void AddPaidUsageTxs(const TestNet& net, uint64_t* alice_nonce,
+                            std::vector<ledger::Tx>* txs) {
+  const crypto::PublicKey payer = UsagePayerKey().public_key();
+  txs->push_back(ledger::testing::MakeTx(net.price1, 0, ledger::SubmitPrice{100'000'000}));
+  txs->push_back(ledger::testing::MakeTx(net.alice, (*alice_nonce)++,
+                                         ledger::BurnForCredits{ledger::testing::kToken}));
+  txs->push_back(ledger::testing::MakeTx(net.alice, (*alice_nonce)++,
+                                         ledger::DelegateCredits{payer, kAliceDelegatedDc}));
+  txs->push_back(
+      ledger::testing::MakeTx(net.bob, 0, ledger::BurnForCredits{ledger::testing::kToken}));
+  txs->push_back(
+      ledger::testing::MakeTx(net.bob, 1, ledger::DelegateCredits{payer, kBobDelegatedDc}));
+}
+
 // Onboards kDevices devices owned by alice, asserts their location, in block(s) at genesis + 1 s.
-inline util::Status BuildLedger(const std::string& db) {
+inline util::Status BuildLedger(const std::string& db, bool paid_usage = false) {
   TestNet net;
   DEPIN_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(db, FixtureParams()));
   if (l->height() > 0) return util::Status::Ok();
@@ -59,6 +83,7 @@ inline util::Status BuildLedger(const std::string& db) {
     txs.push_back(
         ledger::testing::MakeTx(net.alice, nonce++, ledger::AssertLocation{d.public_key(), cell}));
   }
+  if (paid_usage) AddPaidUsageTxs(net, &nonce, &txs);
   std::vector<const ledger::Tx*> ptrs;
   for (const auto& t : txs) ptrs.push_back(&t);
   DEPIN_ASSIGN_OR_RETURN(ledger::ProducedBlock b,
@@ -74,7 +99,9 @@ inline util::Status BuildLedger(const std::string& db) {
 
 // Epoch `epoch`'s log: device i sends a heartbeat in each of (8 + 2i) hours and two good
 // speedtests; plus one undecodable payload and one heartbeat stamped in the next epoch.
-inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch) {
+// With paid_usage, devices 0 and 1 also carry one receipt each (kReceiptDc) co-signed by
+// UsagePayerKey().
+inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch, bool paid_usage = false) {
   const uint64_t start = ledger::testing::kGenesisMs + epoch * kEpochMs;
   ingest::ReportLogOptions o;
   o.data_dir = data_dir;
@@ -101,6 +128,25 @@ inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch) {
       DEPIN_RETURN_IF_ERROR(
           add(ingest::MakeSpeedtest(k.public_key(), at, 150'000'000, 20'000'000, 20), k, at));
     }
+  }
+  for (int i = 0; paid_usage && i < 2; ++i) {
+    const crypto::PublicKey device = DeviceKey(i).public_key();
+    const uint64_t at = start + 3 * 3'600'000 + static_cast<uint64_t>(i) * 1000;
+    wire::v1::UsageReceipt u;
+    const crypto::PublicKey payer = UsagePayerKey().public_key();
+    u.set_payer_key(payer.bytes.data(), payer.bytes.size());
+    u.set_device_key(device.bytes.data(), device.bytes.size());
+    u.set_session_id(7);
+    u.set_sequence(static_cast<uint64_t>(i));
+    u.set_bytes_up(1'000);
+    u.set_bytes_down(20'000);
+    u.set_dc_amount(kReceiptDc[i]);
+    u.set_timestamp_ms(at);
+    DEPIN_ASSIGN_OR_RETURN(wire::v1::SignedUsageReceipt receipt,
+                           wire::SignUsageReceipt(u, UsagePayerKey()));
+    wire::v1::Report r = ingest::MakeHeartbeat(device, at, kLat, kLon);
+    *r.mutable_data_transfer() = std::move(receipt);
+    DEPIN_RETURN_IF_ERROR(add(r, DeviceKey(i), at));
   }
   // A heartbeat whose times lie in the next epoch (outside_epoch), and a payload that is not a
   // LoggedReport at all (corrupt).

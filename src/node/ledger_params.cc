@@ -51,6 +51,7 @@ util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& c
   if (c.credits.usd_per_dc_nanos != 0) p.usd_nanos_per_dc = c.credits.usd_per_dc_nanos;
   p.price_max_age_ms = static_cast<int64_t>(c.credits.price_max_age_seconds * 1000);
   p.price_quorum = c.credits.price_quorum;
+  p.resource_classes = static_cast<uint32_t>(c.resource_classes.size());
   switch (c.emission.schedule) {
     case EmissionSchedule::kFixed:
       p.emission.kind = ledger::EmissionKind::kFixed;

@@ -133,23 +133,27 @@ TEST_F(NodeEpochsTest, SuspendedDeviceIsInactiveForIngest) {
   EXPECT_FALSE(info->active);
 }
 
-TEST_F(NodeEpochsTest, DeviceOfAnUnknownClassMaySendNothing) {
+// The ledger knows the network's [[resource_classes]] count (LedgerParams::resource_classes), so
+// a device of an undefined class is never onboarded (device_sync still gives such a device no
+// report kinds, for ledgers written before the check).
+TEST_F(NodeEpochsTest, OnboardingAnUnknownResourceClassIsRefused) {
   const crypto::KeyPair device = crypto::KeyPair::Generate();
   std::unique_ptr<Node> node = StartNode(/*dev=*/false);
   ASSERT_TRUE(node);
+  EXPECT_GT(node->ledger().machine().params().resource_classes, 0u);
   ASSERT_EQ(Commit(*node, MakeTx(price_, 0, ledger::SubmitPrice{100'000'000})),
             ledger::TxError::kOk);
   ASSERT_EQ(Commit(*node, MakeTx(gov_, 0, ledger::BurnForCredits{1'000'000'000, 0})),
             ledger::TxError::kOk);
-  ASSERT_EQ(Commit(*node,
+  const uint64_t credits = node->ledger().GetAccount(gov_.public_key()).credits;
+  EXPECT_EQ(Commit(*node,
                    MakeCosignedTx(
                        gov_, 1, ledger::OnboardDevice{device.public_key(), maker_.public_key(), 99},
                        {&maker_, &device})),
-            ledger::TxError::kOk);
-  std::optional<ingest::DeviceInfo> info =
-      node->ingest().registry().Lookup(device.public_key().bytes);
-  ASSERT_TRUE(info.has_value());
-  EXPECT_EQ(info->allowed_kinds, 0u);
+            ledger::TxError::kUnknownResourceClass);
+  EXPECT_FALSE(node->ledger().GetDevice(device.public_key()).has_value());
+  EXPECT_FALSE(node->ingest().registry().Lookup(device.public_key().bytes).has_value());
+  EXPECT_EQ(node->ledger().GetAccount(gov_.public_key()).credits, credits);
 }
 
 TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
