@@ -21,9 +21,10 @@ std::vector<ingest::KindMask> KindMasksOfClasses(const NetworkConfig& config) {
   return masks;
 }
 
-ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Device& device) const {
+ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Address& key,
+                                      const ledger::Device& device) const {
   ingest::DeviceInfo info;
-  info.active = device.status == ledger::DeviceStatus::kActive;
+  info.active = device.status == ledger::DeviceStatus::kActive && !denied_.count(key);
   if (device.resource_class < class_kinds_.size()) {
     info.allowed_kinds = class_kinds_[device.resource_class];
   }
@@ -31,6 +32,7 @@ ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Device& device) const {
 }
 
 size_t DeviceSync::LoadAll() {
+  std::lock_guard<std::mutex> lock(mu_);
   // keys::Device(d) is the two-byte prefix "d/" followed by the device key.
   const std::string prefix = ledger::keys::Device(ledger::Address{}).substr(0, 2);
   size_t n = 0;
@@ -41,9 +43,10 @@ size_t DeviceSync::LoadAll() {
       spdlog::error("device sync: undecodable device record: {}", device.status().ToString());
       return;
     }
-    ingest::DeviceKey k;
-    std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(), k.begin());
-    registry_->Upsert(k, InfoOf(*device));
+    ledger::Address address;
+    std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(),
+              address.bytes.begin());
+    registry_->Upsert(address.bytes, InfoOf(address, *device));
     ++n;
   });
   return n;
@@ -52,10 +55,19 @@ size_t DeviceSync::LoadAll() {
 void DeviceSync::Refresh(const ledger::Address& address) {
   std::optional<ledger::Device> device = ledger_->GetDevice(address);
   if (!device) return;
-  registry_->Upsert(address.bytes, InfoOf(*device));
+  registry_->Upsert(address.bytes, InfoOf(address, *device));
+}
+
+void DeviceSync::SetDenied(const std::vector<ledger::Address>& devices) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::set<ledger::Address> changed(devices.begin(), devices.end());
+  changed.insert(denied_.begin(), denied_.end());
+  denied_ = std::set<ledger::Address>(devices.begin(), devices.end());
+  for (const ledger::Address& d : changed) Refresh(d);
 }
 
 void DeviceSync::OnBlock(const ledger::Block& block) {
+  std::lock_guard<std::mutex> lock(mu_);
   for (const ledger::Tx& tx : block.txs) {
     std::visit(
         [this](const auto& body) {

@@ -1,7 +1,8 @@
 // DeviceSync: keeps ingest's in-memory device registry (ingest/device_registry.h) equal to the
 // ledger's device table, so a device onboarded on the ledger may send reports as soon as its
 // block is durable, only the report kinds its resource class allows, and nothing once
-// governance suspends or denies it (set_device_status).
+// governance suspends or denies it (set_device_status) or the operator's denylist names it
+// (SetDenied; admin_routes.h).
 //
 // The ledger stores a device's resource class as an index into the network file's
 // [[resource_classes]] (0 = the first). An index with no class registers the device with no
@@ -11,10 +12,12 @@
 //   sync.LoadAll();                          // at start: every device in the ledger
 //   producer on_commit: sync.OnBlock(block); // after each durable block: the devices it touched
 //
-// Thread-safety: LoadAll and OnBlock may run on any thread (the registry and the ledger are
-// thread-safe); OnBlock is called by the block producer's thread only.
+// Thread-safety: all methods are thread-safe; one lock serializes them, taken before the
+// ledger's (so an update never interleaves with another and leaves a stale entry).
 #pragma once
 
+#include <mutex>
+#include <set>
 #include <vector>
 
 #include "ingest/device_registry.h"
@@ -37,14 +40,20 @@ class DeviceSync {
   size_t LoadAll();
   // Re-reads the devices that `block`'s transactions onboarded or changed.
   void OnBlock(const ledger::Block& block);
+  // Devices that may send nothing whatever the ledger says (the operator's denylist); replaces
+  // the previous set and re-registers every device that entered or left it.
+  void SetDenied(const std::vector<ledger::Address>& devices);
 
  private:
-  ingest::DeviceInfo InfoOf(const ledger::Device& device) const;
+  // Both need mu_ held.
+  ingest::DeviceInfo InfoOf(const ledger::Address& key, const ledger::Device& device) const;
   void Refresh(const ledger::Address& device);
 
   const ledger::Ledger* ledger_;
   ingest::InMemoryDeviceRegistry* registry_;
   std::vector<ingest::KindMask> class_kinds_;
+  mutable std::mutex mu_;
+  std::set<ledger::Address> denied_;
 };
 
 }  // namespace depin::node

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/ed25519.h"
+#include "node/admin_routes.h"
 #include "node/json_error.h"
 
 namespace depin::node {
@@ -95,19 +96,12 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
   s->options_ = std::move(options);
   s->config_ = &config;
   util::Env* env = s->options_.env;
-  if (s->options_.dev && !config.api.admin_token_file.empty()) {
-    std::string path = config.api.admin_token_file;
-    if (path.front() != '/') path = util::JoinPath(s->options_.data_dir, path);
-    util::Result<util::Bytes> token = env->ReadFile(path);
+  if (s->options_.dev) {
+    util::Result<std::string> token = LoadAdminToken(env, config, s->options_.data_dir);
     if (token.ok()) {
-      s->admin_token_ = std::string(util::AsChars(*token));
-      while (!s->admin_token_.empty() &&
-             std::isspace(static_cast<unsigned char>(s->admin_token_.back()))) {
-        s->admin_token_.pop_back();
-      }
+      s->admin_token_ = std::move(token).value();
     } else {
-      spdlog::warn("ingest: admin token {} unreadable ({}); POST /v1/admin/devices disabled", path,
-                   token.status().ToString());
+      spdlog::warn("ingest: {}; POST /v1/admin/devices disabled", token.status().ToString());
     }
   }
   ingest::ReportLogOptions log_options;
@@ -189,7 +183,7 @@ void IngestService::HandleReports(const Request& request, Responder respond) {
 // Body: {"devices":[{"key":"<base58>","class":"<resource class>"|"kinds":["heartbeat",...],
 //                    "active":true}]}
 void IngestService::HandleAdminDevices(const Request& request, Responder respond) {
-  if (admin_token_.empty() || request.Header("Authorization") != "Bearer " + admin_token_) {
+  if (!HasAdminToken(request, admin_token_)) {
     respond(JsonError(401, "unauthenticated", "missing or wrong admin bearer token"));
     return;
   }

@@ -62,6 +62,7 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
                                                              node->config_, &node->registry_));
   DEPIN_RETURN_IF_ERROR(node->StartLedger());  // also adds the /v1/ledger/ routes
   DEPIN_RETURN_IF_ERROR(node->PrepareEpochs());
+  DEPIN_RETURN_IF_ERROR(node->StartAdmin());
   node->AddRoutes();
   // Handle signals before the server announces itself, so a signal sent as soon as
   // "listening on" appears is never the default (killing) action.
@@ -115,6 +116,7 @@ void Node::Wait() {
     control_->io.run();
   }
   if (server_) server_->Stop();
+  admin_.reset();  // waits for a running re-run
   StopEpochs();
   StopLedger();
   spdlog::info("node: stopped");
@@ -125,6 +127,7 @@ void Node::Stop() { control_->io.stop(); }
 Node::~Node() {
   Stop();
   if (server_) server_->Stop();
+  admin_.reset();
   StopEpochs();
   StopLedger();
 }

@@ -29,6 +29,7 @@
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "ledger/producer.h"
+#include "node/admin_routes.h"
 #include "node/commit_waiter.h"
 #include "node/device_sync.h"
 #include "node/epoch_service.h"
@@ -97,6 +98,7 @@ class Node {
   void MaybeStartEpochs();
   void StopEpochs();  // before StopLedger: a close waiting on a commit gives up
   void OnBlockCommitted(const ledger::ProducedBlock& block);
+  util::Status StartAdmin();  // node_admin.cc: /v1/admin/ routes and the stored denylist
 
   NodeOptions options_;
   NetworkConfig config_;
@@ -108,6 +110,7 @@ class Node {
   std::unique_ptr<ledger::BlockProducer> producer_;
   std::unique_ptr<ledger::LedgerApi> ledger_api_;
   std::unique_ptr<DeviceSync> device_sync_;  // ledger devices -> ingest registry
+  std::unique_ptr<AdminRoutes> admin_;       // reset before the ledger: a re-run reads it
   std::unique_ptr<CommitWaiter> waiter_;
   std::mutex epochs_mu_;  // guards the three below
   std::optional<EpochServiceOptions> epoch_options_;

@@ -16,6 +16,7 @@
 #include "node/epoch_close.h"
 #include "node/epoch_config.h"
 #include "node/epoch_files.h"
+#include "node/epoch_recompute.h"
 #include "node/epoch_service.h"
 #include "node/node.h"
 #include "rewards/explain.h"
@@ -69,42 +70,22 @@ util::Status Explain(const RewardsArgs& a) {
 
 util::Status Recompute(const RewardsArgs& a) {
   DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a));
-  util::Env* env = util::Env::Default();
-  node::CloseInputs in;
-  if (a.epoch > 0) {
-    // No previous manifest: the network's first rewarded epoch (anything else shows up as a
-    // root that does not match below).
-    util::Result<node::EpochLeaves> prior = node::LoadEpochLeaves(env, a.dir, a.epoch - 1);
-    if (!prior.ok() && prior.status().code() != util::Code::kNotFound) return prior.status();
-    if (prior.ok()) in.prior = std::move(prior->leaves);
-    DEPIN_ASSIGN_OR_RETURN(in.prior_speedtests,
-                           node::LoadSpeedtestHistory(env, a.dir, a.epoch - 1));
-  }
-  const verify::EpochWindow w = node::EpochWindowOf(o.params, a.epoch);
-  DEPIN_ASSIGN_OR_RETURN(node::EpochSnapshot snap, node::SnapshotAtEpochEnd(*o.ledger, w.end_ms));
-  in.env = env;
-  in.data_dir = a.dir;
-  in.window = w;
-  in.config = o.config;
-  in.snapshot = &snap;
-  in.emission = node::EpochEmission(o.ledger->machine(), a.epoch, snap);
-  in.verify_signatures = a.verify_signatures;
-  node::CloseStats stats;
-  DEPIN_ASSIGN_OR_RETURN(rewards::Manifest m, node::CloseEpoch(in, &stats));
+  DEPIN_ASSIGN_OR_RETURN(node::RecomputeResult r,
+                         node::RecomputeEpoch(util::Env::Default(), a.dir, *o.ledger, o.config,
+                                              a.epoch, a.verify_signatures));
   std::printf("epoch %llu: %llu records (%llu corrupt), %zu devices at ledger height %llu\n",
               static_cast<unsigned long long>(a.epoch),
-              static_cast<unsigned long long>(stats.records),
-              static_cast<unsigned long long>(stats.corrupt_records), snap.devices.size(),
-              static_cast<unsigned long long>(snap.height));
-  std::printf("recomputed root %s, minted %llu\n", util::HexEncode(m.root).c_str(),
-              static_cast<unsigned long long>(node::TotalMinted(m)));
-  auto raw = o.ledger->GetState(ledger::keys::RewardRoot(a.epoch));
-  if (!raw)
+              static_cast<unsigned long long>(r.stats.records),
+              static_cast<unsigned long long>(r.stats.corrupt_records), r.devices,
+              static_cast<unsigned long long>(r.height));
+  std::printf("recomputed root %s, minted %llu\n", util::HexEncode(r.root).c_str(),
+              static_cast<unsigned long long>(r.total_minted));
+  if (!r.posted) {
     return util::Status::NotFound("epoch " + std::to_string(a.epoch) + " has no posted root");
-  DEPIN_ASSIGN_OR_RETURN(ledger::RewardRoot posted, ledger::DecodeRewardRoot(*raw));
-  std::printf("posted     root %s, minted %llu\n", util::HexEncode(posted.root).c_str(),
-              static_cast<unsigned long long>(posted.total_minted));
-  if (posted.root != m.root || posted.total_minted != node::TotalMinted(m)) {
+  }
+  std::printf("posted     root %s, minted %llu\n", util::HexEncode(r.posted->root).c_str(),
+              static_cast<unsigned long long>(r.posted->total_minted));
+  if (!r.matches()) {
     return util::Status::Corruption("epoch " + std::to_string(a.epoch) +
                                     ": the recomputed manifest differs from the posted root");
   }

@@ -1,0 +1,81 @@
+// AdminRoutes: the operator's endpoints. Every one needs `Authorization: Bearer <token>`, the
+// token in [api] admin_token_file; without it — or when the node has no token — the answer is
+// 401 and nothing changes (docs/api.md, "Admin routes"):
+//
+//   POST /v1/admin/denylist             a denylist signed by the operator (governance) key
+//                                       (verify/denylist.h). Its version must be newer than the
+//                                       one in force. Stored in <data dir>/denylist.txt and
+//                                       applied at once: listed devices' reports are refused at
+//                                       ingest (`deactivated`), so they earn nothing from then on.
+//   GET  /v1/admin/denylist             the version in force and its counts
+//   POST /v1/admin/epochs/{epoch}/rerun recomputes a closed epoch from the report log and the
+//                                       ledger and compares it with the posted root (read-only;
+//                                       one re-run at a time, else 409)
+//
+// Thread-safety: handlers run on the server's io threads; a re-run runs on its own thread and
+// answers from there. The destructor waits for a running re-run.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "crypto/ed25519.h"
+#include "ledger/ledger.h"
+#include "node/device_sync.h"
+#include "node/network_config.h"
+#include "node/router.h"
+#include "rewards/config.h"
+#include "util/env.h"
+#include "util/result.h"
+#include "verify/denylist.h"
+
+namespace depin::node {
+
+// The admin token from [api] admin_token_file (relative paths are under the data directory),
+// trailing whitespace removed; NotFound when none is configured.
+util::Result<std::string> LoadAdminToken(util::Env* env, const NetworkConfig& config,
+                                         const std::string& data_dir);
+// True iff the request carries `Authorization: Bearer <token>` (compared in constant time) and
+// the token is not empty.
+bool HasAdminToken(const Request& request, std::string_view token);
+
+std::string DenylistPath(const std::string& data_dir);
+
+struct AdminDeps {
+  util::Env* env = nullptr;
+  std::string data_dir;
+  std::string token;               // empty: every admin request gets 401
+  crypto::PublicKey operator_key;  // signs denylists: the network's governance key
+  const ledger::Ledger* ledger = nullptr;
+  rewards::RewardConfig reward_config;
+  DeviceSync* devices = nullptr;  // applies the denylist to ingest
+};
+
+class AdminRoutes {
+ public:
+  explicit AdminRoutes(AdminDeps deps) : deps_(std::move(deps)) {}
+  ~AdminRoutes();
+  AdminRoutes(const AdminRoutes&) = delete;
+  AdminRoutes& operator=(const AdminRoutes&) = delete;
+
+  // Loads <data dir>/denylist.txt if there is one (Corruption or PermissionDenied when it does
+  // not verify: a node never runs with a denylist it cannot read) and applies it.
+  util::Status LoadDenylist();
+  void AddRoutes(Router* router);
+
+ private:
+  void PostDenylist(const Request& request, Responder respond);
+  void GetDenylist(const Request& request, Responder respond);
+  void Rerun(const Request& request, Responder respond);
+
+  AdminDeps deps_;
+  std::mutex mu_;  // guards denylist_ and rerun_thread_
+  verify::Denylist denylist_;
+  std::thread rerun_thread_;
+  std::atomic<bool> rerun_busy_{false};
+};
+
+}  // namespace depin::node

@@ -1,0 +1,41 @@
+#include "node/epoch_recompute.h"
+
+#include "node/epoch_files.h"
+
+namespace depin::node {
+
+util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& data_dir,
+                                             const ledger::Ledger& ledger,
+                                             const rewards::RewardConfig& config, uint64_t epoch,
+                                             bool verify_signatures) {
+  CloseInputs in;
+  if (epoch > 0) {
+    util::Result<EpochLeaves> prior = LoadEpochLeaves(env, data_dir, epoch - 1);
+    if (!prior.ok() && prior.status().code() != util::Code::kNotFound) return prior.status();
+    if (prior.ok()) in.prior = std::move(prior->leaves);
+    DEPIN_ASSIGN_OR_RETURN(in.prior_speedtests, LoadSpeedtestHistory(env, data_dir, epoch - 1));
+  }
+  const ledger::LedgerParams& params = ledger.machine().params();
+  const verify::EpochWindow window = EpochWindowOf(params, epoch);
+  DEPIN_ASSIGN_OR_RETURN(EpochSnapshot snap, SnapshotAtEpochEnd(ledger, window.end_ms));
+  in.env = env;
+  in.data_dir = data_dir;
+  in.window = window;
+  in.config = config;
+  in.snapshot = &snap;
+  in.emission = EpochEmission(ledger.machine(), epoch, snap);
+  in.verify_signatures = verify_signatures;
+  RecomputeResult out;
+  out.epoch = epoch;
+  DEPIN_ASSIGN_OR_RETURN(rewards::Manifest m, CloseEpoch(in, &out.stats));
+  out.devices = snap.devices.size();
+  out.height = snap.height;
+  out.root = m.root;
+  out.total_minted = TotalMinted(m);
+  if (auto raw = ledger.GetState(ledger::keys::RewardRoot(epoch))) {
+    DEPIN_ASSIGN_OR_RETURN(out.posted, ledger::DecodeRewardRoot(*raw));
+  }
+  return out;
+}
+
+}  // namespace depin::node
