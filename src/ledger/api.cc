@@ -87,6 +87,9 @@ ApiReply LedgerApi::GetTx(std::string_view id_hex) const {
   if (!id.ok()) return Error(id.status());
   auto loc = ledger_->FindTx(*id);
   if (!loc.ok()) return Error(loc.status());
+  if (*loc && acked_height_ && (*loc)->height > acked_height_()) {
+    return Ok({{"tx_id", std::string(id_hex)}, {"status", "pending"}});
+  }
   if (*loc) {
     return Ok({{"tx_id", std::string(id_hex)},
                {"status", "committed"},

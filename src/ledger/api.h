@@ -45,6 +45,11 @@ class LedgerApi {
   // Called on the request's thread after every POST /v1/ledger/tx that reached the mempool
   // (accepted or refused), e.g. for metrics. Set it before serving.
   void set_on_submit(std::function<void(const SubmitResult&)> fn) { on_submit_ = std::move(fn); }
+  // The height up to which committed blocks are acknowledged: a tx in a later block is still
+  // reported "pending", so a client that saw "committed" also sees everything its block caused
+  // (the node registers onboarded devices with ingest before acknowledging). Unset: every
+  // durable block counts. Set it before serving.
+  void set_acknowledged_height(std::function<uint64_t()> fn) { acked_height_ = std::move(fn); }
 
   ApiReply SubmitTx(std::string_view content_type, std::string_view body) const;
   ApiReply GetTx(std::string_view id_hex) const;
@@ -62,6 +67,7 @@ class LedgerApi {
   Ledger* ledger_;
   Mempool* mempool_;
   std::function<void(const SubmitResult&)> on_submit_;
+  std::function<uint64_t()> acked_height_;
 };
 
 }  // namespace depin::ledger

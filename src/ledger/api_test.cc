@@ -31,6 +31,18 @@ class ApiTest : public ::testing::Test {
   }
 };
 
+TEST_F(ApiTest, ACommittedTxStaysPendingUntilItsBlockIsAcknowledged) {
+  uint64_t acknowledged = 0;
+  api.set_acknowledged_height([&] { return acknowledged; });
+  ApiReply r = SubmitNative(MakeTx(net.alice, 0, Transfer{net.bob.public_key(), 9}));
+  ASSERT_EQ(r.status, 202) << r.json;
+  const std::string id = J(r)["tx_id"];
+  ASSERT_TRUE(producer.ProduceOnce().ok());  // durable in block 1, not yet acknowledged
+  EXPECT_EQ(J(api.GetTx(id))["status"], "pending");
+  acknowledged = 1;
+  EXPECT_EQ(J(api.GetTx(id))["status"], "committed");
+}
+
 TEST_F(ApiTest, SubmitThenStatusGoesPendingToCommitted) {
   Tx tx = MakeTx(net.alice, 0, Transfer{net.bob.public_key(), 9});
   ApiReply r = SubmitNative(tx);

@@ -68,6 +68,11 @@ bool CommitWaiter::WaitForHeight(uint64_t height, int64_t timeout_ms) {
   }) && !shutdown_;
 }
 
+uint64_t CommitWaiter::notified_height() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return notified_height_;
+}
+
 void CommitWaiter::Notify(uint64_t height) {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -41,6 +41,8 @@ class CommitWaiter {
   // Waits until block `height` has been notified; false on timeout or shutdown.
   bool WaitForHeight(uint64_t height, int64_t timeout_ms);
   void Notify(uint64_t height);
+  // The highest block notified so far.
+  uint64_t notified_height() const;
   void Shutdown();
 
   static constexpr int64_t kPollMs = 100;
@@ -52,7 +54,7 @@ class CommitWaiter {
 
   const ledger::Ledger* ledger_;
   ledger::Mempool* mempool_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   uint64_t commits_ = 0;
   uint64_t notified_height_ = 0;

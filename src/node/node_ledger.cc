@@ -38,6 +38,8 @@ util::Status Node::StartLedger() {
       chain, mempool_.get(), std::move(key).value(), runtime.producer, env,
       [this](const ledger::ProducedBlock& b) { OnBlockCommitted(b); });
   ledger_api_ = std::make_unique<ledger::LedgerApi>(chain, mempool_.get());
+  CommitWaiter* waiter = waiter_.get();
+  ledger_api_->set_acknowledged_height([waiter] { return waiter->notified_height(); });
   AttachLedgerMetrics(&registry_, chain, mempool_.get(), producer_.get(), ledger_api_.get());
   ledger_api_->RegisterRoutes(
       [this](std::string method, std::string pattern, ledger::ApiHandler handler) {
