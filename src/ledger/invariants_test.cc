@@ -24,7 +24,8 @@ class InvariantTest : public MachineTest {
   std::vector<crypto::KeyPair> devices{TestKey(40), TestKey(41), TestKey(42), TestKey(43)};
   std::mt19937_64 rng;
   std::map<TxError, int> outcomes;
-  int settled_ok = 0;  // settle_usage transactions that applied
+  int settled_ok = 0;      // settle_usage transactions that applied
+  int settled_debits = 0;  // ... and debited some delegation
 
   uint64_t R(uint64_t n) { return n == 0 ? 0 : rng() % n; }
   uint64_t Fee() { return R(3) == 0 ? R(3) : 0; }
@@ -192,13 +193,17 @@ class InvariantTest : public MachineTest {
         });
       }
       Overlay::Writes before = state.writes();
+      const uint64_t spent_before = G().credits_spent;
       TxError e = Run(tx);
       ++outcomes[e];
       if (e != TxError::kOk) {
         ASSERT_TRUE(state.writes() == before) << "rejected " << TxErrorName(e) << " changed state";
         continue;
       }
-      if (std::holds_alternative<SettleUsage>(tx.body)) ++settled_ok;
+      if (std::holds_alternative<SettleUsage>(tx.body)) {
+        ++settled_ok;
+        settled_debits += G().credits_spent > spent_before;
+      }
       auto dc_after = DcByOwner();
       if (auto* s = std::get_if<SpendCredits>(&tx.body)) allowed.insert(s->owner);
       if (auto* b = std::get_if<BurnForCredits>(&tx.body); b && b->recipient) {
@@ -231,7 +236,8 @@ TEST_F(InvariantTest, RandomSequencesKeepInvariants) {
   // The generator must exercise both outcomes broadly, or the test proves little.
   EXPECT_GT(outcomes[TxError::kOk], 500);
   EXPECT_GT(outcomes.size(), 12u);
-  EXPECT_GT(settled_ok, 5) << "settle_usage must succeed (and debit) sometimes";
+  EXPECT_GT(settled_ok, 5) << "settle_usage must succeed sometimes";
+  EXPECT_GT(settled_debits, 2) << "and debit delegations sometimes";
 }
 
 }  // namespace
