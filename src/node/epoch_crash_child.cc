@@ -1,7 +1,7 @@
 // Child process for epoch_crash_test.cc: closes epoch 0 of the fixture ledger and log in
-// argv[1], printing each step of the close ("computed 0", "posted 0") on stdout, and kills itself
-// with SIGKILL right after printing the step named in argv[2] (if any) — a crash at exactly that
-// point of the close, with no sleeps.
+// argv[1], printing each step of the close ("computed 0", "posted 0", "settled 0") on stdout, and
+// kills itself with SIGKILL right after printing the step named in argv[2] (if any) — a crash at
+// exactly that point of the close, with no sleeps.
 #include <signal.h>
 
 #include <cstdio>
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
     return 1;
   }
-  std::printf("done %d %d %llu\n", r->computed, r->posted_now,
+  std::printf("done %d %d %llu %llu\n", r->computed, r->posted_now,
+              static_cast<unsigned long long>(r->settled),
               static_cast<unsigned long long>(r->claims));
   return 0;
 }

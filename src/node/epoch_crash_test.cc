@@ -1,7 +1,7 @@
 // Crash safety of the epoch close with real processes: a child closing epoch 0 is SIGKILLed right
 // after each step (it kills itself after printing the step, so the point is exact without
-// sleeping); a rerun resumes, and an independent recomputation from the log and the ledger
-// reproduces the posted root.
+// sleeping); a rerun resumes, an independent recomputation from the log and the ledger
+// reproduces the posted root, and the payer's paid usage was debited exactly once.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,26 +59,30 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   ASSERT_EQ(access(kChild, X_OK), 0) << kChild << " not built";
   ASSERT_TRUE(crypto::InitCrypto().ok());
   util::TempDir dir;
-  ASSERT_TRUE(BuildLedger(dir.File("ledger.db")).ok());
-  ASSERT_TRUE(BuildLog(dir.path(), 0).ok());
+  ASSERT_TRUE(BuildLedger(dir.File("ledger.db"), /*paid_usage=*/true).ok());
+  ASSERT_TRUE(BuildLog(dir.path(), 0, /*paid_usage=*/true).ok());
 
   // Killed right after the manifest files are written: nothing posted yet.
   ChildResult a = RunChild(dir.path(), "computed");
   ASSERT_TRUE(Killed(a)) << a.status;
   EXPECT_EQ(a.lines, (std::vector<std::string>{"computed 0"}));
-  // Killed right after the post committed, before the claims.
+  // Killed right after the post committed, before the usage settlement.
   ChildResult b = RunChild(dir.path(), "posted");
   ASSERT_TRUE(Killed(b)) << b.status;
   EXPECT_EQ(b.lines, (std::vector<std::string>{"posted 0"}));  // resumed: not recomputed
-  // Runs to the end: claims, posts nothing again.
+  // Killed right after the settlement committed, before the claims.
+  ChildResult s = RunChild(dir.path(), "settled");
+  ASSERT_TRUE(Killed(s)) << s.status;
+  EXPECT_EQ(s.lines, (std::vector<std::string>{"settled 0"}));
+  // Runs to the end: claims, posts and settles nothing again.
   ChildResult c = RunChild(dir.path(), "");
   ASSERT_TRUE(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0) << c.status;
   ASSERT_EQ(c.lines.size(), 2u);
   EXPECT_EQ(c.lines[0], "claimed 0");
-  EXPECT_EQ(c.lines[1], "done 0 0 4");
+  EXPECT_EQ(c.lines[1], "done 0 0 0 4");
   ChildResult d = RunChild(dir.path(), "");
   ASSERT_EQ(d.lines.size(), 2u);
-  EXPECT_EQ(d.lines[1], "done 0 0 0");  // nothing left to claim
+  EXPECT_EQ(d.lines[1], "done 0 0 0 0");  // nothing left to claim or settle
 
   // Independent recomputation (as `depin rewards recompute` does) equals the posted root.
   auto l = ledger::Ledger::Open(dir.File("ledger.db"), FixtureParams());
@@ -101,6 +105,16 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->root, posted.root);
   EXPECT_EQ(TotalMinted(*m), posted.total_minted);
+  // The payer's delegations went down by exactly the manifest's burns, once.
+  uint64_t burned = 0, held = 0;
+  for (const verify::PayerBurn& b : m->payer_burns) burned += b.dc_burned;
+  for (const auto& owner : {TestNet().alice, TestNet().bob}) {
+    auto d =
+        (*l)->GetState(ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()));
+    if (d) held += ledger::DecodeU64(*d).value();
+  }
+  EXPECT_EQ(burned, kReceiptDc[0] + kReceiptDc[1]);
+  EXPECT_EQ(held, kAliceDelegatedDc + kBobDelegatedDc - burned);
 }
 
 }  // namespace
