@@ -62,8 +62,8 @@ TEST_F(EpochCloseTest, SnapshotHasTheLocatedDevicesOfTheBoundaryBlock) {
 
 TEST_F(EpochCloseTest, DeviceSuspendedBeforeTheBoundaryEarnsNothing) {
   TestNet net;
-  auto before = Close(SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 0).end_ms)
-                          .value());
+  auto before =
+      Close(SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 0).end_ms).value());
   ASSERT_TRUE(before.ok());
   const crypto::PublicKey device = DeviceKey(5).public_key();  // the busiest device earns
   const rewards::DeviceEntry* earned = rewards::FindDevice(*before, device);
