@@ -92,13 +92,9 @@ class NodeChild {
   std::string buffer_;
 };
 
-// GET `path` on 127.0.0.1:`port` (Connection: close); the status line's code and the body, or
-// code 0 on a transport failure.
-struct HttpGetResult {
-  int code = 0;
-  std::string body;
-};
-inline HttpGetResult HttpGetBody(uint16_t port, const std::string& path) {
+// GET `path` on 127.0.0.1:`port` (Connection: close): the raw response, headers included ("" on
+// a transport failure).
+inline std::string HttpGetRaw(uint16_t port, const std::string& path) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -115,6 +111,16 @@ inline HttpGetResult HttpGetBody(uint16_t port, const std::string& path) {
     }
   }
   ::close(fd);
+  return response;
+}
+
+// The status line's code and the body of HttpGetRaw, or code 0 on a transport failure.
+struct HttpGetResult {
+  int code = 0;
+  std::string body;
+};
+inline HttpGetResult HttpGetBody(uint16_t port, const std::string& path) {
+  const std::string response = HttpGetRaw(port, path);
   HttpGetResult r;
   const size_t split = response.find("\r\n\r\n");
   if (response.rfind("HTTP/1.1 ", 0) != 0 || split == std::string::npos) return r;

@@ -2,13 +2,8 @@
 // directory, start a node on port 0, read its "listening on" line from a pipe, GET /v1/health,
 // SIGTERM it, check it exits 0 and `depin ledger verify` accepts the ledger it created. Also the
 // one-line errors for bad input.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,104 +13,16 @@
 #include <string>
 
 #include "cli_test_helper.h"
+#include "node_child_helper.h"
 #include "util/temp_dir.h"
 
 namespace depin::cli {
 namespace {
 
+using testing::HttpGetRaw;
 using testing::RunDepin;
 using testing::RunResult;
-
-// A `depin` child process whose stdout is a pipe we read line by line.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& args, const std::string& stderr_path) {
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    std::vector<std::string> storage = {DEPIN_BINARY};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    out_ = fds[0];
-  }
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      Wait();
-    }
-    if (out_ >= 0) ::close(out_);
-  }
-  pid_t pid() const { return pid_; }
-
-  // The next stdout line (without '\n'); empty on EOF or when `timeout` passes first.
-  std::string ReadLine(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      size_t nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return "";
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char chunk[256];
-      ssize_t n = ::read(out_, chunk, sizeof chunk);
-      if (n <= 0) return "";
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-  // Waits for exit; the exit code, or -1 if killed by a signal.
-  int Wait() {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0) {
-      if (errno != EINTR) return -1;
-    }
-    reaped_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  bool reaped_ = false;
-  std::string buffer_;
-};
-
-// A one-shot HTTP GET over a plain socket; returns the raw response ("" on failure).
-std::string HttpGet(uint16_t port, const std::string& path) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string req =
-        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
-      char chunk[4096];
-      ssize_t n;
-      while ((n = ::read(fd, chunk, sizeof chunk)) > 0) response.append(chunk, n);
-    }
-  }
-  ::close(fd);
-  return response;
-}
+using Child = testing::NodeChild;
 
 void ExpectOneLine(const std::string& err) {
   ASSERT_FALSE(err.empty());
@@ -138,7 +45,7 @@ TEST(NodeCliTest, InitThenNodeServesHealthAndExitsZeroOnSigterm) {
   const int port = std::stoi(m[1]);
   ASSERT_GT(port, 0);
 
-  const std::string response = HttpGet(static_cast<uint16_t>(port), "/v1/health");
+  const std::string response = HttpGetRaw(static_cast<uint16_t>(port), "/v1/health");
   ASSERT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
   const nlohmann::json health = nlohmann::json::parse(response.substr(response.find("\r\n\r\n")));
   EXPECT_EQ(health["status"], "ok");
@@ -146,7 +53,7 @@ TEST(NodeCliTest, InitThenNodeServesHealthAndExitsZeroOnSigterm) {
   EXPECT_EQ(health["height"], 0);
   EXPECT_FALSE(health["version"].get<std::string>().empty());
 
-  const std::string metrics = HttpGet(static_cast<uint16_t>(port), "/metrics");
+  const std::string metrics = HttpGetRaw(static_cast<uint16_t>(port), "/metrics");
   EXPECT_NE(metrics.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
   EXPECT_NE(metrics.find("http_requests_total{route=\"/v1/health\",code=\"200\"} 1"),
             std::string::npos)
