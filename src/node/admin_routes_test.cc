@@ -18,6 +18,7 @@
 #include "ledger/test_util.h"
 #include "node/network_init.h"
 #include "node/node.h"
+#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -35,21 +36,8 @@ struct Reply {
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, const std::string& token,
            std::string body = {}) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  if (verb == http::verb::post) {
-    req.set(http::field::content_type, "text/plain");
-    req.body() = std::move(body);
-    req.prepare_payload();
-  }
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
+  testing::HttpResponse res =
+      testing::HttpRequest(port, verb, target, std::move(body), "text/plain", token);
   return {static_cast<int>(res.result_int()),
           json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
 }

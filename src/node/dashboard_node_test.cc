@@ -12,6 +12,7 @@
 
 #include "node/network_init.h"
 #include "node/node.h"
+#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -20,19 +21,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-
-http::response<http::string_body> Get(uint16_t port, const std::string& target) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return res;
-}
 
 std::string ErrorCode(const std::string& body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
@@ -61,15 +49,15 @@ TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
   ASSERT_NE(node, nullptr);
   const uint16_t port = node->port();
 
-  auto index = Get(port, "/");
+  auto index = testing::HttpGet(port, "/");
   EXPECT_EQ(index.result_int(), 200);
   EXPECT_EQ(index.body(), "<!doctype html><title>dashboard</title>");
   EXPECT_EQ(index[http::field::cache_control], "no-cache");
-  auto js = Get(port, "/assets/app-1.js");
+  auto js = testing::HttpGet(port, "/assets/app-1.js");
   EXPECT_EQ(js.result_int(), 200);
   EXPECT_EQ(js[http::field::content_type], "text/javascript; charset=utf-8");
 
-  auto summary = Get(port, "/v1/network/summary");
+  auto summary = testing::HttpGet(port, "/v1/network/summary");
   ASSERT_EQ(summary.result_int(), 200);
   nlohmann::json s = nlohmann::json::parse(summary.body());
   EXPECT_EQ(s["network"], "opendepin-dev");
@@ -77,13 +65,14 @@ TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
   EXPECT_TRUE(s["latest_epoch"].is_null());
   EXPECT_EQ(s["ingest"]["accepted"], 0);
 
-  auto bad_page = Get(port, "/v1/devices?limit=0");
+  auto bad_page = testing::HttpGet(port, "/v1/devices?limit=0");
   EXPECT_EQ(bad_page.result_int(), 400);
   EXPECT_EQ(ErrorCode(bad_page.body()), "out_of_range");
-  auto traversal = Get(port, "/assets/%2e%2e/%2e%2e/net/network.toml");
+  auto traversal = testing::HttpGet(port, "/assets/%2e%2e/%2e%2e/net/network.toml");
   EXPECT_EQ(traversal.result_int(), 400);
   EXPECT_EQ(ErrorCode(traversal.body()), "invalid_argument");
-  auto unknown = Get(port, "/v1/devices/" + node->config().keys.makers.at(0));  // not a device
+  auto unknown =
+      testing::HttpGet(port, "/v1/devices/" + node->config().keys.makers.at(0));  // not a device
   EXPECT_EQ(unknown.result_int(), 404);
   EXPECT_EQ(ErrorCode(unknown.body()), "not_found");
 }
@@ -93,11 +82,12 @@ TEST(DashboardNodeTest, WithoutABundleTheRootExplainsHowToBuildIt) {
   ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
   std::unique_ptr<Node> node = StartNode(dir.File("net"), dir.File("missing"));
   ASSERT_NE(node, nullptr);
-  auto index = Get(node->port(), "/");
+  auto index = testing::HttpGet(node->port(), "/");
   EXPECT_EQ(index.result_int(), 200);
   EXPECT_EQ(index[http::field::content_type], "text/html; charset=utf-8");
   EXPECT_NE(index.body().find("dashboard is not built"), std::string::npos);
-  EXPECT_EQ(Get(node->port(), "/v1/health").result_int(), 200);  // the API still serves
+  EXPECT_EQ(testing::HttpGet(node->port(), "/v1/health").result_int(),
+            200);  // the API still serves
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "crypto/key_file.h"
 #include "node/network_init.h"
+#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -19,19 +20,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-
-http::response<http::string_body> Get(uint16_t port, const std::string& target) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return res;
-}
 
 TEST(NetworkInitTest, CreatesConfigAndKeyFilesWithTheirPublicKeys) {
   util::TempDir dir;
@@ -96,7 +84,7 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
   const uint16_t port = (*node)->port();
   ASSERT_NE(port, 0);
 
-  auto health = Get(port, "/v1/health");
+  auto health = testing::HttpGet(port, "/v1/health");
   EXPECT_EQ(health.result_int(), 200);
   nlohmann::json health_body = nlohmann::json::parse(health.body());
   EXPECT_EQ(health_body["state_hash"].get<std::string>().size(), 64u);  // the genesis state
@@ -105,7 +93,7 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
       health_body,
       (nlohmann::json{
           {"status", "ok"}, {"network", "opendepin-dev"}, {"version", "9.9.9"}, {"height", 0}}));
-  auto metrics = Get(port, "/metrics");
+  auto metrics = testing::HttpGet(port, "/metrics");
   EXPECT_EQ(metrics.result_int(), 200);
   EXPECT_EQ(metrics[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(metrics.body().find("http_requests_total{route=\"/v1/health\",code=\"200\"} 1\n"),

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node/http_server.h"
+#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -109,19 +110,6 @@ TEST(StaticFilesMissingTest, WithoutABuildRootExplainsHowToBuild) {
   EXPECT_EQ(files.Serve("/assets/index.js", "").status, 404);
 }
 
-http::response<http::string_body> RawGet(uint16_t port, const std::string& target) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return res;
-}
-
 TEST_F(StaticFilesTest, OverHttpTraversalGetsJsonErrorsAndNeverTheFile) {
   Router router;
   StaticFiles::AddRoutes(StaticFiles::Load(dist_), &router);
@@ -129,17 +117,17 @@ TEST_F(StaticFilesTest, OverHttpTraversalGetsJsonErrorsAndNeverTheFile) {
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   const uint16_t port = (*server)->port();
 
-  auto index = RawGet(port, "/");
+  auto index = testing::HttpGet(port, "/");
   EXPECT_EQ(index.result_int(), 200);
   EXPECT_EQ(index[http::field::content_type], "text/html; charset=utf-8");
-  auto js = RawGet(port, "/assets/index-abc123.js");
+  auto js = testing::HttpGet(port, "/assets/index-abc123.js");
   EXPECT_EQ(js.result_int(), 200);
   EXPECT_EQ(js[http::field::cache_control], "public, max-age=31536000, immutable");
 
   for (std::string target : {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../secret.txt",
                              "/assets/%2e%2e/secret.txt", "/assets/..%2Fsecret.txt",
                              "/assets/%2e%2e%2f%2e%2e%2fsecret.txt", "/..%2fsecret.txt"}) {
-    auto res = RawGet(port, target);
+    auto res = testing::HttpGet(port, target);
     EXPECT_TRUE(res.result_int() == 400 || res.result_int() == 404)
         << target << " -> " << res.result_int();
     EXPECT_EQ(res.body().find("do not serve"), std::string::npos) << target;
