@@ -472,10 +472,6 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
     add_payer(report_of(e), i);
   }
 
-  if (req->items.size() <= options_.inline_verify_max) {
-    pool_.VerifyHere(req);  // one report per request: no hand-off to a worker and back
-    return;
-  }
   util::Status st = pool_.Submit(req);
   if (!st.ok()) Reject503(req, st.message());
 }

@@ -8,8 +8,7 @@
 //   4. duplicate: report id (SHA-256 of the signing bytes) in the DedupWindow; in-flight ids are
 //      reserved so two copies submitted at once cannot both be accepted
 //   5. per-device and per-client-address token buckets
-//   6. signatures, on the VerifyPool (one check per individually signed report, one per batch);
-//      a request with at most inline_verify_max signatures is checked on the calling thread
+//   6. signatures, on the VerifyPool (one check per individually signed report, one per batch)
 //   7. append to the ReportLog with the server receive time, one group-committed fsync
 // Nothing rejected reaches the log. When the pipeline is saturated (too many reports in flight,
 // verify queue or log queue full) the whole request is answered 503 with Retry-After and nothing
@@ -100,9 +99,6 @@ struct IngestOptions {
   uint64_t client_burst = 0;
   size_t max_in_flight_reports = 1 << 16;  // beyond this, requests get 503
   unsigned verify_threads = 0;             // 0: one per core
-  // Requests with at most this many signatures to check are verified on the submitting (HTTP io)
-  // thread instead of the pool; 0 sends everything to the pool.
-  size_t inline_verify_max = 2;
   uint32_t retry_after_s = 1;
   // Reward epochs: epoch = (receive_ms - genesis_unix_ms) / epoch_ms.
   uint64_t epoch_ms = 24ull * 3600 * 1000;

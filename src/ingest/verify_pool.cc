@@ -59,18 +59,6 @@ util::Status VerifyPool::Submit(VerifyJob* job) {
   return util::Status::Ok();
 }
 
-void VerifyPool::VerifyHere(VerifyJob* job) {
-  const size_t n = job->items.size();
-  job->ok.assign(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const VerifyItem& it = job->items[i];
-    job->ok[i] =
-        crypto_sign_verify_detached(it.signature, it.message, it.message_size, it.key) == 0;
-  }
-  verified_.fetch_add(n, std::memory_order_relaxed);
-  job->OnVerified();
-}
-
 void VerifyPool::WorkerLoop() {
   for (;;) {
     VerifyJob* job;

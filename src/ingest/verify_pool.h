@@ -57,10 +57,6 @@ class VerifyPool {
 
   // Queues `job`. A job with no items completes immediately on the calling thread.
   util::Status Submit(VerifyJob* job);
-  // Checks every item of `job` on the calling thread, then calls OnVerified there. For a job of
-  // one or two signatures, handing it to a worker and back (queue lock, wake-up, a context switch
-  // each way) costs about as much as the check itself.
-  void VerifyHere(VerifyJob* job);
 
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
   // Items queued or being verified (a gauge for /metrics).
