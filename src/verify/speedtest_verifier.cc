@@ -91,8 +91,14 @@ void SpeedtestVerifier::Finish(EpochWork& epoch) {
     }
     std::vector<SpeedtestSample> samples = WindowOf(key, &prior_cursor, &observed_cursor);
     Judge(samples, epoch.work[i]);
-    if (!samples.empty()) epoch.speedtest_history.push_back({key, std::move(samples)});
+    if (!samples.empty()) {
+      samples.shrink_to_fit();
+      epoch.speedtest_history.push_back({key, std::move(samples)});
+    }
   }
+  // The inputs are spent: release them before the reward engine runs (peak memory at close).
+  observed_ = {};
+  prior_ = {};
 }
 
 }  // namespace depin::verify
