@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 build_dir=${BUILD_DIR:-build}
 TARGET=depin scripts/build.sh
-if grep -q '^dashboard:' <(ninja -C "$build_dir" -t targets 2>/dev/null); then
+if grep -q '^dashboard:' <(ninja -C "$build_dir" -t targets all 2>/dev/null); then
   TARGET=dashboard scripts/build.sh
 fi
 depin=$build_dir/bin/depin
