@@ -14,8 +14,7 @@ constexpr uint64_t kDeviceBase = uint64_t{1} << 32;  // task ids: owners below, 
 constexpr uint64_t kPriceTask = uint64_t{1} << 48;
 constexpr int64_t kPriceRefreshMs = 4 * 60 * 1000;  // well inside the 10-minute dev price age
 constexpr size_t kMaxDevicesPerRequest = 256;
-constexpr int64_t kGatherMs = 200;       // reports due within this go out together
-constexpr int64_t kRegistryLagMs = 500;  // first ticks start this long after the commit
+constexpr int64_t kGatherMs = 200;  // reports due within this go out together
 
 std::function<int64_t()> SystemClock() {
   return [] { return util::Env::Default()->NowUnixMillis(); };
@@ -191,11 +190,10 @@ void Fleet::RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff) {
   const uint64_t end = std::min<uint64_t>(devices_.size(), first + options_.devices_per_owner);
   onboarded_ += end - first;
   if (++owners_done_ == owners_.size()) onboarding_ms_ = Now() - started_ms_;
-  // Spread the devices' first ticks over one interval, so their reports do not come in waves, and
-  // start them a moment after the commit: the node registers onboarded devices with ingest right
-  // after the block is durable, which can be just after the tx status reads "committed".
+  // Spread the devices' first ticks over one interval, so their reports do not come in waves.
+  // The node reports a tx committed only once ingest knows the device it onboarded.
   sim::Rng rng(MixSeed(options_.seed, kStreamSchedule, owner));
-  const int64_t now = Now() + kRegistryLagMs;
+  const int64_t now = Now();
   for (uint64_t i = first; i < end; ++i) {
     scheduler_.Schedule(
         kDeviceBase + i,

@@ -11,15 +11,12 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "crypto/key_file.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
-#include "node/network_init.h"
 #include "node/node.h"
+#include "node/node_test_util.h"
 #include "node/test_http.h"
-#include "util/temp_dir.h"
 
 namespace depin::node {
 namespace {
@@ -42,48 +39,16 @@ Reply Call(uint16_t port, http::verb verb, const std::string& target, const std:
           json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
 }
 
-class AdminRoutesTest : public ::testing::Test {
+class AdminRoutesTest : public testing::DevNetworkTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitNetwork(env_, dir_.path()).ok());
-    gov_ = Key("governance");
+    DevNetworkTest::SetUp();
     auto token = env_->ReadFile(dir_.File("keys/admin.token"));
     ASSERT_TRUE(token.ok());
     token_ = std::string(util::AsChars(*token));
     while (!token_.empty() && std::isspace(static_cast<unsigned char>(token_.back()))) {
       token_.pop_back();
     }
-  }
-
-  crypto::KeyPair Key(const std::string& role) {
-    auto key = crypto::ReadKeyFile(env_, dir_.File("keys/" + role + ".key"));
-    EXPECT_TRUE(key.ok()) << key.status().ToString();
-    return key.ok() ? *key : crypto::KeyPair::Generate();
-  }
-
-  std::unique_ptr<Node> StartNode(bool dev = false) {
-    NodeOptions options;
-    options.data_dir = dir_.path();
-    options.api_address = "127.0.0.1:0";
-    options.io_threads = 1;
-    options.dev = dev;
-    util::Result<std::unique_ptr<Node>> node = Node::Start(options);
-    EXPECT_TRUE(node.ok()) << node.status().ToString();
-    return node.ok() ? std::move(node).value() : nullptr;
-  }
-
-  // Onboards `device` (class 0) with the governance account as owner.
-  void Onboard(Node& node, const crypto::KeyPair& device) {
-    const crypto::KeyPair price = Key("price-oracle"), maker = Key("maker");
-    using ledger::testing::MakeTx;
-    ASSERT_EQ(*node.SubmitAndWait(MakeTx(price, 0, ledger::SubmitPrice{100'000'000})),
-              ledger::TxError::kOk);
-    ASSERT_EQ(*node.SubmitAndWait(MakeTx(gov_, 0, ledger::BurnForCredits{1'000'000'000, 0})),
-              ledger::TxError::kOk);
-    ASSERT_EQ(*node.SubmitAndWait(ledger::testing::MakeCosignedTx(
-                  gov_, 1, ledger::OnboardDevice{device.public_key(), maker.public_key(), 0},
-                  {&maker, &device})),
-              ledger::TxError::kOk);
   }
 
   std::string Denylist(uint64_t version, const std::vector<crypto::PublicKey>& devices,
@@ -97,9 +62,6 @@ class AdminRoutesTest : public ::testing::Test {
     return info && info->active;
   }
 
-  util::Env* env_ = util::Env::Default();
-  util::TempDir dir_;
-  crypto::KeyPair gov_ = crypto::KeyPair::Generate();
   std::string token_;
 };
 
@@ -173,18 +135,7 @@ TEST_F(AdminRoutesTest, SignedDenylistStopsADevicesReportsAndSurvivesARestart) {
 }
 
 TEST_F(AdminRoutesTest, RerunReproducesAPostedEpoch) {
-  // Short epochs so the dev node closes one quickly.
-  {
-    const std::string path = dir_.File("network.toml");
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string s = text.str();
-    const size_t at = s.find("length = \"30s\"");
-    ASSERT_NE(at, std::string::npos);
-    s.replace(at, 14, "length = \"2s\"");
-    std::ofstream(path) << s;
-  }
+  SetEpochLength("2s");  // the dev node closes one quickly
   std::unique_ptr<Node> node = StartNode(/*dev=*/true);
   ASSERT_TRUE(node);
   EXPECT_EQ(Call(node->port(), http::verb::post, "/v1/admin/epochs/nope/rerun", token_).status,

@@ -160,18 +160,9 @@ Response DashboardApi::Summary() {
 }
 
 Response DashboardApi::Health(const Request& r) {
-  Sync();
-  const std::vector<uint64_t> epochs = epochs_.Epochs();
-  util::Result<Page> page = ParsePage(r.query, epochs.size());
-  if (!page.ok()) return JsonError(page.status());
-  json items = json::array();
-  for (uint64_t i = page->offset; i < epochs.size() && items.size() < page->limit; ++i) {
-    util::Result<std::shared_ptr<const EpochSummary>> s =
-        epochs_.Get(epochs[epochs.size() - 1 - i]);
-    if (!s.ok()) return JsonError(s.status());
-    items.push_back(HealthJson(**s, index_.RegisteredBefore(static_cast<int64_t>((*s)->end_ms))));
-  }
-  return Response::Json(200, PageJson(epochs.size(), *page, std::move(items)).dump());
+  return EpochPage(r, [this](const EpochSummary& s) {
+    return HealthJson(s, index_.RegisteredBefore(static_cast<int64_t>(s.end_ms)));
+  });
 }
 
 Response DashboardApi::DeviceList(const Request& r) {
@@ -296,16 +287,23 @@ Response DashboardApi::CellList(const Request& r) {
 }
 
 Response DashboardApi::EpochList(const Request& r) {
+  return EpochPage(
+      r, [this](const EpochSummary& s) { return EpochJson(s, *sources_.ledger, /*full=*/false); });
+}
+
+Response DashboardApi::EpochPage(const Request& r,
+                                 const std::function<json(const EpochSummary&)>& item) {
   Sync();
   const std::vector<uint64_t> epochs = epochs_.Epochs();
   util::Result<Page> page = ParsePage(r.query, epochs.size());
   if (!page.ok()) return JsonError(page.status());
   json items = json::array();
   for (uint64_t i = page->offset; i < epochs.size() && items.size() < page->limit; ++i) {
+    // Newest first.
     util::Result<std::shared_ptr<const EpochSummary>> s =
         epochs_.Get(epochs[epochs.size() - 1 - i]);
     if (!s.ok()) return JsonError(s.status());
-    items.push_back(EpochJson(**s, *sources_.ledger, /*full=*/false));
+    items.push_back(item(**s));
   }
   return Response::Json(200, PageJson(epochs.size(), *page, std::move(items)).dump());
 }

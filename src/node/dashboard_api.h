@@ -30,7 +30,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -102,6 +104,9 @@ class DashboardApi {
  private:
   // Brings the index up to the ledger's tip; a failure is logged and the last state is used.
   void Sync();
+  // A page of closed epochs, newest first, each rendered by `item` (Health, EpochList).
+  Response EpochPage(const Request& r,
+                     const std::function<nlohmann::json(const EpochSummary&)>& item);
 
   DashboardSources sources_;
   LedgerIndex index_;

@@ -40,6 +40,21 @@ json PageJson(uint64_t total, const Page& page, json items) {
               {"items", std::move(items)}};
 }
 
+namespace {
+
+// The fields every epoch view starts with: its window and where the emission went.
+json EpochTotalsJson(const EpochSummary& s) {
+  return json{{"epoch", U(s.epoch)},
+              {"start_ms", U(s.start_ms)},
+              {"end_ms", U(s.end_ms)},
+              {"emission", U(s.emission)},
+              {"minted", U(s.minted)},
+              {"unallocated", U(s.unallocated_total)},
+              {"device_rewards", U(s.device_rewards)}};
+}
+
+}  // namespace
+
 json HealthJson(const EpochSummary& s, uint64_t registered) {
   json reasons = json::object();
   for (size_t r = 0; r < s.invalid_by_reason.size(); ++r) {
@@ -57,29 +72,25 @@ json HealthJson(const EpochSummary& s, uint64_t registered) {
       s.minted == 0 ? 0
                     : static_cast<uint64_t>(static_cast<verify::u128>(s.dc_burned_value) *
                                             1'000'000 / s.minted);
-  return json{{"epoch", U(s.epoch)},
-              {"start_ms", U(s.start_ms)},
-              {"end_ms", U(s.end_ms)},
-              {"emission", U(s.emission)},
-              {"minted", U(s.minted)},
-              {"unallocated", U(s.unallocated_total)},
-              {"device_rewards", U(s.device_rewards)},
-              {"dc_burned", U(s.dc_burned)},
-              {"dc_burned_value", U(s.dc_burned_value)},
-              {"dc_price", {{"base_units", U(s.dc_price.base_units)}, {"dc", U(s.dc_price.dc)}}},
-              {"demand_to_subsidy_ppm", demand_ppm},
-              {"registered_devices", registered},
-              {"active_devices", s.devices_reporting},
-              {"rewarded_devices", s.devices_rewarded},
-              {"flagged_devices", s.devices_flagged},
-              {"reports_seen", U(s.reports_seen)},
-              {"valid_reports", U(s.valid_reports)},
-              {"invalid_reports", U(s.invalid_reports)},
-              {"unknown_device_reports", U(s.unknown_device_reports)},
-              {"corrupt_records", U(s.corrupt_records)},
-              {"invalid_rate_ppm", invalid_rate_ppm},
-              {"invalid_by_reason", std::move(reasons)},
-              {"top10_owner_share_ppm", s.top10_owner_share_ppm}};
+  json out = EpochTotalsJson(s);
+  out.update(
+      json{{"dc_burned", U(s.dc_burned)},
+           {"dc_burned_value", U(s.dc_burned_value)},
+           {"dc_price", {{"base_units", U(s.dc_price.base_units)}, {"dc", U(s.dc_price.dc)}}},
+           {"demand_to_subsidy_ppm", demand_ppm},
+           {"registered_devices", registered},
+           {"active_devices", s.devices_reporting},
+           {"rewarded_devices", s.devices_rewarded},
+           {"flagged_devices", s.devices_flagged},
+           {"reports_seen", U(s.reports_seen)},
+           {"valid_reports", U(s.valid_reports)},
+           {"invalid_reports", U(s.invalid_reports)},
+           {"unknown_device_reports", U(s.unknown_device_reports)},
+           {"corrupt_records", U(s.corrupt_records)},
+           {"invalid_rate_ppm", invalid_rate_ppm},
+           {"invalid_by_reason", std::move(reasons)},
+           {"top10_owner_share_ppm", s.top10_owner_share_ppm}});
+  return out;
 }
 
 json DeviceEpochJson(const EpochSummary& s, const DeviceEpochRow& row) {
@@ -150,17 +161,11 @@ uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device) 
 }
 
 json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, bool full) {
-  json out = {{"epoch", U(s.epoch)},
-              {"start_ms", U(s.start_ms)},
-              {"end_ms", U(s.end_ms)},
-              {"emission", U(s.emission)},
-              {"minted", U(s.minted)},
-              {"unallocated", U(s.unallocated_total)},
-              {"device_rewards", U(s.device_rewards)},
-              {"root", crypto::ToHex(s.root)},
-              {"manifest_hash", crypto::ToHex(s.manifest_hash)},
-              {"devices", s.devices.size()},
-              {"rewarded_devices", s.devices_rewarded}};
+  json out = EpochTotalsJson(s);
+  out.update(json{{"root", crypto::ToHex(s.root)},
+                  {"manifest_hash", crypto::ToHex(s.manifest_hash)},
+                  {"devices", s.devices.size()},
+                  {"rewarded_devices", s.devices_rewarded}});
   // Claim status: the posted root, and how many device leaves the ledger has paid out.
   std::optional<util::Bytes> raw = ledger.GetState(ledger::keys::RewardRoot(s.epoch));
   std::optional<ledger::RewardRoot> posted;
