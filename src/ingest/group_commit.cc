@@ -8,6 +8,7 @@ namespace depin::ingest {
 
 util::Status CommitQueue::Push(CommitBatch&& batch) {
   bool barrier = batch.records == 0;
+  bool wake = false;
   if (!barrier &&
       (batch.records > limits_.max_records || batch.frames.size() > limits_.max_bytes)) {
     return util::Status::InvalidArgument("report log: append of " + std::to_string(batch.records) +
@@ -39,15 +40,26 @@ util::Status CommitQueue::Push(CommitBatch&& batch) {
     depth_.records += batch.records;
     depth_.bytes += batch.frames.size();
     queue_.push_back(std::move(batch));
+    wake = consumer_waiting_;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
   return util::Status::Ok();
 }
 
 bool CommitQueue::TakeAll(std::vector<CommitBatch>* out) {
+  return TakeAll(out, std::chrono::steady_clock::time_point::min());
+}
+
+bool CommitQueue::TakeAll(std::vector<CommitBatch>* out,
+                          std::chrono::steady_clock::time_point not_before) {
   out->clear();
   std::unique_lock lock(mu_);
+  if (std::chrono::steady_clock::now() < not_before) {
+    cv_.wait_until(lock, not_before, [&] { return closed_; });
+  }
+  consumer_waiting_ = true;
   cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+  consumer_waiting_ = false;
   if (queue_.empty()) return false;
   out->swap(queue_);
   depth_ = Depth{};

@@ -8,6 +8,7 @@
 // Thread-safe: any number of producers and one consumer.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -56,6 +57,9 @@ class CommitQueue {
   // Blocks until something is queued or the queue is closed, then moves every queued batch to
   // `out` (replacing its contents). Returns false once the queue is closed and empty.
   bool TakeAll(std::vector<CommitBatch>* out);
+  // The same, but first lets batches gather until `not_before` (Close ends the wait early).
+  // Pushes during that wait do not wake the writer, so a paced writer costs no extra switches.
+  bool TakeAll(std::vector<CommitBatch>* out, std::chrono::steady_clock::time_point not_before);
 
   // No further pushes; TakeAll drains what is queued and then returns false.
   void Close();
@@ -79,6 +83,7 @@ class CommitQueue {
   uint64_t min_epoch_ = 0;
   uint64_t rejected_full_ = 0;
   bool closed_ = false;
+  bool consumer_waiting_ = false;  // the writer is blocked on an empty queue; Push wakes it
   util::Status failed_;
 };
 

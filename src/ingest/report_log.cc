@@ -2,6 +2,7 @@
 #include "ingest/report_log.h"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <memory>
 #include <utility>
@@ -196,9 +197,13 @@ std::vector<SegmentInfo> ReportLog::sealed_segments() const {
 // ---- Writer thread ----
 
 void ReportLog::WriterLoop() {
+  using SteadyClock = std::chrono::steady_clock;
+  const auto interval = std::chrono::microseconds(options_.min_group_interval_us);
   std::vector<CommitBatch> batches;
   Status failed;
-  while (queue_.TakeAll(&batches)) {
+  SteadyClock::time_point not_before = SteadyClock::time_point::min();
+  while (queue_.TakeAll(&batches, not_before)) {
+    not_before = SteadyClock::now() + interval;
     if (failed.ok()) {
       failed = WriteGroup(batches);
       if (!failed.ok()) queue_.Fail(failed);

@@ -104,7 +104,7 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
       spdlog::warn("ingest: {}; POST /v1/admin/devices disabled", token.status().ToString());
     }
   }
-  ingest::ReportLogOptions log_options;
+  ingest::ReportLogOptions log_options = s->options_.log;
   log_options.env = env;
   log_options.data_dir = s->options_.data_dir;
   util::Result<std::unique_ptr<ingest::ReportLog>> log = ingest::ReportLog::Open(log_options);

@@ -31,6 +31,7 @@ struct IngestServiceOptions {
   bool dev = false;
   util::Env* env = util::Env::Default();
   ingest::IngestOptions pipeline;  // epoch length and env are filled from the config
+  ingest::ReportLogOptions log;    // env and data_dir are filled from the fields above
 };
 
 class IngestService {
