@@ -277,6 +277,7 @@ Status ReportLog::FlushPending() {
     stats_.max_sync_micros = std::max(stats_.max_sync_micros, took);
     stats_.total_sync_micros += took;
   }
+  if (options_.on_sync) options_.on_sync(took);
   pending_.clear();
   pending_records_ = 0;
   return Status::Ok();

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,9 @@ struct ReportLogOptions {
   // idle log is written at once. 0: write whatever is queued as soon as the last sync ends.
   uint64_t min_group_interval_us = logfmt::kDefaultMinGroupIntervalMicros;
   size_t queue_max_records = logfmt::kDefaultQueueMaxRecords;
+  // Called on the writer thread after every segment fdatasync with its duration (for a latency
+  // histogram); must be quick and must not call into the log.
+  std::function<void(uint64_t sync_micros)> on_sync;
   size_t queue_max_bytes = logfmt::kDefaultQueueMaxBytes;
 };
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 
 #include "ingest/report_log_frame.h"
@@ -59,6 +60,35 @@ TEST(ReportLogTest, AppendCloseReopenReadsBackInOrder) {
   EXPECT_EQ(records[2].receive_ms, 1002u);
   EXPECT_EQ(records[2].epoch, 1u);
   EXPECT_EQ(records[1].offset, FrameSize(1));
+}
+
+TEST(ReportLogTest, AppendsDuringTheGroupIntervalWaitUnacknowledgedAndShareOneSync) {
+  util::TempDir dir;
+  ReportLogOptions o = Options(dir);
+  o.min_group_interval_us = 60'000'000;  // a minute: in this test only Close ends the wait
+  std::atomic<uint64_t> sync_calls{0};
+  o.on_sync = [&](uint64_t) { ++sync_calls; };
+  auto log = OpenOrDie(o);
+  // An append to an idle log is written and synced at once.
+  ASSERT_TRUE(AppendOne(*log, 1, 1000, "first").ok());
+  EXPECT_EQ(log->stats().syncs, 1u);
+  std::atomic<int> acknowledged{0};
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(log->Append(1, 1001 + i, util::AsBytes(std::string_view("next")),
+                            [&](const Status& st) {
+                              EXPECT_TRUE(st.ok()) << st.ToString();
+                              ++acknowledged;
+                            })
+                    .ok());
+  }
+  // Within the interval nothing more is written, so nothing more may be acknowledged.
+  EXPECT_EQ(acknowledged.load(), 0);
+  EXPECT_EQ(log->stats().syncs, 1u);
+  ASSERT_TRUE(log->Close().ok());
+  EXPECT_EQ(acknowledged.load(), 20);
+  EXPECT_EQ(log->stats().max_group_records, 20u);
+  EXPECT_EQ(sync_calls.load(), log->stats().syncs);
+  EXPECT_EQ(ReadEpoch(Env::Default(), dir.path(), 1).size(), 21u);
 }
 
 TEST(ReportLogTest, TornTailAtEveryOffsetOfTheLastRecordIsTruncated) {

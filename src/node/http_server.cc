@@ -26,6 +26,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+// Concrete executor types instead of Beast's type-erased defaults: every handler of a connection
+// runs through its strand, and the erased any_io_executor cost several percent of an io thread.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using StrandSocket = asio::basic_stream_socket<tcp, Strand>;
+using Stream = beast::basic_stream<tcp, Strand>;
 
 class Connection;
 
@@ -72,7 +77,7 @@ bool IsHttpParseError(const beast::error_code& ec) {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Core* core, tcp::socket socket) : core_(core), stream_(std::move(socket)) {
+  Connection(Core* core, StrandSocket socket) : core_(core), stream_(std::move(socket)) {
     beast::error_code ec;
     tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = peer.address().to_string() + ":" + std::to_string(peer.port());
@@ -265,15 +270,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void RecordMetrics(int status) {
     if (!core_->requests) return;
-    const std::string route = request_.route.empty() ? "unmatched" : request_.route;
-    core_->requests->WithLabels({route, std::to_string(status)}).Inc();
+    const std::string_view route = request_.route.empty() ? "unmatched" : request_.route;
+    // A keep-alive connection mostly repeats one route and status: remember their metrics.
+    if (!memo_.requests || memo_.status != status || memo_.route != route) {
+      memo_.route = std::string(route);
+      memo_.status = status;
+      memo_.requests = &core_->requests->WithLabels({memo_.route, std::to_string(status)});
+      memo_.latency = &core_->latency->WithLabels({memo_.route});
+    }
+    memo_.requests->Inc();
     const auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
-    core_->latency->WithLabels({route}).Observe(static_cast<uint64_t>(micros));
+    memo_.latency->Observe(static_cast<uint64_t>(micros));
   }
 
+  struct MetricsMemo {
+    std::string route;
+    int status = 0;
+    metrics::Counter* requests = nullptr;
+    metrics::Histogram* latency = nullptr;
+  };
+
   Core* core_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::string remote_ = "?";
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -288,6 +307,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   Clock::time_point started_;
   std::shared_ptr<Connection> self_;  // keeps us alive while a handler holds only a Responder
+  MetricsMemo memo_;
   std::array<char, 4096> drain_{};
 };
 
@@ -295,7 +315,7 @@ namespace {
 
 void Accept(Core* core) {
   core->acceptor->async_accept(
-      asio::make_strand(*core->io), [core](beast::error_code ec, tcp::socket socket) {
+      asio::make_strand(*core->io), [core](beast::error_code ec, StrandSocket socket) {
         if (ec == asio::error::operation_aborted || !core->acceptor->is_open()) return;
         if (ec) {
           // E.g. out of file descriptors: back off briefly instead of spinning.

@@ -1,6 +1,7 @@
 #include "node/ingest_service.h"
 
 #include <algorithm>
+#include <array>
 
 #include <spdlog/spdlog.h>
 
@@ -17,76 +18,92 @@ ingest::KindMask KindBitOf(ProofKind kind) {
   return ingest::KindBit(static_cast<uint32_t>(kind) + 1);
 }
 
-// Turns pipeline events into Prometheus metrics (docs/api.md lists them).
+// Turns pipeline events into Prometheus metrics (docs/api.md lists them). The hot path touches
+// only counters and histograms resolved here once; queue depths are read when /metrics is scraped.
 class IngestService::Observer final : public ingest::IngestObserver {
  public:
   Observer(metrics::Registry* r, IngestService* service)
-      : service_(service),
-        reports_(r->AddCounter("depin_ingest_reports_total",
-                               "Reports answered accepted or duplicate.", {"status"})),
-        rejected_(r->AddCounter("depin_ingest_rejected_total",
-                                "Reports rejected, by reason (nothing rejected is logged).",
-                                {"reason"})),
-        requests_(r->AddCounter("depin_ingest_requests_total",
+      : requests_(r->AddCounter("depin_ingest_requests_total",
                                 "POST /v1/reports requests by HTTP status.", {"code"})),
         ack_(r->AddHistogram("depin_ingest_ack_latency_seconds",
                              "Time from receiving a request to answering it (after fsync).", {},
                              metrics::DefaultLatencyBucketsMicros(), 6)
                  .WithLabels({})),
         fsync_(r->AddHistogram("depin_ingest_log_fsync_seconds",
-                               "Report-log group-commit fdatasync latency (sampled per request).",
-                               {}, metrics::DefaultLatencyBucketsMicros(), 6)
-                   .WithLabels({})),
-        in_flight_(
-            r->AddGauge("depin_ingest_in_flight_reports", "Reports admitted and not yet answered.")
-                .WithLabels({})),
-        verify_queue_(r->AddGauge("depin_ingest_verify_queue_signatures",
-                                  "Signatures queued for or being verified.")
-                          .WithLabels({})),
-        log_queue_(r->AddGauge("depin_ingest_log_queue_records",
-                               "Records queued for the report log's writer.")
-                       .WithLabels({})) {
-    for (const char* s : {"accepted", "duplicate"}) reports_.WithLabels({s});
-    for (size_t i = 1; i < static_cast<size_t>(ingest::RejectReason::kCount); ++i) {
-      rejected_.WithLabels({std::string(ingest::ReasonName(static_cast<ingest::RejectReason>(i)))});
+                               "Report-log group-commit fdatasync latency, every sync.", {},
+                               metrics::DefaultLatencyBucketsMicros(), 6)
+                   .WithLabels({})) {
+    auto& reports = r->AddCounter("depin_ingest_reports_total",
+                                  "Reports answered accepted or duplicate.", {"status"});
+    accepted_ = &reports.WithLabels({"accepted"});
+    duplicate_ = &reports.WithLabels({"duplicate"});
+    auto& rejected = r->AddCounter("depin_ingest_rejected_total",
+                                   "Reports rejected, by reason (nothing rejected is logged).",
+                                   {"reason"});
+    for (size_t i = 1; i < rejected_.size(); ++i) {
+      rejected_[i] = &rejected.WithLabels(
+          {std::string(ingest::ReasonName(static_cast<ingest::RejectReason>(i)))});
     }
+    for (size_t i = 0; i < kCommonCodes.size(); ++i) {
+      common_requests_[i] = &requests_.WithLabels({std::to_string(kCommonCodes[i])});
+    }
+    auto& in_flight = r->AddGauge("depin_ingest_in_flight_reports",
+                                  "Reports admitted and not yet answered.")
+                          .WithLabels({});
+    auto& verify_queue = r->AddGauge("depin_ingest_verify_queue_signatures",
+                                     "Signatures queued for or being verified.")
+                             .WithLabels({});
+    auto& log_queue =
+        r->AddGauge("depin_ingest_log_queue_records", "Records queued for the report log's writer.")
+            .WithLabels({});
+    collect_ = r->OnCollect([service, &in_flight, &verify_queue, &log_queue] {
+      if (service->pipeline_) {
+        in_flight.Set(static_cast<int64_t>(service->pipeline_->in_flight_reports()));
+        verify_queue.Set(static_cast<int64_t>(service->pipeline_->verify_pending()));
+      }
+      if (service->log_) {
+        log_queue.Set(static_cast<int64_t>(service->log_->stats().queue_records));
+      }
+    });
   }
 
   void OnReports(ingest::ReportStatus status, ingest::RejectReason reason,
                  uint64_t count) override {
-    if (status == ingest::ReportStatus::kRejected) {
-      rejected_.WithLabels({std::string(ingest::ReasonName(reason))}).Inc(count);
-    } else {
-      reports_.WithLabels({std::string(ingest::StatusName(status))}).Inc(count);
+    switch (status) {
+      case ingest::ReportStatus::kAccepted:
+        return accepted_->Inc(count);
+      case ingest::ReportStatus::kDuplicate:
+        return duplicate_->Inc(count);
+      case ingest::ReportStatus::kRejected:
+        break;
     }
+    size_t i = static_cast<size_t>(reason);
+    if (i > 0 && i < rejected_.size()) rejected_[i]->Inc(count);
   }
 
   void OnRequest(int http_status, uint64_t latency_micros) override {
-    requests_.WithLabels({std::to_string(http_status)}).Inc();
     if (http_status == 200) ack_.Observe(latency_micros);
-    if (service_->pipeline_) {
-      in_flight_.Set(static_cast<int64_t>(service_->pipeline_->in_flight_reports()));
-      verify_queue_.Set(static_cast<int64_t>(service_->pipeline_->verify_pending()));
+    for (size_t i = 0; i < kCommonCodes.size(); ++i) {
+      if (kCommonCodes[i] == http_status) return common_requests_[i]->Inc();
     }
-    ingest::ReportLogStats stats = service_->log_->stats();
-    log_queue_.Set(static_cast<int64_t>(stats.queue_records));
-    uint64_t seen = syncs_seen_.load(std::memory_order_relaxed);
-    if (stats.syncs > seen && syncs_seen_.compare_exchange_strong(seen, stats.syncs)) {
-      fsync_.Observe(stats.last_sync_micros);
-    }
+    requests_.WithLabels({std::to_string(http_status)}).Inc();
   }
 
+  void OnSync(uint64_t micros) { fsync_.Observe(micros); }
+  // Before the service tears down the pipeline and log that the hook reads.
+  void StopCollecting() { collect_.reset(); }
+
  private:
-  IngestService* service_;
-  metrics::Family<metrics::Counter>& reports_;
-  metrics::Family<metrics::Counter>& rejected_;
+  static constexpr std::array<int, 3> kCommonCodes = {200, 400, 503};
+
   metrics::Family<metrics::Counter>& requests_;
   metrics::Histogram& ack_;
   metrics::Histogram& fsync_;
-  metrics::Gauge& in_flight_;
-  metrics::Gauge& verify_queue_;
-  metrics::Gauge& log_queue_;
-  std::atomic<uint64_t> syncs_seen_{0};
+  metrics::Counter* accepted_ = nullptr;
+  metrics::Counter* duplicate_ = nullptr;
+  std::array<metrics::Counter*, static_cast<size_t>(ingest::RejectReason::kCount)> rejected_{};
+  std::array<metrics::Counter*, kCommonCodes.size()> common_requests_{};
+  std::unique_ptr<metrics::Registry::CollectHook> collect_;
 };
 
 util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceOptions options,
@@ -104,7 +121,11 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
       spdlog::warn("ingest: {}; POST /v1/admin/devices disabled", token.status().ToString());
     }
   }
+  s->observer_ = std::make_unique<Observer>(registry, s.get());
   ingest::ReportLogOptions log_options = s->options_.log;
+  log_options.on_sync = [observer = s->observer_.get()](uint64_t micros) {
+    observer->OnSync(micros);
+  };
   log_options.env = env;
   log_options.data_dir = s->options_.data_dir;
   util::Result<std::unique_ptr<ingest::ReportLog>> log = ingest::ReportLog::Open(log_options);
@@ -115,7 +136,6 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
     spdlog::warn("ingest: report log recovery cut {} bytes of torn tail from {}", rec.dropped_bytes,
                  rec.truncated_segment);
   }
-  s->observer_ = std::make_unique<Observer>(registry, s.get());
   ingest::IngestOptions p = s->options_.pipeline;
   p.env = env;
   p.epoch_ms = config.epoch.length_seconds * 1000;
@@ -132,6 +152,7 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
 }
 
 IngestService::~IngestService() {
+  if (observer_) observer_->StopCollecting();
   if (pipeline_) pipeline_->WaitIdle();
   pipeline_.reset();
   if (log_) {

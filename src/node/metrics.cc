@@ -126,8 +126,26 @@ struct Registry::Entry {
   uint32_t scale_digits = 0;
 };
 
-Registry::Registry() = default;
+struct Registry::Hooks {
+  std::mutex mu;  // held while hooks run, so removing one waits for a run in progress
+  uint64_t next_id = 0;
+  std::map<uint64_t, std::function<void()>> hooks;
+};
+
+Registry::Registry() : hooks_(std::make_unique<Hooks>()) {}
 Registry::~Registry() = default;
+
+std::unique_ptr<Registry::CollectHook> Registry::OnCollect(std::function<void()> hook) {
+  std::lock_guard lock(hooks_->mu);
+  uint64_t id = hooks_->next_id++;
+  hooks_->hooks.emplace(id, std::move(hook));
+  return std::unique_ptr<CollectHook>(new CollectHook(hooks_.get(), id));
+}
+
+Registry::CollectHook::~CollectHook() {
+  std::lock_guard lock(hooks_->mu);
+  hooks_->hooks.erase(id_);
+}
 
 void Registry::CheckNew(const std::string& name, const std::vector<std::string>& labels) const {
   if (!ValidName(name, true)) Die("invalid metric name '" + name + "'");
@@ -182,6 +200,10 @@ Family<Histogram>& Registry::AddHistogram(std::string name, std::string help,
 }
 
 std::string Registry::Render() const {
+  {
+    std::lock_guard hooks_lock(hooks_->mu);
+    for (const auto& [id, hook] : hooks_->hooks) hook();
+  }
   std::string out;
   std::lock_guard lock(mu_);
   for (const auto& e : entries_) {

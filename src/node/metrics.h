@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -105,16 +106,38 @@ class Registry {
                                   std::vector<std::string> labels, std::vector<uint64_t> bounds,
                                   uint32_t scale_digits);
 
+  // Runs `hook` at the start of every Render, for gauges that are cheaper to read when scraped
+  // than to keep current on a hot path (queue depths). The hook runs on the rendering thread and
+  // must not add metrics or collect hooks. Destroying the returned handle removes the hook
+  // (waiting for a run in progress); the handle must not outlive the registry.
+  class CollectHook;
+  [[nodiscard]] std::unique_ptr<CollectHook> OnCollect(std::function<void()> hook);
+
   // The text exposition of every metric, families in registration order, children sorted by
   // label values.
   std::string Render() const;
 
  private:
   struct Entry;
+  struct Hooks;
   void CheckNew(const std::string& name, const std::vector<std::string>& labels) const;
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_;
+  std::unique_ptr<Hooks> hooks_;
+};
+
+class Registry::CollectHook {
+ public:
+  ~CollectHook();
+  CollectHook(const CollectHook&) = delete;
+  CollectHook& operator=(const CollectHook&) = delete;
+
+ private:
+  friend class Registry;
+  CollectHook(Hooks* hooks, uint64_t id) : hooks_(hooks), id_(id) {}
+  Hooks* hooks_;
+  uint64_t id_;
 };
 
 }  // namespace depin::node::metrics

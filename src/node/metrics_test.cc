@@ -37,6 +37,25 @@ TEST(MetricsTest, UnlabeledGaugeAndEscaping) {
             "odd_total{v=\"a\\\"b\\\\c\\nd\"} 1\n");
 }
 
+TEST(MetricsTest, CollectHooksRefreshGaugesAtRenderUntilRemoved) {
+  Registry registry;
+  auto& depth = registry.AddGauge("queue_depth", "Queued items.").WithLabels({});
+  int64_t source = 7;
+  int runs = 0;
+  auto hook = registry.OnCollect([&] {
+    ++runs;
+    depth.Set(source);
+  });
+  EXPECT_NE(registry.Render().find("queue_depth 7\n"), std::string::npos);
+  source = 9;
+  EXPECT_NE(registry.Render().find("queue_depth 9\n"), std::string::npos);
+  EXPECT_EQ(runs, 2);
+  hook.reset();
+  source = 11;
+  EXPECT_NE(registry.Render().find("queue_depth 9\n"), std::string::npos);
+  EXPECT_EQ(runs, 2);
+}
+
 TEST(MetricsTest, HistogramBucketsAreCumulativeAndScaled) {
   Registry registry;
   auto& latency = registry.AddHistogram("req_seconds", "Latency.", {"route"}, {1000, 250000}, 6);
