@@ -3,33 +3,124 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 namespace depin::ingest {
 namespace {
 
-// Report ids are SHA-256 outputs, so any 8 of their bytes are already a uniform hash.
-struct IdHash {
-  size_t operator()(const ReportId& id) const noexcept {
-    uint64_t h;
-    std::memcpy(&h, id.data() + 8, sizeof(h));
-    return static_cast<size_t>(h);
-  }
-};
+enum class State : uint8_t { kEmpty = 0, kInFlight, kCommitted };
 
-struct Entry {
-  uint64_t device_ts_ms;
-  bool committed;
+// One remembered id: its first 16 bytes, the minute of its device timestamp and its state.
+// 16 bytes of a SHA-256 id are enough: making another device's future report look like a
+// duplicate means a second preimage on 128 bits, and a birthday collision (2^64 work) only makes
+// an attacker's own second report a duplicate.
+struct Slot {
+  uint64_t lo = 0;  // id bytes 0..7
+  uint64_t hi = 0;  // id bytes 8..15; already a uniform hash
+  uint32_t minute = 0;
+  State state = State::kEmpty;
+};
+static_assert(sizeof(Slot) == 24);
+
+Slot KeyOf(const ReportId& id) {
+  Slot s;
+  std::memcpy(&s.lo, id.data(), sizeof(s.lo));
+  std::memcpy(&s.hi, id.data() + 8, sizeof(s.hi));
+  return s;
+}
+
+// An open-addressing set of slots with linear probing, kept at most 70% full. One cache miss per
+// lookup and no allocation per id (a node-based map cost an allocation and two misses).
+// Not thread-safe: the shard's mutex guards it.
+class IdTable {
+ public:
+  IdTable() : slots_(kMinCapacity) {}
+
+  // The slot holding `key`'s id, or nullptr.
+  Slot* Find(const Slot& key) {
+    for (size_t i = Home(key.hi);; i = Next(i)) {
+      Slot& s = slots_[i];
+      if (s.state == State::kEmpty) return nullptr;
+      if (s.lo == key.lo && s.hi == key.hi) return &s;
+    }
+  }
+
+  // Inserts `slot` unless its id is present; returns the slot holding the id and whether it was
+  // inserted.
+  std::pair<Slot*, bool> Insert(const Slot& slot) {
+    if ((size_ + 1) * 10 > slots_.size() * 7) Resize(slots_.size() * 2);
+    for (size_t i = Home(slot.hi);; i = Next(i)) {
+      Slot& s = slots_[i];
+      if (s.state == State::kEmpty) {
+        s = slot;
+        ++size_;
+        return {&s, true};
+      }
+      if (s.lo == slot.lo && s.hi == slot.hi) return {&s, false};
+    }
+  }
+
+  // Removes the slot (which must be in this table), shifting later members of its probe run
+  // back so every lookup still finds them (no tombstones).
+  void Erase(Slot* slot) {
+    size_t hole = static_cast<size_t>(slot - slots_.data());
+    for (size_t i = Next(hole);; i = Next(i)) {
+      Slot& s = slots_[i];
+      if (s.state == State::kEmpty) break;
+      // Move s into the hole unless its home lies cyclically in (hole, i].
+      size_t home = Home(s.hi);
+      bool stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
+      if (stays) continue;
+      slots_[hole] = s;
+      hole = i;
+    }
+    slots_[hole] = Slot{};
+    --size_;
+  }
+
+  // Keeps only the slots `keep` accepts (called once per slot), rebuilding the table at a size
+  // fit for them.
+  template <typename Keep>
+  void Filter(Keep keep) {
+    std::vector<Slot> kept;
+    for (const Slot& s : slots_) {
+      if (s.state != State::kEmpty && keep(s)) kept.push_back(s);
+    }
+    size_t capacity = kMinCapacity;
+    while (kept.size() * 10 > capacity * 5) capacity *= 2;  // rebuilt at most half full
+    slots_.assign(capacity, Slot{});
+    size_ = 0;
+    for (const Slot& s : kept) Insert(s);
+  }
+
+  size_t size() const { return size_; }
+
+ private:
+  static constexpr size_t kMinCapacity = 256;  // a power of two
+  size_t Home(uint64_t hash) const { return static_cast<size_t>(hash) & (slots_.size() - 1); }
+  size_t Next(size_t i) const { return (i + 1) & (slots_.size() - 1); }
+
+  void Resize(size_t capacity) {
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    size_ = 0;
+    for (const Slot& s : old) {
+      if (s.state != State::kEmpty) Insert(s);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
 };
 
 }  // namespace
 
 struct DedupWindow::Shard {
   mutable std::mutex mu;
-  std::unordered_map<ReportId, Entry, IdHash> ids;
-  // bucket (device_ts_ms / kBucketMs) -> ids first seen with a timestamp in that bucket.
-  std::map<uint64_t, std::vector<ReportId>> buckets;
+  IdTable ids;
+  // minute -> ids remembered with a device timestamp in that minute, so Expire knows when a
+  // rebuild would free anything.
+  std::map<uint32_t, uint64_t> per_minute;
 };
 
 DedupWindow::DedupWindow(uint64_t window_ms) : window_ms_(window_ms), shards_(new Shard[kShards]) {}
@@ -41,14 +132,17 @@ DedupWindow::Shard& DedupWindow::ShardFor(const ReportId& id) const {
 
 bool DedupWindow::Add(const ReportId& id, uint64_t device_ts_ms, bool committed,
                       DedupOutcome* outcome) {
+  Slot slot = KeyOf(id);
+  slot.minute = static_cast<uint32_t>(device_ts_ms / kBucketMs);
+  slot.state = committed ? State::kCommitted : State::kInFlight;
   Shard& shard = ShardFor(id);
   std::lock_guard lock(shard.mu);
-  auto [it, inserted] = shard.ids.try_emplace(id, Entry{device_ts_ms, committed});
+  auto [held, inserted] = shard.ids.Insert(slot);
   if (!inserted) {
-    *outcome = it->second.committed ? DedupOutcome::kDuplicate : DedupOutcome::kInFlight;
+    *outcome = held->state == State::kCommitted ? DedupOutcome::kDuplicate : DedupOutcome::kInFlight;
     return false;
   }
-  shard.buckets[device_ts_ms / kBucketMs].push_back(id);
+  ++shard.per_minute[slot.minute];
   *outcome = DedupOutcome::kNew;
   return true;
 }
@@ -67,39 +161,38 @@ bool DedupWindow::Insert(const ReportId& id, uint64_t device_ts_ms) {
 void DedupWindow::Commit(const ReportId& id) {
   Shard& shard = ShardFor(id);
   std::lock_guard lock(shard.mu);
-  auto it = shard.ids.find(id);
-  if (it != shard.ids.end()) it->second.committed = true;
+  if (Slot* s = shard.ids.Find(KeyOf(id))) s->state = State::kCommitted;
 }
 
 void DedupWindow::Release(const ReportId& id) {
   Shard& shard = ShardFor(id);
   std::lock_guard lock(shard.mu);
-  auto it = shard.ids.find(id);
-  // The bucket keeps a stale copy of the id; Expire tolerates ids no longer in the map.
-  if (it != shard.ids.end() && !it->second.committed) shard.ids.erase(it);
+  Slot* s = shard.ids.Find(KeyOf(id));
+  if (s == nullptr || s->state != State::kInFlight) return;
+  auto count = shard.per_minute.find(s->minute);
+  if (count != shard.per_minute.end() && --count->second == 0) shard.per_minute.erase(count);
+  shard.ids.Erase(s);
 }
 
 void DedupWindow::Expire(uint64_t now_ms) {
   if (now_ms < next_expiry_ms_.load(std::memory_order_relaxed)) return;
   next_expiry_ms_.store(now_ms + kBucketMs / 4, std::memory_order_relaxed);
   if (now_ms < window_ms_) return;
-  // Buckets entirely older than the cutoff go; the bucket straddling it stays (up to one bucket
+  // Minutes entirely older than the cutoff go; the minute straddling it stays (up to one minute
   // of extra memory, never a forgotten id that is still inside the window).
-  uint64_t first_live_bucket = (now_ms - window_ms_) / kBucketMs;
+  const auto first_live = static_cast<uint32_t>((now_ms - window_ms_) / kBucketMs);
   for (size_t i = 0; i < kShards; ++i) {
     Shard& shard = shards_[i];
     std::lock_guard lock(shard.mu);
-    while (!shard.buckets.empty() && shard.buckets.begin()->first < first_live_bucket) {
-      for (const ReportId& id : shard.buckets.begin()->second) {
-        auto it = shard.ids.find(id);
-        // An in-flight id stays: its request still owns it and will Commit or Release it.
-        if (it != shard.ids.end() && it->second.committed &&
-            it->second.device_ts_ms / kBucketMs < first_live_bucket) {
-          shard.ids.erase(it);
-        }
-      }
-      shard.buckets.erase(shard.buckets.begin());
-    }
+    if (shard.per_minute.empty() || shard.per_minute.begin()->first >= first_live) continue;
+    // An in-flight id stays: its request still owns it and will Commit or Release it.
+    std::map<uint32_t, uint64_t> kept_per_minute;
+    shard.ids.Filter([first_live, &kept_per_minute](const Slot& s) {
+      bool keep = s.minute >= first_live || s.state == State::kInFlight;
+      if (keep) ++kept_per_minute[s.minute];
+      return keep;
+    });
+    shard.per_minute.swap(kept_per_minute);
   }
 }
 

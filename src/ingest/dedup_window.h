@@ -9,8 +9,10 @@
 // of one report submitted at the same moment cannot both be accepted; Release forgets an in-flight
 // id whose report was rejected or could not be made durable, so a retry is possible.
 //
-// Entries are bucketed by device timestamp (one-minute buckets) so Expire drops whole buckets.
-// Sharded 64 ways by id, one mutex per shard; all methods are thread-safe.
+// Sharded 64 ways by id, one mutex per shard; each shard is a flat open-addressing table of
+// 24-byte slots (128 bits of the id, the minute of its device timestamp, its state), so a check
+// costs one cache miss and no allocation. Expire rebuilds a shard without the minutes that fell
+// out of the window, at most once per minute per shard. All methods are thread-safe.
 #pragma once
 
 #include <array>

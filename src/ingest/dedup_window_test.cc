@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -72,6 +73,72 @@ TEST(DedupWindowTest, ConcurrentReserveOfOneIdHasOneWinner) {
     }
     for (auto& t : threads) t.join();
     EXPECT_EQ(winners.load(), 1) << round;
+  }
+}
+
+// Ids that all land in one shard and, mostly, on one home slot: long probe runs, so growth and
+// the backward shift on Release are exercised.
+ReportId CollidingId(uint32_t i) {
+  ReportId id{};
+  id[0] = 5;                                 // one shard
+  id[1] = static_cast<uint8_t>(i);           // distinct ids...
+  id[2] = static_cast<uint8_t>(i >> 8);
+  id[15] = static_cast<uint8_t>(i % 3);      // ...whose hash bits (bytes 8..15) mostly agree
+  id[20] = static_cast<uint8_t>(i * 7);
+  return id;
+}
+
+TEST(DedupWindowTest, AgreesWithASimpleModelUnderCollidingChurn) {
+  DedupWindow w(10 * kMinute);
+  std::map<uint32_t, DedupOutcome> model;  // id -> kInFlight or kDuplicate (committed)
+  uint64_t rng = 42;
+  auto next = [&rng] {
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(rng >> 33);
+  };
+  for (int step = 0; step < 20'000; ++step) {
+    uint32_t i = next() % 1500;
+    ReportId id = CollidingId(i);
+    auto it = model.find(i);
+    switch (next() % 3) {
+      case 0: {
+        DedupOutcome want = it == model.end() ? DedupOutcome::kNew : it->second;
+        ASSERT_EQ(w.Reserve(id, 1000), want) << "step " << step << " id " << i;
+        if (it == model.end()) model[i] = DedupOutcome::kInFlight;
+        break;
+      }
+      case 1:
+        w.Commit(id);
+        if (it != model.end()) it->second = DedupOutcome::kDuplicate;
+        break;
+      default:
+        w.Release(id);
+        if (it != model.end() && it->second == DedupOutcome::kInFlight) model.erase(it);
+        break;
+    }
+  }
+  EXPECT_EQ(w.size(), model.size());
+  for (const auto& [i, state] : model) {
+    EXPECT_EQ(w.Reserve(CollidingId(i), 1000), state == DedupOutcome::kDuplicate
+                                                   ? DedupOutcome::kDuplicate
+                                                   : DedupOutcome::kInFlight)
+        << i;
+  }
+}
+
+TEST(DedupWindowTest, ExpireKeepsEveryLiveIdOfAManyMinuteWindow) {
+  const uint64_t window = 10 * kMinute;
+  DedupWindow w(window);
+  const uint64_t t0 = 1'700'000'000'000;
+  for (uint32_t i = 0; i < 20'000; ++i) {
+    ASSERT_TRUE(w.Insert(IdFor(i), t0 + (i % 20) * kMinute));  // minutes 0..19
+  }
+  // At t0 + 25 min the window starts at minute 15: minutes 0..14 go, 15..19 stay.
+  w.Expire(t0 + 25 * kMinute);
+  EXPECT_EQ(w.size(), 5'000u);
+  for (uint32_t i = 0; i < 20'000; ++i) {
+    DedupOutcome want = i % 20 >= 15 ? DedupOutcome::kDuplicate : DedupOutcome::kNew;
+    ASSERT_EQ(w.Reserve(IdFor(i), t0 + (i % 20) * kMinute), want) << i;
   }
 }
 
