@@ -54,12 +54,14 @@ bool CommitQueue::TakeAll(std::vector<CommitBatch>* out,
                           std::chrono::steady_clock::time_point not_before) {
   out->clear();
   std::unique_lock lock(mu_);
-  if (std::chrono::steady_clock::now() < not_before) {
-    cv_.wait_until(lock, not_before, [&] { return closed_; });
-  }
+  // Work first, then the pacing deadline: an idle writer sleeps once, and one that finds work
+  // after the deadline does not sleep again.
   consumer_waiting_ = true;
   cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
   consumer_waiting_ = false;
+  if (!closed_ && std::chrono::steady_clock::now() < not_before) {
+    cv_.wait_until(lock, not_before, [&] { return closed_; });
+  }
   if (queue_.empty()) return false;
   out->swap(queue_);
   depth_ = Depth{};

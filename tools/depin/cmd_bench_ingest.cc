@@ -48,6 +48,8 @@ struct BenchArgs {
   uint32_t connections = 64;
   std::string dir;
   std::string shapes = "abc";
+  unsigned io_threads = 0;
+  unsigned verify_threads = 0;
   uint64_t group_interval_us = ingest::logfmt::kDefaultMinGroupIntervalMicros;
   bool json = false;
 };
@@ -290,6 +292,7 @@ util::Status RunBench(const BenchArgs& args) {
   node::IngestServiceOptions options;
   options.data_dir = dir;
   options.log.min_group_interval_us = args.group_interval_us;
+  options.pipeline.verify_threads = args.verify_threads;
   DEPIN_ASSIGN_OR_RETURN(auto service, node::IngestService::Start(options, config, &registry));
   for (const crypto::KeyPair& k : keys) {
     service->registry().Upsert(k.public_key().bytes,
@@ -299,7 +302,7 @@ util::Status RunBench(const BenchArgs& args) {
   service->AddRoutes(&router);
   node::HttpServerOptions http;
   http.address = "127.0.0.1:0";
-  http.io_threads = cores;
+  http.io_threads = args.io_threads;
   http.body_limit = 8 << 20;
   DEPIN_ASSIGN_OR_RETURN(auto server, node::HttpServer::Start(http, &router, &registry));
 
@@ -397,6 +400,11 @@ void RegisterBenchIngest(CLI::App& bench, Selected& selected) {
   cmd->add_option("--devices", args->devices, "Registered devices")->capture_default_str();
   cmd->add_option("--connections", args->connections, "Client connections")->capture_default_str();
   cmd->add_option("--shapes", args->shapes, "Load shapes to run: some of a, b, c")
+      ->capture_default_str();
+  cmd->add_option("--io-threads", args->io_threads, "Server io threads (0: the node's default)")
+      ->capture_default_str();
+  cmd->add_option("--verify-threads", args->verify_threads,
+                  "Signature verify threads (0: the node's default)")
       ->capture_default_str();
   cmd->add_option("--group-interval-us", args->group_interval_us,
                   "Report log: minimum microseconds between group commits")
