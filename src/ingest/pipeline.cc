@@ -44,9 +44,8 @@ struct Proven {
 };
 
 RejectReason ReasonForDecodeError(const util::Status& st) {
-  std::string_view m = st.message();
-  if (m.find(".version") != std::string_view::npos) return RejectReason::kUnsupportedVersion;
-  return RejectReason::kMalformed;
+  return st.code() == util::Code::kUnsupported ? RejectReason::kUnsupportedVersion
+                                               : RejectReason::kMalformed;
 }
 
 void AppendJsonString(std::string* out, std::string_view s) {

@@ -30,6 +30,8 @@ std::string_view CodeName(Code code) {
       return "unavailable";
     case Code::kInternal:
       return "internal";
+    case Code::kUnsupported:
+      return "unsupported";
   }
   return "unknown";
 }
@@ -41,6 +43,7 @@ int HttpStatusFor(Code code) {
     case Code::kInvalidArgument:
     case Code::kOutOfRange:
     case Code::kCorruption:
+    case Code::kUnsupported:  // the client sent a version we do not speak: its input is bad
       return 400;
     case Code::kUnauthenticated:
       return 401;

@@ -27,6 +27,7 @@ enum class Code : unsigned char {
   kIOError,             // the operating system refused an I/O operation
   kUnavailable,         // a dependency (peer, server) cannot be reached now
   kInternal,            // a bug: an invariant did not hold
+  kUnsupported,         // a format version or feature this build does not implement
 };
 
 // Returns a stable lower-case name for `code`, e.g. "invalid_argument"; used in logs, JSON errors
@@ -60,6 +61,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string_view m) { return {Code::kIOError, m}; }
   static Status Unavailable(std::string_view m) { return {Code::kUnavailable, m}; }
   static Status Internal(std::string_view m) { return {Code::kInternal, m}; }
+  static Status Unsupported(std::string_view m) { return {Code::kUnsupported, m}; }
 
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }

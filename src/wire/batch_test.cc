@@ -82,6 +82,7 @@ TEST_F(BatchTest, RejectsMalformedFieldsNamingTheReport) {
   b.mutable_reports(2)->set_version(7);
   EXPECT_THAT(CheckBatch(b).status().message(),
               HasSubstr("batch.reports[2]: report.version: unknown version 7"));
+  EXPECT_EQ(CheckBatch(b).status().code(), util::Code::kUnsupported);
   b = Sign(Three());
   b.set_device_key("short");
   EXPECT_THAT(CheckBatch(b).status().message(), HasSubstr("batch.device_key: 5 bytes, want 32"));

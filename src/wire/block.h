@@ -21,7 +21,8 @@ namespace depin::wire {
 
 using BlockHash = crypto::Hash256;
 
-// "opendepin/block/v1" signing bytes; InvalidArgument naming the field if malformed.
+// "opendepin/block/v1" signing bytes; InvalidArgument naming the field if malformed;
+// Unsupported if its version is not kWireVersion.
 util::Result<util::Bytes> BlockHeaderSigningBytes(const v1::BlockHeader& header);
 util::Result<BlockHash> ComputeBlockHash(const v1::BlockHeader& header);
 // Merkle root over the transaction ids, in block order (SHA-256("") for none).

@@ -87,6 +87,7 @@ TEST_F(BlockTest, RejectsInconsistentBlocks) {
   b = good;
   b.mutable_transactions(2)->mutable_tx()->set_version(3);
   EXPECT_THAT(check(b).message(), HasSubstr("block.transactions[2]: tx.version: unknown version"));
+  EXPECT_EQ(check(b).code(), util::Code::kUnsupported);
   b = good;
   b.clear_header();
   EXPECT_THAT(check(b).message(), HasSubstr("block.header: missing"));

@@ -40,7 +40,8 @@ util::Status VerifyUsageReceipt(const v1::SignedUsageReceipt& signed_receipt);
 
 // --- Reports ---
 
-// "opendepin/report/v1" signing bytes; InvalidArgument naming the field if malformed.
+// "opendepin/report/v1" signing bytes; InvalidArgument naming the field if malformed;
+// Unsupported if its version is not kWireVersion.
 util::Result<util::Bytes> ReportSigningBytes(const v1::Report& report);
 util::Result<ReportId> ComputeReportId(const v1::Report& report);
 // Signs as the device; InvalidArgument if device's public key is not report.device_key.

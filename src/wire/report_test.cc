@@ -150,6 +150,7 @@ TEST_F(ReportTest, DecoderRejectsEachStructuralProblemWithItsOwnMessage) {
   s = good;
   s.mutable_report()->set_version(2);
   EXPECT_THAT(DecodeStatus(s).message(), HasSubstr("report.version: unknown version 2, want 1"));
+  EXPECT_EQ(DecodeStatus(s).code(), util::Code::kUnsupported);
   s = good;
   s.mutable_report()->set_device_key(Filled(31, 1));
   EXPECT_THAT(DecodeStatus(s).message(), HasSubstr("report.device_key: 31 bytes, want 32"));

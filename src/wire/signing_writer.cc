@@ -66,8 +66,9 @@ void SigningWriter::Fail(std::string_view field, std::string_view what) {
 void SigningWriter::Version(std::string_view field, uint32_t version) {
   if (!ok()) return;
   if (version != kWireVersion) {
-    Fail(field,
-         "unknown version " + std::to_string(version) + ", want " + std::to_string(kWireVersion));
+    status_ = util::Status::Unsupported(std::string(field) + ": unknown version " +
+                                        std::to_string(version) + ", want " +
+                                        std::to_string(kWireVersion));
     return;
   }
   w_.U32(version);

@@ -27,7 +27,8 @@ v1::TxKind KindOf(const v1::Transaction& tx);
 // Stable lower-case name, e.g. "burn_for_credits"; "unspecified" for unknown values.
 std::string_view TxKindName(v1::TxKind kind);
 
-// "opendepin/tx/v1" signing bytes; InvalidArgument naming the field if malformed.
+// "opendepin/tx/v1" signing bytes; InvalidArgument naming the field if malformed;
+// Unsupported if its version is not kWireVersion.
 util::Result<util::Bytes> TransactionSigningBytes(const v1::Transaction& tx);
 util::Result<TxId> ComputeTxId(const v1::Transaction& tx);
 

@@ -138,6 +138,7 @@ TEST_F(TransactionTest, DecoderRejectsEachStructuralProblemWithItsOwnMessage) {
   s = good;
   s.mutable_tx()->set_version(0);
   EXPECT_THAT(decode(s).message(), HasSubstr("tx.version: unknown version 0"));
+  EXPECT_EQ(decode(s).code(), util::Code::kUnsupported);
   s = good;
   s.mutable_tx()->set_signer(Filled(16, 0));
   EXPECT_THAT(decode(s).message(), HasSubstr("tx.signer: 16 bytes, want 32"));
