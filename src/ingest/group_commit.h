@@ -25,11 +25,13 @@ namespace depin::ingest {
 using AppendCallback = std::function<void(const util::Status&)>;
 
 // One producer call's worth of work: frames of a single epoch, or (records == 0) a barrier that
-// asks the writer to move to `epoch` (seal older segments, apply retention).
+// asks the writer to move to `epoch` (seal older segments, apply retention) and, if `drop_before`
+// is set, to allow retention to delete epochs before it.
 struct CommitBatch {
   uint64_t epoch = 0;
   util::Bytes frames;
   uint32_t records = 0;
+  uint64_t drop_before = 0;
   AppendCallback done;
 };
 

@@ -169,6 +169,22 @@ Status ReportLog::AdvanceEpoch(uint64_t epoch) {
   return result.get();
 }
 
+Status ReportLog::DropEpochsBefore(uint64_t epoch) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    std::future<Status> result = promise->get_future();
+    CommitBatch barrier;
+    barrier.epoch = queue_.min_epoch();  // no move: only the retention floor changes
+    barrier.drop_before = epoch;
+    barrier.done = [promise](const Status& s) { promise->set_value(s); };
+    Status pushed = queue_.Push(std::move(barrier));
+    if (pushed.code() == util::Code::kOutOfRange) continue;  // an append moved the epoch on
+    DEPIN_RETURN_IF_ERROR(pushed);
+    return result.get();
+  }
+  return Status::Unavailable("report log: epochs kept moving while dropping old ones; retry");
+}
+
 Status ReportLog::Close() {
   if (closed_) return final_status_;
   closed_ = true;
@@ -224,11 +240,15 @@ Status ReportLog::WriteGroup(std::vector<CommitBatch>& batches) {
   if (too_old) DEPIN_RETURN_IF_ERROR(SealActive());
   uint64_t group_records = 0;
   for (const CommitBatch& b : batches) {
-    if (b.records == 0) {  // barrier: move to b.epoch
+    if (b.records == 0) {  // barrier: move to b.epoch, maybe raise the retention floor
       if (b.epoch > current_epoch_) {
         DEPIN_RETURN_IF_ERROR(FlushPending());
         DEPIN_RETURN_IF_ERROR(SealActive());
         current_epoch_ = b.epoch;
+        drop_before_ = std::max(drop_before_, b.drop_before);
+        DEPIN_RETURN_IF_ERROR(ApplyRetention());
+      } else if (b.drop_before > drop_before_) {
+        drop_before_ = b.drop_before;
         DEPIN_RETURN_IF_ERROR(ApplyRetention());
       }
       continue;
@@ -322,10 +342,11 @@ Status ReportLog::StartSegment(uint64_t epoch) {
 
 // Deletes the segments of epochs more than retain_epochs before the current one.
 Status ReportLog::ApplyRetention() {
-  if (options_.retain_epochs == 0 || current_epoch_ <= options_.retain_epochs) {
-    return Status::Ok();
+  uint64_t keep_from = std::min(drop_before_, current_epoch_);  // the current epoch always stays
+  if (options_.retain_epochs > 0 && current_epoch_ > options_.retain_epochs) {
+    keep_from = std::max(keep_from, current_epoch_ - options_.retain_epochs);
   }
-  uint64_t keep_from = current_epoch_ - options_.retain_epochs;
+  if (keep_from == 0) return Status::Ok();
   std::lock_guard lock(mu_);
   bool removed = false;
   for (auto it = sealed_.begin(); it != sealed_.end() && it->first.epoch < keep_from;) {

@@ -46,7 +46,7 @@ struct ReportLogOptions {
   uint64_t segment_max_bytes = logfmt::kDefaultSegmentMaxBytes;
   uint64_t segment_max_age_ms = logfmt::kDefaultSegmentMaxAgeMs;  // 0: no age limit
   // Keep the current epoch and the `retain_epochs` epochs before it; delete older segments.
-  // 0: keep everything forever.
+  // 0: keep everything forever (unless DropEpochsBefore says otherwise).
   uint64_t retain_epochs = 0;
   // Group commits start at most once per interval: under load the writer lets appends gather
   // for up to this long after the previous group began, trading that much acknowledgement
@@ -117,6 +117,11 @@ class ReportLog {
   // done. A no-op returning OK if the log is already at `epoch` or later.
   util::Status AdvanceEpoch(uint64_t epoch);
 
+  // Deletes the segments of epochs before `epoch` (never the current epoch's), for a caller
+  // that keeps its own retention window (the node keeps N closed epochs). Blocks until done;
+  // later calls with a smaller epoch change nothing.
+  util::Status DropEpochsBefore(uint64_t epoch);
+
   // Writes everything queued, seals the active segment, stops the writer. Returns the error
   // that failed the log, if any. Idempotent.
   util::Status Close();
@@ -155,6 +160,7 @@ class ReportLog {
   uint64_t active_bytes_ = 0;  // durable bytes in the active segment
   uint64_t active_started_micros_ = 0;
   uint64_t current_epoch_ = 0;
+  uint64_t drop_before_ = 0;  // DropEpochsBefore's floor
   util::Bytes pending_;  // encoded frames of the group not yet written
   uint64_t pending_records_ = 0;
 

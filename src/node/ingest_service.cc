@@ -106,6 +106,22 @@ class IngestService::Observer final : public ingest::IngestObserver {
   std::unique_ptr<metrics::Registry::CollectHook> collect_;
 };
 
+void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* options) {
+  ingest::IngestOptions& p = options->pipeline;
+  p.max_age_ms = section.max_report_age_seconds * 1000;
+  p.max_skew_ms = section.max_clock_skew_seconds * 1000;
+  p.device_rate_per_s = section.device_rate;
+  p.device_burst = section.device_burst;
+  p.client_rate_per_s = section.client_rate;
+  p.client_burst = section.client_burst;
+  p.max_in_flight_reports = section.max_in_flight_reports;
+  p.verify_threads = section.verify_threads;
+  ingest::ReportLogOptions& log = options->log;
+  log.segment_max_bytes = section.segment_max_bytes;
+  log.segment_max_age_ms = section.segment_max_age_seconds * 1000;
+  log.min_group_interval_us = section.group_interval_us;
+}
+
 util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceOptions options,
                                                                   const NetworkConfig& config,
                                                                   metrics::Registry* registry) {

@@ -34,6 +34,10 @@ struct IngestServiceOptions {
   ingest::ReportLogOptions log;    // env and data_dir are filled from the fields above
 };
 
+// Fills the pipeline and log settings of `options` from network.toml's [ingest] section.
+// (Retention of closed epochs is applied by the node: Node::ApplyReportRetention.)
+void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* options);
+
 class IngestService {
  public:
   static util::Result<std::unique_ptr<IngestService>> Start(IngestServiceOptions options,

@@ -305,6 +305,28 @@ Status ParseApi(TableReader& r, ApiSection* out) {
   return r.Finish();
 }
 
+Status ParseIngest(TableReader& r, IngestSection* out) {
+  r.Duration("max_report_age", &out->max_report_age_seconds, false);
+  r.Duration("max_clock_skew", &out->max_clock_skew_seconds, false);
+  r.Uint("device_rate", &out->device_rate, false);
+  r.Uint("device_burst", &out->device_burst, false);
+  r.Uint("client_rate", &out->client_rate, false);
+  r.Uint("client_burst", &out->client_burst, false);
+  r.Uint("max_in_flight_reports", &out->max_in_flight_reports, false, 1,
+         kMaxInFlightReportsLimit);
+  uint64_t threads = 0;
+  if (r.Uint("verify_threads", &threads, false, 0, kMaxIoThreads)) {
+    out->verify_threads = static_cast<uint32_t>(threads);
+  }
+  r.Uint("retain_epochs", &out->retain_epochs, false);
+  r.Uint("segment_max_bytes", &out->segment_max_bytes, false, kMinSegmentBytes, kMaxSegmentBytes);
+  r.Duration("segment_max_age", &out->segment_max_age_seconds, false);
+  r.Uint("group_interval_us", &out->group_interval_us, false, 0, kMaxGroupIntervalUs);
+  if (out->device_burst == 0) out->device_burst = out->device_rate;
+  if (out->client_burst == 0) out->client_burst = out->client_rate;
+  return r.Finish();
+}
+
 // Runs `parse` on root[key] (a required table unless `required` is false).
 template <typename Fn>
 Status Section(TableReader& root, std::string_view key, bool required, Fn&& parse) {
@@ -329,7 +351,7 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
   TableReader root(root_table, "", source_name);
   // Declare every section first so an unknown (misspelt) section is reported before anything.
   for (std::string_view key : {"network", "token", "epoch", "emission", "resource_classes",
-                               "rewards", "credits", "fees", "ledger", "keys", "api"}) {
+                               "rewards", "credits", "fees", "ledger", "keys", "api", "ingest"}) {
     root.Declare(key);
   }
   DEPIN_RETURN_IF_ERROR(root.Finish());
@@ -361,6 +383,8 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
   }));
   DEPIN_RETURN_IF_ERROR(
       Section(root, "api", false, [&](TableReader& r) { return ParseApi(r, &c.api); }));
+  DEPIN_RETURN_IF_ERROR(
+      Section(root, "ingest", false, [&](TableReader& r) { return ParseIngest(r, &c.ingest); }));
   return c;
 }
 

@@ -135,6 +135,26 @@ struct ApiSection {
   uint32_t io_threads = 0;  // 0: one per core
 };
 
+// [ingest]: the report front door and its log (all optional; docs/operations.md explains them).
+inline constexpr uint64_t kMaxInFlightReportsLimit = 16'777'216;
+inline constexpr uint64_t kMaxGroupIntervalUs = 1'000'000;
+inline constexpr uint64_t kMinSegmentBytes = 1 << 16;
+inline constexpr uint64_t kMaxSegmentBytes = 4ull << 30;
+struct IngestSection {
+  uint64_t max_report_age_seconds = 600;  // older device timestamps: too_old
+  uint64_t max_clock_skew_seconds = 60;   // further in the future: too_new
+  uint64_t device_rate = 0;               // reports/s per device; 0: unlimited
+  uint64_t device_burst = 0;              // 0: equal to device_rate
+  uint64_t client_rate = 0;               // reports/s per client address; 0: unlimited
+  uint64_t client_burst = 0;              // 0: equal to client_rate
+  uint64_t max_in_flight_reports = 65'536;  // 1..kMaxInFlightReportsLimit; beyond: 503
+  uint32_t verify_threads = 0;              // 0: one per core
+  uint64_t retain_epochs = 0;  // closed epochs of reports kept on disk; 0: keep everything
+  uint64_t segment_max_bytes = 64ull << 20;  // kMinSegmentBytes..kMaxSegmentBytes
+  uint64_t segment_max_age_seconds = 300;
+  uint64_t group_interval_us = 1000;  // 0..kMaxGroupIntervalUs
+};
+
 struct NetworkConfig {
   NetworkSection network;
   TokenSection token;
@@ -147,6 +167,7 @@ struct NetworkConfig {
   LedgerSection ledger;
   KeysSection keys;
   ApiSection api;
+  IngestSection ingest;
 };
 
 // Parses and validates `text`; `source_name` (e.g. "network.toml") prefixes every error.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 
+#include "node/ingest_service.h"
 #include "node/ledger_params.h"
 #include "node/network_template.h"
 #include "util/encoding.h"
@@ -288,6 +289,55 @@ TEST_F(NetworkConfigTest, LedgerValuesOutOfRange) {
   text_ = base;
   Replace("mempool_size = 200000", "mempool_sise = 5");
   EXPECT_NE(Error().find("ledger.mempool_sise: unknown field"), std::string::npos) << Error();
+}
+
+TEST_F(NetworkConfigTest, IngestSection) {
+  util::Result<NetworkConfig> defaults = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->ingest.max_report_age_seconds, 600u);
+  EXPECT_EQ(defaults->ingest.group_interval_us, 1000u);
+  EXPECT_EQ(defaults->ingest.retain_epochs, 0u);
+  Replace("max_report_age = \"10m\"", "max_report_age = \"5m\"");
+  Replace("device_rate = 0", "device_rate = 2");
+  Replace("client_rate = 0", "client_rate = 500");
+  Replace("client_burst = 0", "client_burst = 2000");
+  Replace("retain_epochs = 0", "retain_epochs = 14");
+  Replace("group_interval_us = 1000", "group_interval_us = 0");
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->ingest.max_report_age_seconds, 300u);
+  EXPECT_EQ(r->ingest.device_rate, 2u);
+  EXPECT_EQ(r->ingest.device_burst, 2u);  // 0: the rate
+  EXPECT_EQ(r->ingest.client_burst, 2000u);
+  EXPECT_EQ(r->ingest.retain_epochs, 14u);
+  // The node's ingest options come from the section.
+  IngestServiceOptions options;
+  ApplyIngestConfig(r->ingest, &options);
+  EXPECT_EQ(options.pipeline.max_age_ms, 300'000u);
+  EXPECT_EQ(options.pipeline.max_skew_ms, 60'000u);
+  EXPECT_EQ(options.pipeline.device_rate_per_s, 2u);
+  EXPECT_EQ(options.pipeline.client_burst, 2000u);
+  EXPECT_EQ(options.log.min_group_interval_us, 0u);
+  EXPECT_EQ(options.log.segment_max_age_ms, 300'000u);
+
+  const std::string base = text_;
+  const std::pair<std::string, std::string> cases[] = {
+      {"max_in_flight_reports = 65536",
+       "ingest.max_in_flight_reports: is 0, must be between 1 and 16777216"},
+      {"segment_max_bytes = 67108864",
+       "ingest.segment_max_bytes: is 1024, must be between 65536 and 4294967296"},
+      {"group_interval_us = 0", "ingest.group_interval_us: is 1000001, must be between 0 and 1000000"},
+  };
+  const std::string bad[] = {"max_in_flight_reports = 0", "segment_max_bytes = 1024",
+                             "group_interval_us = 1000001"};
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    text_ = base;
+    Replace(cases[i].first, bad[i]);
+    EXPECT_EQ(Error(), At(bad[i], cases[i].second)) << bad[i];
+  }
+  text_ = base;
+  Replace("max_clock_skew = \"60s\"", "max_clock_skew = \"soon\"");
+  EXPECT_NE(Error().find("ingest.max_clock_skew"), std::string::npos) << Error();
 }
 
 TEST_F(NetworkConfigTest, LoadNamesThePath) {

@@ -99,6 +99,20 @@ header_limit = 16384              # bytes
 read_timeout = "30s"              # a request (headers and body) must arrive within this
 write_timeout = "30s"
 io_threads = 0                    # 0: one per core
+
+[ingest]                          # POST /v1/reports and the report log (docs/operations.md)
+max_report_age = "10m"            # device timestamps older than this are rejected (too_old)
+max_clock_skew = "60s"            # ... and further ahead of server time than this (too_new)
+device_rate = 0                   # reports per second per device; 0: unlimited
+device_burst = 0                  # reports a device may send at once; 0: same as device_rate
+client_rate = 0                   # reports per second per client address; 0: unlimited
+client_burst = 0
+max_in_flight_reports = 65536     # beyond this, requests get 503 with Retry-After
+verify_threads = 0                # signature-checking threads; 0: one per core
+retain_epochs = 0                 # closed epochs of raw reports kept on disk; 0: keep everything
+segment_max_bytes = 67108864      # a log segment is sealed at this size...
+segment_max_age = "5m"            # ... or age, and always at an epoch boundary
+group_interval_us = 1000          # at most one fsync group per interval (more reports per fsync)
 )";
 
 // The civil date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).

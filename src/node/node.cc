@@ -55,6 +55,7 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   http.write_timeout = std::chrono::seconds(api.write_timeout_seconds);
 
   IngestServiceOptions ingest_options;
+  ApplyIngestConfig(node->config_.ingest, &ingest_options);
   ingest_options.data_dir = node->options_.data_dir;
   ingest_options.dev = node->options_.dev;
   ingest_options.env = env;

@@ -43,6 +43,14 @@
 
 namespace depin::node {
 
+// [ingest] retain_epochs: once `computed_epoch` is computed, raw reports of epochs below the
+// returned epoch may be deleted (0: none). It keeps the `retain_epochs` newest computed epochs
+// (for re-runs and `depin rewards recompute`), and always the epoch before `oldest_live_epoch` (the
+// epoch of the oldest timestamp ingest still accepts) and after: ingest rebuilds its duplicate
+// check from those after a restart.
+uint64_t ReportDropFloor(uint64_t computed_epoch, uint64_t retain_epochs,
+                         uint64_t oldest_live_epoch);
+
 struct NodeOptions {
   std::string data_dir;
   bool dev = false;                        // development mode
@@ -97,6 +105,8 @@ class Node {
   util::Status PrepareEpochs();
   void MaybeStartEpochs();
   void StopEpochs();  // before StopLedger: a close waiting on a commit gives up
+  // [ingest] retain_epochs: once `epoch` is computed, drops raw reports of older epochs.
+  void ApplyReportRetention(uint64_t computed_epoch);
   void OnBlockCommitted(const ledger::ProducedBlock& block);
   util::Status StartAdmin();  // node_admin.cc: /v1/admin/ routes and the stored denylist
 

@@ -44,8 +44,9 @@ util::Status Node::PrepareEpochs() {
       std::clamp<int64_t>(static_cast<int64_t>(config_.epoch.length_seconds) * 100, 250, 5'000);
   const int64_t delay = CloseDelayMs(static_cast<int64_t>(config_.epoch.length_seconds) * 1000);
   o.now_ms = [env, delay] { return env->NowUnixMillis() - delay; };
-  o.progress = [](std::string_view step, uint64_t epoch) {
+  o.progress = [this](std::string_view step, uint64_t epoch) {
     spdlog::info("epochs: epoch {} {}", epoch, step);
+    if (step == "computed") ApplyReportRetention(epoch);
   };
   {
     std::lock_guard<std::mutex> lock(epochs_mu_);
@@ -77,6 +78,28 @@ void Node::MaybeStartEpochs() {
       [waiter](const ledger::Tx& tx) { return waiter->SubmitAndWait(tx); });
   epochs_->Start();
   epochs_started_ = true;
+}
+
+uint64_t ReportDropFloor(uint64_t computed_epoch, uint64_t retain_epochs,
+                         uint64_t oldest_live_epoch) {
+  if (retain_epochs == 0 || computed_epoch + 1 <= retain_epochs) return 0;
+  const uint64_t keep_closed_from = computed_epoch + 1 - retain_epochs;
+  const uint64_t keep_live_from = oldest_live_epoch > 0 ? oldest_live_epoch - 1 : 0;
+  return std::min(keep_closed_from, keep_live_from);
+}
+
+void Node::ApplyReportRetention(uint64_t computed_epoch) {
+  const IngestSection& in = config_.ingest;
+  if (in.retain_epochs == 0) return;
+  const uint64_t window_ms = (in.max_report_age_seconds + in.max_clock_skew_seconds) * 1000;
+  const auto now = static_cast<uint64_t>(options_.env->NowUnixMillis());
+  const uint64_t oldest_live = ingest_->pipeline().EpochOf(now > window_ms ? now - window_ms : 0);
+  const uint64_t drop_before = ReportDropFloor(computed_epoch, in.retain_epochs, oldest_live);
+  if (drop_before == 0) return;
+  util::Status st = ingest_->log().DropEpochsBefore(drop_before);
+  if (!st.ok()) {
+    spdlog::warn("ingest: dropping reports before epoch {}: {}", drop_before, st.ToString());
+  }
 }
 
 void Node::StopEpochs() {

@@ -23,6 +23,16 @@ constexpr auto kDeadline = std::chrono::seconds(30);
 
 using NodeEpochsTest = testing::DevNetworkTest;
 
+TEST(ReportRetentionTest, KeepsTheNewestComputedEpochsAndEveryEpochDedupStillNeeds) {
+  EXPECT_EQ(ReportDropFloor(100, 0, 100), 0u);  // 0: keep everything
+  EXPECT_EQ(ReportDropFloor(100, 3, 200), 98u);  // keeps 98, 99, 100 (and later ones)
+  EXPECT_EQ(ReportDropFloor(2, 3, 200), 0u);     // fewer epochs than the window
+  EXPECT_EQ(ReportDropFloor(3, 3, 200), 1u);
+  // The duplicate check needs the epochs from one before the oldest live timestamp's epoch.
+  EXPECT_EQ(ReportDropFloor(100, 1, 80), 79u);
+  EXPECT_EQ(ReportDropFloor(100, 1, 0), 0u);
+}
+
 TEST_F(NodeEpochsTest, DeviceOnboardedOnTheLedgerIsKnownToIngest) {
   const crypto::KeyPair device = crypto::KeyPair::Generate();
   {
