@@ -139,7 +139,8 @@ bool DedupWindow::Add(const ReportId& id, uint64_t device_ts_ms, bool committed,
   std::lock_guard lock(shard.mu);
   auto [held, inserted] = shard.ids.Insert(slot);
   if (!inserted) {
-    *outcome = held->state == State::kCommitted ? DedupOutcome::kDuplicate : DedupOutcome::kInFlight;
+    *outcome =
+        held->state == State::kCommitted ? DedupOutcome::kDuplicate : DedupOutcome::kInFlight;
     return false;
   }
   ++shard.per_minute[slot.minute];

@@ -80,10 +80,10 @@ TEST(DedupWindowTest, ConcurrentReserveOfOneIdHasOneWinner) {
 // the backward shift on Release are exercised.
 ReportId CollidingId(uint32_t i) {
   ReportId id{};
-  id[0] = 5;                                 // one shard
-  id[1] = static_cast<uint8_t>(i);           // distinct ids...
+  id[0] = 5;                        // one shard
+  id[1] = static_cast<uint8_t>(i);  // distinct ids...
   id[2] = static_cast<uint8_t>(i >> 8);
-  id[15] = static_cast<uint8_t>(i % 3);      // ...whose hash bits (bytes 8..15) mostly agree
+  id[15] = static_cast<uint8_t>(i % 3);  // ...whose hash bits (bytes 8..15) mostly agree
   id[20] = static_cast<uint8_t>(i * 7);
   return id;
 }

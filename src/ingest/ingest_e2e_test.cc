@@ -286,6 +286,9 @@ TEST_F(IngestE2eTest, DeviceCliMetricsAndHttpErrors) {
   EXPECT_NE(metrics.find("depin_ingest_rejected_total{reason=\"malformed\"} 1"), std::string::npos);
   EXPECT_NE(metrics.find("depin_ingest_ack_latency_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics.find("depin_ingest_log_fsync_seconds_count"), std::string::npos);
+  // Every accepted report went through at least one timed fdatasync.
+  EXPECT_EQ(metrics.find("depin_ingest_log_fsync_seconds_count 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("depin_ingest_in_flight_reports 0\n"), std::string::npos);
   EXPECT_NE(metrics.find("depin_ingest_verify_queue_signatures"), std::string::npos);
 }
 

@@ -50,6 +50,6 @@ inline constexpr uint64_t kDefaultSegmentMaxBytes = 64ull << 20;    // 64 MiB
 inline constexpr uint64_t kDefaultSegmentMaxAgeMs = 5 * 60 * 1000;  // 5 minutes
 inline constexpr size_t kDefaultQueueMaxRecords = 100000;
 inline constexpr uint64_t kDefaultMinGroupIntervalMicros = 1000;  // <= 1,000 group commits/s
-inline constexpr size_t kDefaultQueueMaxBytes = 32ull << 20;  // 32 MiB
+inline constexpr size_t kDefaultQueueMaxBytes = 32ull << 20;      // 32 MiB
 
 }  // namespace depin::ingest::logfmt

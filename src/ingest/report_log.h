@@ -161,7 +161,7 @@ class ReportLog {
   uint64_t active_started_micros_ = 0;
   uint64_t current_epoch_ = 0;
   uint64_t drop_before_ = 0;  // DropEpochsBefore's floor
-  util::Bytes pending_;  // encoded frames of the group not yet written
+  util::Bytes pending_;       // encoded frames of the group not yet written
   uint64_t pending_records_ = 0;
 
   mutable std::mutex mu_;  // guards sealed_, stats_

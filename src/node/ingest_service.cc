@@ -37,9 +37,9 @@ class IngestService::Observer final : public ingest::IngestObserver {
                                   "Reports answered accepted or duplicate.", {"status"});
     accepted_ = &reports.WithLabels({"accepted"});
     duplicate_ = &reports.WithLabels({"duplicate"});
-    auto& rejected = r->AddCounter("depin_ingest_rejected_total",
-                                   "Reports rejected, by reason (nothing rejected is logged).",
-                                   {"reason"});
+    auto& rejected =
+        r->AddCounter("depin_ingest_rejected_total",
+                      "Reports rejected, by reason (nothing rejected is logged).", {"reason"});
     for (size_t i = 1; i < rejected_.size(); ++i) {
       rejected_[i] = &rejected.WithLabels(
           {std::string(ingest::ReasonName(static_cast<ingest::RejectReason>(i)))});
@@ -47,9 +47,9 @@ class IngestService::Observer final : public ingest::IngestObserver {
     for (size_t i = 0; i < kCommonCodes.size(); ++i) {
       common_requests_[i] = &requests_.WithLabels({std::to_string(kCommonCodes[i])});
     }
-    auto& in_flight = r->AddGauge("depin_ingest_in_flight_reports",
-                                  "Reports admitted and not yet answered.")
-                          .WithLabels({});
+    auto& in_flight =
+        r->AddGauge("depin_ingest_in_flight_reports", "Reports admitted and not yet answered.")
+            .WithLabels({});
     auto& verify_queue = r->AddGauge("depin_ingest_verify_queue_signatures",
                                      "Signatures queued for or being verified.")
                              .WithLabels({});

@@ -312,8 +312,7 @@ Status ParseIngest(TableReader& r, IngestSection* out) {
   r.Uint("device_burst", &out->device_burst, false);
   r.Uint("client_rate", &out->client_rate, false);
   r.Uint("client_burst", &out->client_burst, false);
-  r.Uint("max_in_flight_reports", &out->max_in_flight_reports, false, 1,
-         kMaxInFlightReportsLimit);
+  r.Uint("max_in_flight_reports", &out->max_in_flight_reports, false, 1, kMaxInFlightReportsLimit);
   uint64_t threads = 0;
   if (r.Uint("verify_threads", &threads, false, 0, kMaxIoThreads)) {
     out->verify_threads = static_cast<uint32_t>(threads);

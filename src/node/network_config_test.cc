@@ -326,7 +326,8 @@ TEST_F(NetworkConfigTest, IngestSection) {
        "ingest.max_in_flight_reports: is 0, must be between 1 and 16777216"},
       {"segment_max_bytes = 67108864",
        "ingest.segment_max_bytes: is 1024, must be between 65536 and 4294967296"},
-      {"group_interval_us = 0", "ingest.group_interval_us: is 1000001, must be between 0 and 1000000"},
+      {"group_interval_us = 0",
+       "ingest.group_interval_us: is 1000001, must be between 0 and 1000000"},
   };
   const std::string bad[] = {"max_in_flight_reports = 0", "segment_max_bytes = 1024",
                              "group_interval_us = 1000001"};

@@ -24,7 +24,7 @@ constexpr auto kDeadline = std::chrono::seconds(30);
 using NodeEpochsTest = testing::DevNetworkTest;
 
 TEST(ReportRetentionTest, KeepsTheNewestComputedEpochsAndEveryEpochDedupStillNeeds) {
-  EXPECT_EQ(ReportDropFloor(100, 0, 100), 0u);  // 0: keep everything
+  EXPECT_EQ(ReportDropFloor(100, 0, 100), 0u);   // 0: keep everything
   EXPECT_EQ(ReportDropFloor(100, 3, 200), 98u);  // keeps 98, 99, 100 (and later ones)
   EXPECT_EQ(ReportDropFloor(2, 3, 200), 0u);     // fewer epochs than the window
   EXPECT_EQ(ReportDropFloor(3, 3, 200), 1u);

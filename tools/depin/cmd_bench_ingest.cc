@@ -181,11 +181,10 @@ void AddLogFigures(const std::string& shape, const ingest::ReportLogStats& befor
   report->AddFigure(shape + ", log fdatasyncs", static_cast<double>(syncs) / elapsed_s, "/s");
   report->AddFigure(shape + ", log records per fdatasync", records / static_cast<double>(syncs),
                     "records");
-  report->AddFigure(
-      shape + ", log fdatasync mean",
-      static_cast<double>(after.total_sync_micros - before.total_sync_micros) / 1000.0 /
-          static_cast<double>(syncs),
-      "ms");
+  report->AddFigure(shape + ", log fdatasync mean",
+                    static_cast<double>(after.total_sync_micros - before.total_sync_micros) /
+                        1000.0 / static_cast<double>(syncs),
+                    "ms");
 }
 
 // Drives `load` through `connections` async keep-alive connections until the bodies run out or
@@ -383,7 +382,7 @@ util::Status RunBench(const BenchArgs& args) {
   report.AddInfo("connections", std::to_string(args.connections) +
                                     " ((a): " + std::to_string(args.connections * 4) + ")");
   report.AddInfo("fsync", "on (group commit, fdatasync per group, groups at least " +
-                             std::to_string(args.group_interval_us) + " us apart)");
+                              std::to_string(args.group_interval_us) + " us apart)");
   report.AddInfo("log dir", dir);
   report.Print(args.json);
   return util::Status::Ok();
