@@ -123,20 +123,28 @@ struct DedupWindow::Shard {
   std::map<uint32_t, uint64_t> per_minute;
 };
 
-DedupWindow::DedupWindow(uint64_t window_ms) : window_ms_(window_ms), shards_(new Shard[kShards]) {}
+DedupWindow::DedupWindow(uint64_t window_ms, size_t max_ids)
+    : window_ms_(window_ms), max_ids_(max_ids), shards_(new Shard[kShards]) {}
 DedupWindow::~DedupWindow() = default;
 
 DedupWindow::Shard& DedupWindow::ShardFor(const ReportId& id) const {
   return shards_[id[0] & (kShards - 1)];
 }
 
-bool DedupWindow::Add(const ReportId& id, uint64_t device_ts_ms, bool committed,
+bool DedupWindow::Add(const ReportId& id, uint64_t device_ts_ms, bool committed, bool refuse_new,
                       DedupOutcome* outcome) {
   Slot slot = KeyOf(id);
   slot.minute = static_cast<uint32_t>(device_ts_ms / kBucketMs);
   slot.state = committed ? State::kCommitted : State::kInFlight;
   Shard& shard = ShardFor(id);
   std::lock_guard lock(shard.mu);
+  if (refuse_new) {
+    const Slot* held = shard.ids.Find(slot);
+    *outcome = held == nullptr                    ? DedupOutcome::kFull
+               : held->state == State::kCommitted ? DedupOutcome::kDuplicate
+                                                  : DedupOutcome::kInFlight;
+    return false;
+  }
   auto [held, inserted] = shard.ids.Insert(slot);
   if (!inserted) {
     *outcome =
@@ -144,19 +152,23 @@ bool DedupWindow::Add(const ReportId& id, uint64_t device_ts_ms, bool committed,
     return false;
   }
   ++shard.per_minute[slot.minute];
+  size_.fetch_add(1, std::memory_order_relaxed);
   *outcome = DedupOutcome::kNew;
   return true;
 }
 
 DedupOutcome DedupWindow::Reserve(const ReportId& id, uint64_t device_ts_ms) {
+  // Approximate under concurrency (a few reservations may pass the bound at once): it bounds
+  // memory, it does not need to be exact. A full window still recognises duplicates.
+  const bool full = max_ids_ > 0 && size_.load(std::memory_order_relaxed) >= max_ids_;
   DedupOutcome outcome;
-  Add(id, device_ts_ms, /*committed=*/false, &outcome);
+  Add(id, device_ts_ms, /*committed=*/false, full, &outcome);
   return outcome;
 }
 
 bool DedupWindow::Insert(const ReportId& id, uint64_t device_ts_ms) {
   DedupOutcome outcome;
-  return Add(id, device_ts_ms, /*committed=*/true, &outcome);
+  return Add(id, device_ts_ms, /*committed=*/true, /*refuse_new=*/false, &outcome);
 }
 
 void DedupWindow::Commit(const ReportId& id) {
@@ -173,6 +185,7 @@ void DedupWindow::Release(const ReportId& id) {
   auto count = shard.per_minute.find(s->minute);
   if (count != shard.per_minute.end() && --count->second == 0) shard.per_minute.erase(count);
   shard.ids.Erase(s);
+  size_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void DedupWindow::Expire(uint64_t now_ms) {
@@ -188,22 +201,15 @@ void DedupWindow::Expire(uint64_t now_ms) {
     if (shard.per_minute.empty() || shard.per_minute.begin()->first >= first_live) continue;
     // An in-flight id stays: its request still owns it and will Commit or Release it.
     std::map<uint32_t, uint64_t> kept_per_minute;
+    const size_t before = shard.ids.size();
     shard.ids.Filter([first_live, &kept_per_minute](const Slot& s) {
       bool keep = s.minute >= first_live || s.state == State::kInFlight;
       if (keep) ++kept_per_minute[s.minute];
       return keep;
     });
     shard.per_minute.swap(kept_per_minute);
+    size_.fetch_sub(before - shard.ids.size(), std::memory_order_relaxed);
   }
-}
-
-size_t DedupWindow::size() const {
-  size_t n = 0;
-  for (size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mu);
-    n += shards_[i].ids.size();
-  }
-  return n;
 }
 
 }  // namespace depin::ingest

@@ -28,12 +28,15 @@ enum class DedupOutcome : uint8_t {
   kNew,        // reserved: the caller now owns the id until Commit or Release
   kDuplicate,  // already committed
   kInFlight,   // another request holds it right now
+  kFull,       // not reserved: the window already holds max_ids ids (answer 503, retry later)
 };
 
 class DedupWindow {
  public:
-  // Ids whose device timestamp is older than now - `window_ms` are forgotten by Expire.
-  explicit DedupWindow(uint64_t window_ms);
+  // Ids whose device timestamp is older than now - `window_ms` are forgotten by Expire. Reserve
+  // refuses new ids (kFull) while `max_ids` are held, which bounds memory (35-70 bytes per id);
+  // 0: no bound.
+  explicit DedupWindow(uint64_t window_ms, size_t max_ids = 0);
   ~DedupWindow();
   DedupWindow(const DedupWindow&) = delete;
   DedupWindow& operator=(const DedupWindow&) = delete;
@@ -43,13 +46,14 @@ class DedupWindow {
   void Commit(const ReportId& id);
   // Forgets an in-flight id. No-op if the id is committed or unknown.
   void Release(const ReportId& id);
-  // Adds a committed id (rebuild from the log). Returns false if it was already present.
+  // Adds a committed id (rebuild from the log; never refused, since forgetting a logged id would
+  // let its report be accepted again). Returns false if it was already present.
   bool Insert(const ReportId& id, uint64_t device_ts_ms);
   // Drops ids with device timestamp < now_ms - window. Cheap when nothing is due (one atomic load),
   // so the pipeline calls it once per request.
   void Expire(uint64_t now_ms);
 
-  size_t size() const;
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
   uint64_t window_ms() const { return window_ms_; }
 
  private:
@@ -57,9 +61,12 @@ class DedupWindow {
   static constexpr size_t kShards = 64;
   static constexpr uint64_t kBucketMs = 60'000;
   Shard& ShardFor(const ReportId& id) const;
-  bool Add(const ReportId& id, uint64_t device_ts_ms, bool committed, DedupOutcome* outcome);
+  bool Add(const ReportId& id, uint64_t device_ts_ms, bool committed, bool refuse_new,
+           DedupOutcome* outcome);
 
   const uint64_t window_ms_;
+  const size_t max_ids_;
+  std::atomic<size_t> size_{0};
   std::unique_ptr<Shard[]> shards_;
   std::atomic<uint64_t> next_expiry_ms_{0};
 };

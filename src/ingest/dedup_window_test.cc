@@ -61,6 +61,28 @@ TEST(DedupWindowTest, ExpireForgetsOnlyIdsOlderThanTheWindow) {
   EXPECT_EQ(w.Reserve(IdFor(3), t0), DedupOutcome::kInFlight);
 }
 
+TEST(DedupWindowTest, AFullWindowRefusesNewIdsUntilSomeAreReleasedOrExpire) {
+  const uint64_t t0 = 1'700'000'000'000;
+  DedupWindow w(10 * kMinute, /*max_ids=*/2);
+  ASSERT_EQ(w.Reserve(IdFor(1), t0), DedupOutcome::kNew);
+  ASSERT_EQ(w.Reserve(IdFor(2), t0 + 5 * kMinute), DedupOutcome::kNew);
+  EXPECT_EQ(w.Reserve(IdFor(3), t0), DedupOutcome::kFull);
+  EXPECT_EQ(w.Reserve(IdFor(1), t0), DedupOutcome::kInFlight);  // known ids are still answered
+  w.Commit(IdFor(2));
+  EXPECT_EQ(w.Reserve(IdFor(2), t0), DedupOutcome::kDuplicate);
+  w.Release(IdFor(1));
+  EXPECT_EQ(w.size(), 1u);
+  EXPECT_EQ(w.Reserve(IdFor(3), t0), DedupOutcome::kNew);
+  w.Commit(IdFor(3));
+  EXPECT_EQ(w.Reserve(IdFor(4), t0), DedupOutcome::kFull);
+  w.Expire(t0 + 12 * kMinute);  // minute t0 leaves the window: id 3 goes, id 2 stays
+  EXPECT_EQ(w.size(), 1u);
+  EXPECT_EQ(w.Reserve(IdFor(4), t0 + 11 * kMinute), DedupOutcome::kNew);
+  // Rebuilding from the log is never refused, even past the bound.
+  EXPECT_TRUE(w.Insert(IdFor(5), t0 + 11 * kMinute));
+  EXPECT_EQ(w.size(), 3u);
+}
+
 TEST(DedupWindowTest, ConcurrentReserveOfOneIdHasOneWinner) {
   DedupWindow w(10 * kMinute);
   for (uint32_t round = 0; round < 200; ++round) {

@@ -168,7 +168,7 @@ IngestPipeline::IngestPipeline(IngestOptions options, const DeviceRegistry* regi
       registry_(registry),
       log_(log),
       observer_(observer ? observer : &default_observer_),
-      dedup_(options.max_age_ms),
+      dedup_(options.max_age_ms, options.max_dedup_ids),
       device_limiter_(options.device_rate_per_s, options.device_burst),
       client_limiter_(options.client_rate_per_s, options.client_burst),
       pool_(options.verify_threads, options.max_in_flight_reports) {}
@@ -357,6 +357,7 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
     return req->proven[e.source].report;
   };
   size_t reserved = 0;
+  bool dedup_full = false;
   for (Entry& e : req->entries) {
     const wire::v1::Report& report = report_of(e);
     const uint64_t ts = report.timestamp_ms();
@@ -394,12 +395,21 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
       req->Reject(e, RejectReason::kInFlight);
       continue;
     }
+    if (d == DedupOutcome::kFull) {
+      req->Reject(e, RejectReason::kOverloaded);  // not reserved, so never released
+      dedup_full = true;
+      continue;
+    }
     if (!device_limiter_.TryAcquire(key, 1, now)) {
       dedup_.Release(r.id);
       req->Reject(e, RejectReason::kRateLimited);
       continue;
     }
     ++reserved;
+  }
+  if (dedup_full) {
+    Reject503(req, "the duplicate-check window is full");
+    return;
   }
   if (reserved > 0 && !client_limiter_.TryAcquire(LimiterKeyFromText(client), reserved, now)) {
     for (Entry& e : req->entries) {

@@ -6,7 +6,8 @@
 //   2. device timestamp inside [server time - max_age, server time + max_skew]
 //   3. device known, active and allowed to send this report kind (DeviceRegistry)
 //   4. duplicate: report id (SHA-256 of the signing bytes) in the DedupWindow; in-flight ids are
-//      reserved so two copies submitted at once cannot both be accepted
+//      reserved so two copies submitted at once cannot both be accepted; a full window (the
+//      max_dedup_ids bound) answers 503
 //   5. per-device and per-client-address token buckets
 //   6. signatures, on the VerifyPool (one check per individually signed report, one per batch)
 //   7. append to the ReportLog with the server receive time, one group-committed fsync
@@ -98,7 +99,10 @@ struct IngestOptions {
   uint64_t client_rate_per_s = 0;  // per client address; 0: no limit
   uint64_t client_burst = 0;
   size_t max_in_flight_reports = 1 << 16;  // beyond this, requests get 503
-  unsigned verify_threads = 0;             // 0: one per core
+  // Report ids remembered for the duplicate check (35-70 bytes each); while it is full, requests
+  // with new reports get 503. 0: no bound.
+  size_t max_dedup_ids = 32u << 20;
+  unsigned verify_threads = 0;  // 0: one per core
   uint32_t retry_after_s = 1;
   // Reward epochs: epoch = (receive_ms - genesis_unix_ms) / epoch_ms.
   uint64_t epoch_ms = 24ull * 3600 * 1000;

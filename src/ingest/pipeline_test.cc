@@ -286,5 +286,28 @@ TEST_F(PipelineTest, SaturationIs503WithRetryAfterAndKeepsNothing) {
             ReportStatus::kAccepted);
 }
 
+TEST_F(PipelineTest, FullDedupWindowIs503ButStillRecognisesDuplicates) {
+  IngestOptions options;
+  options.max_dedup_ids = 2;
+  Open(options);
+  util::Bytes r1 = Signed(Heartbeat(kNow, 1), device_);
+  util::Bytes r2 = Signed(Heartbeat(kNow, 2), device_);
+  util::Bytes r3 = Signed(Heartbeat(kNow, 3), device_);
+  IngestReply fill = Submit(SubmissionBuilder().AddSignedReport(r1).AddSignedReport(r2).Take());
+  ASSERT_EQ(fill.http_status, 200) << fill.body;
+  EXPECT_EQ(pipeline_->dedup_size(), 2u);
+  // A new report does not fit: the whole request is 503, and r2's copy in it is not kept either.
+  IngestReply full = Submit(SubmissionBuilder().AddSignedReport(r3).Take());
+  EXPECT_EQ(full.http_status, 503);
+  EXPECT_GT(full.retry_after_s, 0u);
+  EXPECT_NE(full.body.find("duplicate-check window is full"), std::string::npos) << full.body;
+  EXPECT_EQ(pipeline_->dedup_size(), 2u);
+  // A replay is still answered as a duplicate, not 503.
+  IngestReply replay = Submit(SubmissionBuilder().AddSignedReport(r1).Take());
+  ASSERT_EQ(replay.http_status, 200);
+  EXPECT_EQ(replay.results[0].status, ReportStatus::kDuplicate);
+  EXPECT_EQ(LoggedIds().size(), 2u);
+}
+
 }  // namespace
 }  // namespace depin::ingest

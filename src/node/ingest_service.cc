@@ -53,13 +53,17 @@ class IngestService::Observer final : public ingest::IngestObserver {
     auto& verify_queue = r->AddGauge("depin_ingest_verify_queue_signatures",
                                      "Signatures queued for or being verified.")
                              .WithLabels({});
+    auto& dedup_ids =
+        r->AddGauge("depin_ingest_dedup_ids", "Report ids remembered for the duplicate check.")
+            .WithLabels({});
     auto& log_queue =
         r->AddGauge("depin_ingest_log_queue_records", "Records queued for the report log's writer.")
             .WithLabels({});
-    collect_ = r->OnCollect([service, &in_flight, &verify_queue, &log_queue] {
+    collect_ = r->OnCollect([service, &in_flight, &verify_queue, &dedup_ids, &log_queue] {
       if (service->pipeline_) {
         in_flight.Set(static_cast<int64_t>(service->pipeline_->in_flight_reports()));
         verify_queue.Set(static_cast<int64_t>(service->pipeline_->verify_pending()));
+        dedup_ids.Set(static_cast<int64_t>(service->pipeline_->dedup_size()));
       }
       if (service->log_) {
         log_queue.Set(static_cast<int64_t>(service->log_->stats().queue_records));
@@ -115,6 +119,7 @@ void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* optio
   p.client_rate_per_s = section.client_rate;
   p.client_burst = section.client_burst;
   p.max_in_flight_reports = section.max_in_flight_reports;
+  p.max_dedup_ids = section.max_dedup_ids;
   p.verify_threads = section.verify_threads;
   ingest::ReportLogOptions& log = options->log;
   log.segment_max_bytes = section.segment_max_bytes;

@@ -313,6 +313,7 @@ Status ParseIngest(TableReader& r, IngestSection* out) {
   r.Uint("client_rate", &out->client_rate, false);
   r.Uint("client_burst", &out->client_burst, false);
   r.Uint("max_in_flight_reports", &out->max_in_flight_reports, false, 1, kMaxInFlightReportsLimit);
+  r.Uint("max_dedup_ids", &out->max_dedup_ids, false);
   uint64_t threads = 0;
   if (r.Uint("verify_threads", &threads, false, 0, kMaxIoThreads)) {
     out->verify_threads = static_cast<uint32_t>(threads);

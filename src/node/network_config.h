@@ -148,6 +148,7 @@ struct IngestSection {
   uint64_t client_rate = 0;                 // reports/s per client address; 0: unlimited
   uint64_t client_burst = 0;                // 0: equal to client_rate
   uint64_t max_in_flight_reports = 65'536;  // 1..kMaxInFlightReportsLimit; beyond: 503
+  uint64_t max_dedup_ids = 32ull << 20;     // report ids remembered; 0: unbounded; full: 503
   uint32_t verify_threads = 0;              // 0: one per core
   uint64_t retain_epochs = 0;  // closed epochs of reports kept on disk; 0: keep everything
   uint64_t segment_max_bytes = 64ull << 20;  // kMinSegmentBytes..kMaxSegmentBytes

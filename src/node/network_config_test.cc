@@ -317,6 +317,7 @@ TEST_F(NetworkConfigTest, IngestSection) {
   EXPECT_EQ(options.pipeline.max_skew_ms, 60'000u);
   EXPECT_EQ(options.pipeline.device_rate_per_s, 2u);
   EXPECT_EQ(options.pipeline.client_burst, 2000u);
+  EXPECT_EQ(options.pipeline.max_dedup_ids, 33'554'432u);
   EXPECT_EQ(options.log.min_group_interval_us, 0u);
   EXPECT_EQ(options.log.segment_max_age_ms, 300'000u);
 

@@ -108,6 +108,7 @@ device_burst = 0                  # reports a device may send at once; 0: same a
 client_rate = 0                   # reports per second per client address; 0: unlimited
 client_burst = 0
 max_in_flight_reports = 65536     # beyond this, requests get 503 with Retry-After
+max_dedup_ids = 33554432          # report ids remembered (35-70 bytes each); full: 503; 0: no bound
 verify_threads = 0                # signature-checking threads; 0: one per core
 retain_epochs = 0                 # closed epochs of raw reports kept on disk; 0: keep everything
 segment_max_bytes = 67108864      # a log segment is sealed at this size...
