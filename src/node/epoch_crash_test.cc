@@ -107,11 +107,11 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   EXPECT_EQ(TotalMinted(*m), posted.total_minted);
   // The payer's delegations went down by exactly the manifest's burns, once.
   uint64_t burned = 0, held = 0;
-  for (const verify::PayerBurn& b : m->payer_burns) burned += b.dc_burned;
+  for (const verify::PayerBurn& burn : m->payer_burns) burned += burn.dc_burned;
   for (const auto& owner : {TestNet().alice, TestNet().bob}) {
-    auto d =
+    auto delegation =
         (*l)->GetState(ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()));
-    if (d) held += ledger::DecodeU64(*d).value();
+    if (delegation) held += ledger::DecodeU64(*delegation).value();
   }
   EXPECT_EQ(burned, kReceiptDc[0] + kReceiptDc[1]);
   EXPECT_EQ(held, kAliceDelegatedDc + kBobDelegatedDc - burned);

@@ -190,7 +190,9 @@ TEST_F(EpochServiceTest, AutoClaimsGoOutTogetherWhenTheNodeCanBatch) {
   EXPECT_EQ((*r)[0].claims, 4u);               // devices 2..5 earned in epoch 0
   EXPECT_EQ(batches, std::vector<size_t>{4});  // in one batch; later epochs had nothing new
   uint64_t devices_total = 0;
-  for (const auto& leaf : LoadEpochLeaves(util::Env::Default(), dir_.path(), 0)->leaves) {
+  util::Result<EpochLeaves> epoch0 = LoadEpochLeaves(util::Env::Default(), dir_.path(), 0);
+  ASSERT_TRUE(epoch0.ok()) << epoch0.status().ToString();
+  for (const auto& leaf : epoch0->leaves) {
     if (ledger_->GetDevice(leaf.key)) devices_total += leaf.cumulative;
   }
   EXPECT_EQ(ledger_->GetAccount(net_.alice.public_key()).balance, alice_before + devices_total);
