@@ -58,9 +58,29 @@ util::Result<std::vector<SubmitResultJson>> ParseSubmitResults(std::string_view 
 struct DeviceClient::Impl {
   std::string host;
   uint16_t port = 0;
+  DeviceClientOptions options;
   asio::io_context io;
   std::unique_ptr<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
+
+  // Starts one asynchronous operation under the stream's deadline and runs it to completion:
+  // beast::tcp_stream cancels it with error::timeout when the deadline passes.
+  template <typename Start>
+  beast::error_code RunWithDeadline(std::chrono::milliseconds timeout, Start start) {
+    beast::error_code result = asio::error::would_block;
+    stream->expires_after(timeout);
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    return result;
+  }
+
+  static std::string Describe(const beast::error_code& ec, std::chrono::milliseconds timeout) {
+    if (ec == beast::error::timeout) {
+      return "timed out after " + std::to_string(timeout.count()) + " ms";
+    }
+    return ec.message();
+  }
 
   util::Status Open() {
     beast::error_code ec;
@@ -68,24 +88,31 @@ struct DeviceClient::Impl {
     auto endpoints = resolver.resolve(host, std::to_string(port), ec);
     if (ec) return util::Status::Unavailable("resolve " + host + ": " + ec.message());
     stream = std::make_unique<beast::tcp_stream>(io);
-    stream->connect(endpoints, ec);
+    ec = RunWithDeadline(options.connect_timeout,
+                         [&](auto done) { stream->async_connect(endpoints, std::move(done)); });
     if (ec) {
+      stream.reset();
       return util::Status::Unavailable("connect " + host + ":" + std::to_string(port) + ": " +
-                                       ec.message());
+                                       Describe(ec, options.connect_timeout));
     }
     stream->socket().set_option(tcp::no_delay(true), ec);
     buffer.clear();
     return util::Status::Ok();
   }
 
-  util::Result<HttpReply> RoundTrip(const http::request<http::string_body>& req) {
-    beast::error_code ec;
-    http::write(*stream, req, ec);
-    if (ec) return util::Status::Unavailable("write: " + ec.message());
+  // Sets *timed_out when the request's deadline passed.
+  util::Result<HttpReply> RoundTrip(const http::request<http::string_body>& req, bool* timed_out) {
+    const auto deadline = options.request_timeout;
+    beast::error_code ec = RunWithDeadline(
+        deadline, [&](auto done) { http::async_write(*stream, req, std::move(done)); });
+    *timed_out = ec == beast::error::timeout;
+    if (ec) return util::Status::Unavailable("write: " + Describe(ec, deadline));
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
-    http::read(*stream, buffer, parser, ec);
-    if (ec) return util::Status::Unavailable("read: " + ec.message());
+    ec = RunWithDeadline(
+        deadline, [&](auto done) { http::async_read(*stream, buffer, parser, std::move(done)); });
+    *timed_out = ec == beast::error::timeout;
+    if (ec) return util::Status::Unavailable("read: " + Describe(ec, deadline));
     const auto& res = parser.get();
     HttpReply reply;
     reply.status = static_cast<int>(res.result_int());
@@ -97,13 +124,16 @@ struct DeviceClient::Impl {
     return reply;
   }
 
-  // A kept-alive connection may have been closed by the server while idle: reconnect once.
+  // A kept-alive connection may have been closed by the server while idle: reconnect once
+  // (not after a timeout: the server may still be working on the request).
   util::Result<HttpReply> Send(const http::request<http::string_body>& req) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!stream) DEPIN_RETURN_IF_ERROR(Open());
-      util::Result<HttpReply> reply = RoundTrip(req);
-      if (reply.ok() || attempt == 1) return reply;
+      bool timed_out = false;
+      util::Result<HttpReply> reply = RoundTrip(req, &timed_out);
+      if (reply.ok()) return reply;
       stream.reset();
+      if (timed_out || attempt == 1) return reply;
     }
     return util::Status::Internal("unreachable");
   }
@@ -113,10 +143,12 @@ DeviceClient::DeviceClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 DeviceClient::~DeviceClient() = default;
 
 util::Result<std::unique_ptr<DeviceClient>> DeviceClient::Connect(const std::string& host,
-                                                                  uint16_t port) {
+                                                                  uint16_t port,
+                                                                  DeviceClientOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->host = host;
   impl->port = port;
+  impl->options = options;
   DEPIN_RETURN_IF_ERROR(impl->Open());
   return std::unique_ptr<DeviceClient>(new DeviceClient(std::move(impl)));
 }

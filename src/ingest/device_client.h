@@ -1,13 +1,17 @@
 // DeviceClient: a small blocking HTTP/1.1 client for POST /v1/reports (and the dev-mode admin
 // endpoint; Get for read-only routes such as the ledger API's), with keep-alive and one transparent
 // reconnect when the server closed an idle connection. Used by `depin device submit`, `depin tx`,
-// the ingest benchmark and the end-to-end tests. Built on Boost.Beast; nothing throws out of it
-// (Asio errors become Unavailable statuses).
+// the fleet emulator and the end-to-end tests. Built on Boost.Beast; nothing throws out of it
+// (Asio errors become Unavailable statuses). Connecting and each request have a deadline
+// (DeviceClientOptions), so a hung or unreachable server costs at most that long; a request that
+// timed out is not retried (its answer may still be coming; retry it yourself — ingest answers a
+// report it already logged as a duplicate).
 //
 // Thread-safety: one DeviceClient per thread (it owns one connection). The free functions are
 // pure and thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,10 +41,15 @@ util::Status ParseServerUrl(std::string_view url, std::string* host, uint16_t* p
 // Parses a 200 answer of POST /v1/reports.
 util::Result<std::vector<SubmitResultJson>> ParseSubmitResults(std::string_view body);
 
+struct DeviceClientOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds request_timeout{30'000};  // writing the request and reading the answer
+};
+
 class DeviceClient {
  public:
-  static util::Result<std::unique_ptr<DeviceClient>> Connect(const std::string& host,
-                                                             uint16_t port);
+  static util::Result<std::unique_ptr<DeviceClient>> Connect(const std::string& host, uint16_t port,
+                                                             DeviceClientOptions options = {});
   ~DeviceClient();
   DeviceClient(const DeviceClient&) = delete;
   DeviceClient& operator=(const DeviceClient&) = delete;
