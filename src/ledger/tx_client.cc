@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <thread>
 
 #include "util/encoding.h"
@@ -42,13 +43,9 @@ util::Result<uint64_t> U64Field(const json& j, const char* name, std::string_vie
     if (v.is_string()) {
       uint64_t out = 0;
       const std::string s = v.get<std::string>();
-      if (!s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos) {
-        unsigned __int128 wide = 0;
-        for (char c : s) wide = wide * 10 + static_cast<unsigned>(c - '0');
-        if (wide <= UINT64_MAX) {
-          out = static_cast<uint64_t>(wide);
-          return out;
-        }
+      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);  // range-checked
+        if (ec == std::errc() && end == s.data() + s.size()) return out;
       }
     }
   }
