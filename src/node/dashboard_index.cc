@@ -101,7 +101,8 @@ util::Status LedgerIndex::Sync() {
     std::unique_lock<std::shared_mutex> lock(mu_);
     for (auto& [key, record] : records) {
       if (!record) continue;
-      DeviceRow& row = devices_[key];
+      auto [it, inserted] = devices_.try_emplace(key);
+      DeviceRow& row = it->second;
       row.key = key;
       row.owner = record->owner;
       row.maker = record->maker;
@@ -109,14 +110,16 @@ util::Status LedgerIndex::Sync() {
       row.cell = record->cell;
       row.status = static_cast<uint8_t>(record->status);
       row.onboarded_height = record->onboarded_height;
-      if (record->onboarded_height >= 1 && record->onboarded_height <= blocks_.size()) {
-        row.onboarded_ms = blocks_[record->onboarded_height - 1].timestamp_ms;
+      // A device is first indexed from its onboarding block, which is then held; later updates
+      // keep the time found then.
+      if (const BlockRow* onboarded = HeldBlock(record->onboarded_height)) {
+        row.onboarded_ms = onboarded->timestamp_ms;
       }
       std::optional<std::pair<double, double>> ll = CellLatLng(record->cell);
       row.located = ll.has_value();
       if (ll) std::tie(row.lat, row.lng) = *ll;
+      if (inserted) InsertSorted(&row);  // rows never move: unordered_map nodes are stable
     }
-    if (!records.empty()) RebuildSorted();
     height_.store(h, std::memory_order_release);
   }
   return util::Status::Ok();
@@ -125,11 +128,13 @@ util::Status LedgerIndex::Sync() {
 util::Status LedgerIndex::IndexBlock(const ledger::Block& block, const crypto::Hash256& hash,
                                      std::vector<ledger::Address>* touched) {
   const ledger::BlockHeader& h = block.header;
-  if (h.height != blocks_.size() + 1) {
+  if (h.height != indexed_height_ + 1) {
     return util::Status::Internal("dashboard index: block " + std::to_string(h.height) +
                                   " out of order");
   }
   blocks_.push_back(BlockRow{h.height, hash, h.timestamp_ms, h.tx_count, h.producer});
+  if (blocks_.size() > recent_blocks_) blocks_.pop_front();
+  indexed_height_ = h.height;
   for (uint32_t i = 0; i < block.txs.size(); ++i) {
     const ledger::Tx& tx = block.txs[i];
     TxRow row{ledger::TxId(tx), h.height, i, tx.kind()};
@@ -145,26 +150,60 @@ void LedgerIndex::Touch(const ledger::Address& a, const TxRow& row) {
   if (q.size() > kTxsPerAddress) q.pop_back();
 }
 
-void LedgerIndex::RebuildSorted() {
-  sorted_.clear();
-  sorted_.reserve(devices_.size());
-  for (const auto& [key, row] : devices_) sorted_.push_back(&row);
-  std::sort(sorted_.begin(), sorted_.end(),
-            [](const DeviceRow* a, const DeviceRow* b) { return a->key < b->key; });
+void LedgerIndex::InsertSorted(const DeviceRow* row) {
+  auto at =
+      std::lower_bound(sorted_.begin(), sorted_.end(), row,
+                       [](const DeviceRow* a, const DeviceRow* b) { return a->key < b->key; });
+  sorted_.insert(at, row);
+}
+
+const BlockRow* LedgerIndex::HeldBlock(uint64_t height) const {
+  if (blocks_.empty() || height < blocks_.front().height || height > blocks_.back().height) {
+    return nullptr;
+  }
+  return &blocks_[height - blocks_.front().height];
+}
+
+std::optional<BlockRow> LedgerIndex::RowFromLedger(uint64_t height) const {
+  util::Result<std::optional<ledger::Block>> block = ledger_->GetBlock(height);
+  if (!block.ok() || !block->has_value()) return std::nullopt;
+  const ledger::BlockHeader& h = (*block)->header;
+  return BlockRow{h.height, ledger::BlockHash(h), h.timestamp_ms, h.tx_count, h.producer};
+}
+
+size_t LedgerIndex::blocks_held() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return blocks_.size();
 }
 
 std::vector<BlockRow> LedgerIndex::LatestBlocks(uint64_t offset, uint64_t limit) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<BlockRow> out;
-  const uint64_t n = blocks_.size();
-  for (uint64_t i = offset; i < n && out.size() < limit; ++i) out.push_back(blocks_[n - 1 - i]);
+  uint64_t next;  // the next (older) height wanted; 0: none left
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    next = offset < indexed_height_ ? indexed_height_ - offset : 0;
+    for (; next > 0 && out.size() < limit; --next) {
+      const BlockRow* row = HeldBlock(next);
+      if (row == nullptr) break;
+      out.push_back(*row);
+    }
+  }
+  // Pages past the held blocks come from the ledger.
+  for (; next > 0 && out.size() < limit; --next) {
+    std::optional<BlockRow> row = RowFromLedger(next);
+    if (!row) break;
+    out.push_back(*row);
+  }
   return out;
 }
 
 std::optional<BlockRow> LedgerIndex::Block(uint64_t height) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
-  if (height == 0 || height > blocks_.size()) return std::nullopt;
-  return blocks_[height - 1];
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    if (height == 0 || height > indexed_height_) return std::nullopt;
+    if (const BlockRow* row = HeldBlock(height)) return *row;
+  }
+  return RowFromLedger(height);
 }
 
 size_t LedgerIndex::device_count() const {

@@ -3,7 +3,9 @@
 // transactions touching each address. The ledger has no "list devices" or "latest blocks" query,
 // so the index follows the chain: Sync() reads the blocks committed since the last call (each one
 // once), and re-reads the device records those blocks' onboard/assert/transfer transactions
-// touched. A Sync with no new block costs one Ledger::height() call.
+// touched. A Sync with no new block costs one Ledger::height() call. Memory follows the state, not
+// the history: it keeps the newest `recent_blocks` block rows (older ones are read back from the
+// ledger when asked for), every device, and the newest kTxsPerAddress transactions per address.
 //
 // Thread-safety: every method may be called from any thread. Sync serializes itself; readers take
 // a shared lock and copy what they return, so they never see a half-applied block.
@@ -55,8 +57,10 @@ struct TxRow {
 class LedgerIndex {
  public:
   static constexpr size_t kTxsPerAddress = 50;  // recent transactions kept per address
+  static constexpr size_t kRecentBlocks = 10'000;
 
-  explicit LedgerIndex(const ledger::Ledger* ledger) : ledger_(ledger) {}
+  explicit LedgerIndex(const ledger::Ledger* ledger, size_t recent_blocks = kRecentBlocks)
+      : ledger_(ledger), recent_blocks_(recent_blocks == 0 ? 1 : recent_blocks) {}
 
   // Indexes the blocks committed since the last call. Errors are ledger read failures (the index
   // then stays at the last good block and the next call retries).
@@ -66,6 +70,8 @@ class LedgerIndex {
   // Blocks newest first, skipping `offset` from the tip; at most `limit`.
   std::vector<BlockRow> LatestBlocks(uint64_t offset, uint64_t limit) const;
   std::optional<BlockRow> Block(uint64_t height) const;
+  // Block rows held in memory (at most recent_blocks).
+  size_t blocks_held() const;
 
   size_t device_count() const;
   // Devices in key order.
@@ -84,15 +90,21 @@ class LedgerIndex {
  private:
   util::Status IndexBlock(const ledger::Block& block, const crypto::Hash256& hash,
                           std::vector<ledger::Address>* touched);
+  // The row of a block older than the ones held, read from the ledger.
+  std::optional<BlockRow> RowFromLedger(uint64_t height) const;
+  // Under mu_: the held row of `height`, or nullptr.
+  const BlockRow* HeldBlock(uint64_t height) const;
   void Touch(const ledger::Address& a, const TxRow& row);
-  void RebuildSorted();
+  void InsertSorted(const DeviceRow* row);
 
   const ledger::Ledger* ledger_;
+  const size_t recent_blocks_;
   std::mutex sync_mu_;  // one Sync at a time
   std::atomic<uint64_t> height_{0};
 
   mutable std::shared_mutex mu_;  // guards everything below
-  std::vector<BlockRow> blocks_;  // blocks_[h - 1] is height h
+  std::deque<BlockRow> blocks_;   // the newest recent_blocks_ blocks, oldest first
+  uint64_t indexed_height_ = 0;   // the last block indexed
   std::unordered_map<ledger::Address, DeviceRow, crypto::PublicKeyHash> devices_;
   std::vector<const DeviceRow*> sorted_;  // devices_ values in key order
   std::unordered_map<ledger::Address, std::deque<TxRow>, crypto::PublicKeyHash> txs_of_;
