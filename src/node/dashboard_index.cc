@@ -13,27 +13,42 @@ namespace depin::node {
 
 namespace {
 
-// Every address a transaction names, the signer first.
+// Every address a transaction names, the signer first (each once).
 std::vector<ledger::Address> AddressesOf(const ledger::Tx& tx) {
   std::vector<ledger::Address> out{tx.signer};
+  auto add = [&out](const std::optional<ledger::Address>& a) {
+    if (a) out.push_back(*a);
+  };
   std::visit(
-      [&out](const auto& b) {
+      [&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, ledger::Transfer>) out.push_back(b.to);
+        if constexpr (std::is_same_v<T, ledger::BurnForCredits>) add(b.recipient);
         if constexpr (std::is_same_v<T, ledger::DelegateCredits>) out.push_back(b.delegate);
         if constexpr (std::is_same_v<T, ledger::SpendCredits>) out.push_back(b.owner);
         if constexpr (std::is_same_v<T, ledger::RegisterMaker>) out.push_back(b.maker);
         if constexpr (std::is_same_v<T, ledger::OnboardDevice>) {
           out.push_back(b.device);
           out.push_back(b.maker);
+          add(b.owner);
         }
         if constexpr (std::is_same_v<T, ledger::AssertLocation>) out.push_back(b.device);
         if constexpr (std::is_same_v<T, ledger::TransferDevice>) {
           out.push_back(b.device);
           out.push_back(b.new_owner);
         }
+        if constexpr (std::is_same_v<T, ledger::Stake> || std::is_same_v<T, ledger::Unstake>) {
+          add(b.device);
+        }
         if constexpr (std::is_same_v<T, ledger::ClaimRewards>) out.push_back(b.device);
-        if constexpr (std::is_same_v<T, ledger::Slash>) out.push_back(b.staker);
+        if constexpr (std::is_same_v<T, ledger::Slash>) {
+          out.push_back(b.staker);
+          add(b.device);
+        }
+        if constexpr (std::is_same_v<T, ledger::SetDeviceStatus>) out.push_back(b.device);
+        if constexpr (std::is_same_v<T, ledger::SettleUsage>) {
+          for (const ledger::UsageDebit& d : b.debits) out.push_back(d.payer);
+        }
       },
       tx.body);
   std::sort(out.begin() + 1, out.end());

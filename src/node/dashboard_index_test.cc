@@ -23,6 +23,11 @@ TEST(LedgerIndexTest, HoldsOnlyTheNewestBlocksAndReadsOlderOnesFromTheLedger) {
                                             ledger::Transfer{net.bob.public_key(), 5});
     // Block 5 moves device 0 as well: its row is updated long after its onboarding block left.
     std::vector<ledger::Tx> txs{tx};
+    if (h == 6) {  // alice stakes on device 3: the device's history shows it
+      txs.push_back(ledger::testing::MakeTx(
+          net.alice, alice_nonce++,
+          ledger::Stake{ledger::testing::kToken, DeviceKey(3).public_key()}));
+    }
     if (h == 5) {
       txs.push_back(ledger::testing::MakeTx(
           net.alice, alice_nonce++,
@@ -78,6 +83,12 @@ TEST(LedgerIndexTest, HoldsOnlyTheNewestBlocksAndReadsOlderOnesFromTheLedger) {
   EXPECT_EQ(index.RegisteredBefore(ledger::testing::kGenesisMs + 1001),
             static_cast<uint64_t>(kDevices));
   EXPECT_EQ(index.RegisteredBefore(ledger::testing::kGenesisMs + 1000), 0u);
+
+  std::vector<TxRow> device3 = index.TxsOf(DeviceKey(3).public_key());
+  ASSERT_FALSE(device3.empty());
+  EXPECT_EQ(device3[0].kind, ledger::TxKind::kStake);  // newest first
+  EXPECT_EQ(device3[0].height, 6u);
+  EXPECT_EQ(index.TxsOf(net.bob.public_key()).size(), 5u);  // the five transfers
 }
 
 }  // namespace
