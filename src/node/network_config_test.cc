@@ -50,6 +50,21 @@ class NetworkConfigTest : public ::testing::Test {
     return "network.toml:" + std::to_string(LineOf(needle)) + ": " + std::string(rest);
   }
 
+  // One bad value per case: from text_ as it is, `line` replaced by `bad` must fail with
+  // `error` at the bad line. text_ is left as it was.
+  struct BadValue {
+    std::string line, bad, error;
+  };
+  void ExpectEachFails(const std::vector<BadValue>& cases) {
+    const std::string base = text_;
+    for (const BadValue& c : cases) {
+      text_ = base;
+      Replace(c.line, c.bad);
+      EXPECT_EQ(Error(), At(c.bad, c.error)) << c.bad;
+    }
+    text_ = base;
+  }
+
   TemplateKeys keys_;
   std::string text_;
 };
@@ -266,27 +281,20 @@ TEST_F(NetworkConfigTest, GenesisTimeOffsetsAndErrors) {
 }
 
 TEST_F(NetworkConfigTest, LedgerValuesOutOfRange) {
-  const std::string base = text_;
-  const std::pair<std::string, std::string> cases[] = {
-      {"unstake_cooldown_epochs = 7",
+  ExpectEachFails({
+      {"unstake_cooldown_epochs = 7", "unstake_cooldown_epochs = 1000001",
        "ledger.unstake_cooldown_epochs: is 1000001, must be between 0 and 1000000"},
-      {"min_fee = 0",
+      {"min_fee = 0", "min_fee = 10000000000000001",
        "ledger.min_fee: is 10000000000000001, must be between 0 and 10000000000000000"},
-      {"# slash_quorum = 1", "ledger.slash_quorum: is 2, must be between 1 and 1"},
-      {"block_interval_ms = 0",
+      {"# slash_quorum = 1", "slash_quorum = 2",
+       "ledger.slash_quorum: is 2, must be between 1 and 1"},
+      {"block_interval_ms = 0", "block_interval_ms = 3600001",
        "ledger.block_interval_ms: is 3600001, must be between 0 and 3600000"},
-      {"max_block_txs = 20000", "ledger.max_block_txs: is 0, must be between 1 and 100000"},
-      {"mempool_size = 200000", "ledger.mempool_size: is 0, must be between 1 and 10000000"},
-  };
-  const std::string bad[] = {
-      "unstake_cooldown_epochs = 1000001", "min_fee = 10000000000000001", "slash_quorum = 2",
-      "block_interval_ms = 3600001",       "max_block_txs = 0",           "mempool_size = 0"};
-  for (size_t i = 0; i < std::size(cases); ++i) {
-    text_ = base;
-    Replace(cases[i].first, bad[i]);
-    EXPECT_EQ(Error(), At(bad[i], cases[i].second)) << bad[i];
-  }
-  text_ = base;
+      {"max_block_txs = 20000", "max_block_txs = 0",
+       "ledger.max_block_txs: is 0, must be between 1 and 100000"},
+      {"mempool_size = 200000", "mempool_size = 0",
+       "ledger.mempool_size: is 0, must be between 1 and 10000000"},
+  });
   Replace("mempool_size = 200000", "mempool_sise = 5");
   EXPECT_NE(Error().find("ledger.mempool_sise: unknown field"), std::string::npos) << Error();
 }
@@ -321,23 +329,14 @@ TEST_F(NetworkConfigTest, IngestSection) {
   EXPECT_EQ(options.log.min_group_interval_us, 0u);
   EXPECT_EQ(options.log.segment_max_age_ms, 300'000u);
 
-  const std::string base = text_;
-  const std::pair<std::string, std::string> cases[] = {
-      {"max_in_flight_reports = 65536",
+  ExpectEachFails({
+      {"max_in_flight_reports = 65536", "max_in_flight_reports = 0",
        "ingest.max_in_flight_reports: is 0, must be between 1 and 16777216"},
-      {"segment_max_bytes = 67108864",
+      {"segment_max_bytes = 67108864", "segment_max_bytes = 1024",
        "ingest.segment_max_bytes: is 1024, must be between 65536 and 4294967296"},
-      {"group_interval_us = 0",
+      {"group_interval_us = 0", "group_interval_us = 1000001",
        "ingest.group_interval_us: is 1000001, must be between 0 and 1000000"},
-  };
-  const std::string bad[] = {"max_in_flight_reports = 0", "segment_max_bytes = 1024",
-                             "group_interval_us = 1000001"};
-  for (size_t i = 0; i < std::size(cases); ++i) {
-    text_ = base;
-    Replace(cases[i].first, bad[i]);
-    EXPECT_EQ(Error(), At(bad[i], cases[i].second)) << bad[i];
-  }
-  text_ = base;
+  });
   Replace("max_clock_skew = \"60s\"", "max_clock_skew = \"soon\"");
   EXPECT_NE(Error().find("ingest.max_clock_skew"), std::string::npos) << Error();
 }
