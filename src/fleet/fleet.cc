@@ -12,6 +12,7 @@ namespace {
 
 constexpr uint64_t kDeviceBase = uint64_t{1} << 32;  // task ids: owners below, devices above
 constexpr uint64_t kPriceTask = uint64_t{1} << 48;
+constexpr uint64_t kFundingTask = kPriceTask + 1;
 constexpr int64_t kPriceRefreshMs = 4 * 60 * 1000;  // well inside the 10-minute dev price age
 constexpr size_t kMaxDevicesPerRequest = 256;
 constexpr int64_t kGatherMs = 200;  // reports due within this go out together
@@ -61,6 +62,13 @@ Fleet::Fleet(FleetOptions options, FleetKeys keys)
                                                     MixSeed(options_.seed, kStreamSchedule, c)));
     customer_ptrs_.push_back(customers_.back().get());
   }
+  FundingOptions funding;
+  funding.grant_tokens = options_.customer_tokens;
+  funding.low_permille = options_.topup_permille;
+  funding.stop = &stop_;
+  funding.log = options_.on_log;
+  funding_ = std::make_unique<CustomerFunding>(customer_ptrs_, &governance_, options_.economics,
+                                               std::move(funding));
 }
 
 Fleet::~Fleet() {
@@ -100,6 +108,7 @@ FleetSnapshot Fleet::Snapshot() const {
   s.accepted = accepted_;
   s.duplicate = duplicate_;
   s.rejected = rejected_;
+  s.customer_topups = funding_->topups();
   s.provisioned = provisioned_;
   s.onboarding_ms = onboarding_ms_;
   std::lock_guard<std::mutex> lock(stats_mu_);
@@ -129,6 +138,8 @@ util::Status Fleet::Run() {
     provisioned_ = true;
     for (uint64_t o = 0; o < owners_.size(); ++o) scheduler_.Schedule(o, Now());
     scheduler_.Schedule(kPriceTask, started + kPriceRefreshMs);
+    // The first check at once: customers provisioned by an earlier run have unknown delegations.
+    if (!customers_.empty()) scheduler_.Schedule(kFundingTask, Now());
     for (unsigned t = 0; t < options_.threads; ++t) {
       threads_.emplace_back([this, t] { WorkerLoop(t); });
     }
@@ -152,17 +163,9 @@ void Fleet::WorkerLoop(unsigned index) {
     std::vector<uint64_t> device_tasks;
     for (uint64_t task : due) {
       if (task == kPriceTask) {
-        util::Result<uint64_t> nonce = oracle_.Take(**api);
-        if (nonce.ok()) {
-          ledger::Tx tx;
-          tx.signer = oracle_.address();
-          tx.nonce = *nonce;
-          tx.body = ledger::SubmitPrice{options_.economics.price_usd_e8};
-          ledger::SignTx(&tx, oracle_.key());
-          util::Result<SubmitOutcome> out = (*api)->SubmitTx(tx);
-          if (!out.ok() || !out->pending) oracle_.Reset();
-        }
-        scheduler_.Schedule(kPriceTask, Now() + kPriceRefreshMs);
+        RefreshPrice(**api);
+      } else if (task == kFundingTask) {
+        CheckCustomers(**api);
       } else if (task < kDeviceBase) {
         RunOperator(**api, task, *owner_backoff_[task]);
       } else {
@@ -171,6 +174,28 @@ void Fleet::WorkerLoop(unsigned index) {
     }
     if (!device_tasks.empty()) SendReports(**api, device_tasks, backoff);
   }
+}
+
+void Fleet::RefreshPrice(NodeApi& api) {
+  util::Result<uint64_t> nonce = oracle_.Take(api);
+  if (nonce.ok()) {
+    ledger::Tx tx;
+    tx.signer = oracle_.address();
+    tx.nonce = *nonce;
+    tx.body = ledger::SubmitPrice{options_.economics.price_usd_e8};
+    ledger::SignTx(&tx, oracle_.key());
+    util::Result<SubmitOutcome> out = api.SubmitTx(tx);
+    if (!out.ok() || !out->pending) oracle_.Reset();
+  }
+  scheduler_.Schedule(kPriceTask, Now() + kPriceRefreshMs);
+}
+
+// Tops up customers running low on delegated DC; a failure (logged by CustomerFunding) is
+// retried at the next check.
+void Fleet::CheckCustomers(NodeApi& api) {
+  util::Result<size_t> n = funding_->Check(api);
+  if (!n.ok()) SetError("customer top-up: " + n.status().ToString());
+  scheduler_.Schedule(kFundingTask, Now() + std::max<int64_t>(1, options_.topup_check_ms));
 }
 
 void Fleet::RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff) {

@@ -3,7 +3,9 @@
 // oracle price, tokens from the governance treasury to every owner and customer, customers
 // burning tokens for data credits and delegating them to their router keys — then onboards its
 // devices owner by owner (one batched transaction chain per owner, see onboarding.h) and, as each
-// owner's devices land on the ledger, starts their report schedules. A few worker threads drain
+// owner's devices land on the ledger, starts their report schedules. While it runs, it checks its
+// customers' delegated data credits every `topup_check_ms` and tops up those running low from the
+// treasury (funding.h), so paid usage never stops for want of DC. A few worker threads drain
 // one Scheduler; the reports of all devices due at once go out in one request, each device's
 // reports of a tick as one signed batch. A node that is down or saturated is retried with
 // seeded, jittered exponential backoff; nothing is dropped permanently except reports of ticks
@@ -27,6 +29,7 @@
 #include "crypto/ed25519.h"
 #include "fleet/backoff.h"
 #include "fleet/behaviour.h"
+#include "fleet/funding.h"
 #include "fleet/node_api.h"
 #include "fleet/onboarding.h"
 #include "fleet/scheduler.h"
@@ -44,6 +47,7 @@ struct FleetSnapshot {
   uint64_t devices = 0, onboarded = 0, owners_done = 0, owners = 0;
   uint64_t requests = 0, request_failures = 0;
   uint64_t reports_sent = 0, accepted = 0, duplicate = 0, rejected = 0;
+  uint64_t customer_topups = 0;  // grants to customers after provisioning
   std::map<std::string, uint64_t> reject_reasons;
   bool provisioned = false;
   int64_t onboarding_ms = -1;  // from Run() to the last owner's chain committed; -1: not yet
@@ -71,7 +75,9 @@ struct FleetOptions {
   int64_t epoch_ms = 30'000;                   // for the per-epoch summary...
   int64_t genesis_ms = 0;                      // ...epoch e starts at genesis_ms + e * epoch_ms
   int64_t duration_ms = 0;                     // 0: until Stop()
-  uint64_t customer_tokens = 100'000'000'000;  // base units each customer burns for DC
+  uint64_t customer_tokens = 100'000'000'000;  // base units each customer burns for DC per grant
+  int64_t topup_check_ms = 60'000;             // how often customers' delegations are checked
+  uint32_t topup_permille = 250;  // a customer is topped up below this share of a grant's DC
   Economics economics;
   BehaviourOptions behaviour;
   BackoffPolicy backoff;
@@ -82,6 +88,8 @@ struct FleetOptions {
   std::function<void(const FleetSnapshot&)> on_progress;  // about once a second
   // Once per epoch, when its manifest is served (or one epoch later without rewards).
   std::function<void(const EpochSummary&)> on_epoch;
+  // A line about customer funding: each top-up, each failed check (from a worker thread).
+  std::function<void(const std::string&)> on_log;
 };
 
 class Fleet {
@@ -102,11 +110,11 @@ class Fleet {
  private:
   struct Worker;
   util::Status Provision(NodeApi& api);
-  util::Status FundAccounts(NodeApi& api, NonceSigner* gov);
-  util::Status ProvisionCustomers(NodeApi& api);
-  util::Status WaitAll(NodeApi& api, const std::vector<crypto::Hash256>& ids);
+  util::Status FundOwners(NodeApi& api, std::vector<crypto::Hash256>* ids);
   void WorkerLoop(unsigned index);
   void RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff);
+  void RefreshPrice(NodeApi& api);
+  void CheckCustomers(NodeApi& api);
   void SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff);
   void RegisterWithAdmin(NodeApi& api, uint64_t owner);
   void Monitor(NodeApi& api);
@@ -124,6 +132,7 @@ class Fleet {
   std::vector<std::unique_ptr<Customer>> customers_;
   std::vector<Customer*> customer_ptrs_;
   NonceSigner governance_, oracle_;
+  std::unique_ptr<CustomerFunding> funding_;
   Scheduler scheduler_;
   std::vector<std::thread> threads_;
 

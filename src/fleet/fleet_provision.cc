@@ -1,5 +1,5 @@
-// Fleet: provisioning the economy (price, funding, customers), the dev-node admin registration,
-// and the progress/epoch monitor. See fleet.h.
+// Fleet: provisioning the economy (price, owners' funding, customers' grants through
+// CustomerFunding), the dev-node admin registration, and the progress/epoch monitor. See fleet.h.
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -10,30 +10,6 @@
 namespace depin::fleet {
 namespace {
 
-ledger::Tx Signed(NonceSigner* signer, uint64_t nonce, ledger::TxBody body) {
-  ledger::Tx tx;
-  tx.signer = signer->address();
-  tx.nonce = nonce;
-  tx.body = std::move(body);
-  ledger::SignTx(&tx, signer->key());
-  return tx;
-}
-
-// Submits a tx signed by `signer` with its next nonce; appends its id to `ids`.
-util::Status SubmitNext(NodeApi& api, NonceSigner* signer, ledger::TxBody body,
-                        std::vector<crypto::Hash256>* ids) {
-  DEPIN_ASSIGN_OR_RETURN(uint64_t nonce, signer->Take(api));
-  ledger::Tx tx = Signed(signer, nonce, std::move(body));
-  DEPIN_ASSIGN_OR_RETURN(SubmitOutcome out, api.SubmitTx(tx));
-  if (!out.pending) {
-    signer->Reset();
-    return util::Status::Unavailable(std::string(ledger::TxKindName(tx.kind())) + " by " +
-                                     signer->address().ToBase58() + ": " + out.error);
-  }
-  ids->push_back(out.id);
-  return util::Status::Ok();
-}
-
 uint64_t ParseAmount(const nlohmann::json& v) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_string()) return std::strtoull(v.get<std::string>().c_str(), nullptr, 10);
@@ -42,31 +18,14 @@ uint64_t ParseAmount(const nlohmann::json& v) {
 
 }  // namespace
 
-util::Status Fleet::WaitAll(NodeApi& api, const std::vector<crypto::Hash256>& ids) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (const crypto::Hash256& id : ids) {
-    while (true) {
-      DEPIN_ASSIGN_OR_RETURN(TxStatus st, api.GetTx(id));
-      if (st.state == TxState::kCommitted) break;
-      if (st.state == TxState::kRejected) {
-        return util::Status::Unavailable("tx " + crypto::ToHex(id) + " rejected: " + st.tx_error);
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        return util::Status::Unavailable("tx " + crypto::ToHex(id) + " not committed in 60 s");
-      }
-      if (!Sleep(20)) return util::Status::Unavailable("stopping");
-    }
-  }
-  return util::Status::Ok();
-}
-
 util::Status Fleet::Provision(NodeApi& api) {
   std::vector<crypto::Hash256> ids;
   util::Status s =
       SubmitNext(api, &oracle_, ledger::SubmitPrice{options_.economics.price_usd_e8}, &ids);
-  if (s.ok()) s = FundAccounts(api, &governance_);
-  if (s.ok()) s = WaitAll(api, ids);
-  if (s.ok()) s = ProvisionCustomers(api);
+  if (s.ok()) s = FundOwners(api, &ids);
+  if (s.ok()) s = WaitAllCommitted(api, ids, &stop_);
+  // Customers get their grants the way later top-ups do (funding.h).
+  if (s.ok()) s = funding_->Provision(api);
   if (!s.ok()) {
     oracle_.Reset();
     governance_.Reset();
@@ -74,13 +33,12 @@ util::Status Fleet::Provision(NodeApi& api) {
   return s;
 }
 
-// Tokens from the treasury to every owner short of what its devices' onboarding costs, and to
-// every customer that has not bought its credits yet; waits for them to commit.
-util::Status Fleet::FundAccounts(NodeApi& api, NonceSigner* gov) {
+// Tokens from the treasury to every owner short of what its devices' onboarding costs; the
+// transfers' ids go to `ids`.
+util::Status Fleet::FundOwners(NodeApi& api, std::vector<crypto::Hash256>* ids) {
   const Economics& e = options_.economics;
   const uint64_t per_device =
       TokensForCredits(e, e.onboard_fee_dc + (e.first_location_free ? 0 : e.location_fee_dc));
-  std::vector<crypto::Hash256> ids;
   for (uint64_t o = 0; o < owners_.size(); ++o) {
     const uint64_t first = o * options_.devices_per_owner;
     const uint64_t n = std::min<uint64_t>(devices_.size() - first, options_.devices_per_owner);
@@ -88,40 +46,10 @@ util::Status Fleet::FundAccounts(NodeApi& api, NonceSigner* gov) {
     if (a.nonce > 0) continue;  // a previous run already funded and used it
     const uint64_t want = per_device * n + per_device / 10;
     if (a.balance >= want) continue;
-    DEPIN_RETURN_IF_ERROR(
-        SubmitNext(api, gov, ledger::Transfer{owners_[o]->address(), want - a.balance}, &ids));
-  }
-  for (const auto& c : customers_) {
-    DEPIN_ASSIGN_OR_RETURN(AccountInfo a, api.GetAccount(c->account().public_key()));
-    if (a.nonce > 0 || a.balance >= options_.customer_tokens) continue;
     DEPIN_RETURN_IF_ERROR(SubmitNext(
-        api, gov, ledger::Transfer{c->account().public_key(), options_.customer_tokens - a.balance},
-        &ids));
+        api, &governance_, ledger::Transfer{owners_[o]->address(), want - a.balance}, ids));
   }
-  return WaitAll(api, ids);
-}
-
-// Each new customer burns its tokens for DC, then delegates all of it to its router key.
-util::Status Fleet::ProvisionCustomers(NodeApi& api) {
-  std::vector<std::unique_ptr<NonceSigner>> signers;
-  std::vector<crypto::Hash256> ids;
-  for (const auto& c : customers_) {
-    signers.push_back(std::make_unique<NonceSigner>(c->account()));
-    DEPIN_ASSIGN_OR_RETURN(AccountInfo a, api.GetAccount(c->account().public_key()));
-    if (a.nonce == 0 && a.balance > 0) {
-      DEPIN_RETURN_IF_ERROR(SubmitNext(api, signers.back().get(), Burn(a.balance), &ids));
-    }
-  }
-  DEPIN_RETURN_IF_ERROR(WaitAll(api, ids));
-  ids.clear();
-  for (size_t i = 0; i < customers_.size(); ++i) {
-    DEPIN_ASSIGN_OR_RETURN(AccountInfo a, api.GetAccount(customers_[i]->account().public_key()));
-    if (a.credits == 0) continue;
-    DEPIN_RETURN_IF_ERROR(
-        SubmitNext(api, signers[i].get(),
-                   ledger::DelegateCredits{customers_[i]->router().public_key(), a.credits}, &ids));
-  }
-  return WaitAll(api, ids);
+  return util::Status::Ok();
 }
 
 void Fleet::RegisterWithAdmin(NodeApi& api, uint64_t owner) {

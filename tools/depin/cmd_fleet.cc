@@ -1,11 +1,12 @@
 // `depin fleet`: thousands of emulated devices in one process against a node (src/fleet).
 //   depin fleet --node http://127.0.0.1:8080 --data DIR [--devices 1000] [--customers 5]
 //        [--seed 1] [--duration 60s] [--threads 2] [--per-owner 25] [--heartbeat 5s]
-//        [--class wireless] [--admin-token FILE]
+//        [--class wireless] [--admin-token FILE] [--topup-every 1m]
 // DIR is the network's data directory made by `depin init` (network.toml and keys/governance.key,
 // keys/price-oracle.key, keys/maker.key). Progress once a second and one line per epoch go to
 // stderr; stdout gets "onboarded N/N devices in T ms" once all are on the ledger, and a summary
-// line when the fleet stops (after --duration, or on SIGINT/SIGTERM).
+// line when the fleet stops (after --duration, or on SIGINT/SIGTERM). Customer top-ups (and failed
+// top-up checks) are logged to stderr as they happen.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -32,6 +33,7 @@ struct FleetArgs {
   std::string heartbeat = "5s";
   std::string resource_class = "wireless";
   std::string admin_token_file;
+  std::string topup_every = "1m";
 };
 
 util::Result<std::string> ReadToken(const std::string& path) {
@@ -101,6 +103,8 @@ util::Status RunFleet(const FleetArgs& args) {
   }
   DEPIN_ASSIGN_OR_RETURN(o.behaviour.tick_ms, ParseDurationMs(args.heartbeat, "--heartbeat"));
   if (o.behaviour.tick_ms <= 0) return util::Status::InvalidArgument("--heartbeat must be > 0");
+  DEPIN_ASSIGN_OR_RETURN(o.topup_check_ms, ParseDurationMs(args.topup_every, "--topup-every"));
+  if (o.topup_check_ms <= 0) return util::Status::InvalidArgument("--topup-every must be > 0");
   DEPIN_ASSIGN_OR_RETURN(DeviceNetwork net, LoadDeviceNetwork(args.data, args.resource_class));
   o.economics = net.economics;
   o.epoch_ms = net.epoch_ms;
@@ -124,6 +128,7 @@ util::Status RunFleet(const FleetArgs& args) {
     PrintProgress(s, last.get());
   };
   o.on_epoch = PrintEpoch;
+  o.on_log = [](const std::string& line) { std::fprintf(stderr, "fleet: %s\n", line.c_str()); };
   std::fprintf(stderr, "fleet: %llu devices, %llu customers, seed %llu, node %s\n",
                static_cast<unsigned long long>(args.devices),
                static_cast<unsigned long long>(args.customers),
@@ -137,11 +142,12 @@ util::Status RunFleet(const FleetArgs& args) {
   const fleet::FleetSnapshot s = fleet.Snapshot();
   std::printf(
       "summary: onboarded %llu/%llu reports sent %llu accepted %llu duplicate %llu "
-      "rejected %llu request_failures %llu\n",
+      "rejected %llu request_failures %llu customer_topups %llu\n",
       static_cast<unsigned long long>(s.onboarded), static_cast<unsigned long long>(s.devices),
       static_cast<unsigned long long>(s.reports_sent), static_cast<unsigned long long>(s.accepted),
       static_cast<unsigned long long>(s.duplicate), static_cast<unsigned long long>(s.rejected),
-      static_cast<unsigned long long>(s.request_failures));
+      static_cast<unsigned long long>(s.request_failures),
+      static_cast<unsigned long long>(s.customer_topups));
   std::fflush(stdout);
   return status;
 }
@@ -173,6 +179,9 @@ void RegisterFleetCommand(CLI::App& app, Selected& selected) {
       ->capture_default_str();
   cmd->add_option("--admin-token", args->admin_token_file,
                   "Also register devices with a dev node's ingest registry (keys/admin.token)");
+  cmd->add_option("--topup-every", args->topup_every,
+                  "How often to check customers' delegated data credits and top up low ones")
+      ->capture_default_str();
 }
 
 }  // namespace depin::cli

@@ -3,7 +3,8 @@
 // fleet's devices are on the ledger with their asserted cells, that ingest accepted their
 // reports, and that an epoch manifest pays them. The agent test starts `depin device run` before
 // the node exists and checks it keeps retrying, then onboards, reports and claims once the node
-// is up.
+// is up. The funding tests drain a customer's delegation on the ledger (its router spends it, as
+// settlement would) and check that a fleet check, or a restarted fleet, tops it up again.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -17,8 +18,12 @@
 
 #include "cli_test_helper.h"
 #include "crypto/ed25519.h"
+#include "crypto/key_file.h"
 #include "fleet/behaviour.h"
+#include "fleet/funding.h"
+#include "fleet/random.h"
 #include "node_child_helper.h"
+#include "util/env.h"
 #include "util/temp_dir.h"
 
 namespace depin::cli {
@@ -148,6 +153,141 @@ TEST(FleetCliTest, FleetOnboardsDevicesReportsAreAcceptedAndAnEpochPaysThem) {
   EXPECT_EQ(node.Stop(), 0);
 }
 
+// Submits `body` signed by `signer` and waits for it: "" once committed, else the error (a
+// rejected transaction changes nothing on the ledger, so a failed probe costs nothing).
+std::string SubmitAndWait(fleet::NodeApi& api, fleet::NonceSigner* signer, ledger::TxBody body) {
+  std::vector<crypto::Hash256> ids;
+  util::Status s = fleet::SubmitNext(api, signer, std::move(body), &ids);
+  if (s.ok()) s = fleet::WaitAllCommitted(api, ids, nullptr, 30'000);
+  if (!s.ok()) signer->Reset();
+  return s.ok() ? "" : s.ToString();
+}
+
+// The router spends `dc` of the customer's delegation to it: standing in for settle_usage's
+// debits, and a probe of what the delegation holds (it succeeds only if it holds `dc`).
+std::string RouterSpends(fleet::NodeApi& api, fleet::NonceSigner* router,
+                         const fleet::Customer& customer, uint64_t dc) {
+  return SubmitAndWait(api, router, ledger::SpendCredits{customer.account().public_key(), 0, dc});
+}
+
+crypto::KeyPair NetworkKey(const util::TempDir& dir, const std::string& name) {
+  return crypto::ReadKeyFile(util::Env::Default(), dir.File("keys/" + name)).value();
+}
+
+TEST(FleetCliTest, CustomerFundingTopsUpADelegationBelowTheThresholdAtOneCheck) {
+  ASSERT_TRUE(crypto::InitCrypto().ok());
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
+  DevNode node(dir);
+  ASSERT_GT(node.port(), 0) << ReadWholeFile(dir.File("node.stderr"));
+  auto api = fleet::NodeApi::Create(node.url());
+  ASSERT_TRUE(api.ok());
+  fleet::NonceSigner oracle(NetworkKey(dir, "price-oracle.key"));
+  ASSERT_EQ(SubmitAndWait(**api, &oracle, ledger::SubmitPrice{100'000'000}), "");  // $1
+
+  fleet::Customer customer(fleet::DeriveKey(11, "customer", 0), fleet::DeriveKey(11, "router", 0),
+                           1);
+  fleet::NonceSigner router(customer.router());
+  fleet::NonceSigner treasury(NetworkKey(dir, "governance.key"));
+  std::vector<std::string> log;
+  fleet::FundingOptions o;
+  o.grant_tokens = 1'000'000'000;  // 1,000 tokens: 100,000,000 DC
+  o.log = [&log](const std::string& line) { log.push_back(line); };
+  fleet::CustomerFunding funding({&customer}, &treasury, fleet::Economics{}, o);
+  const uint64_t grant = funding.grant_dc();
+  ASSERT_EQ(grant, 100'000'000u);
+  ASSERT_TRUE(funding.Provision(**api).ok());
+  EXPECT_EQ(funding.Estimate(0), grant);
+  auto none = funding.Check(**api);  // a full delegation is not topped up
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(*none, 0u);
+
+  // The router signs receipts for 90 % of the grant and the ledger debits them: 10 % is left,
+  // below the threshold (25 %), and the delegation cannot pay half a grant.
+  customer.Sign(fleet::DeriveKey(11, "device", 0).public_key(), grant / 10 * 9 * 24, 0, 1);
+  ASSERT_EQ(RouterSpends(**api, &router, customer, grant / 10 * 9), "");
+  EXPECT_TRUE(funding.Due(0));
+  EXPECT_NE(RouterSpends(**api, &router, customer, grant / 2).find("insufficient_credits"),
+            std::string::npos);
+
+  // A check while the node is unreachable fails softly; the next check tops up.
+  auto down = fleet::NodeApi::Create("http://127.0.0.1:1");
+  ASSERT_TRUE(down.ok());
+  EXPECT_FALSE(funding.Check(**down).ok());
+  EXPECT_TRUE(funding.Due(0));
+  auto topped = funding.Check(**api);
+  ASSERT_TRUE(topped.ok()) << topped.status().ToString();
+  EXPECT_EQ(*topped, 1u);
+  EXPECT_EQ(funding.Estimate(0), grant / 10 + grant);
+  EXPECT_FALSE(funding.Due(0));
+  // On the ledger: the delegation rose (half a grant is now payable), the customer holds nothing
+  // undelegated, and the treasury paid for it.
+  EXPECT_EQ(RouterSpends(**api, &router, customer, grant / 2), "");
+  auto account = (*api)->GetAccount(customer.account().public_key());
+  ASSERT_TRUE(account.ok());
+  EXPECT_EQ(account->balance, 0u);
+  EXPECT_EQ(account->credits, 0u);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_NE(log[0].find("top-up failed"), std::string::npos) << log[0];
+  EXPECT_NE(log[1].find("customer 0: topped up, delegated 100000000 DC"), std::string::npos)
+      << log[1];
+  auto again = funding.Check(**api);  // topped up once, not twice
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0u);
+  EXPECT_EQ(funding.topups(), 1u);
+  EXPECT_EQ(node.Stop(), 0);
+}
+
+// Runs `depin fleet` for two devices and one customer (seed 5) until it has onboarded them, then
+// stops it with SIGINT; its summary line.
+std::string RunFleetUntilOnboarded(const DevNode& node, const util::TempDir& dir,
+                                   const std::string& stderr_name,
+                                   const std::string& wait_for_stderr = "") {
+  NodeChild fleet({"fleet", "--node", node.url(), "--data", dir.path(), "--devices", "2",
+                   "--customers", "1", "--seed", "5", "--heartbeat", "1s"},
+                  dir.File(stderr_name));
+  const std::string onboarded = fleet.ReadLine(std::chrono::seconds(60));
+  EXPECT_EQ(onboarded.rfind("onboarded 2/2 devices", 0), 0u)
+      << onboarded << ReadWholeFile(dir.File(stderr_name));
+  if (!wait_for_stderr.empty()) {
+    EXPECT_TRUE(WaitFor(std::chrono::seconds(60), [&] {
+      return ReadWholeFile(dir.File(stderr_name)).find(wait_for_stderr) != std::string::npos;
+    })) << ReadWholeFile(dir.File(stderr_name));
+  }
+  ::kill(fleet.pid(), SIGINT);
+  const std::string summary = fleet.ReadLine(std::chrono::seconds(30));
+  EXPECT_EQ(fleet.Wait(), 0) << ReadWholeFile(dir.File(stderr_name));
+  return summary;
+}
+
+TEST(FleetCliTest, ARestartedFleetTopsUpTheDrainedCustomersOfTheEarlierRun) {
+  ASSERT_TRUE(crypto::InitCrypto().ok());
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
+  DevNode node(dir);
+  ASSERT_GT(node.port(), 0) << ReadWholeFile(dir.File("node.stderr"));
+  // The first run provisions the customer with one grant and has nothing to top up.
+  EXPECT_NE(RunFleetUntilOnboarded(node, dir, "fleet1.stderr").find("customer_topups 0"),
+            std::string::npos);
+
+  // Its router spends 90 % of the grant (as settlement would after hours of traffic).
+  auto api = fleet::NodeApi::Create(node.url());
+  ASSERT_TRUE(api.ok());
+  fleet::Customer customer(fleet::DeriveKey(5, "customer", 0), fleet::DeriveKey(5, "router", 0), 1);
+  fleet::NonceSigner router(customer.router());
+  const uint64_t grant = fleet::CreditsForTokens(fleet::Economics{}, 100'000'000'000);
+  ASSERT_EQ(RouterSpends(**api, &router, customer, grant / 10 * 9), "");
+  EXPECT_NE(RouterSpends(**api, &router, customer, grant / 2).find("insufficient_credits"),
+            std::string::npos);
+
+  // The next run cannot know what the delegation holds, so its first check tops the customer up.
+  const std::string summary =
+      RunFleetUntilOnboarded(node, dir, "fleet2.stderr", "fleet: customer 0: topped up");
+  EXPECT_NE(summary.find("customer_topups 1"), std::string::npos) << summary;
+  EXPECT_EQ(RouterSpends(**api, &router, customer, grant / 2), "");
+  EXPECT_EQ(node.Stop(), 0);
+}
+
 // A port that was free a moment ago (the agent must know the node's port before the node runs).
 uint16_t FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -232,6 +372,9 @@ TEST(FleetCliTest, BadArgumentsAreOneLineErrorsBeforeAnythingIsSent) {
       "--duration: \"soon\" is not a duration");
   ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.path(), "--heartbeat", "0s"}),
                      "--heartbeat must be > 0");
+  ExpectOneLineError(
+      RunDepin({"fleet", "--node", node, "--data", dir.path(), "--topup-every", "0s"}),
+      "--topup-every must be > 0");
   ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.File("missing")}),
                      "network.toml");
   ExpectOneLineError(RunDepin({"fleet", "--node", node, "--data", dir.path(), "--class", "sensor"}),
