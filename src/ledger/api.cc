@@ -5,6 +5,7 @@
 #include <charconv>
 #include <string>
 
+#include "ledger/records.h"
 #include "ledger/tx_codec.h"
 #include "util/encoding.h"
 
@@ -128,6 +129,22 @@ ApiReply LedgerApi::ListDevices(std::string_view owner) const {
   return Ok({{"owner", std::string(owner)}, {"devices", devices}});
 }
 
+ApiReply LedgerApi::GetDelegation(std::string_view owner, std::string_view delegate) const {
+  auto o = ParseAddress(owner, "owner");
+  if (!o.ok()) return Error(o.status());
+  auto d = ParseAddress(delegate, "delegate");
+  if (!d.ok()) return Error(d.status());
+  uint64_t credits = 0;
+  if (std::optional<util::Bytes> raw = ledger_->GetState(keys::Delegation(*o, *d))) {
+    util::Result<uint64_t> value = DecodeU64(*raw);
+    if (!value.ok()) return Error(value.status().WithContext("delegation record"));
+    credits = *value;
+  }
+  return Ok({{"owner", std::string(owner)},
+             {"delegate", std::string(delegate)},
+             {"credits", Amount(credits)}});
+}
+
 ApiReply LedgerApi::GetDevice(std::string_view key) const {
   auto k = ParseAddress(key, "device key");
   if (!k.ok()) return Error(k.status());
@@ -186,6 +203,9 @@ void LedgerApi::RegisterRoutes(
       [this](const ApiRequest& r) { return GetAccount(r.param("address")); });
   add("GET", "/v1/ledger/accounts/{address}/devices",
       [this](const ApiRequest& r) { return ListDevices(r.param("address")); });
+  add("GET", "/v1/ledger/accounts/{address}/delegations/{delegate}", [this](const ApiRequest& r) {
+    return GetDelegation(r.param("address"), r.param("delegate"));
+  });
   add("GET", "/v1/ledger/devices/{key}",
       [this](const ApiRequest& r) { return GetDevice(r.param("key")); });
   add("GET", "/v1/ledger/blocks/{id}",

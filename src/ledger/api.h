@@ -55,6 +55,8 @@ class LedgerApi {
   ApiReply GetTx(std::string_view id_hex) const;
   ApiReply GetAccount(std::string_view address) const;
   ApiReply ListDevices(std::string_view owner) const;
+  // The DC `owner` has delegated to `delegate` (0 when there is no delegation).
+  ApiReply GetDelegation(std::string_view owner, std::string_view delegate) const;
   ApiReply GetDevice(std::string_view key) const;
   ApiReply GetBlock(std::string_view height_or_hash) const;
   ApiReply GetHead() const;

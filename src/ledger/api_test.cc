@@ -65,6 +65,31 @@ TEST_F(ApiTest, SubmitThenStatusGoesPendingToCommitted) {
   EXPECT_EQ(api.GetBlock("2").status, 404);
 }
 
+TEST_F(ApiTest, DelegationReadsWhatAnOwnerDelegatedToAKey) {
+  const std::string alice = net.alice.public_key().ToBase58();
+  const std::string bob = net.bob.public_key().ToBase58();
+  json none = J(api.GetDelegation(alice, bob));
+  EXPECT_EQ(none["credits"], "0");
+  for (const crypto::KeyPair* oracle : {&net.price1, &net.price2, &net.price3}) {
+    ASSERT_EQ(SubmitNative(MakeTx(*oracle, 0, SubmitPrice{100'000'000})).status, 202);
+  }
+  ASSERT_EQ(SubmitNative(MakeTx(net.alice, 0, BurnForCredits{kToken})).status, 202);
+  ASSERT_TRUE(producer.ProduceOnce().ok());
+  const uint64_t credits = ledger->GetAccount(net.alice.public_key()).credits;
+  ASSERT_GT(credits, 0u);
+  ASSERT_EQ(
+      SubmitNative(MakeTx(net.alice, 1, DelegateCredits{net.bob.public_key(), credits / 3})).status,
+      202);
+  ASSERT_TRUE(producer.ProduceOnce().ok());
+  json d = J(api.GetDelegation(alice, bob));
+  EXPECT_EQ(d["owner"], alice);
+  EXPECT_EQ(d["delegate"], bob);
+  EXPECT_EQ(d["credits"], std::to_string(credits / 3));
+  EXPECT_EQ(J(api.GetDelegation(bob, alice))["credits"], "0");  // direction matters
+  EXPECT_EQ(api.GetDelegation("not-base58-0OIl", bob).status, 400);
+  EXPECT_EQ(api.GetDelegation(alice, "short").status, 400);
+}
+
 TEST_F(ApiTest, RejectionsCarryStatusAndTxError) {
   Tx forged = MakeTx(net.alice, 0, Transfer{net.bob.public_key(), 9});
   forged.sig[0] ^= 1;
@@ -106,8 +131,11 @@ TEST_F(ApiTest, RegistersEveryRoute) {
   api.RegisterRoutes([&](std::string method, std::string pattern, ApiHandler) {
     routes.push_back(method + " " + pattern);
   });
-  EXPECT_EQ(routes.size(), 7u);
+  EXPECT_EQ(routes.size(), 8u);
   EXPECT_NE(std::find(routes.begin(), routes.end(), "GET /v1/ledger/accounts/{address}/devices"),
+            routes.end());
+  EXPECT_NE(std::find(routes.begin(), routes.end(),
+                      "GET /v1/ledger/accounts/{address}/delegations/{delegate}"),
             routes.end());
 }
 
