@@ -138,7 +138,7 @@ util::Status Fleet::Run() {
     provisioned_ = true;
     for (uint64_t o = 0; o < owners_.size(); ++o) scheduler_.Schedule(o, Now());
     scheduler_.Schedule(kPriceTask, started + kPriceRefreshMs);
-    // The first check at once: customers provisioned by an earlier run have unknown delegations.
+    // The first check at once: an earlier run's customers may have run low while it was down.
     if (!customers_.empty()) scheduler_.Schedule(kFundingTask, Now());
     for (unsigned t = 0; t < options_.threads; ++t) {
       threads_.emplace_back([this, t] { WorkerLoop(t); });

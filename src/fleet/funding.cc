@@ -9,8 +9,6 @@ namespace {
 
 __extension__ typedef unsigned __int128 u128;
 
-std::string Dc(std::optional<uint64_t> dc) { return dc ? std::to_string(*dc) : "unknown"; }
-
 }  // namespace
 
 util::Status SubmitNext(NodeApi& api, NonceSigner* signer, ledger::TxBody body,
@@ -65,8 +63,7 @@ CustomerFunding::CustomerFunding(std::vector<Customer*> customers, NonceSigner* 
     : customers_(std::move(customers)),
       treasury_(treasury),
       economics_(economics),
-      options_(std::move(options)),
-      known_(customers_.size()) {
+      options_(std::move(options)) {
   grant_dc_ = CreditsForTokens(economics_, options_.grant_tokens);
   low_dc_ = static_cast<uint64_t>(static_cast<u128>(grant_dc_) * options_.low_permille / 1000);
 }
@@ -75,68 +72,50 @@ void CustomerFunding::Log(const std::string& line) const {
   if (options_.log) options_.log(line);
 }
 
-std::optional<uint64_t> CustomerFunding::Estimate(size_t i) const {
-  return EstimateAt(i, customers_[i]->dc_signed());
+util::Result<uint64_t> CustomerFunding::Delegation(NodeApi& api, size_t i) const {
+  return api.Delegation(customers_[i]->account().public_key(),
+                        customers_[i]->router().public_key());
 }
 
-std::optional<uint64_t> CustomerFunding::EstimateAt(size_t i, uint64_t signed_now) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const Known& k = known_[i];
-  if (!k.delegated) return std::nullopt;
-  const uint64_t spent = signed_now - k.signed_at;
-  return *k.delegated > spent ? *k.delegated - spent : 0;
-}
-
-bool CustomerFunding::Due(size_t i) const {
-  const std::optional<uint64_t> e = Estimate(i);
-  return !e || *e < low_dc_;
-}
-
-void CustomerFunding::Record(size_t i, std::optional<uint64_t> before, uint64_t signed_at,
-                             uint64_t dc) {
-  std::lock_guard<std::mutex> lock(mu_);
-  known_[i].delegated = before.value_or(0) + dc;
-  known_[i].signed_at = signed_at;
+util::Result<bool> CustomerFunding::Due(NodeApi& api, size_t i) const {
+  DEPIN_ASSIGN_OR_RETURN(uint64_t dc, Delegation(api, i));
+  return dc < low_dc_;
 }
 
 util::Status CustomerFunding::Provision(NodeApi& api) {
   // New customers, and customers whose earlier grant stopped after the burn (undelegated DC).
   std::vector<size_t> who;
-  std::vector<uint64_t> signed_at;
   for (size_t i = 0; i < customers_.size(); ++i) {
     DEPIN_ASSIGN_OR_RETURN(AccountInfo a, api.GetAccount(customers_[i]->account().public_key()));
-    if (a.nonce > 0 && a.credits == 0) continue;  // unknown until the first Check tops it up
+    if (a.nonce > 0 && a.credits == 0) continue;  // granted before: Check() reads its delegation
     who.push_back(i);
-    signed_at.push_back(customers_[i]->dc_signed());
   }
   std::vector<uint64_t> delegated;
-  DEPIN_RETURN_IF_ERROR(Grant(api, who, &delegated));
-  for (size_t k = 0; k < who.size(); ++k) Record(who[k], 0, signed_at[k], delegated[k]);
+  return Grant(api, who, &delegated);
+}
+
+util::Status CustomerFunding::FindDue(NodeApi& api, std::vector<size_t>* who,
+                                      std::vector<uint64_t>* before) const {
+  for (size_t i = 0; i < customers_.size(); ++i) {
+    DEPIN_ASSIGN_OR_RETURN(uint64_t dc, Delegation(api, i));
+    if (dc >= low_dc_) continue;
+    who->push_back(i);
+    before->push_back(dc);
+  }
   return util::Status::Ok();
 }
 
 util::Result<size_t> CustomerFunding::Check(NodeApi& api) {
   std::vector<size_t> who;
-  std::vector<std::optional<uint64_t>> before;
-  std::vector<uint64_t> signed_at;
-  for (size_t i = 0; i < customers_.size(); ++i) {
-    const uint64_t signed_now = customers_[i]->dc_signed();
-    const std::optional<uint64_t> e = EstimateAt(i, signed_now);
-    if (e && *e >= low_dc_) continue;
-    who.push_back(i);
-    before.push_back(e);
-    signed_at.push_back(signed_now);
-  }
-  if (who.empty()) return size_t{0};
-  std::vector<uint64_t> delegated;
-  util::Status s = Grant(api, who, &delegated);
+  std::vector<uint64_t> before, delegated;
+  util::Status s = FindDue(api, &who, &before);
+  if (s.ok()) s = Grant(api, who, &delegated);
   if (!s.ok()) {
     Log("customer top-up failed (retried at the next check): " + s.ToString());
     return s;
   }
   size_t topped_up = 0;
   for (size_t k = 0; k < who.size(); ++k) {
-    Record(who[k], before[k], signed_at[k], delegated[k]);
     if (delegated[k] == 0) continue;
     ++topped_up;
     LogTopUp(who[k], before[k], delegated[k]);
@@ -145,11 +124,10 @@ util::Result<size_t> CustomerFunding::Check(NodeApi& api) {
   return topped_up;
 }
 
-void CustomerFunding::LogTopUp(size_t i, std::optional<uint64_t> before, uint64_t dc) const {
+void CustomerFunding::LogTopUp(size_t i, uint64_t before, uint64_t dc) const {
   Log("customer " + std::to_string(i) + ": topped up, delegated " + std::to_string(dc) +
-      " DC to router " + customers_[i]->router().public_key().ToBase58() +
-      " (estimated delegation was " + Dc(before) + " DC, threshold " + std::to_string(low_dc_) +
-      ")");
+      " DC to router " + customers_[i]->router().public_key().ToBase58() + " (delegation was " +
+      std::to_string(before) + " DC, threshold " + std::to_string(low_dc_) + ")");
 }
 
 util::Status CustomerFunding::Grant(NodeApi& api, const std::vector<size_t>& who,

@@ -5,23 +5,20 @@
 // for DC; it delegates all its undelegated DC to its router key. Provision() gives a grant to every
 // customer that never transacted; Check() gives one to every customer whose delegation is low.
 //
-// The node's API does not serve delegations (docs/api.md), so a customer's delegation is an
-// estimate: what this process last delegated (plus the estimate at that moment) less the DC its
-// router has signed in usage receipts since (Customer::dc_signed). That overstates consumption
-// (a receipt that is rejected or never delivered debits nothing), so top-ups come early rather
-// than late. A customer provisioned by an earlier run has an unknown delegation: it is due at the
-// first Check(), after which its estimate is a lower bound.
+// A customer's delegation is read from the ledger (NodeApi::Delegation: the DC its account has
+// delegated to its router key and settlement has not yet debited), and it is due below
+// `low_permille` of a grant's DC. Nothing about it is remembered between checks, so a customer of
+// an earlier run (a restarted fleet), a delegation drained by anything else, and a grant whose
+// delegation committed after its wait gave up are all judged by what the ledger holds.
 //
-// Thread-safety: Provision() and Check() from one thread at a time; Estimate() and Due() from
-// any thread.
+// Thread-safety: Provision() and Check() from one thread at a time; Delegation() and Due() from
+// any thread, each with its own NodeApi.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,26 +57,24 @@ class CustomerFunding {
                   FundingOptions options);
 
   // Grants every customer whose account has never transacted (or holds undelegated DC of an
-  // unfinished grant); the others (provisioned by an earlier run) get an unknown estimate. Errors
-  // are worth retrying: the ledger is read first.
+  // unfinished grant); the others (granted by an earlier run) are left to Check(). Errors are
+  // worth retrying: the ledger is read first.
   util::Status Provision(NodeApi& api);
-  // One check: grants every due customer. Returns how many were topped up. On an error (logged)
-  // the customers stay due, so the next check retries.
+  // One check: reads every customer's delegation and grants every due one. Returns how many were
+  // topped up. On an error (logged) nothing is remembered: the next check reads the ledger again.
   util::Result<size_t> Check(NodeApi& api);
 
-  // The estimated DC in customer `i`'s delegation to its router; nullopt when unknown.
-  std::optional<uint64_t> Estimate(size_t i) const;
-  bool Due(size_t i) const;
+  // The DC in customer `i`'s delegation to its router, read from the ledger.
+  util::Result<uint64_t> Delegation(NodeApi& api, size_t i) const;
+  // Whether that delegation is below low_dc().
+  util::Result<bool> Due(NodeApi& api, size_t i) const;
   uint64_t grant_dc() const { return grant_dc_; }
   uint64_t low_dc() const { return low_dc_; }
   uint64_t topups() const { return topups_.load(); }
 
  private:
-  struct Known {
-    std::optional<uint64_t> delegated;  // at the last grant
-    uint64_t signed_at = 0;             // the router's dc_signed() then
-  };
-  std::optional<uint64_t> EstimateAt(size_t i, uint64_t signed_now) const;
+  // The due customers in `who`, their delegations in `before`.
+  util::Status FindDue(NodeApi& api, std::vector<size_t>* who, std::vector<uint64_t>* before) const;
   // Funds, burns and delegates for customers `who`; `delegated[k]` gets the DC delegated to
   // who[k]'s router.
   util::Status Grant(NodeApi& api, const std::vector<size_t>& who,
@@ -90,18 +85,14 @@ class CustomerFunding {
   util::Status Delegate(NodeApi& api, const std::vector<size_t>& who,
                         std::vector<std::unique_ptr<NonceSigner>>& signers,
                         std::vector<uint64_t>* delegated);
-  // Records a grant of `dc` to customer `i` whose estimate was `before` at `signed_at`.
-  void Record(size_t i, std::optional<uint64_t> before, uint64_t signed_at, uint64_t dc);
   void Log(const std::string& line) const;
-  void LogTopUp(size_t i, std::optional<uint64_t> before, uint64_t dc) const;
+  void LogTopUp(size_t i, uint64_t before, uint64_t dc) const;
 
   std::vector<Customer*> customers_;
   NonceSigner* treasury_;
   Economics economics_;
   FundingOptions options_;
   uint64_t grant_dc_ = 0, low_dc_ = 0;
-  mutable std::mutex mu_;
-  std::vector<Known> known_;
   std::atomic<uint64_t> topups_{0};
 };
 

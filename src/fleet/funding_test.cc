@@ -1,6 +1,7 @@
 // CustomerFunding without a node: the DC arithmetic, and that a check against a node that is not
-// there fails softly (logged, customers still due) instead of throwing or crashing. The ledger
-// side (grants and top-ups on a real node) is tested end to end in tools/depin/fleet_cli_test.cc.
+// there fails softly (logged, retried at the next check) instead of throwing, crashing or
+// guessing. The ledger side (delegations read from a real node, grants and top-ups) is tested end
+// to end in tools/depin/fleet_cli_test.cc.
 #include "fleet/funding.h"
 
 #include <gtest/gtest.h>
@@ -29,7 +30,7 @@ TEST_F(FundingTest, CreditsForTokensIsTheLedgersFormulaAndInvertsTokensForCredit
   EXPECT_EQ(CreditsForTokens(e, ~uint64_t{0}), ~uint64_t{0});  // saturates
 }
 
-TEST_F(FundingTest, ThresholdIsAShareOfAGrantAndUnknownCustomersAreDue) {
+TEST_F(FundingTest, ThresholdIsAShareOfAGrant) {
   Customer c(DeriveKey(1, "customer", 0), DeriveKey(1, "router", 0), 1);
   NonceSigner treasury(DeriveKey(1, "treasury", 0));
   FundingOptions o;
@@ -38,11 +39,9 @@ TEST_F(FundingTest, ThresholdIsAShareOfAGrantAndUnknownCustomersAreDue) {
   CustomerFunding f({&c}, &treasury, Economics{}, o);
   EXPECT_EQ(f.grant_dc(), 100'000u);
   EXPECT_EQ(f.low_dc(), 30'000u);
-  EXPECT_FALSE(f.Estimate(0).has_value());  // never provisioned by this process
-  EXPECT_TRUE(f.Due(0));
 }
 
-TEST_F(FundingTest, ACheckAgainstANodeThatIsDownIsLoggedAndLeavesTheCustomerDue) {
+TEST_F(FundingTest, ACheckAgainstANodeThatIsDownIsLoggedAndNothingIsGuessed) {
   Customer c(DeriveKey(1, "customer", 0), DeriveKey(1, "router", 0), 1);
   NonceSigner treasury(DeriveKey(1, "treasury", 0));
   std::vector<std::string> lines;
@@ -55,7 +54,9 @@ TEST_F(FundingTest, ACheckAgainstANodeThatIsDownIsLoggedAndLeavesTheCustomerDue)
     util::Result<size_t> n = f.Check(**api);
     ASSERT_FALSE(n.ok());
     EXPECT_EQ(n.status().code(), util::Code::kUnavailable) << n.status().ToString();
-    EXPECT_TRUE(f.Due(0));
+    // Without the ledger there is no delegation to judge: an error, not a guess.
+    EXPECT_EQ(f.Delegation(**api, 0).status().code(), util::Code::kUnavailable);
+    EXPECT_EQ(f.Due(**api, 0).status().code(), util::Code::kUnavailable);
   }
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_NE(lines[0].find("customer top-up failed (retried at the next check)"), std::string::npos)

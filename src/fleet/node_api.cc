@@ -101,6 +101,18 @@ util::Result<AccountInfo> NodeApi::GetAccount(const ledger::Address& address) {
   return a;
 }
 
+util::Result<uint64_t> NodeApi::Delegation(const ledger::Address& owner,
+                                           const ledger::Address& delegate) {
+  const std::string target =
+      "/v1/ledger/accounts/" + owner.ToBase58() + "/delegations/" + delegate.ToBase58();
+  DEPIN_ASSIGN_OR_RETURN(std::optional<std::string> body, GetJson(target));
+  if (!body) return Unparsable(target, "404");
+  const json j = Parse(*body);
+  uint64_t credits = 0;
+  if (!j.is_object() || !ReadU64(j, "credits", &credits)) return Unparsable(target, *body);
+  return credits;
+}
+
 util::Result<std::optional<DeviceInfo>> NodeApi::GetDevice(const ledger::Address& device) {
   const std::string target = "/v1/ledger/devices/" + device.ToBase58();
   DEPIN_ASSIGN_OR_RETURN(std::optional<std::string> body, GetJson(target));

@@ -1,7 +1,7 @@
 // NodeApi: what a device agent needs from a node's HTTP API — the ledger routes (accounts,
-// devices, transaction submission and status; docs/api.md) and report submission — over one
-// keep-alive connection (ingest::DeviceClient) that is opened lazily and reopened after any
-// transport error, so a node that restarts is simply reconnected to on the next call.
+// delegations, devices, transaction submission and status; docs/api.md) and report submission —
+// over one keep-alive connection (ingest::DeviceClient) that is opened lazily and reopened after
+// any transport error, so a node that restarts is simply reconnected to on the next call.
 //
 // Errors: transport failures, 429 and 5xx are Unavailable (retry later with backoff); answers
 // that cannot be parsed are InvalidArgument naming the route.
@@ -53,6 +53,8 @@ class NodeApi {
   static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url);
 
   util::Result<AccountInfo> GetAccount(const ledger::Address& address);
+  // The DC `owner` has delegated to `delegate` and not yet spent; 0 when there is no delegation.
+  util::Result<uint64_t> Delegation(const ledger::Address& owner, const ledger::Address& delegate);
   // nullopt when the device is not onboarded (404).
   util::Result<std::optional<DeviceInfo>> GetDevice(const ledger::Address& device);
   util::Result<SubmitOutcome> SubmitTx(const ledger::Tx& tx);

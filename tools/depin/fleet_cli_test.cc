@@ -4,7 +4,8 @@
 // reports, and that an epoch manifest pays them. The agent test starts `depin device run` before
 // the node exists and checks it keeps retrying, then onboards, reports and claims once the node
 // is up. The funding tests drain a customer's delegation on the ledger (its router spends it, as
-// settlement would) and check that a fleet check, or a restarted fleet, tops it up again.
+// settlement would) and check that a fleet check, or a restarted fleet, reads the delegation from
+// the ledger and tops up exactly the customers below the threshold.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -170,6 +171,29 @@ std::string RouterSpends(fleet::NodeApi& api, fleet::NonceSigner* router,
   return SubmitAndWait(api, router, ledger::SpendCredits{customer.account().public_key(), 0, dc});
 }
 
+// The customer's delegation to its router as the fleet reads it (NodeApi::Delegation), after
+// checking that the node's raw answer says the same; ~0 (and a failure) if it cannot be read.
+uint64_t DelegatedDc(fleet::NodeApi& api, uint16_t port, const fleet::Customer& customer) {
+  const std::string owner = customer.account().public_key().ToBase58();
+  const std::string router = customer.router().public_key().ToBase58();
+  util::Result<uint64_t> dc =
+      api.Delegation(customer.account().public_key(), customer.router().public_key());
+  EXPECT_TRUE(dc.ok()) << dc.status().ToString();
+  if (!dc.ok()) return ~uint64_t{0};
+  const auto raw = HttpGetBody(port, "/v1/ledger/accounts/" + owner + "/delegations/" + router);
+  EXPECT_EQ(raw.code, 200) << raw.body;
+  EXPECT_NE(raw.body.find("\"credits\":\"" + std::to_string(*dc) + "\""), std::string::npos)
+      << raw.body;
+  return *dc;
+}
+
+// CustomerFunding::Due, or a failure (reported as not due).
+bool IsDue(const fleet::CustomerFunding& funding, fleet::NodeApi& api) {
+  util::Result<bool> due = funding.Due(api, 0);
+  EXPECT_TRUE(due.ok()) << due.status().ToString();
+  return due.ok() && *due;
+}
+
 crypto::KeyPair NetworkKey(const util::TempDir& dir, const std::string& name) {
   return crypto::ReadKeyFile(util::Env::Default(), dir.File("keys/" + name)).value();
 }
@@ -196,17 +220,21 @@ TEST(FleetCliTest, CustomerFundingTopsUpADelegationBelowTheThresholdAtOneCheck) 
   fleet::CustomerFunding funding({&customer}, &treasury, fleet::Economics{}, o);
   const uint64_t grant = funding.grant_dc();
   ASSERT_EQ(grant, 100'000'000u);
+  ASSERT_EQ(funding.low_dc(), grant / 4);
+  EXPECT_EQ(DelegatedDc(**api, node.port(), customer), 0u);  // nothing delegated yet
+  EXPECT_TRUE(IsDue(funding, **api));
   ASSERT_TRUE(funding.Provision(**api).ok());
-  EXPECT_EQ(funding.Estimate(0), grant);
+  EXPECT_EQ(DelegatedDc(**api, node.port(), customer), grant);
+  EXPECT_FALSE(IsDue(funding, **api));
   auto none = funding.Check(**api);  // a full delegation is not topped up
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_EQ(*none, 0u);
 
-  // The router signs receipts for 90 % of the grant and the ledger debits them: 10 % is left,
-  // below the threshold (25 %), and the delegation cannot pay half a grant.
-  customer.Sign(fleet::DeriveKey(11, "device", 0).public_key(), grant / 10 * 9 * 24, 0, 1);
+  // The router spends 90 % of the grant without the fleet signing a receipt (only the ledger can
+  // tell): 10 % is left, below the threshold (25 %), and the delegation cannot pay half a grant.
   ASSERT_EQ(RouterSpends(**api, &router, customer, grant / 10 * 9), "");
-  EXPECT_TRUE(funding.Due(0));
+  EXPECT_EQ(DelegatedDc(**api, node.port(), customer), grant / 10);
+  EXPECT_TRUE(IsDue(funding, **api));
   EXPECT_NE(RouterSpends(**api, &router, customer, grant / 2).find("insufficient_credits"),
             std::string::npos);
 
@@ -214,12 +242,12 @@ TEST(FleetCliTest, CustomerFundingTopsUpADelegationBelowTheThresholdAtOneCheck) 
   auto down = fleet::NodeApi::Create("http://127.0.0.1:1");
   ASSERT_TRUE(down.ok());
   EXPECT_FALSE(funding.Check(**down).ok());
-  EXPECT_TRUE(funding.Due(0));
+  EXPECT_FALSE(funding.Due(**down, 0).ok());
   auto topped = funding.Check(**api);
   ASSERT_TRUE(topped.ok()) << topped.status().ToString();
   EXPECT_EQ(*topped, 1u);
-  EXPECT_EQ(funding.Estimate(0), grant / 10 + grant);
-  EXPECT_FALSE(funding.Due(0));
+  EXPECT_EQ(DelegatedDc(**api, node.port(), customer), grant / 10 + grant);
+  EXPECT_FALSE(IsDue(funding, **api));
   // On the ledger: the delegation rose (half a grant is now payable), the customer holds nothing
   // undelegated, and the treasury paid for it.
   EXPECT_EQ(RouterSpends(**api, &router, customer, grant / 2), "");
@@ -231,20 +259,36 @@ TEST(FleetCliTest, CustomerFundingTopsUpADelegationBelowTheThresholdAtOneCheck) 
   EXPECT_NE(log[0].find("top-up failed"), std::string::npos) << log[0];
   EXPECT_NE(log[1].find("customer 0: topped up, delegated 100000000 DC"), std::string::npos)
       << log[1];
+  EXPECT_NE(log[1].find("(delegation was 10000000 DC, threshold 25000000)"), std::string::npos)
+      << log[1];
+
+  // Exactly at the threshold is not due; one DC below it is.
+  const uint64_t left = grant / 10 + grant - grant / 2;
+  ASSERT_EQ(RouterSpends(**api, &router, customer, left - funding.low_dc()), "");
+  EXPECT_FALSE(IsDue(funding, **api));
+  auto at = funding.Check(**api);
+  ASSERT_TRUE(at.ok());
+  EXPECT_EQ(*at, 0u);
+  ASSERT_EQ(RouterSpends(**api, &router, customer, 1), "");
+  EXPECT_TRUE(IsDue(funding, **api));
+  auto below = funding.Check(**api);
+  ASSERT_TRUE(below.ok()) << below.status().ToString();
+  EXPECT_EQ(*below, 1u);
+  EXPECT_EQ(DelegatedDc(**api, node.port(), customer), funding.low_dc() - 1 + grant);
   auto again = funding.Check(**api);  // topped up once, not twice
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0u);
-  EXPECT_EQ(funding.topups(), 1u);
+  EXPECT_EQ(funding.topups(), 2u);
   EXPECT_EQ(node.Stop(), 0);
 }
 
-// Runs `depin fleet` for two devices and one customer (seed 5) until it has onboarded them, then
+// Runs `depin fleet` for two devices and two customers (seed 5) until it has onboarded them, then
 // stops it with SIGINT; its summary line.
 std::string RunFleetUntilOnboarded(const DevNode& node, const util::TempDir& dir,
                                    const std::string& stderr_name,
                                    const std::string& wait_for_stderr = "") {
   NodeChild fleet({"fleet", "--node", node.url(), "--data", dir.path(), "--devices", "2",
-                   "--customers", "1", "--seed", "5", "--heartbeat", "1s"},
+                   "--customers", "2", "--seed", "5", "--heartbeat", "1s"},
                   dir.File(stderr_name));
   const std::string onboarded = fleet.ReadLine(std::chrono::seconds(60));
   EXPECT_EQ(onboarded.rfind("onboarded 2/2 devices", 0), 0u)
@@ -266,25 +310,37 @@ TEST(FleetCliTest, ARestartedFleetTopsUpTheDrainedCustomersOfTheEarlierRun) {
   ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
   DevNode node(dir);
   ASSERT_GT(node.port(), 0) << ReadWholeFile(dir.File("node.stderr"));
-  // The first run provisions the customer with one grant and has nothing to top up.
+  // The first run provisions both customers with one grant each and has nothing to top up.
   EXPECT_NE(RunFleetUntilOnboarded(node, dir, "fleet1.stderr").find("customer_topups 0"),
             std::string::npos);
 
-  // Its router spends 90 % of the grant (as settlement would after hours of traffic).
+  // Customer 0's router spends 90 % of its grant (as settlement would after hours of traffic),
+  // customer 1's router half of its grant: still above the threshold (a quarter).
   auto api = fleet::NodeApi::Create(node.url());
   ASSERT_TRUE(api.ok());
-  fleet::Customer customer(fleet::DeriveKey(5, "customer", 0), fleet::DeriveKey(5, "router", 0), 1);
-  fleet::NonceSigner router(customer.router());
   const uint64_t grant = fleet::CreditsForTokens(fleet::Economics{}, 100'000'000'000);
-  ASSERT_EQ(RouterSpends(**api, &router, customer, grant / 10 * 9), "");
-  EXPECT_NE(RouterSpends(**api, &router, customer, grant / 2).find("insufficient_credits"),
+  fleet::Customer drained(fleet::DeriveKey(5, "customer", 0), fleet::DeriveKey(5, "router", 0), 1);
+  fleet::Customer half(fleet::DeriveKey(5, "customer", 1), fleet::DeriveKey(5, "router", 1), 1);
+  fleet::NonceSigner drained_router(drained.router()), half_router(half.router());
+  ASSERT_EQ(RouterSpends(**api, &drained_router, drained, grant / 10 * 9), "");
+  ASSERT_EQ(RouterSpends(**api, &half_router, half, grant / 2), "");
+  EXPECT_NE(RouterSpends(**api, &drained_router, drained, grant / 2).find("insufficient_credits"),
             std::string::npos);
+  EXPECT_LT(DelegatedDc(**api, node.port(), drained), grant / 4);
+  const uint64_t half_before = DelegatedDc(**api, node.port(), half);
+  EXPECT_GT(half_before, grant / 4);
+  EXPECT_LE(half_before, grant / 2);
 
-  // The next run cannot know what the delegation holds, so its first check tops the customer up.
+  // The next run reads both delegations at its first check: it tops up the drained customer only.
   const std::string summary =
       RunFleetUntilOnboarded(node, dir, "fleet2.stderr", "fleet: customer 0: topped up");
   EXPECT_NE(summary.find("customer_topups 1"), std::string::npos) << summary;
-  EXPECT_EQ(RouterSpends(**api, &router, customer, grant / 2), "");
+  EXPECT_EQ(ReadWholeFile(dir.File("fleet2.stderr")).find("customer 1: topped up"),
+            std::string::npos)
+      << ReadWholeFile(dir.File("fleet2.stderr"));
+  EXPECT_LE(DelegatedDc(**api, node.port(), half), half_before);  // no grant added
+  EXPECT_GT(DelegatedDc(**api, node.port(), drained), grant);
+  EXPECT_EQ(RouterSpends(**api, &drained_router, drained, grant / 2), "");
   EXPECT_EQ(node.Stop(), 0);
 }
 
