@@ -1,167 +1,24 @@
+// IngestPipeline (pipeline.h): admission, the cheap checks, signatures, the log and the answer.
+// Decoding is in pipeline_decode.cc, the answers' JSON in pipeline_reply.cc.
 #include "ingest/pipeline.h"
 
 #include <algorithm>
 #include <array>
 #include <string>
 
-#include "crypto/merkle.h"
 #include "ingest/log_payload.h"
+#include "ingest/pipeline_request.h"
 #include "ingest/report_log_reader.h"
 #include "ingest/submission.h"
-#include "util/encoding.h"
-#include "wire/batch.h"
-#include "wire/codec.h"
-#include "wire/limits.h"
 
 namespace depin::ingest {
-namespace {
 
-enum class Source : uint8_t { kSingle, kBatch, kProven };
-
-// A report that passed the cheap checks and holds a dedup reservation.
-struct Entry {
-  uint32_t result;  // index into Request::results
-  uint32_t source;  // index into singles / batches / proven
-  uint32_t member;  // report index inside its batch
-  Source kind;
-  bool alive = true;
-};
-
-// What a failed signature item rejects: entries [first, first + count).
-struct ItemTarget {
-  uint32_t first;
-  uint32_t count;
-  RejectReason reason;
-};
-
-struct Proven {
-  wire::v1::Report report;
-  util::ByteView report_bytes;
-  util::ByteView proof_bytes;
-  wire::v1::ReportInclusionProof proof;
-  util::Bytes batch_signing_bytes;
-  crypto::PublicKey key;
-};
-
-RejectReason ReasonForDecodeError(const util::Status& st) {
-  return st.code() == util::Code::kUnsupported ? RejectReason::kUnsupportedVersion
-                                               : RejectReason::kMalformed;
-}
-
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out->append("\\u00");
-      const char* hex = "0123456789abcdef";
-      out->push_back(hex[(c >> 4) & 0xf]);
-      out->push_back(hex[c & 0xf]);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
-std::string ErrorBody(std::string_view code, std::string_view message) {
-  std::string out = "{\"error\":{\"code\":";
-  AppendJsonString(&out, code);
-  out += ",\"message\":";
-  AppendJsonString(&out, message);
-  out += "}}";
-  return out;
-}
-
-std::string ResultsBody(const std::vector<ReportResult>& results) {
-  std::string out;
-  out.reserve(24 + results.size() * 110);
-  out += "{\"results\":[";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const ReportResult& r = results[i];
-    if (i) out.push_back(',');
-    out.push_back('{');
-    if (r.has_id) {
-      out += "\"id\":\"";
-      out += util::HexEncode(r.id);
-      out += "\",";
-    }
-    out += "\"status\":\"";
-    out += StatusName(r.status);
-    out.push_back('"');
-    if (r.status == ReportStatus::kRejected) {
-      out += ",\"reason\":\"";
-      out += ReasonName(r.reason);
-      out.push_back('"');
-    }
-    out.push_back('}');
-  }
-  out += "]}";
-  return out;
-}
-
-}  // namespace
-
-std::string_view ReasonName(RejectReason reason) {
-  static constexpr std::array<std::string_view, static_cast<size_t>(RejectReason::kCount)> kNames =
-      {"none",
-       "malformed",
-       "too_large",
-       "unsupported_version",
-       "too_old",
-       "too_new",
-       "unknown_device",
-       "deactivated",
-       "kind_not_allowed",
-       "in_flight",
-       "rate_limited",
-       "bad_signature",
-       "bad_batch_signature",
-       "bad_merkle_proof",
-       "overloaded"};
-  size_t i = static_cast<size_t>(reason);
-  return i < kNames.size() ? kNames[i] : "unknown";
-}
-
-std::string_view StatusName(ReportStatus status) {
-  switch (status) {
-    case ReportStatus::kAccepted:
-      return "accepted";
-    case ReportStatus::kDuplicate:
-      return "duplicate";
-    case ReportStatus::kRejected:
-      return "rejected";
-  }
-  return "rejected";
-}
-
-struct IngestPipeline::Request final : VerifyJob {
-  IngestPipeline* pipeline = nullptr;
-  IngestDone done;
-  uint64_t start_micros = 0;
-  uint64_t receive_ms = 0;
-  size_t admitted = 0;  // counted in in_flight_
-  std::vector<ReportResult> results;
-  std::vector<util::ByteView> single_bytes;
-  std::vector<wire::CheckedReport> singles;
-  std::vector<wire::CheckedBatch> batches;
-  std::vector<Proven> proven;
-  std::vector<Entry> entries;
-  std::vector<ItemTarget> targets;   // parallel to items
-  std::vector<util::Bytes> scratch;  // signing bytes the items point into (payer receipts)
-
-  void OnVerified() override { pipeline->Verified(this); }
-
-  void Reject(Entry& e, RejectReason reason) {
-    ReportResult& r = results[e.result];
-    r.status = ReportStatus::kRejected;
-    r.reason = reason;
-    e.alive = false;
-  }
-};
-
+using detail::Entry;
+using detail::ErrorBody;
+using detail::ItemTarget;
+using detail::Proven;
+using detail::ResultsBody;
+using detail::Source;
 IngestPipeline::IngestPipeline(IngestOptions options, const DeviceRegistry* registry,
                                ReportLog* log, IngestObserver* observer)
     : options_(options),
@@ -239,100 +96,9 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
     Finish(req, IngestReply{400, 0, ErrorBody("malformed", parsed.status().message()), {}});
     return;
   }
-  const SubmissionView& view = *parsed;
   dedup_.Expire(now);
 
-  // ---- 1. Decode every entry (size limit, structure, version). ----
-  auto add_result = [req](const wire::ReportId* id, RejectReason reason) {
-    ReportResult r;
-    if (id) {
-      r.id = *id;
-      r.has_id = true;
-    }
-    r.status = reason == RejectReason::kNone ? ReportStatus::kAccepted : ReportStatus::kRejected;
-    r.reason = reason;
-    req->results.push_back(r);
-    return static_cast<uint32_t>(req->results.size() - 1);
-  };
-  req->singles.reserve(view.signed_reports.size());
-  req->single_bytes.reserve(view.signed_reports.size());
-  req->batches.reserve(view.batches.size());
-  req->proven.reserve(view.proven_reports.size());
-  for (util::ByteView bytes : view.signed_reports) {
-    if (bytes.size() > wire::kMaxReportBytes) {
-      add_result(nullptr, RejectReason::kTooLarge);
-      continue;
-    }
-    util::Result<wire::CheckedReport> checked = wire::DecodeSignedReport(bytes);
-    if (!checked.ok()) {
-      add_result(nullptr, ReasonForDecodeError(checked.status()));
-      continue;
-    }
-    uint32_t result = add_result(&checked->id, RejectReason::kNone);
-    req->entries.push_back(
-        {result, static_cast<uint32_t>(req->singles.size()), 0, Source::kSingle});
-    req->singles.push_back(std::move(checked).value());
-    req->single_bytes.push_back(bytes);
-  }
-  for (util::ByteView bytes : view.batches) {
-    if (bytes.size() > wire::kMaxBatchBytes) {
-      add_result(nullptr, RejectReason::kTooLarge);
-      continue;
-    }
-    util::Result<wire::CheckedBatch> checked = wire::DecodeReportBatch(bytes);
-    if (!checked.ok()) {
-      add_result(nullptr, ReasonForDecodeError(checked.status()));
-      continue;
-    }
-    uint32_t b = static_cast<uint32_t>(req->batches.size());
-    for (size_t i = 0; i < checked->ids.size(); ++i) {
-      uint32_t result = add_result(&checked->ids[i], RejectReason::kNone);
-      req->entries.push_back({result, b, static_cast<uint32_t>(i), Source::kBatch});
-    }
-    req->batches.push_back(std::move(checked).value());
-  }
-  for (util::ByteView bytes : view.proven_reports) {
-    Proven p;
-    util::Result<BatchedReportView> parts = ParseBatchedReport(bytes);
-    util::Status st =
-        parts.ok() ? wire::ParseLimited(parts->report, wire::kMaxReportBytes, "Report", &p.report)
-                   : parts.status();
-    util::Result<util::Bytes> signing =
-        st.ok() ? wire::ReportSigningBytes(p.report) : util::Result<util::Bytes>(st);
-    if (!signing.ok()) {
-      add_result(nullptr, ReasonForDecodeError(signing.status()));
-      continue;
-    }
-    wire::ReportId id = crypto::Sha256(*signing);
-    util::Result<wire::v1::ReportInclusionProof> proof = wire::DecodeInclusionProof(parts->proof);
-    if (!proof.ok() || proof->device_key() != p.report.device_key()) {
-      add_result(&id, RejectReason::kMalformed);
-      continue;
-    }
-    crypto::MerkleProof merkle;
-    merkle.leaf_index = proof->leaf_index();
-    merkle.leaf_count = proof->leaf_count();
-    for (const std::string& s : proof->siblings()) {
-      crypto::Hash256 h;
-      std::copy(s.begin(), s.end(), h.begin());
-      merkle.siblings.push_back(h);
-    }
-    crypto::Hash256 root;
-    std::copy(proof->root().begin(), proof->root().end(), root.begin());
-    if (!crypto::VerifyMerkleProof(root, crypto::MerkleLeafHash(*signing), merkle)) {
-      add_result(&id, RejectReason::kBadMerkleProof);
-      continue;
-    }
-    p.key = *crypto::PublicKey::FromBytes(util::AsBytes(proof->device_key()));
-    p.batch_signing_bytes = wire::BatchSigningBytes(p.key, proof->batch_timestamp_ms(),
-                                                    static_cast<uint32_t>(merkle.leaf_count), root);
-    p.report_bytes = parts->report;
-    p.proof_bytes = parts->proof;
-    p.proof = std::move(proof).value();
-    uint32_t result = add_result(&id, RejectReason::kNone);
-    req->entries.push_back({result, static_cast<uint32_t>(req->proven.size()), 0, Source::kProven});
-    req->proven.push_back(std::move(p));
-  }
+  detail::DecodeEntries(*parsed, req);
 
   // ---- Admission: bound the reports in flight before reserving anything. ----
   const size_t n = req->entries.size();
@@ -345,47 +111,51 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
   req->admitted = n;
 
   // ---- 2-5. Timestamp window, registry, dedup, per-device rate. ----
-  auto report_of = [req](const Entry& e) -> const wire::v1::Report& {
-    switch (e.kind) {
-      case Source::kSingle:
-        return req->singles[e.source].message.report();
-      case Source::kBatch:
-        return req->batches[e.source].message.reports(static_cast<int>(e.member));
-      case Source::kProven:
-        break;
-    }
-    return req->proven[e.source].report;
-  };
+  bool dedup_full = false;
+  const size_t reserved = Screen(req, client, now, &dedup_full);
+  if (dedup_full) {
+    Reject503(req, "the duplicate-check window is full");
+    return;
+  }
+  if (reserved == 0) {
+    Finish(req, IngestReply{200, 0, {}, {}});
+    return;
+  }
+  AddSignatureItems(req);
+  util::Status st = pool_.Submit(req);
+  if (!st.ok()) Reject503(req, st.message());
+}
+
+// ---- 2-3. Timestamp window, then the device: known, active, allowed this kind. ----
+RejectReason IngestPipeline::CheckSender(const wire::v1::Report& report, uint64_t now,
+                                         DeviceKey* key) const {
+  const uint64_t ts = report.timestamp_ms();
+  if (ts + options_.max_age_ms < now) return RejectReason::kTooOld;
+  if (ts > now + options_.max_skew_ms) return RejectReason::kTooNew;
+  std::copy(report.device_key().begin(), report.device_key().end(), key->begin());
+  std::optional<DeviceInfo> info = registry_->Lookup(*key);
+  if (!info) return RejectReason::kUnknownDevice;
+  if (!info->active) return RejectReason::kDeactivated;
+  if ((info->allowed_kinds & KindBit(static_cast<uint32_t>(wire::KindOf(report)))) == 0) {
+    return RejectReason::kKindNotAllowed;
+  }
+  return RejectReason::kNone;
+}
+
+// ---- 2-5. The sender checks, then dedup, per-device and per-address rate. ----
+size_t IngestPipeline::Screen(Request* req, std::string_view client, uint64_t now,
+                              bool* dedup_full_out) {
   size_t reserved = 0;
   bool dedup_full = false;
   for (Entry& e : req->entries) {
-    const wire::v1::Report& report = report_of(e);
-    const uint64_t ts = report.timestamp_ms();
-    if (ts + options_.max_age_ms < now) {
-      req->Reject(e, RejectReason::kTooOld);
-      continue;
-    }
-    if (ts > now + options_.max_skew_ms) {
-      req->Reject(e, RejectReason::kTooNew);
-      continue;
-    }
+    const wire::v1::Report& report = detail::ReportOf(*req, e);
     DeviceKey key;
-    std::copy(report.device_key().begin(), report.device_key().end(), key.begin());
-    std::optional<DeviceInfo> info = registry_->Lookup(key);
-    if (!info) {
-      req->Reject(e, RejectReason::kUnknownDevice);
-      continue;
-    }
-    if (!info->active) {
-      req->Reject(e, RejectReason::kDeactivated);
-      continue;
-    }
-    if ((info->allowed_kinds & KindBit(static_cast<uint32_t>(wire::KindOf(report)))) == 0) {
-      req->Reject(e, RejectReason::kKindNotAllowed);
+    if (RejectReason why = CheckSender(report, now, &key); why != RejectReason::kNone) {
+      req->Reject(e, why);
       continue;
     }
     ReportResult& r = req->results[e.result];
-    DedupOutcome d = dedup_.Reserve(r.id, ts);
+    DedupOutcome d = dedup_.Reserve(r.id, report.timestamp_ms());
     if (d == DedupOutcome::kDuplicate) {
       r.status = ReportStatus::kDuplicate;
       e.alive = false;
@@ -408,8 +178,8 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
     ++reserved;
   }
   if (dedup_full) {
-    Reject503(req, "the duplicate-check window is full");
-    return;
+    *dedup_full_out = true;
+    return 0;
   }
   if (reserved > 0 && !client_limiter_.TryAcquire(LimiterKeyFromText(client), reserved, now)) {
     for (Entry& e : req->entries) {
@@ -419,11 +189,10 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
     }
     reserved = 0;
   }
-  if (reserved == 0) {
-    Finish(req, IngestReply{200, 0, {}, {}});
-    return;
-  }
+  return reserved;
+}
 
+void IngestPipeline::AddSignatureItems(Request* req) {
   // ---- 6. Signature items: one per single report, one per batch, one per proven report, plus
   // one per data-transfer receipt (the payer's signature). ----
   auto add_item = [req](const uint8_t* key, const uint8_t* sig, util::ByteView msg,
@@ -478,11 +247,8 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
                reinterpret_cast<const uint8_t*>(p.proof.batch_signature().data()),
                p.batch_signing_bytes, {i, 1, RejectReason::kBadBatchSignature});
     }
-    add_payer(report_of(e), i);
+    add_payer(detail::ReportOf(*req, e), i);
   }
-
-  util::Status st = pool_.Submit(req);
-  if (!st.ok()) Reject503(req, st.message());
 }
 
 void IngestPipeline::Verified(Request* req) {

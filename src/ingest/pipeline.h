@@ -39,6 +39,10 @@
 #include "util/bytes.h"
 #include "util/env.h"
 
+namespace depin::wire::v1 {
+class Report;
+}  // namespace depin::wire::v1
+
 namespace depin::ingest {
 
 enum class ReportStatus : uint8_t { kAccepted, kDuplicate, kRejected };
@@ -142,6 +146,13 @@ class IngestPipeline {
   IngestPipeline(IngestOptions options, const DeviceRegistry* registry, ReportLog* log,
                  IngestObserver* observer);
   util::Status RebuildDedup(const std::string& data_dir);
+  // Steps 2-3 for one report; kNone when it may go on (and *key is its device).
+  RejectReason CheckSender(const wire::v1::Report& report, uint64_t now, DeviceKey* key) const;
+  // Steps 2-5 for every decoded entry; returns how many reports it reserved. When the dedup
+  // window is full it sets *dedup_full and returns 0 (nothing stays reserved).
+  size_t Screen(Request* request, std::string_view client, uint64_t now, bool* dedup_full);
+  // Step 6: one verify item per single report, batch and proven report, and per payer receipt.
+  void AddSignatureItems(Request* request);
   void Verified(Request* request);
   void Finish(Request* request, IngestReply reply);
   void Reject503(Request* request, std::string_view why);
