@@ -45,6 +45,12 @@ inline constexpr std::string_view kIndexMagic = "DPLI";
 inline constexpr uint32_t kIndexVersion = 1;
 inline constexpr size_t kIndexEntryBytes = 8 + 4 + 8 + 8;
 
+// ---- Retention marker ----
+// Decimal text: the oldest epoch retention has not deleted. Written (atomically) before segments
+// are deleted, so an epoch below it may be gone and must not be recomputed from what is left.
+// Absent: nothing was ever deleted.
+inline constexpr std::string_view kRetainedFromFile = "RETAINED_FROM";
+
 // ---- Defaults (overridable in ReportLog::Options) ----
 inline constexpr uint64_t kDefaultSegmentMaxBytes = 64ull << 20;    // 64 MiB
 inline constexpr uint64_t kDefaultSegmentMaxAgeMs = 5 * 60 * 1000;  // 5 minutes

@@ -348,6 +348,12 @@ Status ReportLog::ApplyRetention() {
   }
   if (keep_from == 0) return Status::Ok();
   std::lock_guard lock(mu_);
+  if (sealed_.empty() || sealed_.begin()->first.epoch >= keep_from) return Status::Ok();
+  // The marker first: after a crash it may claim more than was deleted, never less.
+  const std::string marker = std::to_string(keep_from);
+  DEPIN_RETURN_IF_ERROR(
+      env_->WriteFileAtomic(util::JoinPath(log_dir_, std::string(logfmt::kRetainedFromFile)),
+                            util::AsBytes(marker), 0644));
   bool removed = false;
   for (auto it = sealed_.begin(); it != sealed_.end() && it->first.epoch < keep_from;) {
     DEPIN_RETURN_IF_ERROR(env_->RemoveFile(SegmentPath(it->first)));

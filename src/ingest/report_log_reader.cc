@@ -1,11 +1,27 @@
 // EpochReader (see report_log_reader.h).
 #include "ingest/report_log_reader.h"
 
+#include <charconv>
+
 #include "ingest/log_format.h"
 
 namespace depin::ingest {
 
 using util::Status;
+
+util::Result<uint64_t> RetainedFrom(util::Env* env, const std::string& data_dir) {
+  const std::string path = util::JoinPath(util::JoinPath(data_dir, std::string(logfmt::kLogSubdir)),
+                                          std::string(logfmt::kRetainedFromFile));
+  if (!env->FileExists(path)) return uint64_t{0};
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes raw, env->ReadFile(path));
+  const std::string_view text = util::AsChars(raw);
+  uint64_t epoch = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), epoch);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return Status::Corruption(path + ": not an epoch number");
+  }
+  return epoch;
+}
 
 util::Result<std::unique_ptr<EpochReader>> EpochReader::Open(util::Env* env,
                                                              const std::string& data_dir,

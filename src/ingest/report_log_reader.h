@@ -37,6 +37,11 @@ struct LogRecord {
   uint64_t offset = 0;
 };
 
+// The oldest epoch whose reports retention has kept (log_format.h kRetainedFromFile): epochs
+// below it may have been deleted. 0 when nothing was ever deleted; Corruption if the marker is
+// not a number.
+util::Result<uint64_t> RetainedFrom(util::Env* env, const std::string& data_dir);
+
 class EpochReader {
  public:
   // `data_dir` is the node's data directory (the log is in <data_dir>/reports).

@@ -269,7 +269,9 @@ TEST(ReportLogTest, DropEpochsBeforeDeletesOlderEpochsButNeverTheCurrentOne) {
   for (uint64_t epoch = 1; epoch <= 4; ++epoch) {
     ASSERT_TRUE(AppendOne(*log, epoch, 1000 * epoch, "r" + std::to_string(epoch)).ok());
   }
+  EXPECT_EQ(RetainedFrom(Env::Default(), dir.path()).value(), 0u);  // nothing deleted yet
   ASSERT_TRUE(log->DropEpochsBefore(3).ok());
+  EXPECT_EQ(RetainedFrom(Env::Default(), dir.path()).value(), 3u);
   EXPECT_TRUE(ReadEpoch(Env::Default(), dir.path(), 1).empty());
   EXPECT_TRUE(ReadEpoch(Env::Default(), dir.path(), 2).empty());
   EXPECT_EQ(ReadEpoch(Env::Default(), dir.path(), 3).size(), 1u);
@@ -277,6 +279,7 @@ TEST(ReportLogTest, DropEpochsBeforeDeletesOlderEpochsButNeverTheCurrentOne) {
   ASSERT_TRUE(log->DropEpochsBefore(2).ok());  // lower than before: nothing changes
   EXPECT_EQ(log->stats().segments_deleted, 2u);
   ASSERT_TRUE(log->DropEpochsBefore(100).ok());  // past the current epoch: epoch 4 stays
+  EXPECT_EQ(RetainedFrom(Env::Default(), dir.path()).value(), 4u);
   EXPECT_TRUE(ReadEpoch(Env::Default(), dir.path(), 3).empty());
   EXPECT_EQ(Payloads(ReadEpoch(Env::Default(), dir.path(), 4)), std::vector<std::string>{"r4"});
   ASSERT_TRUE(AppendOne(*log, 4, 5000, "r4b").ok());  // the log goes on appending

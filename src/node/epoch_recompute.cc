@@ -1,5 +1,6 @@
 #include "node/epoch_recompute.h"
 
+#include "ingest/report_log_reader.h"
 #include "node/epoch_files.h"
 
 namespace depin::node {
@@ -8,6 +9,14 @@ util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& 
                                              const ledger::Ledger& ledger,
                                              const rewards::RewardConfig& config, uint64_t epoch,
                                              bool verify_signatures) {
+  DEPIN_ASSIGN_OR_RETURN(uint64_t retained_from, ingest::RetainedFrom(env, data_dir));
+  if (epoch < retained_from) {
+    return util::Status::FailedPrecondition("epoch " + std::to_string(epoch) +
+                                            ": its reports were deleted by retention ([ingest] "
+                                            "retain_epochs; the log keeps epochs from " +
+                                            std::to_string(retained_from) +
+                                            "), so it can no longer be recomputed");
+  }
   CloseInputs in;
   if (epoch > 0) {
     util::Result<EpochLeaves> prior = LoadEpochLeaves(env, data_dir, epoch - 1);

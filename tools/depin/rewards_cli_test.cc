@@ -3,6 +3,7 @@
 // input is refused with a message.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -41,6 +42,20 @@ TEST(RewardsCliTest, CloseThenRecomputeReproducesThePostedRoot) {
   // Epoch 1 is closed too (epochs close in order), and recompute of it uses epoch 0's leaves.
   ASSERT_EQ(RunDepin({"rewards", "close", "--epoch", "1", "--dir", d}).exit_code, 0);
   EXPECT_EQ(RunDepin({"rewards", "recompute", "--epoch", "1", "--dir", d}).exit_code, 0);
+  // Once retention has deleted an epoch's reports, recomputing it is refused, not answered with
+  // a root computed from nothing.
+  std::filesystem::create_directories(d + "/reports");  // no report was ever logged here
+  std::ofstream(d + "/reports/RETAINED_FROM", std::ios::trunc) << "1";
+  RunResult gone = RunDepin({"rewards", "recompute", "--epoch", "0", "--dir", d});
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.err.find("epoch 0: its reports were deleted by retention"), std::string::npos)
+      << gone.err;
+  EXPECT_EQ(RunDepin({"rewards", "recompute", "--epoch", "1", "--dir", d}).exit_code, 0);
+  std::ofstream(d + "/reports/RETAINED_FROM", std::ios::trunc) << "one";
+  RunResult damaged = RunDepin({"rewards", "recompute", "--epoch", "1", "--dir", d});
+  EXPECT_NE(damaged.exit_code, 0);
+  EXPECT_NE(damaged.err.find("RETAINED_FROM: not an epoch number"), std::string::npos)
+      << damaged.err;
 }
 
 TEST(RewardsCliTest, ExplainAndBadInput) {
