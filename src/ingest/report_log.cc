@@ -354,14 +354,12 @@ Status ReportLog::ApplyRetention() {
   DEPIN_RETURN_IF_ERROR(
       env_->WriteFileAtomic(util::JoinPath(log_dir_, std::string(logfmt::kRetainedFromFile)),
                             util::AsBytes(marker), 0644));
-  bool removed = false;
+  // The guard above means at least the first sealed segment goes.
   for (auto it = sealed_.begin(); it != sealed_.end() && it->first.epoch < keep_from;) {
     DEPIN_RETURN_IF_ERROR(env_->RemoveFile(SegmentPath(it->first)));
     it = sealed_.erase(it);
     ++stats_.segments_deleted;
-    removed = true;
   }
-  if (!removed) return Status::Ok();
   DEPIN_RETURN_IF_ERROR(WriteIndexLocked());
   return env_->SyncDir(log_dir_);
 }

@@ -5,7 +5,6 @@
 #include <charconv>
 #include <string>
 
-#include "ledger/records.h"
 #include "ledger/tx_codec.h"
 #include "util/encoding.h"
 
@@ -134,15 +133,9 @@ ApiReply LedgerApi::GetDelegation(std::string_view owner, std::string_view deleg
   if (!o.ok()) return Error(o.status());
   auto d = ParseAddress(delegate, "delegate");
   if (!d.ok()) return Error(d.status());
-  uint64_t credits = 0;
-  if (std::optional<util::Bytes> raw = ledger_->GetState(keys::Delegation(*o, *d))) {
-    util::Result<uint64_t> value = DecodeU64(*raw);
-    if (!value.ok()) return Error(value.status().WithContext("delegation record"));
-    credits = *value;
-  }
   return Ok({{"owner", std::string(owner)},
              {"delegate", std::string(delegate)},
-             {"credits", Amount(credits)}});
+             {"credits", Amount(ledger_->GetDelegation(*o, *d))}});
 }
 
 ApiReply LedgerApi::GetDevice(std::string_view key) const {

@@ -233,6 +233,13 @@ std::optional<Device> Ledger::GetDevice(const Address& d) const {
   return *v;
 }
 
+uint64_t Ledger::GetDelegation(const Address& owner, const Address& delegate) const {
+  auto raw = GetState(keys::Delegation(owner, delegate));
+  if (!raw) return 0;
+  auto v = DecodeU64(*raw);
+  return v.ok() ? *v : 0;
+}
+
 void Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
   std::lock_guard<std::mutex> lock(mu_);
   store_->ScanPrefix(prefix, fn);

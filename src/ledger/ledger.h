@@ -55,6 +55,8 @@ class Ledger {
   void ScanState(std::string_view prefix, const ScanFn& fn) const;
   Account GetAccount(const Address& a) const;
   std::optional<Device> GetDevice(const Address& d) const;
+  // The DC `owner` has delegated to `delegate` and not yet spent (0: none).
+  uint64_t GetDelegation(const Address& owner, const Address& delegate) const;
   std::vector<Address> DevicesOfOwner(const Address& owner) const;
   Globals GetGlobals() const;
   util::Result<std::optional<Block>> GetBlock(uint64_t height) const;

@@ -26,17 +26,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using nlohmann::json;
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using Reply = testing::JsonReply;
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, const std::string& token,
            std::string body = {}) {
-  testing::HttpResponse res =
-      testing::HttpRequest(port, verb, target, std::move(body), "text/plain", token);
-  return {static_cast<int>(res.result_int()),
-          json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
+  return testing::HttpJson(port, verb, target, std::move(body), "text/plain", token);
 }
 
 class AdminRoutesTest : public testing::DevNetworkTest {

@@ -28,15 +28,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using nlohmann::json;
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using Reply = testing::JsonReply;
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, std::string body = {}) {
-  testing::HttpResponse res = testing::HttpRequest(port, verb, target, std::move(body));
-  return {static_cast<int>(res.result_int()),
-          json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
+  return testing::HttpJson(port, verb, target, std::move(body));
 }
 
 Reply Get(uint16_t port, const std::string& target) { return Call(port, http::verb::get, target); }

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace depin::node::testing {
@@ -38,6 +39,21 @@ inline HttpResponse HttpRequest(uint16_t port, boost::beast::http::verb verb,
 
 inline HttpResponse HttpGet(uint16_t port, const std::string& target) {
   return HttpRequest(port, boost::beast::http::verb::get, target);
+}
+
+// HttpRequest with the answer's body parsed as JSON (discarded, i.e. is_discarded(), if it is
+// not JSON).
+struct JsonReply {
+  int status = 0;
+  nlohmann::json body;
+};
+inline JsonReply HttpJson(uint16_t port, boost::beast::http::verb verb, const std::string& target,
+                          std::string body = {},
+                          const std::string& content_type = "application/json",
+                          const std::string& bearer_token = {}) {
+  HttpResponse res = HttpRequest(port, verb, target, std::move(body), content_type, bearer_token);
+  return {static_cast<int>(res.result_int()),
+          nlohmann::json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
 }
 
 }  // namespace depin::node::testing
