@@ -18,6 +18,8 @@
 namespace depin::sim {
 namespace {
 
+__extension__ using u128 = unsigned __int128;  // GCC/Clang 128-bit integer for products
+
 constexpr uint64_t kStart = 1'704'067'200'000;
 const verify::EpochWindow kWindow{7, kStart, kStart + 24 * 3'600'000ull};
 
@@ -72,8 +74,7 @@ void CheckAndPrint(const char* name, const Scenario& sc, const Outcome& o) {
     if (role != Role::kHonest) attackers += amount;
   }
   ASSERT_GT(o.total, 0u);
-  uint64_t share_ppm =
-      static_cast<uint64_t>(static_cast<unsigned __int128>(attackers) * 1'000'000 / o.total);
+  uint64_t share_ppm = static_cast<uint64_t>(static_cast<u128>(attackers) * 1'000'000 / o.total);
   uint64_t honest = o.devices.at(Role::kHonest);
   uint64_t honest_flagged = o.flagged.count(Role::kHonest) ? o.flagged.at(Role::kHonest) : 0;
   std::printf(

@@ -182,64 +182,64 @@ CLI::App* AddTx(CLI::App& group, Selected& selected, const std::shared_ptr<TxArg
 using Args = TxArgs;
 using K = crypto::KeyPair;
 
-void AddTransfers(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
-  CLI::App* c = AddTx(g, sel, a, "transfer", "Send tokens",
+void AddTransfers(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& args) {
+  CLI::App* c = AddTx(g, sel, args, "transfer", "Send tokens",
                       [](const Args& a, const K&) -> util::Result<Built> {
                         DEPIN_ASSIGN_OR_RETURN(ledger::Address to, Addr(a.to, "--to"));
                         return util::Result<Built>(Built{ledger::Transfer{to, a.amount}, {}});
                       });
-  c->add_option("--to", a->to, "Recipient address")->required();
-  c->add_option("--amount", a->amount, "Base units")->required();
+  c->add_option("--to", args->to, "Recipient address")->required();
+  c->add_option("--amount", args->amount, "Base units")->required();
   c = AddTx(
-      g, sel, a, "burn", "Burn tokens for data credits",
+      g, sel, args, "burn", "Burn tokens for data credits",
       [](const Args& a, const K&) -> util::Result<Built> {
         DEPIN_ASSIGN_OR_RETURN(auto to, OptAddr(a.to, "--recipient"));
         return util::Result<Built>(Built{ledger::BurnForCredits{a.amount, a.min_credits, to}, {}});
       });
-  c->add_option("--amount", a->amount, "Base units to burn")->required();
-  c->add_option("--recipient", a->to, "Account that receives the DC (default: the signer)");
-  c->add_option("--min-credits", a->min_credits, "Reject if fewer DC would be minted");
-  c = AddTx(g, sel, a, "delegate-credits", "Let a key spend some of your DC",
+  c->add_option("--amount", args->amount, "Base units to burn")->required();
+  c->add_option("--recipient", args->to, "Account that receives the DC (default: the signer)");
+  c->add_option("--min-credits", args->min_credits, "Reject if fewer DC would be minted");
+  c = AddTx(g, sel, args, "delegate-credits", "Let a key spend some of your DC",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.delegate, "--delegate"));
               return Built{ledger::DelegateCredits{d, a.amount}, {}};
             });
-  c->add_option("--delegate", a->delegate, "Delegate address")->required();
-  c->add_option("--amount", a->amount, "DC")->required();
-  c = AddTx(g, sel, a, "spend-credits", "Spend DC on usage (own, or as a delegate)",
+  c->add_option("--delegate", args->delegate, "Delegate address")->required();
+  c->add_option("--amount", args->amount, "DC")->required();
+  c = AddTx(g, sel, args, "spend-credits", "Spend DC on usage (own, or as a delegate)",
             [](const Args& a, const K& signer) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(auto owner, OptAddr(a.owner, "--owner"));
               return Built{
                   ledger::SpendCredits{owner.value_or(signer.public_key()), a.network, a.amount},
                   {}};
             });
-  c->add_option("--owner", a->owner, "Whose DC (default: the signer)");
-  c->add_option("--network", a->network, "Network number the usage is counted in")->required();
-  c->add_option("--amount", a->amount, "DC")->required();
+  c->add_option("--owner", args->owner, "Whose DC (default: the signer)");
+  c->add_option("--network", args->network, "Network number the usage is counted in")->required();
+  c->add_option("--amount", args->amount, "DC")->required();
 }
 
-void AddOracleAndGovernance(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
-  CLI::App* c = AddTx(g, sel, a, "price", "(price oracle) Submit the token price",
+void AddOracleAndGovernance(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& args) {
+  CLI::App* c = AddTx(g, sel, args, "price", "(price oracle) Submit the token price",
                       [](const Args& a, const K&) -> util::Result<Built> {
                         return util::Result<Built>(Built{ledger::SubmitPrice{a.usd_e8}, {}});
                       });
-  c->add_option("--usd-e8", a->usd_e8, "USD per whole token, times 10^8")->required();
-  c = AddTx(g, sel, a, "register-maker", "(governance) Register a device maker",
+  c->add_option("--usd-e8", args->usd_e8, "USD per whole token, times 10^8")->required();
+  c = AddTx(g, sel, args, "register-maker", "(governance) Register a device maker",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address m, Addr(a.maker, "--maker"));
               return Built{ledger::RegisterMaker{m, a.name}, {}};
             });
-  c->add_option("--maker", a->maker, "Maker address")->required();
-  c->add_option("--name", a->name, "Maker name (at most 64 bytes)")->required();
-  c = AddTx(g, sel, a, "post-root", "(reward oracle) Post an epoch's reward root",
+  c->add_option("--maker", args->maker, "Maker address")->required();
+  c->add_option("--name", args->name, "Maker name (at most 64 bytes)")->required();
+  c = AddTx(g, sel, args, "post-root", "(reward oracle) Post an epoch's reward root",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(crypto::Hash256 root, Hash(a.root, "--root"));
               return Built{ledger::PostRewardRoot{a.epoch, root, a.minted}, {}};
             });
-  c->add_option("--epoch", a->epoch, "Closed epoch")->required();
-  c->add_option("--root", a->root, "Manifest Merkle root (64 hex)")->required();
-  c->add_option("--minted", a->minted, "Tokens minted for the epoch")->required();
-  c = AddTx(g, sel, a, "slash", "(governance or oracle quorum) Slash a stake",
+  c->add_option("--epoch", args->epoch, "Closed epoch")->required();
+  c->add_option("--root", args->root, "Manifest Merkle root (64 hex)")->required();
+  c->add_option("--minted", args->minted, "Tokens minted for the epoch")->required();
+  c = AddTx(g, sel, args, "slash", "(governance or oracle quorum) Slash a stake",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address staker, Addr(a.staker, "--staker"));
               DEPIN_ASSIGN_OR_RETURN(auto device, OptAddr(a.device, "--device"));
@@ -250,16 +250,16 @@ void AddOracleAndGovernance(CLI::App& g, Selected& sel, const std::shared_ptr<Tx
               }
               return b;
             });
-  c->add_option("--staker", a->staker, "Staker address")->required();
-  c->add_option("--device", a->device, "The device the stake is delegated to");
-  c->add_option("--amount", a->amount, "Base units")->required();
-  c->add_option("--reason", a->reason, "Reason code");
-  c->add_option("--cosign-key", a->cosign_keys, "Further oracle key files (repeatable)");
+  c->add_option("--staker", args->staker, "Staker address")->required();
+  c->add_option("--device", args->device, "The device the stake is delegated to");
+  c->add_option("--amount", args->amount, "Base units")->required();
+  c->add_option("--reason", args->reason, "Reason code");
+  c->add_option("--cosign-key", args->cosign_keys, "Further oracle key files (repeatable)");
 }
 
-void AddDevices(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
+void AddDevices(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& args) {
   CLI::App* c =
-      AddTx(g, sel, a, "onboard", "Onboard a device (maker and device co-sign)",
+      AddTx(g, sel, args, "onboard", "Onboard a device (maker and device co-sign)",
             [](const Args& a, const K& signer) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(K maker, Key(a.maker_key, "--maker-key"));
               DEPIN_ASSIGN_OR_RETURN(K device, Key(a.device_key, "--device-key"));
@@ -275,16 +275,18 @@ void AddDevices(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
               Built b{body, {}};
               for (K& k : keys) {  // every key but the signer's co-signs, once
                 bool seen = k.public_key() == signer.public_key();
-                for (const K& c : b.cosigners) seen = seen || c.public_key() == k.public_key();
+                for (const K& cosigner : b.cosigners) {
+                  seen = seen || cosigner.public_key() == k.public_key();
+                }
                 if (!seen) b.cosigners.push_back(std::move(k));
               }
               return b;
             });
-  c->add_option("--maker-key", a->maker_key, "The maker's key file")->required();
-  c->add_option("--device-key", a->device_key, "The device's key file")->required();
-  c->add_option("--class", a->resource_class, "Resource class number (default 0)");
-  c->add_option("--owner-key", a->owner_key, "Owner's key file, if not the signer (co-signs)");
-  c = AddTx(g, sel, a, "set-device-status", "(governance) Activate, suspend or deny a device",
+  c->add_option("--maker-key", args->maker_key, "The maker's key file")->required();
+  c->add_option("--device-key", args->device_key, "The device's key file")->required();
+  c->add_option("--class", args->resource_class, "Resource class number (default 0)");
+  c->add_option("--owner-key", args->owner_key, "Owner's key file, if not the signer (co-signs)");
+  c = AddTx(g, sel, args, "set-device-status", "(governance) Activate, suspend or deny a device",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
               uint8_t status = 0;
@@ -298,57 +300,58 @@ void AddDevices(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
               }
               return Built{ledger::SetDeviceStatus{d, status, a.reason}, {}};
             });
-  c->add_option("--device", a->device, "Device address")->required();
-  c->add_option("--status", a->name, "active, suspended or denied")->required();
-  c->add_option("--reason", a->reason, "Reason code");
-  c = AddTx(g, sel, a, "assert-location", "Record a device's S2 cell",
+  c->add_option("--device", args->device, "Device address")->required();
+  c->add_option("--status", args->name, "active, suspended or denied")->required();
+  c->add_option("--reason", args->reason, "Reason code");
+  c = AddTx(g, sel, args, "assert-location", "Record a device's S2 cell",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
               return Built{ledger::AssertLocation{d, a.cell}, {}};
             });
-  c->add_option("--device", a->device, "Device address")->required();
-  c->add_option("--cell", a->cell, "S2 cell id")->required();
-  c = AddTx(g, sel, a, "transfer-device", "Give a device to a new owner",
+  c->add_option("--device", args->device, "Device address")->required();
+  c->add_option("--cell", args->cell, "S2 cell id")->required();
+  c = AddTx(g, sel, args, "transfer-device", "Give a device to a new owner",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
               DEPIN_ASSIGN_OR_RETURN(ledger::Address o, Addr(a.new_owner, "--new-owner"));
               return Built{ledger::TransferDevice{d, o}, {}};
             });
-  c->add_option("--device", a->device, "Device address")->required();
-  c->add_option("--new-owner", a->new_owner, "New owner address")->required();
-  c = AddTx(g, sel, a, "claim", "Claim a reward leaf's cumulative reward",
+  c->add_option("--device", args->device, "Device address")->required();
+  c->add_option("--new-owner", args->new_owner, "New owner address")->required();
+  c = AddTx(g, sel, args, "claim", "Claim a reward leaf's cumulative reward",
             [](const Args& a, const K&) -> util::Result<Built> {
               DEPIN_ASSIGN_OR_RETURN(ledger::Address d, Addr(a.device, "--device"));
               uint64_t cumulative = 0;
               DEPIN_ASSIGN_OR_RETURN(crypto::MerkleProof p, ClaimProof(a, d, &cumulative));
               return Built{ledger::ClaimRewards{d, a.epoch, cumulative, std::move(p)}, {}};
             });
-  c->add_option("--device", a->device, "The leaf's key (device or account)")->required();
-  c->add_option("--epoch", a->epoch, "Epoch whose root proves the leaf")->required();
-  c->add_option("--data", a->data, "Node data directory: read the epoch's leaves from it");
-  c->add_option("--cumulative", a->cumulative, "Cumulative reward (without --data)");
-  c->add_option("--leaf-index", a->leaf_index, "Proof leaf index (without --data)");
-  c->add_option("--leaf-count", a->leaf_count, "Proof leaf count (without --data)");
-  c->add_option("--siblings", a->siblings, "Proof siblings, comma-separated hex (without --data)");
+  c->add_option("--device", args->device, "The leaf's key (device or account)")->required();
+  c->add_option("--epoch", args->epoch, "Epoch whose root proves the leaf")->required();
+  c->add_option("--data", args->data, "Node data directory: read the epoch's leaves from it");
+  c->add_option("--cumulative", args->cumulative, "Cumulative reward (without --data)");
+  c->add_option("--leaf-index", args->leaf_index, "Proof leaf index (without --data)");
+  c->add_option("--leaf-count", args->leaf_count, "Proof leaf count (without --data)");
+  c->add_option("--siblings", args->siblings,
+                "Proof siblings, comma-separated hex (without --data)");
 }
 
-void AddStaking(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& a) {
+void AddStaking(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& args) {
   for (bool stake : {true, false}) {
-    CLI::App* c = AddTx(g, sel, a, stake ? "stake" : "unstake",
+    CLI::App* c = AddTx(g, sel, args, stake ? "stake" : "unstake",
                         stake ? "Stake tokens" : "Start unbonding staked tokens",
                         [stake](const Args& a, const K&) -> util::Result<Built> {
                           DEPIN_ASSIGN_OR_RETURN(auto d, OptAddr(a.device, "--device"));
                           if (stake) return Built{ledger::Stake{a.amount, d}, {}};
                           return Built{ledger::Unstake{a.amount, d}, {}};
                         });
-    c->add_option("--amount", a->amount, "Base units")->required();
-    c->add_option("--device", a->device, "Delegate the stake to this device");
+    c->add_option("--amount", args->amount, "Base units")->required();
+    c->add_option("--device", args->device, "Delegate the stake to this device");
   }
-  CLI::App* c = AddTx(g, sel, a, "withdraw", "Withdraw released unbonding tokens",
+  CLI::App* c = AddTx(g, sel, args, "withdraw", "Withdraw released unbonding tokens",
                       [](const Args& a, const K&) -> util::Result<Built> {
                         return util::Result<Built>(Built{ledger::Withdraw{a.amount}, {}});
                       });
-  c->add_option("--amount", a->amount, "Base units (default 0: all)");
+  c->add_option("--amount", args->amount, "Base units (default 0: all)");
 }
 
 }  // namespace
