@@ -30,8 +30,59 @@ const char* RoleName(Role role) {
       return "random_data_sensor";
     case Role::kIndoor:
       return "indoor_station";
+    case Role::kHonestRural:
+      return "honest_rural";
+    case Role::kHonestBuilding:
+      return "honest_building";
+    case Role::kRealisticRing:
+      return "realistic_ring";
+    case Role::kHotspotFarm:
+      return "hotspot_farm";
+    case Role::kSharedRadio:
+      return "shared_radio";
+    case Role::kRelay:
+      return "relay";
+    case Role::kNearSpoofer:
+      return "near_spoofer";
+    case Role::kHonestLoner:
+      return "honest_loner";
+    case Role::kHonestMicroclimate:
+      return "honest_microclimate";
+    case Role::kHonestFlaky:
+      return "honest_flaky";
+    case Role::kHonestSmallTown:
+      return "honest_small_town";
+    case Role::kAlternating:
+      return "alternating";
+    case Role::kCopier:
+      return "copier";
+    case Role::kSmooth:
+      return "smooth_synthetic";
+    case Role::kBackfill:
+      return "backfill";
+    case Role::kLoneFabricator:
+      return "lone_fabricator";
+    case Role::kNoHeartbeat:
+      return "no_heartbeat";
+    case Role::kMajorityFabricator:
+      return "majority_fabricator";
   }
   return "unknown";
+}
+
+bool IsHonest(Role role) {
+  switch (role) {
+    case Role::kHonest:
+    case Role::kHonestRural:
+    case Role::kHonestBuilding:
+    case Role::kHonestLoner:
+    case Role::kHonestMicroclimate:
+    case Role::kHonestFlaky:
+    case Role::kHonestSmallTown:
+      return true;
+    default:
+      return false;
+  }
 }
 
 namespace {
@@ -52,6 +103,29 @@ Location InDisk(Rng& rng, const Location& centre, double radius_m) {
 
 }  // namespace
 
+namespace {
+
+constexpr uint64_t kDayMs = 86'400'000;
+
+bool Fabricated(Role r) {
+  return r == Role::kCollusionRing || r == Role::kRealisticRing || r == Role::kHotspotFarm;
+}
+
+// Received signal under the network's radio model (log-distance, exponent 2.8), dBm x 10.
+double ModelSignalX10(double distance_m) {
+  return kTxPowerX10 - (31.7 + 28.0 * std::log10(std::max(1.0, distance_m))) * 10;
+}
+
+// Per (beacon, radio) draw, so keys sharing a radio hear the same thing.
+Rng RadioRng(uint64_t seed, uint64_t beacon_seq, uint32_t radio) {
+  return Rng(seed ^ (beacon_seq * 0xD1B54A32D192ED03ull) ^
+             (uint64_t{radio} * 0x8CB92BA72F3D8DD7ull));
+}
+
+double Angle(Rng& rng) { return 6.283185307179586 * rng.Unit(); }
+
+}  // namespace
+
 CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
                                         const verify::EpochWindow& window) {
   Rng rng(sc.seed);
@@ -64,44 +138,114 @@ CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
     Role role;
     Location asserted, real;
     uint32_t group;
+    uint32_t radio;
+    uint64_t age_ms;
   };
   std::vector<Raw> raw;
+  uint32_t radios = 0, groups = sc.cities;
+  auto honest_age = [&] {
+    return rng.Below(1'000'000) < sc.new_honest_ppm ? (1 + rng.Below(20)) * kDayMs
+                                                    : (60 + rng.Below(340)) * kDayMs;
+  };
+  auto attacker_age = [&] { return (1 + rng.Below(20)) * kDayMs; };
+  auto add = [&](Role role, Location asserted, Location real, uint32_t group, uint64_t age) {
+    raw.push_back({role, asserted, real, group, radios++, age});
+  };
+  auto city = [&] { return static_cast<uint32_t>(rng.Below(sc.cities)); };
   for (uint32_t i = 0; i < sc.devices; ++i) {
-    uint32_t c = static_cast<uint32_t>(rng.Below(sc.cities));
+    uint32_t c = city();
     Location p = InDisk(rng, cities[c], sc.city_radius_m);
-    raw.push_back({Role::kHonest, p, p, c});
+    add(Role::kHonest, p, p, c, honest_age());
+  }
+  for (uint32_t i = 0; i < sc.rural; ++i) {
+    uint32_t c = city();
+    double d = 8'000 + rng.Unit() * 6'000, a = Angle(rng);
+    Location p = Offset(cities[c], d * std::cos(a), d * std::sin(a));
+    add(Role::kHonestRural, p, p, c, honest_age());
+  }
+  for (uint32_t i = 0; i < sc.buildings; ++i) {
+    uint32_t c = city();
+    Location p = InDisk(rng, cities[c], sc.city_radius_m);
+    uint64_t age = honest_age();
+    for (uint32_t k = 0; k < sc.building_radios; ++k) {
+      Location q = Offset(p, rng.Unit() * 20, rng.Unit() * 20);
+      add(Role::kHonestBuilding, q, q, c, age);
+    }
   }
   for (uint32_t i = 0; i < sc.gps_spoofers; ++i) {
-    uint32_t c = static_cast<uint32_t>(rng.Below(sc.cities));
+    uint32_t c = city();
     Location p = InDisk(rng, cities[c], sc.city_radius_m);
-    double d = 15'000 + rng.Unit() * 25'000, a = 6.283185307179586 * rng.Unit();
-    raw.push_back({Role::kGpsSpoofer, Offset(p, d * std::cos(a), d * std::sin(a)), p, c});
+    double d = 15'000 + rng.Unit() * 25'000, a = Angle(rng);
+    add(Role::kGpsSpoofer, Offset(p, d * std::cos(a), d * std::sin(a)), p, c, attacker_age());
+  }
+  for (uint32_t i = 0; i < sc.near_spoofers; ++i) {
+    uint32_t c = city();
+    Location p = InDisk(rng, cities[c], sc.city_radius_m);
+    double d = 1'000 + rng.Unit() * 1'000, a = Angle(rng);
+    add(Role::kNearSpoofer, Offset(p, d * std::cos(a), d * std::sin(a)), p, c, attacker_age());
   }
   for (uint32_t i = 0; i < sc.replaying_witnesses; ++i) {
-    uint32_t c = static_cast<uint32_t>(rng.Below(sc.cities));
+    uint32_t c = city();
     Location p = InDisk(rng, cities[c], sc.city_radius_m);
-    raw.push_back({Role::kReplayingWitness, p, p, c});
+    add(Role::kReplayingWitness, p, p, c, attacker_age());
   }
   for (uint32_t r = 0; r < sc.collusion_rings; ++r) {
     Location room = RandomPoint(rng);  // one room; asserted over a few kilometres around it
     for (uint32_t k = 0; k < sc.ring_size; ++k) {
-      raw.push_back({Role::kCollusionRing, InDisk(rng, room, 6'000), room, sc.cities + r});
+      add(Role::kCollusionRing, InDisk(rng, room, 6'000), room, groups, attacker_age());
     }
+    ++groups;
+  }
+  for (uint32_t r = 0; r < sc.realistic_rings; ++r) {
+    Location room = RandomPoint(rng);
+    for (uint32_t k = 0; k < sc.ring_size; ++k) {
+      add(Role::kRealisticRing, InDisk(rng, room, 4'000), room, groups, attacker_age());
+    }
+    ++groups;
+  }
+  for (uint32_t f = 0; f < sc.farms; ++f) {
+    // Keys on one server, asserted among a city's honest hotspots.
+    uint32_t c = city();
+    for (uint32_t k = 0; k < sc.farm_size; ++k) {
+      Location p = InDisk(rng, cities[c], sc.city_radius_m / 2);
+      add(Role::kHotspotFarm, p, cities[c], groups, attacker_age());
+    }
+    ++groups;
+  }
+  for (uint32_t i = 0; i < sc.shared_radios; ++i) {
+    uint32_t c = city();
+    Location p = InDisk(rng, cities[c], sc.city_radius_m);
+    const uint32_t radio = radios;
+    uint64_t age = attacker_age();
+    for (uint32_t k = 0; k < sc.radio_keys; ++k) {
+      double d = k == 0 ? 0 : 200 + rng.Unit() * 300, a = Angle(rng);
+      add(Role::kSharedRadio, Offset(p, d * std::cos(a), d * std::sin(a)), p, c, age);
+      raw.back().radio = radio;
+    }
+  }
+  for (uint32_t i = 0; i < sc.relays; ++i) {
+    // The accomplice's radio sits in town c; the key is asserted 25-45 km away.
+    uint32_t c = city();
+    Location p = InDisk(rng, cities[c], sc.city_radius_m);
+    double d = 25'000 + rng.Unit() * 20'000, a = Angle(rng);
+    add(Role::kRelay, Offset(cities[c], d * std::cos(a), d * std::sin(a)), p, c, attacker_age());
   }
   // Keys, then everything sorted by key.
   auto [keys, order] = MakeRandomKeys(rng, raw.size());
-  net.members.resize(sc.cities + sc.collusion_rings);
+  net.members.resize(groups);
   for (uint32_t i : order) {
     DeviceInfo d;
     d.key = keys[i];
     d.owner = keys[i];
     d.has_asserted_location = true;
     d.asserted_location = raw[i].asserted;
+    d.registered_at_ms = window.start_ms - raw[i].age_ms - rng.Below(kDayMs);
     net.members[raw[i].group].push_back(static_cast<uint32_t>(net.devices.size()));
     net.devices.push_back(d);
     net.roles.push_back(raw[i].role);
     net.real.push_back(raw[i].real);
     net.group.push_back(raw[i].group);
+    net.radio.push_back(raw[i].radio);
   }
   verify::Hash32 block{};
   block[0] = static_cast<uint8_t>(sc.seed);
@@ -119,10 +263,16 @@ uint64_t CoverageNetwork::Run(const std::function<void(const ReportView&)>& sink
   for (uint32_t i = 0; i < roles.size(); ++i) {
     if (roles[i] == Role::kReplayingWitness) replayers.push_back(i);
   }
-  uint64_t witnesses = 0;
+  auto asserted_m = [&](uint32_t a, uint32_t b) {
+    return static_cast<double>(
+               verify::DistanceMm(devices[a].asserted_location, devices[b].asserted_location)) /
+           1000.0;
+  };
+  uint64_t witnesses = 0, seq = 0;
   std::vector<std::pair<uint32_t, int32_t>> heard;  // (witness, signal)
   for (uint32_t k = 0; k < sc.beacons_per_device; ++k) {
     for (uint32_t b = 0; b < devices.size(); ++b) {
+      ++seq;
       uint64_t t = window.start_ms + k * kIntervalMs + rng.Below(kIntervalMs - 300'000);
       const verify::EntropyRecord& e = entropy[(t - (window.start_ms - 180'000)) / 60'000];
       ReportView beacon;
@@ -143,19 +293,34 @@ uint64_t CoverageNetwork::Run(const std::function<void(const ReportView&)>& sink
       sink(beacon);
 
       heard.clear();
-      for (uint32_t w : members[group[b]]) {
-        if (w == b) continue;
+      // A relay without its own radio (every other one) transmits nothing anyone hears.
+      const bool silent = roles[b] == Role::kRelay && b % 2 == 1;
+      static const std::vector<uint32_t> kNobody;
+      for (uint32_t w : silent ? kNobody : members[group[b]]) {
+        if (w == b || radio[w] == radio[b]) continue;
         if (roles[b] == Role::kCollusionRing) {
           heard.emplace_back(w, -950 + static_cast<int32_t>(rng.Below(21)) - 10);  // flat
           continue;
         }
+        if (Fabricated(roles[b])) {
+          // Fabricated to look like radio: the asserted distance, the model, shadowing.
+          double d = asserted_m(b, w);
+          if (d > sc.radio_range_m || rng.Unit() > 1.0 - d / sc.radio_range_m) continue;
+          int32_t signal = static_cast<int32_t>(
+              std::lround(ModelSignalX10(d) + rng.Normal() * sc.shadowing_db_x10));
+          if (signal >= -1350) heard.emplace_back(w, signal);
+          continue;
+        }
         uint64_t d = verify::DistanceMm(real[b], real[w]) / 1000;
-        if (d > sc.radio_range_m || rng.Unit() > 1.0 - double(d) / sc.radio_range_m) continue;
-        double pl = 31.7 + 28.0 * std::log10(std::max<double>(1.0, double(d)));
-        int32_t signal = static_cast<int32_t>(
-            std::lround(kTxPowerX10 - pl * 10 + rng.Normal() * sc.shadowing_db_x10));
+        Rng air = RadioRng(sc.seed, seq, radio[w]);
+        if (d > sc.radio_range_m || air.Unit() > 1.0 - double(d) / sc.radio_range_m) continue;
+        double signal = ModelSignalX10(double(d)) + air.Normal() * sc.shadowing_db_x10;
         if (signal < -1350) continue;
-        heard.emplace_back(w, signal);
+        if (roles[w] == Role::kRelay) {
+          // Heard by the accomplice's radio; reported as if heard at the asserted place.
+          signal = std::max(-1340.0, ModelSignalX10(asserted_m(b, w)) + rng.Normal() * 20);
+        }
+        heard.emplace_back(w, static_cast<int32_t>(std::lround(signal)));
       }
       if (heard.size() > sc.max_witnesses) {
         for (size_t i = 0; i < sc.max_witnesses; ++i) {

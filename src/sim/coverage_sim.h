@@ -1,8 +1,10 @@
-// A simulated proof-of-coverage network: honest devices clustered in cities, plus GPS spoofers,
-// collusion rings and replaying witnesses (scenario.h). Generate() places the devices; Run()
-// streams the epoch's beacons and witnesses to a sink, deterministically for the seed, without
-// storing them (beacon payloads live in a small buffer that outlives each call to the sink).
-// Radio: log-distance path loss (exponent 2.8) with log-normal shadowing. Not thread-safe.
+// A simulated proof-of-coverage network: honest devices clustered in cities (with rural
+// hotspots outside them and buildings holding several radios), plus every attack class in
+// scenario.h: GPS spoofers far and near, flat and realistic collusion rings, virtual-hotspot
+// farms, several keys on one radio, relays and replaying witnesses. Generate() places the devices;
+// Run() streams the epoch's beacons and witnesses to a sink, deterministically for the seed,
+// without storing them (beacon payloads live in a small buffer that outlives each call to the
+// sink). Radio: log-distance path loss (exponent 2.8) with log-normal shadowing. Not thread-safe.
 #pragma once
 
 #include <functional>
@@ -13,6 +15,8 @@
 
 namespace depin::sim {
 
+// Who a simulated device is. Honest roles are the hard honest cases the detectors must not
+// flag; every other role is an attack class.
 enum class Role : uint8_t {
   kHonest,
   kGpsSpoofer,
@@ -20,8 +24,29 @@ enum class Role : uint8_t {
   kReplayingWitness,
   kStuck,
   kRandomData,
-  kIndoor
+  kIndoor,
+  // Coverage: honest hard cases, then attacks.
+  kHonestRural,
+  kHonestBuilding,
+  kRealisticRing,
+  kHotspotFarm,
+  kSharedRadio,
+  kRelay,
+  kNearSpoofer,
+  // Weather: honest hard cases, then attacks.
+  kHonestLoner,
+  kHonestMicroclimate,
+  kHonestFlaky,
+  kHonestSmallTown,
+  kAlternating,
+  kCopier,
+  kSmooth,
+  kBackfill,
+  kLoneFabricator,
+  kNoHeartbeat,
+  kMajorityFabricator,
 };
+bool IsHonest(Role role);
 const char* RoleName(Role role);
 
 struct CoverageNetwork {
@@ -31,6 +56,7 @@ struct CoverageNetwork {
   std::vector<Role> roles;                     // per device
   std::vector<verify::Location> real;          // where each device really is
   std::vector<uint32_t> group;                 // city (or ring) index: who can hear whom
+  std::vector<uint32_t> radio;                 // physical radio (keys sharing one share it)
   std::vector<std::vector<uint32_t>> members;  // per group
   std::vector<verify::EntropyRecord> entropy;
 

@@ -75,6 +75,17 @@ util::Result<Scenario> LoadScenario(const std::string& path) {
     r.Get("collusion_rings", c.collusion_rings);
     r.Get("ring_size", c.ring_size);
     r.Get("replaying_witnesses", c.replaying_witnesses);
+    r.Get("realistic_rings", c.realistic_rings);
+    r.Get("farms", c.farms);
+    r.Get("farm_size", c.farm_size);
+    r.Get("shared_radios", c.shared_radios);
+    r.Get("radio_keys", c.radio_keys);
+    r.Get("relays", c.relays);
+    r.Get("near_spoofers", c.near_spoofers);
+    r.Get("rural", c.rural);
+    r.Get("buildings", c.buildings);
+    r.Get("building_radios", c.building_radios);
+    r.Get("new_honest_ppm", c.new_honest_ppm);
     DEPIN_RETURN_IF_ERROR(r.Finish());
     if (c.devices == 0 || c.cities == 0 || c.beacons_per_device == 0 || c.beacons_per_device > 4) {
       return Status::InvalidArgument(path + ": coverage: devices, cities > 0; beacons 1..4");
@@ -93,6 +104,18 @@ util::Result<Scenario> LoadScenario(const std::string& path) {
     r.Get("stuck", w.stuck);
     r.Get("random", w.random);
     r.Get("indoor", w.indoor);
+    r.Get("alternating", w.alternating);
+    r.Get("copiers", w.copiers);
+    r.Get("smooth", w.smooth);
+    r.Get("backfill", w.backfill);
+    r.Get("lone", w.lone);
+    r.Get("no_heartbeat", w.no_heartbeat);
+    r.Get("majority_towns", w.majority_towns);
+    r.Get("town_honest", w.town_honest);
+    r.Get("town_fabricators", w.town_fabricators);
+    r.Get("loners", w.loners);
+    r.Get("microclimates", w.microclimates);
+    r.Get("flaky", w.flaky);
     DEPIN_RETURN_IF_ERROR(r.Finish());
     if (w.stations == 0 || w.regions == 0 || w.minutes_per_reading == 0 ||
         60 % w.minutes_per_reading != 0) {

@@ -1,8 +1,11 @@
 // A simulated weather-station network: honest stations grouped in regions that share a
-// weather pattern (daily temperature cycle, humidity, pressure, wind), plus stuck sensors,
-// random-data generators and indoor stations (scenario.h). Run() streams one SensorBatch per
-// station per reading interval, time-major like a live network, without storing them.
-// Not thread-safe.
+// weather pattern (daily temperature cycle, humidity, pressure, wind), with the hard honest cases
+// (loners outside any region, microclimates, flaky sensors with dropouts, spikes and late
+// uploads, small towns of a few stations) and every attack class in scenario.h (stuck, random,
+// indoor, alternating, copying a neighbour, smooth synthetic, backfilled, lone fabricators, no
+// heartbeats, a local majority of fabricators). Run() streams one SensorBatch per station per
+// reading interval, time-major like a live network, plus one heartbeat per station per hour,
+// without storing them (copiers keep a few of their source's batches). Not thread-safe.
 #pragma once
 
 #include <functional>
@@ -19,13 +22,15 @@ struct WeatherNetwork {
   verify::EpochWindow window;
   std::vector<verify::DeviceInfo> devices;  // sorted by key
   std::vector<Role> roles;
-  std::vector<uint32_t> region;  // per station
+  std::vector<uint32_t> region;  // per station (towns are regions too)
+  std::vector<uint32_t> source;  // per copier: the station it copies
   struct Climate {
     int64_t temp_milli, temp_swing_milli, humidity_milli, pressure_milli, wind_milli;
   };
   std::vector<Climate> climates;  // per region
+  bool heartbeats = true;         // send hourly heartbeats (at the asserted location)
 
-  // Streams every batch to `sink`; returns samples sent.
+  // Streams every batch (and heartbeat) to `sink`; returns samples sent.
   uint64_t Run(const std::function<void(const verify::ReportView&)>& sink) const;
 };
 

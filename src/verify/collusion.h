@@ -24,6 +24,8 @@ struct WitnessEdge {
   uint32_t beaconer = 0;
   uint32_t distance_m = 0;
   int32_t signal_dbm_x10 = 0;
+  uint32_t beacon =
+      0;  // which beacon was heard (the verifier's beacon index), for coverage_radio.h
 };
 
 struct CollusionRing {

@@ -1,9 +1,12 @@
 // CoverageVerifier::Finish: joins witnesses to beacons, applies the witness checks, runs the
-// collusion and spoofing detectors, selects rewarded witnesses and writes reward units.
+// detectors on the witness graph (collusion rings, trust and Sybil regions, shared radios,
+// relays, multilateration), selects rewarded witnesses and writes reward units.
 #include <algorithm>
 
 #include "verify/coverage_density.h"
+#include "verify/coverage_graph.h"
 #include "verify/coverage_math.h"
+#include "verify/coverage_radio.h"
 #include "verify/coverage_state.h"
 #include "verify/coverage_verifier.h"
 #include "verify/fixed_point.h"
@@ -121,7 +124,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
         reject(w, InvalidReason::kImplausibleSnr);
         continue;
       }
-      edges.push_back({w.slot, beacon.slot, static_cast<uint32_t>(mm / 1000), w.signal_x10});
+      edges.push_back({w.slot, beacon.slot, static_cast<uint32_t>(mm / 1000), w.signal_x10, b});
     }
   }
   std::vector<uint32_t>().swap(group);
@@ -145,10 +148,35 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
       for (uint32_t m : ring.members) flag(m, InvalidReason::kCollusionRing, ev);
     }
   }
-  if (params_.spoofing.enabled) {
-    auto spoofs = DetectLocationSpoofing(params_.spoofing, edges, devices_);
-    stats_.spoofers = spoofs.size();
-    for (const SpoofFlag& f : spoofs) flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
+  {
+    // The witness graph as a whole (coverage_graph.h, coverage_radio.h, spoofing.h).
+    WitnessGraph graph(edges, n_dev);
+    TrustResult trust = PropagateTrust(params_.trust, graph, devices_, window_);
+    stats_.trust_seeds = trust.seeds;
+    for (const SybilRegion& region : DetectSybilRegions(params_.trust, graph, trust)) {
+      ++stats_.sybil_regions;
+      std::string ev = region.Evidence();
+      for (uint32_t m : region.members) flag(m, InvalidReason::kCollusionRing, ev);
+    }
+    for (const SharedRadio& radio : DetectSharedRadios(params_.radio, graph, devices_)) {
+      std::string ev = radio.Evidence(devices_);
+      for (size_t k = 1; k < radio.keys.size(); ++k) {
+        ++stats_.shared_radio_keys;
+        flag(radio.keys[k], InvalidReason::kCollusionRing, ev);
+      }
+    }
+    std::vector<uint8_t> beaconed(n_dev, 0);
+    for (const BeaconRec& b : s.beacons) beaconed[b.slot] = 1;
+    for (const RelayFlag& f :
+         DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust, beaconed)) {
+      ++stats_.relays;
+      flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
+    }
+    if (params_.spoofing.enabled) {
+      auto spoofs = DetectLocationSpoofing(params_.spoofing, graph, devices_);
+      stats_.spoofers = spoofs.size();
+      for (const SpoofFlag& f : spoofs) flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
+    }
   }
   for (size_t i = 0; i < n_dev; ++i) {
     if (s.denied[i]) flags_.push_back({devices_[i].key, InvalidReason::kDenylisted, "denylist"});

@@ -2,7 +2,8 @@
 // one beacon per interval, witnesses within 4 s, 100 kHz and 100 km, at most 14 rewarded
 // witnesses per beacon (HIP-83), diminishing units beyond 4 witnesses (HIP-15), density
 // scaling on S2 cells at several levels (HIP-17) and beacon/witness reciprocity (HIP-106).
-// Plus the collusion-ring and location-spoofing detectors' thresholds. Every value is
+// Plus the thresholds of the detectors that judge the witness graph as a whole (collusion
+// rings, multilateration, trust propagation, shared radios, relays). Every value is
 // configuration. Plain values; immutable once validated.
 #pragma once
 
@@ -38,11 +39,55 @@ struct CollusionParams {
 
 struct SpoofingParams {
   bool enabled = true;
-  // Flag a device whose signal-weighted centroid of counterparts lies more than
-  // max(min_offset_m, offset_ratio_ppm x their spread) from its asserted location.
-  uint32_t min_edges = 4;
-  uint32_t min_offset_m = 5'000;
-  uint32_t offset_ratio_ppm = 2'000'000;
+  // Multilateration (spoofing.h): each device with at least min_edges witness edges is located
+  // by a least-squares fit of the received signals to the network's signal-versus-distance
+  // model (slope fitted over all edges, clamped to [max_slope_ppm, min_slope_ppm]; intercept
+  // fitted per device), starting from the asserted location and from the signal-weighted
+  // centroid. It is flagged when the fit at the asserted location is worse than at the best
+  // position by more than lr_threshold_x100 / 100 residual variances (a likelihood-ratio test;
+  // 2 degrees of freedom) and the best position is at least
+  // max(min_offset_m, offset_ratio_ppm x counterpart spread) away.
+  uint32_t min_edges = 6;
+  uint32_t min_offset_m = 600;
+  uint32_t offset_ratio_ppm = 0;
+  uint32_t lr_threshold_x100 = 3'000;  // 30: chi-square(2) tail 3e-7 under the model
+  int32_t min_sigma_db_x10 = 40;       // residual deviation floor (shadowing), deci-dB
+  uint32_t max_fit_edges = 48;         // edges used per device (evenly sampled), bounds cost
+  int32_t min_slope_ppm = -800'000;    // model slope bounds (signal per dB of 20 log10 d)
+  int32_t max_slope_ppm = -2'500'000;
+};
+
+// Trust propagation through the witness graph (coverage_trust.h), after SybilRank: trust starts
+// on seed devices (registered at least seed_min_age_ms before the epoch, or listed in `seeds`)
+// and is spread by `steps` rounds of short random walks (power iteration, integers). A device's
+// trust is normalized by its degree and by the network average (ppm); a connected group of at
+// least min_cluster_size devices below low_trust_ppm whose witnessing is at least
+// min_internal_ppm inside the group is a Sybil region and is flagged. No seed in the graph (a
+// new network) disables it.
+struct TrustParams {
+  bool enabled = true;
+  uint64_t seed_min_age_ms = 30ull * 24 * 3'600'000;
+  std::vector<Key> seeds;  // operator-chosen seeds, in addition to senior devices; any order
+  uint32_t steps = 10;
+  uint32_t low_trust_ppm = 20'000;
+  uint32_t min_cluster_size = 3;
+  uint32_t min_internal_ppm = 800'000;
+};
+
+// Keys that behave as one radio (coverage_radio.h): two devices that witnessed at least
+// min_common of the same beacons, with the signal difference within match_db_x10 of its median
+// on at least min_match_ppm of them (two real radios differ by independent fading), are one
+// radio; of each such group the most senior key keeps earning and the others are flagged.
+// Relayed witnesses: a device with at least min_relay_edges witness edges whose own beacons
+// were heard by trusted devices on fewer than max_heard_ppm of that count is flagged (radio
+// links are reciprocal; a relay hears far-away beacons that nobody there hears back).
+struct RadioParams {
+  bool enabled = true;
+  uint32_t min_common = 8;
+  int32_t match_db_x10 = 10;
+  uint32_t min_match_ppm = 800'000;
+  uint32_t min_relay_edges = 8;
+  uint32_t max_heard_ppm = 100'000;
 };
 
 struct CoverageParams {
@@ -71,6 +116,8 @@ struct CoverageParams {
   std::vector<DensityLevel> density = {{15, 4}, {12, 25}, {9, 400}};
   CollusionParams collusion;
   SpoofingParams spoofing;
+  TrustParams trust;
+  RadioParams radio;
 };
 
 // InvalidArgument naming the field when a value is out of range (e.g. more than 64 beacon

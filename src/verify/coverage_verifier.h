@@ -56,6 +56,10 @@ struct CoverageStats {
   uint64_t reciprocity_failures = 0;  // devices losing units for lack of reciprocity
   size_t rings = 0;
   size_t spoofers = 0;
+  size_t sybil_regions = 0;      // coverage_graph.h
+  size_t shared_radio_keys = 0;  // keys flagged for sharing another key's radio
+  size_t relays = 0;             // relayed witnesses
+  uint32_t trust_seeds = 0;      // seeds trust propagated from (0: trust not applied)
 };
 
 class CoverageVerifier : public Verifier {

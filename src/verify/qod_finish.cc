@@ -1,4 +1,5 @@
-// QodVerifier::Finish: QoD per station, spatial consistency, location trust, per-cell capacity.
+// QodVerifier::Finish: location trust, series tests and the field (qod_field.cc), QoD per
+// station, flags, per-cell capacity.
 #include <algorithm>
 #include <string>
 
@@ -9,67 +10,6 @@
 
 namespace depin::verify {
 
-void QodVerifier::SpatialConsistency() {
-  State& s = *state_;
-  const size_t n = devices_.size();
-  if (s.spatial_count == 0) return;
-  // Stations with a location, grouped by their neighbour cell.
-  std::vector<std::pair<uint64_t, uint32_t>> by_cell;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (!devices_[i].has_asserted_location || s.sensor_valid[i] == 0) continue;
-    by_cell.emplace_back(S2CellAt(devices_[i].asserted_location, params_.neighbour_level), i);
-  }
-  std::sort(by_cell.begin(), by_cell.end());
-  // Per (station, spatial parameter): hours compared and hours in disagreement.
-  std::vector<uint32_t> cmp(n * s.spatial_count, 0), dis(n * s.spatial_count, 0);
-  std::vector<int64_t> means;
-  std::vector<std::pair<uint32_t, int64_t>> reporting;  // (slot, hourly mean)
-  for (size_t g = 0; g < by_cell.size();) {
-    size_t e = g;
-    while (e < by_cell.size() && by_cell[e].first == by_cell[g].first) ++e;
-    if (e - g > params_.min_neighbours) {
-      for (size_t r = 0; r < params_.rules.size(); ++r) {
-        if (s.spatial_of[r] < 0) continue;
-        const int64_t tol = params_.rules[r].spatial_tolerance_milli;
-        for (uint32_t h = 0; h < hours_; ++h) {
-          reporting.clear();
-          for (size_t k = g; k < e; ++k) {
-            uint32_t slot = by_cell[k].second;
-            size_t at = (slot * s.spatial_count + s.spatial_of[r]) * hours_ + h;
-            if (s.spatial_n[at] == 0) continue;
-            reporting.emplace_back(slot, s.spatial_sum[at] / s.spatial_n[at]);
-          }
-          if (reporting.size() <= params_.min_neighbours) continue;
-          means.clear();
-          for (const auto& rep : reporting) means.push_back(rep.second);
-          std::nth_element(means.begin(), means.begin() + means.size() / 2, means.end());
-          const int64_t median = means[means.size() / 2];
-          for (const auto& [slot, mean] : reporting) {
-            size_t at = slot * s.spatial_count + s.spatial_of[r];
-            ++cmp[at];
-            if ((mean > median ? mean - median : median - mean) > tol) ++dis[at];
-          }
-        }
-      }
-    }
-    g = e;
-  }
-  // Each station is judged by its worst parameter (an indoor station is off in temperature
-  // only).
-  for (size_t i = 0; i < n; ++i) {
-    StationQod& st = stations_[i];
-    for (size_t k = 0; k < s.spatial_count; ++k) {
-      uint32_t c = cmp[i * s.spatial_count + k], d = dis[i * s.spatial_count + k];
-      if (c < params_.min_compared_hours) continue;
-      if (st.compared_hours == 0 ||
-          uint64_t{d} * st.compared_hours > uint64_t{st.disagree_hours} * c) {
-        st.compared_hours = c;
-        st.disagree_hours = d;
-      }
-    }
-  }
-}
-
 void QodVerifier::Finish(EpochWork& epoch) {
   State& s = *state_;
   const size_t n = devices_.size(), rules = params_.rules.size();
@@ -77,7 +17,25 @@ void QodVerifier::Finish(EpochWork& epoch) {
   uint32_t required = 0;
   for (const QodRule& r : params_.rules) required += r.required;
 
-  SpatialConsistency();
+  // Location trust first: the field weighs neighbours by it. No heartbeats, no trust.
+  for (uint32_t i = 0; i < n; ++i) {
+    const DeviceWork& dw = epoch.work[i];
+    stations_[i].location_trust_ppm = !devices_[i].has_asserted_location ? 0
+                                      : dw.heartbeats > 0                ? dw.location_trust_ppm
+                                                          : params_.default_location_trust_ppm;
+  }
+  SeriesTests();
+  SpatialConsistency(epoch);
+  auto flag = [&](uint32_t i, std::string evidence) {
+    StationQod& st = stations_[i];
+    if (st.inconsistent) return;
+    st.inconsistent = true;
+    flags_.push_back({devices_[i].key, InvalidReason::kSensorInconsistent, std::move(evidence)});
+    DeviceWork& dw = epoch.work[i];
+    dw.valid_reports -= s.sensor_valid[i];
+    dw.invalid[static_cast<size_t>(InvalidReason::kSensorInconsistent)] += s.sensor_valid[i];
+    s.sensor_valid[i] = 0;
+  };
   for (uint32_t i = 0; i < n; ++i) {
     StationQod& st = stations_[i];
     // QoD: mean over required parameters of the mean hourly valid fraction.
@@ -92,26 +50,23 @@ void QodVerifier::Finish(EpochWork& epoch) {
       sum += param / hours_;
     }
     st.qod_ppm = required == 0 ? 0 : static_cast<uint32_t>(sum / required);
+    if (st.fabricated_series) {
+      flag(i,
+           "series too regular (periodic, alternating or too smooth): first differences "
+           "autocorrelated at " +
+               FormatPpm(static_cast<uint64_t>(st.max_autocorrelation_ppm)) +
+               " (honest noise: about 0)");
+    }
+    if (st.copied) flag(i, "series copied from another station (shared runs of differences)");
     if (st.compared_hours >= params_.min_compared_hours &&
         uint64_t{st.disagree_hours} * kPpmOne >
             uint64_t{params_.max_disagree_ppm} * st.compared_hours) {
-      st.inconsistent = true;
-      flags_.push_back({devices_[i].key, InvalidReason::kSensorInconsistent,
-                        "disagreed with the median of its S2-cell neighbours in " +
-                            std::to_string(st.disagree_hours) + " of " +
-                            std::to_string(st.compared_hours) + " station-hours compared"});
-      DeviceWork& dw = epoch.work[i];
-      dw.valid_reports -= s.sensor_valid[i];
-      dw.invalid[static_cast<size_t>(InvalidReason::kSensorInconsistent)] += s.sensor_valid[i];
-      s.sensor_valid[i] = 0;
+      flag(i, "disagreed with the field interpolated from " + std::to_string(st.field_neighbours) +
+                  " trusted neighbours within " + std::to_string(params_.field_radius_m) +
+                  " m in " + std::to_string(st.disagree_hours) + " of " +
+                  std::to_string(st.compared_hours) + " hours compared");
     }
     const DeviceWork& dw = epoch.work[i];
-    if (!devices_[i].has_asserted_location) {
-      st.location_trust_ppm = 0;
-    } else {
-      st.location_trust_ppm =
-          dw.heartbeats > 0 ? dw.location_trust_ppm : params_.default_location_trust_ppm;
-    }
     st.score_ppm =
         st.inconsistent || dw.deactivated ? 0 : ApplyPpm(st.qod_ppm, st.location_trust_ppm);
   }

@@ -25,11 +25,13 @@ QodParams DefaultQodParams() {
   t.max_jump_milli = 5'000;
   t.constancy_samples = 60;
   t.spatial_tolerance_milli = 4'000;
+  t.series_checks = true;
   QodRule h = FromWire(P::kHumidity);
   h.max_jump_milli = 20'000;
   h.constancy_samples = 120;
   h.freeze_exempt = true;  // iced-up sensors read a constant 100 %
   h.spatial_tolerance_milli = 25'000;
+  h.series_checks = true;
   QodRule pr = FromWire(P::kPressure);
   pr.max_jump_milli = 5'000;
   pr.constancy_samples = 240;
@@ -66,6 +68,10 @@ util::Status ValidateQodParams(const QodParams& p, const EpochWindow& w) {
     return bad("S2 levels must be 0..30");
   }
   if (p.cell_capacity == 0) return bad("cell_capacity must be positive");
+  if (p.field_neighbours == 0 || p.field_neighbours > 64) return bad("field_neighbours: 1..64");
+  if (p.field_radius_m == 0 || p.field_radius_m > 200'000) return bad("field_radius_m: 1..200000");
+  if (p.copy_sample_mod == 0) return bad("copy_sample_mod must be positive");
+  if (p.max_autocorrelation_ppm > 1'000'000) return bad("max_autocorrelation_ppm > 1e6");
   if (w.end_ms <= w.start_ms || (w.end_ms - w.start_ms) > 64 * 3'600'000ull) {
     return bad("epoch must be 1 ms .. 64 hours");
   }

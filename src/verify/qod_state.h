@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "verify/qod_series.h"
 #include "verify/qod_verifier.h"
 
 namespace depin::verify {
@@ -29,6 +30,10 @@ struct QodVerifier::State {
   std::vector<int64_t> last_temp_milli;  // per slot
   std::vector<uint8_t> has_temp;
   std::vector<uint32_t> sensor_valid;  // per slot: valid sensor reports
+  std::vector<int8_t> series_of;       // rule index -> series index, -1 if none
+  size_t series_count = 0;
+  std::vector<SeriesStats> series;  // slot * series_count + series index
+  std::vector<Shingle> shingles;    // qod_series.h
 };
 
 }  // namespace depin::verify

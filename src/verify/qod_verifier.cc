@@ -30,6 +30,7 @@ Result<std::unique_ptr<QodVerifier>> QodVerifier::Create(const QodParams& params
   v->hours_ = static_cast<uint32_t>((window.end_ms - window.start_ms + kHourMs - 1) / kHourMs);
   s.rule_of.fill(-1);
   s.spatial_of.assign(rules, -1);
+  s.series_of.assign(rules, -1);
   for (size_t r = 0; r < rules; ++r) {
     if (params.rules[r].parameter < 256) {
       s.rule_of[params.rules[r].parameter] = static_cast<int8_t>(r);
@@ -37,7 +38,9 @@ Result<std::unique_ptr<QodVerifier>> QodVerifier::Create(const QodParams& params
     if (params.rules[r].spatial_tolerance_milli > 0) {
       s.spatial_of[r] = static_cast<int8_t>(s.spatial_count++);
     }
+    if (params.rules[r].series_checks) s.series_of[r] = static_cast<int8_t>(s.series_count++);
   }
+  s.series.assign(n * s.series_count, {});
   s.params.assign(n * rules, {});
   s.valid.assign(n * rules * v->hours_, 0);
   s.spatial_sum.assign(n * s.spatial_count * v->hours_, 0);
@@ -53,18 +56,20 @@ std::optional<InvalidReason> QodVerifier::Observe(const ReportView& r, const Dev
                                                   DeviceWork&) {
   const uint32_t slot = static_cast<uint32_t>(&device - devices_.data());
   const StationQod& st = stations_[slot];
-  const uint64_t unusable_before = st.faults[static_cast<size_t>(SampleFault::kOutsideEpoch)] +
-                                   st.faults[static_cast<size_t>(SampleFault::kUnknownParameter)];
-  for (uint32_t i = 0; i < r.sensor.count; ++i) Sample(slot, r.sensor.samples[i]);
-  const uint64_t unusable = st.faults[static_cast<size_t>(SampleFault::kOutsideEpoch)] +
-                            st.faults[static_cast<size_t>(SampleFault::kUnknownParameter)] -
-                            unusable_before;
+  auto unusable_now = [&] {
+    return st.faults[static_cast<size_t>(SampleFault::kOutsideEpoch)] +
+           st.faults[static_cast<size_t>(SampleFault::kUnknownParameter)] +
+           st.faults[static_cast<size_t>(SampleFault::kArrivalTime)];
+  };
+  const uint64_t unusable_before = unusable_now();
+  for (uint32_t i = 0; i < r.sensor.count; ++i) Sample(slot, r.sensor.samples[i], r.received_ms);
+  const uint64_t unusable = unusable_now() - unusable_before;
   if (r.sensor.count == 0 || unusable == r.sensor.count) return InvalidReason::kSensorNoSamples;
   ++state_->sensor_valid[slot];
   return std::nullopt;
 }
 
-void QodVerifier::Sample(uint32_t slot, const SensorSample& sample) {
+void QodVerifier::Sample(uint32_t slot, const SensorSample& sample, uint64_t received_ms) {
   State& s = *state_;
   StationQod& st = stations_[slot];
   auto fault = [&](SampleFault f) { ++st.faults[static_cast<size_t>(f)]; };
@@ -79,6 +84,11 @@ void QodVerifier::Sample(uint32_t slot, const SensorSample& sample) {
   if (rule_index < 0) return fault(SampleFault::kUnknownParameter);
   if (sample.timestamp_ms < window_.start_ms || sample.timestamp_ms >= window_.end_ms) {
     return fault(SampleFault::kOutsideEpoch);
+  }
+  // Arrival time: taken long before it arrived (backfilled), or after it arrived.
+  if (sample.timestamp_ms + params_.max_arrival_delay_ms < received_ms ||
+      sample.timestamp_ms > received_ms + params_.max_future_ms) {
+    return fault(SampleFault::kArrivalTime);
   }
   const QodRule& rule = params_.rules[rule_index];
   const int64_t v = sample.value_milli;
@@ -111,6 +121,14 @@ void QodVerifier::Sample(uint32_t slot, const SensorSample& sample) {
     ++st.frozen_samples;
   }
   ++st.valid_samples;
+  if (s.series_of[rule_index] >= 0) {
+    SeriesStats& series = s.series[slot * s.series_count + s.series_of[rule_index]];
+    if (uint64_t h = series.Add(v, params_.copy_sample_mod)) {
+      // The parameter is part of the hash: a temperature run never matches a humidity run.
+      s.shingles.push_back({h ^ (uint64_t{rule.parameter} << 56), slot,
+                            static_cast<uint32_t>(sample.timestamp_ms - window_.start_ms)});
+    }
+  }
   const uint32_t hour = static_cast<uint32_t>((sample.timestamp_ms - window_.start_ms) / kHourMs);
   uint8_t& count = s.valid[(slot * rules + rule_index) * hours_ + hour];
   if (count < 255) ++count;

@@ -1,11 +1,15 @@
 // QodVerifier: quality of data for sensor networks (weather stations). Each sample is checked as
-// it streams in, against its parameter's rule (qod_params.h): out of bounds, spike against the
-// trailing median of the last few values, constancy (stuck; excused as "frozen" for
-// freeze-exempt parameters while the station reads below 0 °C). Valid samples count towards the
-// hour they were taken in. At Finish:
+// it streams in, against its parameter's rule (qod_params.h): arrival time (received within
+// max_arrival_delay of when it was taken), out of bounds, spike against the trailing median of
+// the last few values, constancy (stuck; excused as "frozen" for freeze-exempt parameters while
+// the station reads below 0 °C). Valid samples count towards the hour they were taken in and
+// feed the series statistics (qod_series.h). At Finish:
 //   QoD     = mean over required parameters of the mean over the epoch's hours of
 //             min(valid in hour, expected) / expected                      (ppm, floored)
-//   flagged = disagrees persistently with the median of its S2-cell neighbours (hourly means)
+//   flagged = a too regular / periodic / smooth series, a copy of another station's series, or
+//             persistent disagreement with the field interpolated from trusted neighbours
+//             within field_radius_m (weighted by seniority and location trust; qod_field.cc)
+//   trust   = heartbeat-derived location trust; none without heartbeats
 //   score   = location trust x QoD (0 when flagged)
 //   units   = score for the best cell_capacity stations of each capacity cell (by score, then
 //             seniority, then key); 0 for the rest.
@@ -31,6 +35,7 @@ enum class SampleFault : uint8_t {
   kStuck,
   kOutsideEpoch,
   kUnknownParameter,
+  kArrivalTime,  // received too long after it was taken (backfilled), or stamped in the future
   kCount,
 };
 inline constexpr size_t kSampleFaultCount = static_cast<size_t>(SampleFault::kCount);
@@ -46,6 +51,10 @@ struct StationQod {
   std::array<uint64_t, kSampleFaultCount> faults{};
   uint32_t compared_hours = 0;  // spatial consistency, for its worst parameter
   uint32_t disagree_hours = 0;
+  uint32_t field_neighbours = 0;   // neighbours the field was interpolated from
+  bool fabricated_series = false;  // too regular / periodic / smooth (qod_series.h)
+  int64_t max_autocorrelation_ppm = 0;
+  bool copied = false;  // shares copied runs with another station
 };
 
 class QodVerifier : public Verifier {
@@ -70,8 +79,9 @@ class QodVerifier : public Verifier {
  private:
   QodVerifier(const QodParams& params, const EpochWindow& window,
               std::span<const DeviceInfo> devices);
-  void Sample(uint32_t slot, const SensorSample& s);
-  void SpatialConsistency();
+  void Sample(uint32_t slot, const SensorSample& s, uint64_t received_ms);
+  void SeriesTests();
+  void SpatialConsistency(const EpochWork& epoch);
 
   QodParams params_;
   EpochWindow window_;

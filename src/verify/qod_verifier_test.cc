@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "verify/coverage_test_util.h"
+#include "verify/uptime_verifier.h"
 
 namespace depin::verify {
 namespace {
@@ -16,55 +17,76 @@ using namespace testing;  // NOLINT
 constexpr uint32_t kParams[] = {1, 2, 3, 4, 6, 7};
 using ValueFn = std::function<std::optional<int64_t>(uint32_t param, uint32_t minute)>;
 
-// A plausible outdoor reading: slow daily cycle plus a little per-station wobble.
+// Measurement noise: a hash of (param, minute, station), uniform in [-amp, amp].
+int64_t Noise(uint32_t param, uint32_t minute, int station, int64_t amp) {
+  uint64_t h = (uint64_t{param} << 40) ^ (uint64_t{minute} << 8) ^ static_cast<uint64_t>(station);
+  h *= 0x9E3779B97F4A7C15ull;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return static_cast<int64_t>(h % static_cast<uint64_t>(2 * amp + 1)) - amp;
+}
+
+// A plausible outdoor reading: slow daily cycle plus per-station measurement noise.
 std::optional<int64_t> Outdoor(uint32_t param, uint32_t minute, int station = 0) {
-  int64_t wob = (minute * 7 + station * 13) % 5;
   switch (param) {
     case 1:
       return 10'000 + int64_t(minute % 720 < 360 ? minute % 360 : 360 - minute % 360) * 20 +
-             wob * 20;
+             Noise(param, minute, station, 200);
     case 2:
-      return 60'000 + wob * 300;
+      return 60'000 + Noise(param, minute, station, 1'500);
     case 3:
-      return 1'013'000 + wob * 40;
+      return 1'013'000 + Noise(param, minute, station, 80);
     case 4:
-      return 3'000 + wob * 200;
+      return 3'000 + Noise(param, minute, station, 400);
     case 6:
       return 0;
     default:
-      return 20'000 + wob * 1'000;
+      return 20'000 + Noise(param, minute, station, 2'000);
   }
 }
 
 class QodFixture {
  public:
-  QodFixture(std::vector<Location> locs, QodParams params = DefaultQodParams()) {
+  // Stations 1..n at `locs`; registered long ago (later tags more senior) unless `registered`
+  // gives their registration times. Location trust comes from hourly heartbeats (Day).
+  QodFixture(std::vector<Location> locs, QodParams params = DefaultQodParams(),
+             std::vector<uint64_t> registered = {})
+      : locs_(locs) {
     std::vector<DeviceInfo> devices;
     for (size_t i = 0; i < locs.size(); ++i) {
       devices.push_back(Device(static_cast<uint8_t>(i + 1), 200, locs[i]));
-      devices.back().registered_at_ms = 1000 * (10 - i);  // later tags are more senior
+      devices.back().registered_at_ms = i < registered.size() ? registered[i] : 1000 * (10 - i);
     }
     epoch_ = EpochVerifier::Create(DayEpoch(), VerifyParams{}, std::move(devices)).value();
+    EXPECT_TRUE(
+        epoch_->Register(std::make_unique<UptimeLocationVerifier>(VerifyParams{}, DayEpoch()))
+            .ok());
     auto v = QodVerifier::Create(params, DayEpoch(), epoch_->devices());
     qod_ = v->get();
     EXPECT_TRUE(epoch_->Register(std::move(v).value()).ok());
   }
-  // One batch per minute with every parameter `fn` gives a value for.
-  void Day(uint8_t station, const ValueFn& fn) {
+  // One batch per minute with every parameter `fn` gives a value for, and a heartbeat at the
+  // asserted location each hour unless `heartbeats` is false.
+  void Day(uint8_t station, const ValueFn& fn, bool heartbeats = true) {
     for (uint32_t m = 0; m < 24 * 60; ++m) {
-      std::vector<SensorSample> batch;
       uint64_t t = kEpochStart + m * 60'000ull;
+      if (heartbeats && m % 60 == 0) epoch_->Observe(Heartbeat(station, t, locs_[station - 1]));
+      std::vector<SensorSample> batch;
       for (uint32_t p : kParams) {
         if (auto v = fn(p, m)) batch.push_back({p, *v, t});
       }
       if (batch.empty()) continue;
-      ReportView r;
-      r.device = KeyOf(station);
-      r.kind = ReportKind::kSensorBatch;
-      r.device_ms = r.received_ms = t;
-      r.sensor = {batch.data(), static_cast<uint32_t>(batch.size())};
-      epoch_->Observe(r);
+      Send(station, t, batch);
     }
+  }
+  void Send(uint8_t station, uint64_t at, const std::vector<SensorSample>& batch) {
+    ReportView r;
+    r.device = KeyOf(station);
+    r.kind = ReportKind::kSensorBatch;
+    r.device_ms = r.received_ms = at;
+    r.sensor = {batch.data(), static_cast<uint32_t>(batch.size())};
+    epoch_->Observe(r);
   }
   EpochWork Finish() { return epoch_->Finish(); }
   const StationQod& St(uint8_t tag) const { return qod_->stations()[tag - 1]; }
@@ -72,6 +94,7 @@ class QodFixture {
   EpochVerifier& epoch() { return *epoch_; }
 
  private:
+  std::vector<Location> locs_;
   std::unique_ptr<EpochVerifier> epoch_;
   QodVerifier* qod_ = nullptr;
 };
@@ -84,7 +107,7 @@ TEST(QodVerifierTest, HonestStationScoresFull) {
   EpochWork w = f.Finish();
   EXPECT_EQ(f.St(1).qod_ppm, 1'000'000u);
   EXPECT_EQ(w.work[0].proof_units, 1'000'000u);
-  EXPECT_EQ(w.work[0].valid_reports, 1440u);
+  EXPECT_EQ(w.work[0].valid_reports, 1440u + 24u);  // batches and heartbeats
   for (size_t i = 0; i < kSampleFaultCount; ++i) EXPECT_EQ(f.St(1).faults[i], 0u) << i;
 }
 
@@ -112,7 +135,7 @@ TEST(QodVerifierTest, StuckSensorRejectedButFrozenExcused) {
   });
   // Station 2: humidity constant 100 % all day while temperature is -5 °C (iced): excused.
   f.Day(2, [](uint32_t p, uint32_t m) -> std::optional<int64_t> {
-    if (p == 1) return -5'000 - int64_t(m % 3) * 100;
+    if (p == 1) return -5'000 + Noise(p, m, 2, 150);
     if (p == 2) return 100'000;
     return Outdoor(p, m);
   });
@@ -156,7 +179,7 @@ TEST(QodVerifierTest, IndoorStationDisagreeingWithNeighboursIsFlagged) {
   }
   // Station 6: indoors at a steady 24-25 °C while outside is 10-17 °C.
   f.Day(6, [](uint32_t q, uint32_t m) -> std::optional<int64_t> {
-    if (q == 1) return 24'000 + int64_t(m % 11) * 100;
+    if (q == 1) return 24'500 + Noise(q, m, 6, 300);
     return Outdoor(q, m, 6);
   });
   EpochWork w = f.Finish();
@@ -198,6 +221,126 @@ TEST(QodVerifierTest, NoLocationNoScoreAndEmptyBatchInvalid) {
   EXPECT_EQ(f.St(1).qod_ppm, 1'000'000u);
   EXPECT_EQ(w.work[0].proof_units, 0u);
   EXPECT_EQ(w.work[0].invalid[static_cast<size_t>(InvalidReason::kSensorNoSamples)], 1u);
+}
+
+// A day of readings sent in one batch at its end: only the last max_arrival_delay counts.
+TEST(QodVerifierTest, BackfilledDayDoesNotCount) {
+  QodFixture f({North(0)});
+  std::vector<SensorSample> day;
+  for (uint32_t m = 0; m < 24 * 60; ++m) {
+    for (uint32_t p : kParams) day.push_back({p, *Outdoor(p, m), kEpochStart + m * 60'000ull});
+  }
+  for (uint32_t h = 0; h < 24; ++h) {
+    f.epoch().Observe(Heartbeat(1, kEpochStart + h * kHourMs, North(0)));
+  }
+  f.Send(1, kEpochStart + 24 * kHourMs - 1, day);
+  f.Finish();
+  // Samples taken in the last 2 hours still count: QoD about 2/24.
+  EXPECT_EQ(Faults(f.St(1), SampleFault::kArrivalTime), 22 * 60 * 6u);
+  EXPECT_LT(f.St(1).qod_ppm, 90'000u);
+}
+
+TEST(QodVerifierTest, BufferedUploadWithinTheDelayCountsAndFutureStampsDoNot) {
+  QodFixture f({North(0)});
+  f.Day(1, [](uint32_t p, uint32_t m) -> std::optional<int64_t> {
+    return m >= 600 && m < 660 ? std::nullopt : Outdoor(p, m);
+  });
+  // Hour 10 arrives 40-100 minutes late (a flaky uplink), plus one sample stamped an hour ahead.
+  std::vector<SensorSample> late;
+  for (uint32_t m = 600; m < 660; ++m) {
+    for (uint32_t p : kParams) late.push_back({p, *Outdoor(p, m), kEpochStart + m * 60'000ull});
+  }
+  f.Send(1, kEpochStart + 700 * 60'000ull, late);
+  f.Send(1, kEpochStart + 100 * 60'000ull, {{1, 12'000, kEpochStart + 160 * 60'000ull}});
+  f.Finish();
+  EXPECT_EQ(Faults(f.St(1), SampleFault::kArrivalTime), 1u);
+  EXPECT_EQ(f.St(1).qod_ppm, 1'000'000u);
+}
+
+TEST(QodVerifierTest, NoHeartbeatMeansNoLocationTrust) {
+  QodFixture f({North(0), North(300)});
+  f.Day(1, [](uint32_t p, uint32_t m) { return Outdoor(p, m, 1); });
+  f.Day(
+      2, [](uint32_t p, uint32_t m) { return Outdoor(p, m, 2); }, /*heartbeats=*/false);
+  EpochWork w = f.Finish();
+  EXPECT_EQ(f.St(1).location_trust_ppm, 1'000'000u);
+  EXPECT_EQ(w.work[0].proof_units, 1'000'000u);
+  EXPECT_EQ(f.St(2).qod_ppm, 1'000'000u);
+  EXPECT_EQ(f.St(2).location_trust_ppm, 0u);
+  EXPECT_EQ(w.work[1].proof_units, 0u);
+}
+
+// Fabricated series next to four honest stations: alternating two plausible values, a smooth
+// curve without measurement noise, and a copy of station 1 with an offset and a lag.
+TEST(QodVerifierTest, FabricatedSeriesAreFlagged) {
+  std::vector<Location> locs;
+  std::vector<uint64_t> registered;
+  for (int i = 0; i < 7; ++i) {
+    locs.push_back(North(i * 200));
+    registered.push_back(kEpochStart - (i == 6 ? 2 : 200) * 24 * kHourMs);  // the copy is new
+  }
+  QodFixture f(locs, DefaultQodParams(), registered);
+  for (uint8_t s = 1; s <= 4; ++s)
+    f.Day(s, [s](uint32_t q, uint32_t m) { return Outdoor(q, m, s); });
+  f.Day(5, [](uint32_t q, uint32_t m) -> std::optional<int64_t> {
+    if (q == 1) return m % 2 ? 13'000 : 14'000;
+    if (q == 2) return m % 2 ? 58'000 : 61'000;
+    return Outdoor(q, m, 5);
+  });
+  f.Day(6, [](uint32_t q, uint32_t m) -> std::optional<int64_t> {
+    if (q == 1) return 10'000 + int64_t(m % 720 < 360 ? m % 360 : 360 - m % 360) * 20;
+    return Outdoor(q, m, 6);
+  });
+  f.Day(7, [](uint32_t q, uint32_t m) -> std::optional<int64_t> {
+    if (m < 3) return std::nullopt;
+    auto v = Outdoor(q, m - 3, 1);  // station 1, three minutes late
+    return q == 1 ? *v + 400 : v;
+  });
+  EpochWork w = f.Finish();
+  for (uint8_t s = 1; s <= 4; ++s) {
+    EXPECT_FALSE(f.St(s).inconsistent) << int(s);
+    EXPECT_LT(f.St(s).max_autocorrelation_ppm, 200'000) << int(s);
+  }
+  EXPECT_TRUE(f.St(5).fabricated_series);
+  EXPECT_TRUE(f.St(6).fabricated_series);
+  EXPECT_TRUE(f.St(7).copied);
+  EXPECT_FALSE(f.St(1).copied);  // the source is more senior than its copy
+  for (uint8_t s = 5; s <= 7; ++s) EXPECT_EQ(w.work[s - 1].proof_units, 0u) << int(s);
+}
+
+// Three established stations and five new ones reporting 6 °C warmer: the field follows the
+// established stations, so the new majority is flagged and the honest minority is not.
+TEST(QodVerifierTest, NewLocalMajorityCannotOutvoteEstablishedStations) {
+  std::vector<Location> locs;
+  std::vector<uint64_t> registered;
+  for (int i = 0; i < 8; ++i) {
+    locs.push_back(North(i * 150));
+    registered.push_back(i < 3 ? kEpochStart - 200 * 24 * kHourMs : kEpochStart - 2 * 24 * kHourMs);
+  }
+  QodFixture f(locs, DefaultQodParams(), registered);
+  for (uint8_t s = 1; s <= 8; ++s) {
+    f.Day(s, [s](uint32_t q, uint32_t m) -> std::optional<int64_t> {
+      auto v = Outdoor(q, m, s);
+      return q == 1 && s > 3 ? *v + 6'000 : v;
+    });
+  }
+  f.Finish();
+  for (uint8_t s = 1; s <= 3; ++s) EXPECT_FALSE(f.St(s).inconsistent) << int(s);
+  for (uint8_t s = 4; s <= 8; ++s) EXPECT_TRUE(f.St(s).inconsistent) << int(s);
+}
+
+// A station 12 km from four others (not in their S2 cell) is still compared with the field.
+TEST(QodVerifierTest, StationAloneInItsCellIsComparedWithTheField) {
+  QodFixture f({North(0), North(200), North(400), North(600), North(12'600)});
+  for (uint8_t s = 1; s <= 4; ++s)
+    f.Day(s, [s](uint32_t q, uint32_t m) { return Outdoor(q, m, s); });
+  f.Day(5, [](uint32_t q, uint32_t m) -> std::optional<int64_t> {
+    auto v = Outdoor(q, m, 5);
+    return q == 1 ? *v + 7'000 : v;
+  });
+  f.Finish();
+  EXPECT_EQ(f.St(5).field_neighbours, 4u);
+  EXPECT_TRUE(f.St(5).inconsistent);
 }
 
 TEST(QodVerifierTest, RejectsInvalidParams) {
