@@ -49,6 +49,11 @@ void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::
   e.usage_bytes = w.usage_bytes;
   e.valid_reports = w.valid_reports;
   e.invalid = w.invalid;
+  e.resource_class = info.resource_class;
+  e.beacons = w.beacons;
+  e.witnesses = w.witnesses;
+  e.sensor_batches = w.sensor_batches;
+  e.qod_ppm = w.qod_ppm;
   if (w.deactivated) return;  // earns nothing: no units, no usage
   if (w.has_proof_units) {    // physical-proof networks: coverage or QoD units (docs/proofs.md)
     e.availability_units = w.proof_units;
@@ -103,6 +108,7 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
   m.unknown_device_reports = work.unknown_device_reports;
   m.corrupt_records = work.corrupt_records;
   m.payer_burns = work.payer_burns;
+  m.flags = work.flags;
 
   auto add_unallocated = [&m](const std::string& pool, const char* reason, uint64_t amount) {
     if (amount == 0) return;

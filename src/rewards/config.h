@@ -18,6 +18,7 @@
 
 #include "util/status.h"
 #include "verify/params.h"
+#include "verify/registry.h"
 #include "verify/report_view.h"
 
 namespace depin::rewards {
@@ -55,6 +56,9 @@ struct RewardConfig {
   // for its traffic. Below 1,000,000 so paying your own device always loses tokens.
   uint32_t usage_cap_multiple_ppm = 900'000;
   verify::VerifyParams verify;
+  // Which verifiers run for which resource class, and the physical proofs' parameters
+  // (verify/registry.h). Empty classes: uptime, speedtest and usage for every device.
+  verify::VerifierSetup verifiers;
 };
 
 // Default mix: availability 40%, usage 40% (overflowing to availability), stakers 10%,

@@ -63,6 +63,16 @@ void ExplainAvailability(const Manifest& m, const DeviceEntry& d, std::string& o
       "Availability pool \"{}\": {} = {} ({} of the emission) + {} overflow from usage.\n",
       pool->name, total, pool->budget, FormatPpm(pool->share_ppm), pool->overflow_in);
   if (d.units_from_proofs) {
+    if (d.beacons + d.witnesses > 0) {
+      out += fmt::format("  Proof of coverage: {} beacons and {} witnesses sent.\n", d.beacons,
+                         d.witnesses);
+    }
+    if (d.sensor_batches > 0) {
+      out += fmt::format(
+          "  Quality of data: {} sensor batches, QoD {} (before location trust and cell "
+          "capacity).\n",
+          d.sensor_batches, FormatPpm(d.qod_ppm));
+    }
     out += fmt::format(
         "  Units: {} from physical proofs (coverage or quality of data; see "
         "docs/proofs.md).\n",
@@ -137,6 +147,11 @@ std::string ExplainDevice(const Manifest& m, const Key& device) {
         "The device was deactivated before the epoch ended, so it earns nothing for this "
         "epoch.\n";
   }
+  for (const verify::DeviceFlag& f : m.flags) {
+    if (f.device != d->device) continue;
+    out += fmt::format("Flagged ({}): {}. Evidence: {}.\n", verify::InvalidReasonName(f.reason),
+                       verify::InvalidReasonText(f.reason), f.evidence);
+  }
   ExplainAvailability(m, *d, out);
   ExplainUsage(m, *d, out);
   ExplainReports(*d, out);
@@ -164,6 +179,12 @@ std::string ExplainEpoch(const Manifest& m) {
   out += ".\n";
   out += fmt::format("Reports: {} seen, {} from unknown devices, {} corrupt log records.\n",
                      m.reports_seen, m.unknown_device_reports, m.corrupt_records);
+  if (!m.flags.empty()) {
+    out += fmt::format(
+        "Flagged devices: {} (coverage and quality-of-data flags, with evidence, "
+        "in the manifest's \"flags\").\n",
+        m.flags.size());
+  }
   return out;
 }
 

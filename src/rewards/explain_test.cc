@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "rewards/compute.h"
+#include "rewards/manifest_json.h"
 #include "verify/test_util.h"
 #include "verify/verifier.h"
 
@@ -128,6 +129,47 @@ TEST(ExplainTest, ProofUnitsAreNamedInsteadOfUptime) {
                  "docs/proofs.md).");
   ExpectContains(t, "Share: floor(100 x 42 / 42) = 100.");
   EXPECT_EQ(t.find("Uptime:"), std::string::npos);
+}
+
+// Coverage and QoD leave what a device sent and its flag with evidence in the manifest; both
+// survive the JSON round trip and the explanation names them.
+TEST(ExplainTest, PhysicalProofsAndFlagsAreInTheManifestAndExplained) {
+  RewardConfig c;
+  c.pools = {{"availability", PoolKind::kAvailability, 1'000'000, {}}};
+  verify::EpochWork w;
+  w.window = DayEpoch();
+  w.devices = {Device(1, 9), Device(2, 9)};
+  w.devices[0].resource_class = 2;
+  w.devices[1].resource_class = 1;
+  w.work.resize(2);
+  w.work[0].has_proof_units = true;
+  w.work[0].proof_units = 40;
+  w.work[0].beacons = 1;
+  w.work[0].witnesses = 5;
+  w.work[0].valid_reports = 6;
+  w.work[1].has_proof_units = true;
+  w.work[1].sensor_batches = 12;
+  w.work[1].qod_ppm = 750'000;
+  w.work[1].invalid[static_cast<size_t>(verify::InvalidReason::kSensorInconsistent)] = 12;
+  w.flags = {{KeyOf(2), verify::InvalidReason::kSensorInconsistent, "disagreed 9/10 hours"}};
+  auto m = ComputeRewards(c, RewardInputs{100, {1, 1}, {}}, w);
+  ASSERT_TRUE(m.ok());
+  auto back = ManifestFromJson(ManifestToJson(*m));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(ManifestToJson(*back), ManifestToJson(*m));
+  ASSERT_EQ(back->flags.size(), 1u);
+  EXPECT_EQ(back->flags[0].evidence, "disagreed 9/10 hours");
+  const DeviceEntry* station = FindDevice(*back, KeyOf(2));
+  ASSERT_NE(station, nullptr);
+  EXPECT_EQ(station->resource_class, 1u);
+  EXPECT_EQ(station->qod_ppm, 750'000u);
+  const std::string hotspot = ExplainDevice(*back, KeyOf(1));
+  ExpectContains(hotspot, "Proof of coverage: 1 beacons and 5 witnesses sent.");
+  const std::string t = ExplainDevice(*back, KeyOf(2));
+  ExpectContains(t, "Flagged (sensor_inconsistent)");
+  ExpectContains(t, "Evidence: disagreed 9/10 hours.");
+  ExpectContains(t, "Quality of data: 12 sensor batches, QoD 0.750000");
+  ExpectContains(ExplainEpoch(*back), "Flagged devices: 1");
 }
 
 TEST(ExplainTest, EpochSummaryAccountsForEverything) {

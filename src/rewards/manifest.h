@@ -69,6 +69,12 @@ struct DeviceEntry {
   uint64_t usage_bytes = 0;
   uint64_t usage_share = 0;  // floor(usage budget x bytes / total bytes), before the cap
   uint64_t usage_cap = 0;    // floor(dc_burned x price x cap multiple)
+  // Physical proofs (verify/work.h): written as the "proofs" object when any was sent.
+  uint32_t resource_class = 0;
+  uint32_t beacons = 0;
+  uint32_t witnesses = 0;
+  uint32_t sensor_batches = 0;
+  uint32_t qod_ppm = 0;
   // Reports.
   uint32_t valid_reports = 0;
   verify::InvalidCounts invalid{};
@@ -110,6 +116,9 @@ struct Manifest {
   uint64_t unknown_device_reports = 0;
   uint64_t corrupt_records = 0;
   std::vector<verify::PayerBurn> payer_burns;
+  // Devices the coverage and QoD verifiers flagged (and denylisted ones), with the evidence an
+  // operator reviews; sorted by key. Not part of the root.
+  std::vector<verify::DeviceFlag> flags;
   std::vector<RewardLeaf> leaves;  // sorted by key: every key with a lifetime reward
   crypto::Hash256 root{};
 };

@@ -129,6 +129,15 @@ void DevicesToJson(const Manifest& m, const JsonSink& sink) {
     if (i > 0) buf += ',';
     VisitDevice(w, d);
     w.Raw("invalid", InvalidToJson(d.invalid));
+    if (d.resource_class != 0) w.U32("class", d.resource_class);  // absent: class 0
+    if (d.beacons + d.witnesses + d.sensor_batches > 0) {         // absent for other devices
+      Writer pw;
+      pw.U32("beacons", d.beacons);
+      pw.U32("witnesses", d.witnesses);
+      pw.U32("sensor_batches", d.sensor_batches);
+      pw.U32("qod_ppm", d.qod_ppm);
+      w.Raw("proofs", pw.Finish());
+    }
     w.Str("speedtest_tier_name", d.speedtest_tier < tiers.size()
                                      ? tiers[d.speedtest_tier].name
                                      : std::string(verify::kFailTierName));
@@ -195,6 +204,13 @@ void ToJsonText(const Manifest& m, const JsonSink& sink) {
           x.KeyField("payer", b.payer);
           x.U64("dc_burned", b.dc_burned);
         }));
+  if (!m.flags.empty()) {  // absent when nothing was flagged (older manifests have none)
+    w.Raw("flags", WriteArray(m.flags, [](Writer& x, const verify::DeviceFlag& f) {
+            x.KeyField("device", f.device);
+            x.Str("reason", std::string(verify::InvalidReasonName(f.reason)));
+            x.Str("evidence", f.evidence);
+          }));
+  }
   w.Raw("leaves", WriteArray(m.leaves, [](Writer& x, const RewardLeaf& l) {
           x.KeyField("key", l.key);
           x.U64("cumulative", l.cumulative);

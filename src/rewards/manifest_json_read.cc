@@ -86,6 +86,11 @@ class Reader {
     }
     return &*it;
   }
+  // The named member if present (with type `type`), else nullptr without an error.
+  const json* Optional(const char* k, json::value_t type) {
+    if (!status_->ok() || in_.find(k) == in_.end()) return nullptr;
+    return Field(k, type);
+  }
   void Fail(const char* k, const std::string& what) {
     if (status_->ok())
       *status_ = Status::InvalidArgument("manifest: " + path_ + "." + k + ": " + what);
@@ -184,6 +189,14 @@ util::Result<Manifest> ManifestFromDom(const json& j) {
   });
   ReadArray(r, "devices", &m.devices, &status, [&status](Reader& x, DeviceEntry& d) {
     VisitDevice(x, d);
+    if (x.Optional("class", json::value_t::number_unsigned)) x.U32("class", d.resource_class);
+    if (const json* proofs = x.Optional("proofs", json::value_t::object)) {
+      Reader pr(*proofs, x.path() + ".proofs", &status);
+      pr.U32("beacons", d.beacons);
+      pr.U32("witnesses", d.witnesses);
+      pr.U32("sensor_batches", d.sensor_batches);
+      pr.U32("qod_ppm", d.qod_ppm);
+    }
     const json* inv = x.Field("invalid", json::value_t::object);
     if (inv == nullptr) return;
     Reader ir(*inv, x.path() + ".invalid", &status);
@@ -206,6 +219,19 @@ util::Result<Manifest> ManifestFromDom(const json& j) {
     x.KeyField("payer", b.payer);
     x.U64("dc_burned", b.dc_burned);
   });
+  if (j.contains("flags")) {  // written only when a device was flagged
+    ReadArray(r, "flags", &m.flags, &status, [](Reader& x, verify::DeviceFlag& f) {
+      x.KeyField("device", f.device);
+      std::string reason;
+      x.Str("reason", reason);
+      for (size_t i = 0; i < verify::kInvalidReasonCount; ++i) {
+        if (verify::InvalidReasonName(static_cast<verify::InvalidReason>(i)) == reason) {
+          f.reason = static_cast<verify::InvalidReason>(i);
+        }
+      }
+      x.Str("evidence", f.evidence);
+    });
+  }
   ReadArray(r, "leaves", &m.leaves, &status, [](Reader& x, RewardLeaf& l) {
     x.KeyField("key", l.key);
     x.U64("cumulative", l.cumulative);

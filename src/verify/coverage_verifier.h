@@ -33,12 +33,7 @@ struct EntropyRecord {
   uint64_t published_ms = 0;
 };
 
-// A device flagged for operator review, with the evidence.
-struct DeviceFlag {
-  Key device;
-  InvalidReason reason = InvalidReason::kCollusionRing;
-  std::string evidence;
-};
+// DeviceFlag (a flagged device with its evidence) lives in work.h.
 
 // The operator-reviewable list: one line per flag, "<key hex> <reason> <evidence>", in the
 // given order.

@@ -114,6 +114,9 @@ struct DeviceInfo {
   uint64_t deactivated_at_ms = kNeverDeactivated;
   // When the device was registered (Unix ms): seniority breaks ties in per-cell capacity.
   uint64_t registered_at_ms = 0;
+  // Index of the device's resource class in the network file's [[resource_classes]]; which
+  // verifiers judge its reports (registry.h).
+  uint32_t resource_class = 0;
 };
 
 // A payer key with data credits delegated to it, as of epoch start.
@@ -161,6 +164,10 @@ enum class InvalidReason : uint8_t {
   // Quality of data (qod_verifier.h).
   kSensorNoSamples,     // a sensor batch with no usable samples
   kSensorInconsistent,  // station flagged for disagreeing persistently with its neighbours
+  // Configuration (registry.h).
+  kKindNotAccepted,       // the device's resource class does not accept reports of this kind
+  kSensorBadTimestamp,    // a sample taken after its batch arrived, or long before it was sent
+  kSensorTooManySamples,  // more samples of one parameter than one per second of the batch
   kCount,
 };
 inline constexpr size_t kInvalidReasonCount = static_cast<size_t>(InvalidReason::kCount);

@@ -88,6 +88,12 @@ std::string_view InvalidReasonName(InvalidReason reason) {
       return "sensor_no_samples";
     case InvalidReason::kSensorInconsistent:
       return "sensor_inconsistent";
+    case InvalidReason::kKindNotAccepted:
+      return "kind_not_accepted";
+    case InvalidReason::kSensorBadTimestamp:
+      return "sensor_bad_timestamp";
+    case InvalidReason::kSensorTooManySamples:
+      return "sensor_too_many_samples";
     case InvalidReason::kCount:
       break;
   }
@@ -150,6 +156,12 @@ std::string_view InvalidReasonText(InvalidReason reason) {
       return "the sensor batch had no usable samples";
     case InvalidReason::kSensorInconsistent:
       return "the station disagreed persistently with its neighbours";
+    case InvalidReason::kKindNotAccepted:
+      return "the device's resource class does not accept reports of this kind";
+    case InvalidReason::kSensorBadTimestamp:
+      return "a sample was taken after the batch arrived or long before the batch was sent";
+    case InvalidReason::kSensorTooManySamples:
+      return "the batch carried more samples of one parameter than one per second";
     case InvalidReason::kCount:
       break;
   }
@@ -255,6 +267,16 @@ std::optional<InvalidReason> EpochVerifier::CommonChecks(const ReportView& r,
   size_t kind = static_cast<size_t>(r.kind);
   if (kind >= kMaxReportKind || by_kind_[kind] == nullptr) return InvalidReason::kNoVerifier;
   return std::nullopt;
+}
+
+void EpochVerifier::Reject(const ReportView& report, InvalidReason reason) {
+  ++work_.reports_seen;
+  std::optional<size_t> index = FindDevice(report.device);
+  if (!index) {
+    ++work_.unknown_device_reports;
+    return;
+  }
+  ++work_.work[*index].invalid[static_cast<size_t>(reason)];
 }
 
 void EpochVerifier::Observe(const ReportView& report) {

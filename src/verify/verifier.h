@@ -53,6 +53,9 @@ class EpochVerifier {
   // Offers one decoded, signature-verified report. Never fails: an unacceptable report is
   // counted with its reason.
   void Observe(const ReportView& report);
+  // Counts `report` as invalid for `reason` without offering it to a verifier (a check made
+  // before dispatch, e.g. the device's class does not accept its kind).
+  void Reject(const ReportView& report, InvalidReason reason);
   // Counts log records that could not be decoded or verified (reported in the manifest).
   void NoteCorruptRecords(uint64_t count) { work_.corrupt_records += count; }
 

@@ -33,7 +33,8 @@ Result<Hash32> Hash32From(const std::string& raw, const char* field) {
 
 }  // namespace
 
-Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms) {
+Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms,
+                                      std::vector<SensorSample>* sensor_samples) {
   ReportView v;
   DEPIN_ASSIGN_OR_RETURN(v.device, KeyFrom(report.device_key(), "device_key"));
   v.device_ms = report.timestamp_ms();
@@ -91,6 +92,17 @@ Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t r
       v.witness.snr_db_x10 = w.snr_db_x10();
       v.witness.frequency_hz = w.frequency_hz();
       v.witness.heard_at_ms = w.received_at_ms();
+      return v;
+    }
+    case Body::kSensorBatch: {
+      v.kind = ReportKind::kSensorBatch;
+      if (sensor_samples == nullptr) return v;
+      sensor_samples->clear();
+      for (const auto& reading : report.sensor_batch().readings()) {
+        sensor_samples->push_back(
+            {reading.parameter(), reading.value_milli(), reading.timestamp_ms()});
+      }
+      v.sensor = {sensor_samples->data(), static_cast<uint32_t>(sensor_samples->size())};
       return v;
     }
     case Body::BODY_NOT_SET:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "util/result.h"
 #include "verify/report_view.h"
@@ -15,7 +16,10 @@ namespace depin::verify {
 // `received_ms` is the ingest server's receive time from the report log. InvalidArgument (naming
 // the field) when a key or hash is not 32 bytes, no body is set, or a data-transfer receipt names
 // a different device than the report; the caller counts such records as corrupt. Coverage
-// beacon and witness payload views point into `report`, which must outlive the view.
-util::Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms);
+// beacon and witness payload views point into `report`, which must outlive the view. A sensor
+// batch's samples are copied into `sensor_samples` (reused across calls; the view points into
+// it); without a buffer the batch is passed on with no samples.
+util::Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms,
+                                            std::vector<SensorSample>* sensor_samples = nullptr);
 
 }  // namespace depin::verify

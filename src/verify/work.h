@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "verify/report_view.h"
@@ -50,6 +51,20 @@ struct DeviceWork {
   // uptime x location x speedtest.
   bool has_proof_units = false;
   uint64_t proof_units = 0;
+  // Physical-proof reports the device's class let through to coverage and QoD (valid or not),
+  // and the station's quality of data before location trust and capacity (registry.h), for
+  // explanations and the dashboard.
+  uint32_t beacons = 0;
+  uint32_t witnesses = 0;
+  uint32_t sensor_batches = 0;
+  uint32_t qod_ppm = 0;
+};
+
+// A device flagged for operator review, with the evidence (coverage_verifier.h, qod_verifier.h).
+struct DeviceFlag {
+  Key device;
+  InvalidReason reason = InvalidReason::kCollusionRing;
+  std::string evidence;
 };
 
 // DC a payer burned this epoch; the ledger debits it when the epoch closes.
@@ -68,6 +83,8 @@ struct EpochWork {
   std::vector<PayerBurn> payer_burns;  // sorted by payer; only payers that burned
   // The speedtests inside the rolling window at the epoch's end: the next epoch's prior.
   SpeedtestHistory speedtest_history;
+  // Devices the physical-proof verifiers flagged (and denylisted ones), sorted by key.
+  std::vector<DeviceFlag> flags;
 };
 
 }  // namespace depin::verify
