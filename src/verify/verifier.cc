@@ -88,6 +88,12 @@ std::string_view InvalidReasonName(InvalidReason reason) {
       return "sensor_no_samples";
     case InvalidReason::kSensorInconsistent:
       return "sensor_inconsistent";
+    case InvalidReason::kDuplicateReceipt:
+      return "duplicate_receipt";
+    case InvalidReason::kStaleReceipt:
+      return "stale_receipt";
+    case InvalidReason::kReceiptTime:
+      return "receipt_time";
     case InvalidReason::kCount:
       break;
   }
@@ -150,6 +156,12 @@ std::string_view InvalidReasonText(InvalidReason reason) {
       return "the sensor batch had no usable samples";
     case InvalidReason::kSensorInconsistent:
       return "the station disagreed persistently with its neighbours";
+    case InvalidReason::kDuplicateReceipt:
+      return "the usage receipt (payer, session, sequence) was already reported before";
+    case InvalidReason::kStaleReceipt:
+      return "the usage receipt was older than the receipt validity window when it arrived";
+    case InvalidReason::kReceiptTime:
+      return "the usage receipt was signed after the report that carries it";
     case InvalidReason::kCount:
       break;
   }
@@ -171,7 +183,7 @@ Result<std::unique_ptr<EpochVerifier>> EpochVerifier::Create(const EpochWindow& 
 
 EpochVerifier::EpochVerifier(const EpochWindow& window, const VerifyParams& params,
                              std::vector<DeviceInfo> devices)
-    : params_(params) {
+    : params_(params), origins_(devices.size()) {
   work_.window = window;
   work_.devices = std::move(devices);
   work_.work.resize(work_.devices.size());
@@ -273,21 +285,25 @@ void EpochVerifier::Observe(const ReportView& report) {
     ++w.invalid[static_cast<size_t>(*reason)];
   } else {
     ++w.valid_reports;
+    origins_.Observe(*index, report.origin);
   }
 }
 
 EpochWork EpochVerifier::Finish() {
   for (auto& v : verifiers_) v->Finish(work_);
+  ApplyOriginDensity(params_, origins_, work_);
   return std::move(work_);
 }
 
 Status RegisterDefaultVerifiers(EpochVerifier& epoch, const VerifyParams& params,
-                                std::vector<PayerInfo> payers, SpeedtestHistory prior_speedtests) {
+                                std::vector<PayerInfo> payers, SpeedtestHistory prior_speedtests,
+                                const std::vector<ReceiptKey>& prior_receipts) {
   DEPIN_RETURN_IF_ERROR(
       epoch.Register(std::make_unique<UptimeLocationVerifier>(params, epoch.window())));
   DEPIN_RETURN_IF_ERROR(epoch.Register(
       std::make_unique<SpeedtestVerifier>(params, epoch.window(), std::move(prior_speedtests))));
-  DEPIN_ASSIGN_OR_RETURN(auto usage, UsageVerifier::Create(params, std::move(payers)));
+  DEPIN_ASSIGN_OR_RETURN(auto usage,
+                         UsageVerifier::Create(params, std::move(payers), prior_receipts));
   return epoch.Register(std::move(usage));
 }
 

@@ -50,6 +50,14 @@ struct DeviceWork {
   // uptime x location x speedtest.
   bool has_proof_units = false;
   uint64_t proof_units = 0;
+
+  // Network origin (origin_density.h): the device's majority origin (0: none recorded), how many
+  // counted devices shared it, this device's 0-based seniority rank among them, and the
+  // multiplier its availability units get (1e6 when not reduced).
+  uint64_t origin = 0;
+  uint32_t origin_devices = 0;
+  uint32_t origin_rank = 0;
+  uint32_t origin_ppm = 1'000'000;
 };
 
 // DC a payer burned this epoch; the ledger debits it when the epoch closes.
