@@ -54,15 +54,20 @@ void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::
   e.witnesses = w.witnesses;
   e.sensor_batches = w.sensor_batches;
   e.qod_ppm = w.qod_ppm;
+  e.origin = w.origin;
+  e.origin_devices = w.origin_devices;
+  e.origin_rank = w.origin_rank;
+  e.origin_ppm = w.origin_ppm;
   if (w.deactivated) return;  // earns nothing: no units, no usage
   if (w.has_proof_units) {    // physical-proof networks: coverage or QoD units (docs/proofs.md)
-    e.availability_units = w.proof_units;
+    e.availability_units = verify::ApplyPpm(w.proof_units, w.origin_ppm);
     e.units_from_proofs = true;
     return;
   }
   if (w.uptime_ok) {
-    e.availability_units =
-        verify::ApplyPpm(verify::ApplyPpm(kPpmOne, w.location_trust_ppm), w.speedtest_ppm);
+    e.availability_units = verify::ApplyPpm(
+        verify::ApplyPpm(verify::ApplyPpm(kPpmOne, w.location_trust_ppm), w.speedtest_ppm),
+        w.origin_ppm);
   }
 }
 

@@ -80,6 +80,13 @@ void ExplainAvailability(const Manifest& m, const DeviceEntry& d, std::string& o
   } else {
     ExplainUptimeUnits(m, d, out);
   }
+  if (d.origin_ppm != verify::kPpmOne) {
+    out += fmt::format(
+        "  Network origin {:016x}: {} earning devices reported from it; this one ranks {} by "
+        "seniority, so its units were multiplied by {} (origin density, docs/rewards.md "
+        "1.5).\n",
+        d.origin, d.origin_devices, d.origin_rank + 1, FormatPpm(d.origin_ppm));
+  }
   if (pool->total_shares == 0) {
     out += "  Share: 0; no device had availability units, so the pool is unallocated.\n";
     return;

@@ -62,6 +62,12 @@ struct DeviceEntry {
   uint64_t availability_units = 0;  // 1e6 x location trust x speedtest, each step floored,
                                     // or the physical-proof units (units_from_proofs)
   bool units_from_proofs = false;   // units came from coverage / QoD verifiers
+  // Network origin density (verify/origin_density.h): availability_units already include
+  // origin_ppm. Written to the manifest (as "origin") only for a reduced device.
+  uint64_t origin = 0;  // keyed hash of the source /24 or /48 its reports came from
+  uint32_t origin_devices = 0;
+  uint32_t origin_rank = 0;
+  uint32_t origin_ppm = 1'000'000;
   // Usage derivation.
   uint32_t receipts = 0;
   uint64_t dc_burned = 0;

@@ -109,6 +109,16 @@ std::string WriteArray(const std::vector<T>& items, F visit) {
   return out;
 }
 
+// Evidence for a device whose units origin density reduced (verify/origin_density.h).
+std::string OriginToJson(const DeviceEntry& d) {
+  Writer w;
+  w.U64("id", d.origin);
+  w.U32("devices", d.origin_devices);
+  w.U32("rank", d.origin_rank);
+  w.U32("multiplier_ppm", d.origin_ppm);
+  return w.Finish();
+}
+
 std::string InvalidToJson(const verify::InvalidCounts& counts) {
   Writer w;
   for (size_t i = 0; i < counts.size(); ++i) {
@@ -138,6 +148,7 @@ void DevicesToJson(const Manifest& m, const JsonSink& sink) {
       pw.U32("qod_ppm", d.qod_ppm);
       w.Raw("proofs", pw.Finish());
     }
+    if (d.origin_ppm != verify::kPpmOne) w.Raw("origin", OriginToJson(d));
     w.Str("speedtest_tier_name", d.speedtest_tier < tiers.size()
                                      ? tiers[d.speedtest_tier].name
                                      : std::string(verify::kFailTierName));

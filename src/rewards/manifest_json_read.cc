@@ -96,6 +96,7 @@ class Reader {
       *status_ = Status::InvalidArgument("manifest: " + path_ + "." + k + ": " + what);
   }
   const std::string& path() const { return path_; }
+  bool Has(const char* k) const { return in_.contains(k); }
 
  private:
   const json& in_;
@@ -203,6 +204,15 @@ util::Result<Manifest> ManifestFromDom(const json& j) {
     for (size_t i = 0; i < verify::kInvalidReasonCount; ++i) {
       std::string name(verify::InvalidReasonName(static_cast<verify::InvalidReason>(i)));
       if (inv->contains(name)) ir.U32(name.c_str(), d.invalid[i]);
+    }
+    if (x.Has("origin")) {  // only reduced devices carry it
+      const json* origin = x.Field("origin", json::value_t::object);
+      if (origin == nullptr) return;
+      Reader orr(*origin, x.path() + ".origin", &status);
+      orr.U64("id", d.origin);
+      orr.U32("devices", d.origin_devices);
+      orr.U32("rank", d.origin_rank);
+      orr.U32("multiplier_ppm", d.origin_ppm);
     }
   });
   ReadArray(r, "recipients", &m.recipients, &status, [](Reader& x, RecipientEntry& e) {

@@ -57,6 +57,12 @@ Status ValidateVerifyParams(const VerifyParams& p, const EpochWindow& window) {
     }
   }
   if (p.bytes_per_dc == 0) return Status::InvalidArgument("verify: bytes_per_dc must be > 0");
+  if (p.origin_decay_ppm > 1'000'000) {
+    return Status::InvalidArgument("verify: origin_decay_ppm exceeds 1000000");
+  }
+  if (p.receipt_max_age_ms == 0) {
+    return Status::InvalidArgument("verify: receipt_max_age_ms must be > 0");
+  }
   return Status::Ok();
 }
 

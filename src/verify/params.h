@@ -50,6 +50,16 @@ struct VerifyParams {
   // Bytes one data credit pays for (Helium: 24). Receipt bytes beyond dc_amount x this are not
   // DC-backed and earn no usage share.
   uint64_t bytes_per_dc = 24;
+  // A usage receipt is valid for this long after its payer signed it: a report received later
+  // carries a stale_receipt. It also bounds how far back the epoch close (and ingest, after a
+  // restart) looks for an earlier appearance of the same (payer, session, sequence).
+  uint64_t receipt_max_age_ms = 3600ull * 1000;
+  // Origin density (origin_density.h): within one network origin the first origin_full_devices
+  // earning devices (by seniority) keep their units, each further one gets origin_decay_ppm of
+  // the previous one's multiplier. Devices of origin_exempt_owners are neither reduced nor counted.
+  uint32_t origin_full_devices = 1;
+  uint32_t origin_decay_ppm = 500'000;
+  std::vector<Key> origin_exempt_owners;
 };
 
 // The name of the tier below every configured tier.

@@ -47,8 +47,19 @@ struct SpeedtestBody {
 // A data-transfer receipt co-signed by the payer (router/customer) key holding delegated DC.
 struct UsageBody {
   Key payer;
-  uint64_t bytes = 0;      // bytes carried in both directions
-  uint64_t dc_amount = 0;  // data credits the payer agreed to burn
+  uint64_t session_id = 0;  // (payer, session_id, sequence) names the receipt: paid once, ever
+  uint64_t sequence = 0;
+  uint64_t bytes = 0;         // bytes carried in both directions
+  uint64_t dc_amount = 0;     // data credits the payer agreed to burn
+  uint64_t timestamp_ms = 0;  // the payer's clock when it signed, Unix ms
+};
+
+// The identity of a usage receipt: docs/wire-format.md section 5.5 lets it be paid once.
+struct ReceiptKey {
+  Key payer;
+  uint64_t session_id = 0;
+  uint64_t sequence = 0;
+  bool operator==(const ReceiptKey&) const = default;
 };
 
 using Hash32 = std::array<uint8_t, 32>;
@@ -93,6 +104,7 @@ struct ReportView {
   ReportKind kind = ReportKind::kHeartbeat;
   uint64_t device_ms = 0;    // the device's claimed clock, Unix ms
   uint64_t received_ms = 0;  // the ingest server's receive time, Unix ms (trusted)
+  uint64_t origin = 0;       // the network origin ingest recorded (ingest/origin.h); 0: unknown
   HeartbeatBody heartbeat;
   SpeedtestBody speedtest;
   UsageBody usage;
@@ -168,6 +180,10 @@ enum class InvalidReason : uint8_t {
   kKindNotAccepted,       // the device's resource class does not accept reports of this kind
   kSensorBadTimestamp,    // a sample taken after its batch arrived, or long before it was sent
   kSensorTooManySamples,  // more samples of one parameter than one per second of the batch
+  // Paid usage, receipt identity and time (usage_verifier.h).
+  kDuplicateReceipt,  // (payer, session, sequence) already appeared earlier in the log
+  kStaleReceipt,      // receipt signed longer than receipt_max_age_ms before it was received
+  kReceiptTime,       // receipt signed after the report carrying it (beyond the clock skew)
   kCount,
 };
 inline constexpr size_t kInvalidReasonCount = static_cast<size_t>(InvalidReason::kCount);

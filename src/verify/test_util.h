@@ -2,6 +2,7 @@
 // Test-only; not part of the library. Not thread-safe (plain functions over values).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "verify/report_view.h"
@@ -61,6 +62,11 @@ inline ReportView Receipt(uint8_t device, uint64_t at_ms, uint8_t payer, uint64_
   r.usage.payer = KeyOf(payer);
   r.usage.bytes = bytes;
   r.usage.dc_amount = dc;
+  r.usage.timestamp_ms = at_ms;
+  // Every call is a distinct receipt (a receipt key is paid once); tests of duplicates copy one.
+  static std::atomic<uint64_t> next_sequence{1};
+  r.usage.session_id = device;
+  r.usage.sequence = next_sequence.fetch_add(1);
   return r;
 }
 

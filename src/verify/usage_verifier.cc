@@ -1,6 +1,7 @@
 #include "verify/usage_verifier.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "verify/fixed_point.h"
@@ -19,8 +20,18 @@ uint64_t SaturatingAdd(uint64_t a, u128 b) {
 
 }  // namespace
 
+size_t UsageVerifier::ReceiptKeyHash::operator()(const ReceiptKey& k) const {
+  // Payer keys are public keys (uniform bytes); mixing in session and sequence is enough.
+  uint64_t h = 0;
+  std::memcpy(&h, k.payer.bytes.data(), sizeof h);
+  h ^= k.session_id * 0x9E3779B97F4A7C15ull;
+  h ^= (k.sequence + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+  return static_cast<size_t>(h ^ (h >> 29));
+}
+
 Result<std::unique_ptr<UsageVerifier>> UsageVerifier::Create(const VerifyParams& params,
-                                                             std::vector<PayerInfo> payers) {
+                                                             std::vector<PayerInfo> payers,
+                                                             const std::vector<ReceiptKey>& prior) {
   std::sort(payers.begin(), payers.end(),
             [](const PayerInfo& a, const PayerInfo& b) { return a.payer < b.payer; });
   for (size_t i = 1; i < payers.size(); ++i) {
@@ -28,7 +39,9 @@ Result<std::unique_ptr<UsageVerifier>> UsageVerifier::Create(const VerifyParams&
       return Status::InvalidArgument("verify: payer " + payers[i].payer.ToHex() + " listed twice");
     }
   }
-  return std::unique_ptr<UsageVerifier>(new UsageVerifier(params, std::move(payers)));
+  std::unique_ptr<UsageVerifier> v(new UsageVerifier(params, std::move(payers)));
+  v->claimed_.insert(prior.begin(), prior.end());
+  return v;
 }
 
 UsageVerifier::UsageVerifier(const VerifyParams& params, std::vector<PayerInfo> payers)
@@ -40,6 +53,16 @@ UsageVerifier::UsageVerifier(const VerifyParams& params, std::vector<PayerInfo> 
 std::optional<InvalidReason> UsageVerifier::Observe(const ReportView& report,
                                                     const DeviceInfo& device, DeviceWork& work) {
   const UsageBody& u = report.usage;
+  if (report.received_ms - std::min(report.received_ms, u.timestamp_ms) >
+      params_.receipt_max_age_ms) {
+    return InvalidReason::kStaleReceipt;
+  }
+  if (u.timestamp_ms > report.device_ms + params_.max_clock_skew_ms) {
+    return InvalidReason::kReceiptTime;
+  }
+  if (!claimed_.insert({u.payer, u.session_id, u.sequence}).second) {
+    return InvalidReason::kDuplicateReceipt;
+  }
   if (u.bytes == 0 || u.dc_amount == 0) return InvalidReason::kEmptyReceipt;
   auto it = std::lower_bound(payers_.begin(), payers_.end(), u.payer,
                              [](const Payer& p, const Key& k) { return p.info.payer < k; });

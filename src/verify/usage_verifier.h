@@ -4,11 +4,20 @@
 // device's usage is its DC-backed bytes: min(bytes, dc x bytes_per_dc) per receipt. DC paid by a
 // payer whose delegating owner also owns the device is recorded as self_paid_dc (wash trading);
 // the reward engine's usage cap keeps such self-dealing unprofitable either way.
-// Signatures and (payer, session, sequence) duplicates are checked upstream by ingest.
+//
+// A receipt is paid at most once, ever (docs/rewards.md section 1.4). Before anything else a
+// receipt's own time is checked: received more than receipt_max_age_ms after the payer signed it
+// is stale_receipt; signed after the report that carries it (beyond max_clock_skew_ms) is
+// receipt_time. Then its (payer, session, sequence) is claimed: a key that appeared in an earlier
+// epoch's log inside the validity window (`prior`, gathered by the epoch close) or earlier in this
+// epoch's log order is duplicate_receipt. Ingest refuses the same duplicates at the door; this
+// check is what makes it hold when two copies slip past ingest (a restart, a log copied from
+// elsewhere, two copies in one request).
 // Thread-safety: none; driven by one EpochVerifier.
 #pragma once
 
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 #include "util/result.h"
@@ -19,9 +28,11 @@ namespace depin::verify {
 
 class UsageVerifier final : public Verifier {
  public:
-  // `payers` in any order; InvalidArgument if a payer key appears twice.
-  static util::Result<std::unique_ptr<UsageVerifier>> Create(const VerifyParams& params,
-                                                             std::vector<PayerInfo> payers);
+  // `payers` in any order; InvalidArgument if a payer key appears twice. `prior`: receipt keys
+  // that appeared in earlier epochs' logs (any order, duplicates allowed).
+  static util::Result<std::unique_ptr<UsageVerifier>> Create(
+      const VerifyParams& params, std::vector<PayerInfo> payers,
+      const std::vector<ReceiptKey>& prior = {});
 
   std::string_view name() const override { return "usage"; }
   std::vector<ReportKind> kinds() const override { return {ReportKind::kDataTransfer}; }
@@ -36,8 +47,13 @@ class UsageVerifier final : public Verifier {
     PayerInfo info;
     uint64_t burned = 0;
   };
+  struct ReceiptKeyHash {
+    size_t operator()(const ReceiptKey& k) const;
+  };
   VerifyParams params_;
   std::vector<Payer> payers_;  // sorted by payer key
+  // Every receipt key claimed so far (membership only, so the set's order never shows).
+  std::unordered_set<ReceiptKey, ReceiptKeyHash> claimed_;
 };
 
 }  // namespace depin::verify

@@ -13,11 +13,13 @@ using namespace testing;  // NOLINT(google-build-using-namespace)
 size_t Invalid(const DeviceWork& w, InvalidReason r) { return w.invalid[static_cast<size_t>(r)]; }
 
 EpochWork RunEpoch(std::vector<DeviceInfo> devices, std::vector<PayerInfo> payers,
-                   const std::vector<ReportView>& reports) {
-  VerifyParams params;  // 24 bytes per DC
+                   const std::vector<ReportView>& reports,
+                   const std::vector<ReceiptKey>& prior_receipts = {}) {
+  VerifyParams params;  // 24 bytes per DC, receipts valid for 1 h, 5 min clock skew
   auto epoch = EpochVerifier::Create(DayEpoch(), params, std::move(devices));
   EXPECT_TRUE(epoch.ok());
-  EXPECT_TRUE(RegisterDefaultVerifiers(**epoch, params, std::move(payers)).ok());
+  EXPECT_TRUE(
+      RegisterDefaultVerifiers(**epoch, params, std::move(payers), {}, prior_receipts).ok());
   for (const auto& r : reports) (*epoch)->Observe(r);
   return (*epoch)->Finish();
 }
@@ -45,6 +47,65 @@ TEST(UsageVerifierTest, BurnsInLogOrderAndCountsBackedBytes) {
   ASSERT_EQ(w.payer_burns.size(), 1u);
   EXPECT_EQ(w.payer_burns[0].payer, KeyOf(50));
   EXPECT_EQ(w.payer_burns[0].dc_burned, 100u);
+}
+
+// One genuine receipt re-wrapped in new reports (later device and receive times) is paid once;
+// the payer's DC is burned once.
+TEST(UsageVerifierTest, ReceiptReplayedInNewReportsIsPaidOnce) {
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}};
+  ReportView original = Receipt(1, kEpochStart + 1'000, 50, 2'400, 100);
+  ReportView replay = original;
+  replay.device_ms = replay.received_ms = kEpochStart + 60'000;
+  ReportView replay2 = original;
+  replay2.device_ms = replay2.received_ms = kEpochStart + 120'000;
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, {original, replay, replay2});
+  EXPECT_EQ(w.work[0].receipts, 1u);
+  EXPECT_EQ(w.work[0].dc_burned, 100u);
+  EXPECT_EQ(Invalid(w.work[0], InvalidReason::kDuplicateReceipt), 2u);
+  ASSERT_EQ(w.payer_burns.size(), 1u);
+  EXPECT_EQ(w.payer_burns[0].dc_burned, 100u);
+}
+
+// A receipt that appeared in an earlier epoch's log (the close passes it as prior) earns nothing.
+TEST(UsageVerifierTest, ReceiptSeenInAnEarlierEpochIsRefused) {
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}};
+  ReportView replay = Receipt(1, kEpochStart + 1'000, 50, 2'400, 100);
+  ReportView fresh = Receipt(1, kEpochStart + 2'000, 50, 2'400, 100);
+  const ReceiptKey seen{replay.usage.payer, replay.usage.session_id, replay.usage.sequence};
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, {replay, fresh}, {seen});
+  EXPECT_EQ(w.work[0].receipts, 1u);
+  EXPECT_EQ(w.work[0].dc_burned, 100u);
+  EXPECT_EQ(Invalid(w.work[0], InvalidReason::kDuplicateReceipt), 1u);
+}
+
+// The same session and sequence under another payer is another receipt.
+TEST(UsageVerifierTest, ReceiptKeyIncludesThePayer) {
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}, {KeyOf(51), KeyOf(61), 1'000}};
+  ReportView a = Receipt(1, kEpochStart + 1'000, 50, 2'400, 100);
+  ReportView b = a;
+  b.usage.payer = KeyOf(51);
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, {a, b});
+  EXPECT_EQ(w.work[0].receipts, 2u);
+  EXPECT_EQ(w.work[0].dc_burned, 200u);
+}
+
+// A receipt received more than receipt_max_age_ms (1 h) after its payer signed it is stale; one
+// signed after the report carrying it (beyond the clock skew) is impossible. Neither burns DC.
+TEST(UsageVerifierTest, ReceiptTimeIsCheckedAgainstTheReport) {
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}};
+  ReportView stale = Receipt(1, kEpochStart + 2 * kHourMs, 50, 2'400, 100);
+  stale.usage.timestamp_ms = kEpochStart + kHourMs - 1;  // 1 h + 1 ms before it was received
+  ReportView edge = Receipt(1, kEpochStart + 2 * kHourMs, 50, 2'400, 100);
+  edge.usage.timestamp_ms = kEpochStart + kHourMs;  // exactly 1 h: still valid
+  ReportView future = Receipt(1, kEpochStart + 3 * kHourMs, 50, 2'400, 100);
+  future.usage.timestamp_ms = future.device_ms + VerifyParams{}.max_clock_skew_ms + 1;
+  ReportView before_epoch = Receipt(1, kEpochStart + 10, 50, 2'400, 100);
+  before_epoch.usage.timestamp_ms = kEpochStart - 2 * kHourMs;  // signed long before the epoch
+  EpochWork w = RunEpoch({Device(1, 9)}, payers, {stale, edge, future, before_epoch});
+  EXPECT_EQ(w.work[0].receipts, 1u);
+  EXPECT_EQ(w.work[0].dc_burned, 100u);
+  EXPECT_EQ(Invalid(w.work[0], InvalidReason::kStaleReceipt), 2u);
+  EXPECT_EQ(Invalid(w.work[0], InvalidReason::kReceiptTime), 1u);
 }
 
 TEST(UsageVerifierTest, FlagsDcPaidByTheDevicesOwnOwner) {

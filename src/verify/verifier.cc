@@ -94,6 +94,12 @@ std::string_view InvalidReasonName(InvalidReason reason) {
       return "sensor_bad_timestamp";
     case InvalidReason::kSensorTooManySamples:
       return "sensor_too_many_samples";
+    case InvalidReason::kDuplicateReceipt:
+      return "duplicate_receipt";
+    case InvalidReason::kStaleReceipt:
+      return "stale_receipt";
+    case InvalidReason::kReceiptTime:
+      return "receipt_time";
     case InvalidReason::kCount:
       break;
   }
@@ -162,6 +168,12 @@ std::string_view InvalidReasonText(InvalidReason reason) {
       return "a sample was taken after the batch arrived or long before the batch was sent";
     case InvalidReason::kSensorTooManySamples:
       return "the batch carried more samples of one parameter than one per second";
+    case InvalidReason::kDuplicateReceipt:
+      return "the usage receipt (payer, session, sequence) was already reported before";
+    case InvalidReason::kStaleReceipt:
+      return "the usage receipt was older than the receipt validity window when it arrived";
+    case InvalidReason::kReceiptTime:
+      return "the usage receipt was signed after the report that carries it";
     case InvalidReason::kCount:
       break;
   }
@@ -183,7 +195,7 @@ Result<std::unique_ptr<EpochVerifier>> EpochVerifier::Create(const EpochWindow& 
 
 EpochVerifier::EpochVerifier(const EpochWindow& window, const VerifyParams& params,
                              std::vector<DeviceInfo> devices)
-    : params_(params) {
+    : params_(params), origins_(devices.size()) {
   work_.window = window;
   work_.devices = std::move(devices);
   work_.work.resize(work_.devices.size());
@@ -295,21 +307,25 @@ void EpochVerifier::Observe(const ReportView& report) {
     ++w.invalid[static_cast<size_t>(*reason)];
   } else {
     ++w.valid_reports;
+    origins_.Observe(*index, report.origin);
   }
 }
 
 EpochWork EpochVerifier::Finish() {
   for (auto& v : verifiers_) v->Finish(work_);
+  ApplyOriginDensity(params_, origins_, work_);
   return std::move(work_);
 }
 
 Status RegisterDefaultVerifiers(EpochVerifier& epoch, const VerifyParams& params,
-                                std::vector<PayerInfo> payers, SpeedtestHistory prior_speedtests) {
+                                std::vector<PayerInfo> payers, SpeedtestHistory prior_speedtests,
+                                const std::vector<ReceiptKey>& prior_receipts) {
   DEPIN_RETURN_IF_ERROR(
       epoch.Register(std::make_unique<UptimeLocationVerifier>(params, epoch.window())));
   DEPIN_RETURN_IF_ERROR(epoch.Register(
       std::make_unique<SpeedtestVerifier>(params, epoch.window(), std::move(prior_speedtests))));
-  DEPIN_ASSIGN_OR_RETURN(auto usage, UsageVerifier::Create(params, std::move(payers)));
+  DEPIN_ASSIGN_OR_RETURN(auto usage,
+                         UsageVerifier::Create(params, std::move(payers), prior_receipts));
   return epoch.Register(std::move(usage));
 }
 

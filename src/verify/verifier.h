@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "util/result.h"
+#include "verify/origin_density.h"
 #include "verify/params.h"
 #include "verify/report_view.h"
 #include "verify/speedtest_history.h"
@@ -87,13 +88,17 @@ class EpochVerifier {
   std::vector<uint32_t> slots_;
   uint64_t seed_ = 0;
   int shift_ = 64;
+  OriginTally origins_;
 };
 
 // Registers the built-in verifiers (uptime and location, speedtest, paid usage). `payers` is the
 // ledger's list of keys holding delegated DC at epoch start, in any order; `prior_speedtests` is
-// the previous epoch's EpochWork::speedtest_history (empty for the first epoch).
+// the previous epoch's EpochWork::speedtest_history (empty for the first epoch);
+// `prior_receipts` the usage receipts that appeared in earlier epochs' logs inside the receipt
+// validity window (UsageVerifier refuses them as duplicate_receipt).
 util::Status RegisterDefaultVerifiers(EpochVerifier& epoch, const VerifyParams& params,
                                       std::vector<PayerInfo> payers,
-                                      SpeedtestHistory prior_speedtests = {});
+                                      SpeedtestHistory prior_speedtests = {},
+                                      const std::vector<ReceiptKey>& prior_receipts = {});
 
 }  // namespace depin::verify

@@ -68,6 +68,9 @@ Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t r
       uint64_t up = r.bytes_up(), down = r.bytes_down();
       v.usage.bytes = up > UINT64_MAX - down ? UINT64_MAX : up + down;
       v.usage.dc_amount = r.dc_amount();
+      v.usage.session_id = r.session_id();
+      v.usage.sequence = r.sequence();
+      v.usage.timestamp_ms = r.timestamp_ms();
       return v;
     }
     case Body::kCoverageBeacon: {  // payload views point into `report`

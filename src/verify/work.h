@@ -58,6 +58,14 @@ struct DeviceWork {
   uint32_t witnesses = 0;
   uint32_t sensor_batches = 0;
   uint32_t qod_ppm = 0;
+
+  // Network origin (origin_density.h): the device's majority origin (0: none recorded), how many
+  // counted devices shared it, this device's 0-based seniority rank among them, and the
+  // multiplier its availability units get (1e6 when not reduced).
+  uint64_t origin = 0;
+  uint32_t origin_devices = 0;
+  uint32_t origin_rank = 0;
+  uint32_t origin_ppm = 1'000'000;
 };
 
 // A device flagged for operator review, with the evidence (coverage_verifier.h, qod_verifier.h).
