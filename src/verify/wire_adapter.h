@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "util/result.h"
 #include "verify/report_view.h"
@@ -16,6 +17,9 @@ namespace depin::verify {
 // the field) when a key or hash is not 32 bytes, no body is set, or a data-transfer receipt names
 // a different device than the report; the caller counts such records as corrupt. Coverage
 // beacon and witness payload views point into `report`, which must outlive the view.
-util::Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms);
+// `network_id` is the network the report was signed for: a beacon's report id (which witnesses
+// name) is bound to it.
+util::Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms,
+                                            std::string_view network_id);
 
 }  // namespace depin::verify
