@@ -133,12 +133,17 @@ void DeviceAgent::MaybeClaim(NodeApi& api, uint64_t* next_epoch) {
 
 void DeviceAgent::Report(NodeApi& api, Backoff& backoff, int64_t* next_ms) {
   const uint64_t now = static_cast<uint64_t>(Now());
-  std::vector<wire::v1::Report> tick = Tick(device_, now, options_.behaviour, {});
   *next_ms = static_cast<int64_t>(now) + options_.behaviour.tick_ms;
+  util::Result<std::string> network = api.NetworkId();
+  if (!network.ok()) {
+    Event("network id: " + network.status().ToString());
+    return;
+  }
+  std::vector<wire::v1::Report> tick = Tick(device_, now, options_.behaviour, {}, *network);
   if (tick.empty()) return;
-  util::Result<util::Bytes> bytes = tick.size() == 1
-                                        ? ingest::SignReportToBytes(tick[0], keys_.device)
-                                        : ingest::SignBatchToBytes(tick, now, keys_.device);
+  util::Result<util::Bytes> bytes =
+      tick.size() == 1 ? ingest::SignReportToBytes(tick[0], *network, keys_.device)
+                       : ingest::SignBatchToBytes(tick, now, *network, keys_.device);
   if (!bytes.ok()) {
     Event("signing: " + bytes.status().ToString());
     return;

@@ -32,7 +32,8 @@ wire::v1::Report DataTransfer(const crypto::PublicKey& device, uint64_t ts,
 }  // namespace
 
 wire::v1::SignedUsageReceipt Customer::Sign(const crypto::PublicKey& device, uint64_t bytes_up,
-                                            uint64_t bytes_down, uint64_t timestamp_ms) {
+                                            uint64_t bytes_down, uint64_t timestamp_ms,
+                                            std::string_view network_id) {
   const uint64_t dc = (bytes_up + bytes_down + kBytesPerDc - 1) / kBytesPerDc;
   wire::v1::UsageReceipt receipt;
   const crypto::PublicKey& payer = router_.public_key();
@@ -45,8 +46,14 @@ wire::v1::SignedUsageReceipt Customer::Sign(const crypto::PublicKey& device, uin
   receipt.set_dc_amount(dc);
   receipt.set_timestamp_ms(timestamp_ms);
   dc_signed_.fetch_add(dc);
-  // Well-formed by construction, signed by the key named in it: cannot fail.
-  return wire::SignUsageReceipt(receipt, router_).value();
+  // Well-formed by construction, signed by the key named in it: fails only for a network id the
+  // node could not have sent (empty or over 32 bytes); such a receipt verifies nowhere.
+  util::Result<wire::v1::SignedUsageReceipt> s =
+      wire::SignUsageReceipt(receipt, network_id, router_);
+  if (s.ok()) return std::move(s).value();
+  wire::v1::SignedUsageReceipt unsigned_receipt;
+  *unsigned_receipt.mutable_receipt() = std::move(receipt);
+  return unsigned_receipt;
 }
 
 EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class,
@@ -70,7 +77,8 @@ EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class
 
 std::vector<wire::v1::Report> Tick(EmulatedDevice& d, uint64_t now_ms,
                                    const BehaviourOptions& options,
-                                   std::span<Customer* const> customers) {
+                                   std::span<Customer* const> customers,
+                                   std::string_view network_id) {
   std::vector<wire::v1::Report> out;
   const uint64_t tick = d.ticks++;
   if (d.dead || (d.flaky && Chance(d.rng, options.flaky_skip_permille))) return out;
@@ -89,7 +97,7 @@ std::vector<wire::v1::Report> Tick(EmulatedDevice& d, uint64_t now_ms,
     Customer* c = customers[d.rng.Below(customers.size())];
     const uint64_t down = LogUniform(d.rng, 8e3, 2e6);
     const uint64_t up = down / (4 + d.rng.Below(8));
-    out.push_back(DataTransfer(key, now_ms + 2, c->Sign(key, up, down, now_ms)));
+    out.push_back(DataTransfer(key, now_ms + 2, c->Sign(key, up, down, now_ms, network_id)));
   }
   return out;
 }

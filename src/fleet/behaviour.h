@@ -41,9 +41,11 @@ class Customer {
       : account_(std::move(account)), router_(std::move(router)), session_id_(session_id) {}
   const crypto::KeyPair& account() const { return account_; }
   const crypto::KeyPair& router() const { return router_; }
-  // A receipt for `bytes_up + bytes_down` carried by `device`, signed by the router key.
+  // A receipt for `bytes_up + bytes_down` carried by `device`, signed by the router key for
+  // `network_id`.
   wire::v1::SignedUsageReceipt Sign(const crypto::PublicKey& device, uint64_t bytes_up,
-                                    uint64_t bytes_down, uint64_t timestamp_ms);
+                                    uint64_t bytes_down, uint64_t timestamp_ms,
+                                    std::string_view network_id);
   uint64_t dc_signed() const { return dc_signed_.load(); }
 
  private:
@@ -73,9 +75,11 @@ EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class
                           const BehaviourOptions& options);
 
 // The reports `device` sends on this tick at `now_ms` (none when it is dead or skips the tick).
-// Data-transfer receipts are signed by customers[rng % size] (none when `customers` is empty).
+// Data-transfer receipts are signed by customers[rng % size] (none when `customers` is empty)
+// for `network_id` (the node's, NodeApi::NetworkId).
 std::vector<wire::v1::Report> Tick(EmulatedDevice& device, uint64_t now_ms,
                                    const BehaviourOptions& options,
-                                   std::span<Customer* const> customers);
+                                   std::span<Customer* const> customers,
+                                   std::string_view network_id);
 
 }  // namespace depin::fleet

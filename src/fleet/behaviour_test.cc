@@ -29,8 +29,8 @@ TEST_F(BehaviourTest, SameSeedSameDevicesAndSameReports) {
   EXPECT_EQ(a.managed.cell, b.managed.cell);
   EXPECT_NE(a.managed.cell, 0u);
   for (int t = 0; t < 10; ++t) {
-    auto ra = Tick(a, 1'700'000'000'000 + t * 5000, o, {});
-    auto rb = Tick(b, 1'700'000'000'000 + t * 5000, o, {});
+    auto ra = Tick(a, 1'700'000'000'000 + t * 5000, o, {}, "fleet-net");
+    auto rb = Tick(b, 1'700'000'000'000 + t * 5000, o, {}, "fleet-net");
     ASSERT_EQ(ra.size(), rb.size());
     for (size_t i = 0; i < ra.size(); ++i) {
       EXPECT_EQ(ra[i].SerializeAsString(), rb[i].SerializeAsString());
@@ -48,8 +48,8 @@ TEST_F(BehaviourTest, HealthyDeviceSendsHeartbeatsNearItsPlacementAndSpeedtests)
   EmulatedDevice d = MakeDevice(1, 0, 0, o);
   int heartbeats = 0, speedtests = 0, transfers = 0;
   for (int t = 0; t < 6; ++t) {
-    for (const auto& r : Tick(d, 1'700'000'000'000 + t * 5000, o, customers)) {
-      ASSERT_TRUE(wire::ReportSigningBytes(r).ok());  // structurally valid
+    for (const auto& r : Tick(d, 1'700'000'000'000 + t * 5000, o, customers, "fleet-net")) {
+      ASSERT_TRUE(wire::ReportSigningBytes(r, "fleet-net").ok());  // structurally valid
       if (r.has_heartbeat()) {
         ++heartbeats;
         const auto& loc = r.heartbeat().location();
@@ -64,7 +64,7 @@ TEST_F(BehaviourTest, HealthyDeviceSendsHeartbeatsNearItsPlacementAndSpeedtests)
         EXPECT_EQ(receipt.device_key(), r.device_key());
         EXPECT_EQ(receipt.dc_amount(),
                   (receipt.bytes_up() + receipt.bytes_down() + kBytesPerDc - 1) / kBytesPerDc);
-        EXPECT_TRUE(wire::VerifyUsageReceipt(r.data_transfer()).ok());
+        EXPECT_TRUE(wire::VerifyUsageReceipt(r.data_transfer(), "fleet-net").ok());
       }
     }
   }
@@ -84,7 +84,7 @@ TEST_F(BehaviourTest, ShareOfDeadAndFlakyDevicesFollowsTheOptions) {
     dead += d.dead;
     flaky += d.flaky;
     if (d.dead) {
-      EXPECT_TRUE(Tick(d, 1'700'000'000'000, o, {}).empty());
+      EXPECT_TRUE(Tick(d, 1'700'000'000'000, o, {}, "fleet-net").empty());
     }
   }
   EXPECT_NEAR(dead, 100, 40);

@@ -70,6 +70,7 @@ util::Result<ClaimResult> ClaimEpoch(NodeApi& api, NonceSigner* payer,
   tx.signer = payer->address();
   tx.nonce = nonce;
   tx.body = std::move(*claim);
+  DEPIN_ASSIGN_OR_RETURN(tx.network_id, api.NetworkId());
   ledger::SignTx(&tx, payer->key());
   DEPIN_ASSIGN_OR_RETURN(SubmitOutcome out, api.SubmitTx(tx));
   if (!out.pending) return util::Status::Unavailable("claim_rewards: " + out.error);

@@ -178,11 +178,13 @@ void Fleet::WorkerLoop(unsigned index) {
 
 void Fleet::RefreshPrice(NodeApi& api) {
   util::Result<uint64_t> nonce = oracle_.Take(api);
-  if (nonce.ok()) {
+  util::Result<std::string> network_id = api.NetworkId();
+  if (nonce.ok() && network_id.ok()) {
     ledger::Tx tx;
     tx.signer = oracle_.address();
     tx.nonce = *nonce;
     tx.body = ledger::SubmitPrice{options_.economics.price_usd_e8};
+    tx.network_id = *network_id;
     ledger::SignTx(&tx, oracle_.key());
     util::Result<SubmitOutcome> out = api.SubmitTx(tx);
     if (!out.ok() || !out->pending) oracle_.Reset();
@@ -227,17 +229,24 @@ void Fleet::RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff) {
 }
 
 void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff) {
+  util::Result<std::string> network = api.NetworkId();
+  if (!network.ok()) {  // nothing can be signed yet: try these devices again after a backoff
+    SetError("network id: " + network.status().ToString());
+    const int64_t retry = Now() + std::max(backoff.NextDelayMs(), options_.behaviour.tick_ms);
+    for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, retry);
+    return;
+  }
   ingest::SubmissionBuilder body;
   uint64_t reports = 0;
   const uint64_t now = static_cast<uint64_t>(Now());
   for (uint64_t i : device_tasks) {
     EmulatedDevice& d = devices_[i];
-    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_);
+    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_, *network);
     if (tick.empty()) continue;
     // One signature per tick: a lone report is signed alone, several as one batch.
-    util::Result<util::Bytes> bytes = tick.size() == 1
-                                          ? ingest::SignReportToBytes(tick[0], d.managed.key)
-                                          : ingest::SignBatchToBytes(tick, now, d.managed.key);
+    util::Result<util::Bytes> bytes =
+        tick.size() == 1 ? ingest::SignReportToBytes(tick[0], *network, d.managed.key)
+                         : ingest::SignBatchToBytes(tick, now, *network, d.managed.key);
     if (!bytes.ok()) {
       SetError("signing: " + bytes.status().ToString());
       continue;

@@ -18,6 +18,7 @@ util::Status SubmitNext(NodeApi& api, NonceSigner* signer, ledger::TxBody body,
   tx.signer = signer->address();
   tx.nonce = nonce;
   tx.body = std::move(body);
+  DEPIN_ASSIGN_OR_RETURN(tx.network_id, api.NetworkId());
   ledger::SignTx(&tx, signer->key());
   DEPIN_ASSIGN_OR_RETURN(SubmitOutcome out, api.SubmitTx(tx));
   if (!out.pending) {

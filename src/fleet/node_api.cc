@@ -101,6 +101,20 @@ util::Result<AccountInfo> NodeApi::GetAccount(const ledger::Address& address) {
   return a;
 }
 
+util::Result<std::string> NodeApi::NetworkId() {
+  if (!network_id_.empty()) return network_id_;
+  const std::string target = "/v1/health";
+  DEPIN_ASSIGN_OR_RETURN(std::optional<std::string> body, GetJson(target));
+  if (!body) return Unparsable(target, "404");
+  const json j = Parse(*body);
+  if (!j.is_object() || !j.contains("network_id") || !j["network_id"].is_string() ||
+      j["network_id"].get<std::string>().empty()) {
+    return Unparsable(target, *body);
+  }
+  network_id_ = j["network_id"].get<std::string>();
+  return network_id_;
+}
+
 util::Result<uint64_t> NodeApi::Delegation(const ledger::Address& owner,
                                            const ledger::Address& delegate) {
   const std::string target =

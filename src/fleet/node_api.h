@@ -52,6 +52,9 @@ class NodeApi {
   // `url` is http://HOST:PORT; InvalidArgument if it is not.
   static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url);
 
+  // The network id the node signs for and accepts (`network_id` of GET /v1/health), fetched on the
+  // first call and kept: transactions, reports and receipts are signed for it.
+  util::Result<std::string> NetworkId();
   util::Result<AccountInfo> GetAccount(const ledger::Address& address);
   // The DC `owner` has delegated to `delegate` and not yet spent; 0 when there is no delegation.
   util::Result<uint64_t> Delegation(const ledger::Address& owner, const ledger::Address& delegate);
@@ -76,6 +79,7 @@ class NodeApi {
   std::string host_;
   uint16_t port_ = 0;
   std::unique_ptr<ingest::DeviceClient> client_;
+  std::string network_id_;  // empty until NetworkId() succeeded
 };
 
 }  // namespace depin::fleet

@@ -191,6 +191,7 @@ util::Result<crypto::Hash256> Onboarding::Submit(
   tx.signer = signer->address();
   tx.nonce = nonce;
   tx.body = std::move(body);
+  DEPIN_ASSIGN_OR_RETURN(tx.network_id, api.NetworkId());
   for (const crypto::KeyPair* c : cosigners) ledger::AddCosigner(&tx, c->public_key());
   ledger::SignTx(&tx, signer->key());
   for (const crypto::KeyPair* c : cosigners) ledger::CosignTx(&tx, *c);

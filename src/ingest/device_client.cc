@@ -55,6 +55,17 @@ util::Result<std::vector<SubmitResultJson>> ParseSubmitResults(std::string_view 
   return out;
 }
 
+util::Result<std::string> FetchNetworkId(DeviceClient& client) {
+  DEPIN_ASSIGN_OR_RETURN(HttpReply reply, client.Get("/v1/health"));
+  nlohmann::json j = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+  if (reply.status != 200 || !j.is_object() || !j.contains("network_id") ||
+      !j["network_id"].is_string() || j["network_id"].get<std::string>().empty()) {
+    return util::Status::Unavailable("GET /v1/health: HTTP " + std::to_string(reply.status) +
+                                     ", no network_id in " + reply.body.substr(0, 200));
+  }
+  return j["network_id"].get<std::string>();
+}
+
 struct DeviceClient::Impl {
   std::string host;
   uint16_t port = 0;

@@ -46,6 +46,11 @@ struct DeviceClientOptions {
   std::chrono::milliseconds request_timeout{30'000};  // writing the request and reading the answer
 };
 
+class DeviceClient;
+// GET /v1/health's `network_id`: the network the node accepts signatures for (wire/domain.h).
+// Unavailable naming the reply if the node does not say.
+util::Result<std::string> FetchNetworkId(DeviceClient& client);
+
 class DeviceClient {
  public:
   static util::Result<std::unique_ptr<DeviceClient>> Connect(const std::string& host, uint16_t port,

@@ -118,6 +118,10 @@ class IngestE2eTest : public ::testing::Test {
     port_ = static_cast<uint16_t>(std::stoi(line.substr(prefix.size())));
     auto admin = DeviceClient::Connect("127.0.0.1", port_);
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    // What a device does first: learn the network it signs for.
+    auto network = FetchNetworkId(**admin);
+    ASSERT_TRUE(network.ok()) << network.status().ToString();
+    network_id_ = *network;
     std::string body = "{\"devices\":[{\"key\":\"" + device_.public_key().ToBase58() +
                        "\",\"class\":\"wireless\"}]}";
     auto reply = (*admin)->Post("/v1/admin/devices", "application/json", util::AsBytes(body),
@@ -133,16 +137,17 @@ class IngestE2eTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       uint64_t ts = base_ms_ - next_ts_.fetch_add(1);  // distinct reports, inside the window
       wire::v1::Report r = MakeHeartbeat(device_.public_key(), ts, 473977000, 85000000);
-      util::Bytes bytes = *SignReportToBytes(r, device_);
+      util::Bytes bytes = *SignReportToBytes(r, network_id_, device_);
       b.AddSignedReport(bytes);
       if (signed_reports) signed_reports->push_back(std::move(bytes));
-      ids->push_back(crypto::ToHex(*wire::ComputeReportId(r)));
+      ids->push_back(crypto::ToHex(*wire::ComputeReportId(r, network_id_)));
     }
     return b.Take();
   }
 
   util::TempDir dir_;
   std::string token_;
+  std::string network_id_;  // GET /v1/health's network_id, after StartNode
   crypto::KeyPair device_ = crypto::KeyPair::Generate();
   std::unique_ptr<Process> node_;
   uint16_t port_ = 0;
@@ -262,8 +267,8 @@ TEST_F(IngestE2eTest, DeviceCliMetricsAndHttpErrors) {
   ASSERT_EQ((*client)->SubmitReports(body)->status, 200);
   crypto::KeyPair stranger = crypto::KeyPair::Generate();
   SubmissionBuilder b;
-  b.AddSignedReport(
-      *SignReportToBytes(MakeHeartbeat(stranger.public_key(), base_ms_, 1, 1), stranger));
+  b.AddSignedReport(*SignReportToBytes(MakeHeartbeat(stranger.public_key(), base_ms_, 1, 1),
+                                       network_id_, stranger));
   auto unknown = (*client)->SubmitReports(b.body());
   ASSERT_TRUE(unknown.ok());
   EXPECT_NE(unknown->body.find("\"reason\":\"unknown_device\""), std::string::npos);
@@ -290,6 +295,48 @@ TEST_F(IngestE2eTest, DeviceCliMetricsAndHttpErrors) {
   EXPECT_EQ(metrics.find("depin_ingest_log_fsync_seconds_count 0\n"), std::string::npos);
   EXPECT_NE(metrics.find("depin_ingest_in_flight_reports 0\n"), std::string::npos);
   EXPECT_NE(metrics.find("depin_ingest_verify_queue_signatures"), std::string::npos);
+}
+
+// Cross-network replay through a real node process: a report and a batch signed for another
+// network are refused as signature failures and counted; signed for the node's network, the same
+// reports are accepted.
+TEST_F(IngestE2eTest, ReportsSignedForAnotherNetworkAreRefusedAndCounted) {
+  StartNode();
+  auto client = DeviceClient::Connect("127.0.0.1", port_);
+  ASSERT_TRUE(client.ok());
+  ASSERT_FALSE(network_id_.empty());
+  const std::string other = network_id_ + "-b";
+  const std::vector<wire::v1::Report> reports = {
+      MakeHeartbeat(device_.public_key(), base_ms_ - 1, 473977000, 85000000),
+      MakeHeartbeat(device_.public_key(), base_ms_ - 2, 473977001, 85000000),
+      MakeHeartbeat(device_.public_key(), base_ms_ - 3, 473977002, 85000000)};
+  auto submit = [&](std::string_view network) {
+    SubmissionBuilder b;
+    b.AddSignedReport(*SignReportToBytes(reports[0], network, device_));
+    b.AddBatch(*SignBatchToBytes({reports[1], reports[2]}, base_ms_, network, device_));
+    auto reply = (*client)->SubmitReports(b.body());
+    EXPECT_TRUE(reply.ok() && reply->status == 200);
+    auto results = ParseSubmitResults(reply.ok() ? reply->body : "");
+    EXPECT_TRUE(results.ok());
+    return results.ok() ? *results : std::vector<SubmitResultJson>{};
+  };
+  const std::vector<SubmitResultJson> refused = submit(other);
+  ASSERT_EQ(refused.size(), 3u);
+  EXPECT_EQ(refused[0].reason, "bad_signature");
+  EXPECT_EQ(refused[1].reason, "bad_batch_signature");
+  EXPECT_EQ(refused[2].reason, "bad_batch_signature");
+  const std::vector<SubmitResultJson> accepted = submit(network_id_);
+  ASSERT_EQ(accepted.size(), 3u);
+  for (const SubmitResultJson& r : accepted) EXPECT_EQ(r.status, "accepted") << r.reason;
+  EXPECT_EQ(accepted[0].id, crypto::ToHex(*wire::ComputeReportId(reports[0], network_id_)));
+
+  auto metrics = (*client)->Get("/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_NE(metrics->body.find("depin_ingest_rejected_total{reason=\"bad_signature\"} 1"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("depin_ingest_rejected_total{reason=\"bad_batch_signature\"} 2"),
+            std::string::npos);
 }
 
 TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
@@ -376,9 +423,9 @@ TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
       auto more = (*reader)->Next(&record);
       ASSERT_TRUE(more.ok()) << "partial or corrupt record visible: " << more.status().ToString();
       if (!*more) break;
-      auto report = DecodeLoggedReport(record.payload);
+      auto report = DecodeLoggedReport(record.payload, network_id_);
       ASSERT_TRUE(report.ok()) << report.status().ToString();
-      ASSERT_TRUE(VerifyLoggedReport(*report).ok());
+      ASSERT_TRUE(VerifyLoggedReport(*report, network_id_).ok());
       ++logged[crypto::ToHex(report->id)];
     }
   }

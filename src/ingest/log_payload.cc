@@ -38,7 +38,7 @@ util::Result<BatchedReportView> ParseBatchedReport(util::ByteView bytes) {
   return view;
 }
 
-util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload) {
+util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload, std::string_view network_id) {
   uint32_t number = 0;
   util::ByteView value;
   int entries = 0;
@@ -51,7 +51,8 @@ util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload) {
       }));
   LoggedReport out;
   if (entries == 1 && number == kLoggedSignedReportField) {
-    DEPIN_ASSIGN_OR_RETURN(wire::CheckedReport checked, wire::DecodeSignedReport(value));
+    DEPIN_ASSIGN_OR_RETURN(wire::CheckedReport checked,
+                           wire::DecodeSignedReport(value, network_id));
     out.report = std::move(*checked.message.mutable_report());
     out.signing_bytes = std::move(checked.signing_bytes);
     out.id = checked.id;
@@ -62,7 +63,7 @@ util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload) {
     DEPIN_ASSIGN_OR_RETURN(BatchedReportView view, ParseBatchedReport(value));
     DEPIN_RETURN_IF_ERROR(
         wire::ParseLimited(view.report, wire::kMaxReportBytes, "Report", &out.report));
-    DEPIN_ASSIGN_OR_RETURN(out.signing_bytes, wire::ReportSigningBytes(out.report));
+    DEPIN_ASSIGN_OR_RETURN(out.signing_bytes, wire::ReportSigningBytes(out.report, network_id));
     DEPIN_ASSIGN_OR_RETURN(out.proof, wire::DecodeInclusionProof(view.proof));
     out.id = crypto::Sha256(out.signing_bytes);
     return out;
@@ -70,11 +71,11 @@ util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload) {
   return util::Status::InvalidArgument("LoggedReport: want exactly one entry (field 1 or 2)");
 }
 
-util::Status VerifyLoggedReport(const LoggedReport& logged) {
+util::Status VerifyLoggedReport(const LoggedReport& logged, std::string_view network_id) {
   if (logged.proof) {
-    DEPIN_RETURN_IF_ERROR(wire::VerifyReportInBatch(logged.report, *logged.proof));
+    DEPIN_RETURN_IF_ERROR(wire::VerifyReportInBatch(logged.report, *logged.proof, network_id));
     if (logged.report.body_case() == wire::v1::Report::kDataTransfer) {
-      return wire::VerifyUsageReceipt(logged.report.data_transfer());
+      return wire::VerifyUsageReceipt(logged.report.data_transfer(), network_id);
     }
     return util::Status::Ok();
   }
@@ -82,7 +83,7 @@ util::Status VerifyLoggedReport(const LoggedReport& logged) {
   wire::v1::SignedReport signed_report;
   *signed_report.mutable_report() = logged.report;
   signed_report.set_signature(logged.signature->data(), logged.signature->size());
-  return wire::VerifySignedReport(signed_report);
+  return wire::VerifySignedReport(signed_report, network_id);
 }
 
 }  // namespace depin::ingest

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "util/bytes.h"
 #include "util/result.h"
@@ -54,9 +55,12 @@ struct LoggedReport {
   std::optional<wire::v1::ReportInclusionProof> proof;  // from a batch
 };
 
-util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload);
+// `network_id` is the log's network (network.toml `[network] id`): report ids and signing bytes
+// are bound to it (wire/domain.h).
+util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload, std::string_view network_id);
 // Verifies the device's signature (or the inclusion proof and the batch signature) and, for a
-// data-transfer report, the payer's signature. Unauthenticated names what failed.
-util::Status VerifyLoggedReport(const LoggedReport& logged);
+// data-transfer report, the payer's signature, for `network_id`. Unauthenticated names what
+// failed.
+util::Status VerifyLoggedReport(const LoggedReport& logged, std::string_view network_id);
 
 }  // namespace depin::ingest

@@ -10,6 +10,7 @@
 #include "ingest/pipeline_request.h"
 #include "ingest/report_log_reader.h"
 #include "ingest/submission.h"
+#include "wire/domain.h"
 
 namespace depin::ingest {
 
@@ -38,6 +39,7 @@ util::Result<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(IngestOptio
                                                                      const std::string& data_dir,
                                                                      IngestObserver* observer) {
   if (options.epoch_ms == 0) return util::Status::InvalidArgument("ingest: epoch_ms must be > 0");
+  DEPIN_RETURN_IF_ERROR(wire::CheckNetworkId(options.network_id).WithContext("ingest"));
   std::unique_ptr<IngestPipeline> p(new IngestPipeline(options, registry, log, observer));
   DEPIN_RETURN_IF_ERROR(p->RebuildDedup(data_dir));
   return p;
@@ -71,7 +73,7 @@ util::Status IngestPipeline::RebuildDedup(const std::string& data_dir) {
         return more.status().WithContext("ingest: rebuilding the dedup window");
       }
       if (!*more) break;
-      util::Result<LoggedReport> logged = DecodeLoggedReport(record.payload);
+      util::Result<LoggedReport> logged = DecodeLoggedReport(record.payload, options_.network_id);
       if (!logged.ok()) continue;  // not ours to judge here; the verifiers count it
       if (logged->report.timestamp_ms() + options_.max_age_ms < now) continue;
       if (dedup_.Insert(logged->id, logged->report.timestamp_ms())) ++rebuilt_ids_;
@@ -85,6 +87,7 @@ util::Status IngestPipeline::RebuildDedup(const std::string& data_dir) {
 void IngestPipeline::Submit(util::ByteView body, std::string_view client, IngestDone done) {
   auto* req = new Request;
   req->pipeline = this;
+  req->network_id = options_.network_id;
   req->done = std::move(done);
   req->start_micros = options_.env->NowMicros();
   req->receive_ms = static_cast<uint64_t>(options_.env->NowUnixMillis());
@@ -204,7 +207,8 @@ void IngestPipeline::AddSignatureItems(Request* req) {
   auto add_payer = [&](const wire::v1::Report& report, uint32_t entry) {
     if (report.body_case() != wire::v1::Report::kDataTransfer) return;
     const wire::v1::SignedUsageReceipt& sr = report.data_transfer();
-    util::Result<util::Bytes> bytes = wire::UsageReceiptSigningBytes(sr.receipt());
+    util::Result<util::Bytes> bytes =
+        wire::UsageReceiptSigningBytes(sr.receipt(), options_.network_id);
     if (!bytes.ok() || sr.receipt().payer_key().size() != 32 || sr.payer_signature().size() != 64) {
       // Unreachable after the decoders' checks; reject rather than trust it.
       req->Reject(req->entries[entry], RejectReason::kMalformed);
@@ -230,8 +234,9 @@ void IngestPipeline::AddSignatureItems(Request* req) {
       }
       if (any_alive) {
         wire::CheckedBatch& b = req->batches[e.source];
-        req->scratch.push_back(wire::BatchSigningBytes(
-            b.device_key, b.message.timestamp_ms(), static_cast<uint32_t>(b.ids.size()), b.root));
+        req->scratch.push_back(
+            wire::BatchSigningBytes(b.network_id, b.device_key, b.message.timestamp_ms(),
+                                    static_cast<uint32_t>(b.ids.size()), b.root));
         add_item(b.device_key.bytes.data(), b.signature.data(), req->scratch.back(),
                  {i, end - i, RejectReason::kBadBatchSignature});
       }

@@ -111,6 +111,10 @@ struct IngestOptions {
   // Reward epochs: epoch = (receive_ms - genesis_unix_ms) / epoch_ms.
   uint64_t epoch_ms = 24ull * 3600 * 1000;
   uint64_t genesis_unix_ms = 0;
+  // The network reports must be signed for (network.toml `[network] id`, wire/domain.h). A report,
+  // batch or receipt signed for another network fails its signature check (bad_signature,
+  // bad_batch_signature) and has another report id here.
+  std::string network_id;
 };
 
 class IngestPipeline {

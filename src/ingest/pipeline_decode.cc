@@ -32,7 +32,7 @@ void DecodeSingle(util::ByteView bytes, IngestPipeline::Request* req) {
     AddResult(req, nullptr, RejectReason::kTooLarge);
     return;
   }
-  util::Result<wire::CheckedReport> checked = wire::DecodeSignedReport(bytes);
+  util::Result<wire::CheckedReport> checked = wire::DecodeSignedReport(bytes, req->network_id);
   if (!checked.ok()) {
     AddResult(req, nullptr, ReasonForDecodeError(checked.status()));
     return;
@@ -48,7 +48,7 @@ void DecodeBatch(util::ByteView bytes, IngestPipeline::Request* req) {
     AddResult(req, nullptr, RejectReason::kTooLarge);
     return;
   }
-  util::Result<wire::CheckedBatch> checked = wire::DecodeReportBatch(bytes);
+  util::Result<wire::CheckedBatch> checked = wire::DecodeReportBatch(bytes, req->network_id);
   if (!checked.ok()) {
     AddResult(req, nullptr, ReasonForDecodeError(checked.status()));
     return;
@@ -82,7 +82,7 @@ void DecodeProven(util::ByteView bytes, IngestPipeline::Request* req) {
       parts.ok() ? wire::ParseLimited(parts->report, wire::kMaxReportBytes, "Report", &p.report)
                  : parts.status();
   util::Result<util::Bytes> signing =
-      st.ok() ? wire::ReportSigningBytes(p.report) : util::Result<util::Bytes>(st);
+      st.ok() ? wire::ReportSigningBytes(p.report, req->network_id) : util::Result<util::Bytes>(st);
   if (!signing.ok()) {
     AddResult(req, nullptr, ReasonForDecodeError(signing.status()));
     return;
@@ -101,8 +101,9 @@ void DecodeProven(util::ByteView bytes, IngestPipeline::Request* req) {
     return;
   }
   p.key = *crypto::PublicKey::FromBytes(util::AsBytes(proof->device_key()));
-  p.batch_signing_bytes = wire::BatchSigningBytes(p.key, proof->batch_timestamp_ms(),
-                                                  static_cast<uint32_t>(merkle.leaf_count), root);
+  p.batch_signing_bytes =
+      wire::BatchSigningBytes(req->network_id, p.key, proof->batch_timestamp_ms(),
+                              static_cast<uint32_t>(merkle.leaf_count), root);
   p.report_bytes = parts->report;
   p.proof_bytes = parts->proof;
   p.proof = std::move(proof).value();

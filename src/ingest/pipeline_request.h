@@ -48,6 +48,7 @@ struct Proven {
 // One request's state, from Submit until its answer (it is the verify job of its signatures).
 struct IngestPipeline::Request final : VerifyJob {
   IngestPipeline* pipeline = nullptr;
+  std::string_view network_id;  // the pipeline's options_.network_id: what signatures are for
   IngestDone done;
   uint64_t start_micros = 0;
   uint64_t receive_ms = 0;

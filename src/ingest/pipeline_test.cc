@@ -18,6 +18,8 @@ namespace {
 
 constexpr uint64_t kNow = 1'750'000'000'000;
 constexpr uint64_t kDayMs = 24ull * 3600 * 1000;
+constexpr char kNet[] = "pipeline-net";  // the network this pipeline accepts signatures for
+constexpr char kOtherNet[] = "other-net";
 
 class FixedClockEnv : public util::EnvWrapper {
  public:
@@ -46,6 +48,7 @@ class PipelineTest : public ::testing::Test {
     log_ = std::move(log).value();
     options.env = &env_;
     options.epoch_ms = kDayMs;
+    options.network_id = kNet;
     options.verify_threads = 2;
     auto p = IngestPipeline::Create(options, &registry_, log_.get(), dir_.path());
     ASSERT_TRUE(p.ok()) << p.status().ToString();
@@ -59,7 +62,7 @@ class PipelineTest : public ::testing::Test {
   }
 
   util::Bytes Signed(const wire::v1::Report& r, const crypto::KeyPair& k) {
-    auto bytes = SignReportToBytes(r, k);
+    auto bytes = SignReportToBytes(r, kNet, k);
     EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
     return *bytes;
   }
@@ -78,10 +81,10 @@ class PipelineTest : public ::testing::Test {
       EXPECT_TRUE(more.ok()) << more.status().ToString();
       if (!more.ok() || !*more) break;
       EXPECT_EQ(record.receive_ms, kNow);
-      auto logged = DecodeLoggedReport(record.payload);
+      auto logged = DecodeLoggedReport(record.payload, kNet);
       EXPECT_TRUE(logged.ok()) << logged.status().ToString();
       if (!logged.ok()) continue;
-      EXPECT_TRUE(VerifyLoggedReport(*logged).ok());
+      EXPECT_TRUE(VerifyLoggedReport(*logged, kNet).ok());
       ids.insert(crypto::ToHex(logged->id));
     }
     return ids;
@@ -101,7 +104,7 @@ TEST_F(PipelineTest, AcceptsOneReportAndLogsItBeforeAnswering) {
   ASSERT_EQ(reply.http_status, 200) << reply.body;
   ASSERT_EQ(reply.results.size(), 1u);
   EXPECT_EQ(reply.results[0].status, ReportStatus::kAccepted);
-  auto id = wire::ComputeReportId(report);
+  auto id = wire::ComputeReportId(report, kNet);
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(reply.results[0].id, *id);
   EXPECT_EQ(reply.body,
@@ -124,7 +127,7 @@ TEST_F(PipelineTest, EveryRejectReasonAndNothingRejectedIsLogged) {
   // wrong key: claims device_ but signed by another key
   {
     wire::v1::Report r = Heartbeat(kNow, 2);
-    auto sig = other.Sign(*wire::ReportSigningBytes(r));
+    auto sig = other.Sign(*wire::ReportSigningBytes(r, kNet));
     wire::v1::SignedReport sr;
     *sr.mutable_report() = r;
     sr.set_signature(sig.data(), sig.size());
@@ -147,7 +150,7 @@ TEST_F(PipelineTest, EveryRejectReasonAndNothingRejectedIsLogged) {
   want.push_back({"malformed protobuf", RejectReason::kMalformed});
   {
     wire::v1::Report r = Heartbeat(kNow, 7);
-    r.set_version(2);
+    r.set_version(1);  // wire v1 signed no network: retired
     wire::v1::SignedReport sr;
     *sr.mutable_report() = r;
     sr.set_signature(std::string(64, 'x'));
@@ -157,12 +160,12 @@ TEST_F(PipelineTest, EveryRejectReasonAndNothingRejectedIsLogged) {
   // truncated batch
   std::vector<wire::v1::Report> three = {Heartbeat(kNow, 8), Heartbeat(kNow, 9),
                                          Heartbeat(kNow, 10)};
-  util::Bytes batch = *SignBatchToBytes(three, kNow, device_);
+  util::Bytes batch = *SignBatchToBytes(three, kNow, kNet, device_);
   b.AddBatch(util::ByteView(batch).first(batch.size() - 70));
   want.push_back({"truncated batch", RejectReason::kMalformed});
   // batch with a report changed after signing: the root no longer matches the signature
   {
-    auto signed_batch = wire::SignBatch(three, kNow, device_);
+    auto signed_batch = wire::SignBatch(three, kNow, kNet, device_);
     ASSERT_TRUE(signed_batch.ok());
     signed_batch->mutable_reports(1)->set_timestamp_ms(kNow - 1);
     b.AddBatch(wire::Serialize(*signed_batch));
@@ -171,8 +174,8 @@ TEST_F(PipelineTest, EveryRejectReasonAndNothingRejectedIsLogged) {
   }
   // a report of a batch whose inclusion proof does not lead to the proof's root
   {
-    auto signed_batch = wire::SignBatch(three, kNow, device_);
-    auto proof = wire::MakeInclusionProof(*signed_batch, 0);
+    auto signed_batch = wire::SignBatch(three, kNow, kNet, device_);
+    auto proof = wire::MakeInclusionProof(*signed_batch, 0, kNet);
     ASSERT_TRUE(proof.ok());
     std::string sibling = proof->siblings(0);
     sibling[0] ^= 1;
@@ -230,12 +233,12 @@ TEST_F(PipelineTest, BatchOf32IsAcceptedAndEachStoredReportVerifiesAlone) {
   std::vector<wire::v1::Report> reports;
   for (int i = 0; i < 32; ++i) reports.push_back(Heartbeat(kNow - i, 100 + i));
   IngestReply reply =
-      Submit(SubmissionBuilder().AddBatch(*SignBatchToBytes(reports, kNow, device_)).Take());
+      Submit(SubmissionBuilder().AddBatch(*SignBatchToBytes(reports, kNow, kNet, device_)).Take());
   ASSERT_EQ(reply.results.size(), 32u);
   for (const auto& r : reply.results) EXPECT_EQ(r.status, ReportStatus::kAccepted);
   EXPECT_EQ(LoggedIds().size(), 32u);  // LoggedIds verifies each by its inclusion proof
   // Resubmitting one of them as a proven report is a duplicate.
-  auto proof = wire::MakeInclusionProof(*wire::SignBatch(reports, kNow, device_), 5);
+  auto proof = wire::MakeInclusionProof(*wire::SignBatch(reports, kNow, kNet, device_), 5, kNet);
   IngestReply proven =
       Submit(SubmissionBuilder()
                  .AddProvenReport(wire::Serialize(reports[5]), wire::Serialize(*proof))
@@ -245,7 +248,7 @@ TEST_F(PipelineTest, BatchOf32IsAcceptedAndEachStoredReportVerifiesAlone) {
 
 TEST_F(PipelineTest, ProvenReportIsAccepted) {
   std::vector<wire::v1::Report> reports = {Heartbeat(kNow, 1), Heartbeat(kNow, 2)};
-  auto proof = wire::MakeInclusionProof(*wire::SignBatch(reports, kNow, device_), 1);
+  auto proof = wire::MakeInclusionProof(*wire::SignBatch(reports, kNow, kNet, device_), 1, kNet);
   IngestReply reply =
       Submit(SubmissionBuilder()
                  .AddProvenReport(wire::Serialize(reports[1]), wire::Serialize(*proof))
@@ -307,6 +310,69 @@ TEST_F(PipelineTest, FullDedupWindowIs503ButStillRecognisesDuplicates) {
   ASSERT_EQ(replay.http_status, 200);
   EXPECT_EQ(replay.results[0].status, ReportStatus::kDuplicate);
   EXPECT_EQ(LoggedIds().size(), 2u);
+}
+
+// Replay from another network: a report, a batch, a proven report and a payer's receipt signed for
+// kOtherNet are refused as signature failures (nothing logged), and the same ones signed for kNet
+// are accepted.
+TEST_F(PipelineTest, SignaturesForAnotherNetworkAreRejectedAsSignatureFailures) {
+  crypto::KeyPair router = crypto::KeyPair::Generate();
+  registry_.Upsert(KeyOf(device_), {kAllKinds, true});
+  auto receipt_report = [&](std::string_view payer_network, uint64_t session) {
+    wire::v1::UsageReceipt receipt;
+    receipt.set_payer_key(std::string(util::AsChars(router.public_key().view())));
+    receipt.set_device_key(std::string(util::AsChars(device_.public_key().view())));
+    receipt.set_session_id(session);
+    receipt.set_dc_amount(10);
+    receipt.set_timestamp_ms(kNow);
+    wire::v1::Report r = Heartbeat(kNow, 0);
+    r.clear_heartbeat();
+    *r.mutable_data_transfer() = *wire::SignUsageReceipt(receipt, payer_network, router);
+    return r;
+  };
+  const std::vector<wire::v1::Report> two = {Heartbeat(kNow, 21), Heartbeat(kNow, 22)};
+  auto other_proof =
+      wire::MakeInclusionProof(*wire::SignBatch(two, kNow, kOtherNet, device_), 0, kOtherNet);
+  ASSERT_TRUE(other_proof.ok());
+  IngestReply refused =
+      Submit(SubmissionBuilder()
+                 .AddSignedReport(*SignReportToBytes(Heartbeat(kNow, 20), kOtherNet, device_))
+                 .AddSignedReport(Signed(receipt_report(kOtherNet, 1), device_))
+                 .AddBatch(*SignBatchToBytes(two, kNow, kOtherNet, device_))
+                 .AddProvenReport(wire::Serialize(two[0]), wire::Serialize(*other_proof))
+                 .Take());
+  ASSERT_EQ(refused.http_status, 200) << refused.body;
+  const std::vector<RejectReason> want = {
+      RejectReason::kBadSignature, RejectReason::kBadSignature, RejectReason::kBadBatchSignature,
+      RejectReason::kBadBatchSignature,
+      // The proof's leaf is the report's signing bytes for kOtherNet, not for kNet.
+      RejectReason::kBadMerkleProof};
+  ASSERT_EQ(refused.results.size(), want.size()) << refused.body;
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(refused.results[i].status, ReportStatus::kRejected) << i;
+    EXPECT_EQ(ReasonName(refused.results[i].reason), ReasonName(want[i])) << i;
+  }
+  EXPECT_TRUE(LoggedIds().empty());
+
+  IngestReply accepted = Submit(SubmissionBuilder()
+                                    .AddSignedReport(Signed(Heartbeat(kNow, 20), device_))
+                                    .AddSignedReport(Signed(receipt_report(kNet, 1), device_))
+                                    .AddBatch(*SignBatchToBytes(two, kNow, kNet, device_))
+                                    .Take());
+  ASSERT_EQ(accepted.results.size(), 4u) << accepted.body;
+  for (const ReportResult& r : accepted.results) {
+    EXPECT_EQ(r.status, ReportStatus::kAccepted) << accepted.body;
+  }
+  EXPECT_EQ(LoggedIds().size(), 4u);
+}
+
+TEST_F(PipelineTest, RefusesToStartWithoutANetworkId) {
+  IngestOptions options;
+  options.env = &env_;
+  options.epoch_ms = kDayMs;
+  auto p = IngestPipeline::Create(options, &registry_, log_.get(), dir_.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("network_id"), std::string_view::npos);
 }
 
 }  // namespace

@@ -41,15 +41,18 @@ wire::v1::Report MakeSpeedtest(const crypto::PublicKey& device, uint64_t timesta
 }
 
 util::Result<util::Bytes> SignReportToBytes(const wire::v1::Report& report,
+                                            std::string_view network_id,
                                             const crypto::KeyPair& device) {
-  DEPIN_ASSIGN_OR_RETURN(wire::v1::SignedReport signed_report, wire::SignReport(report, device));
+  DEPIN_ASSIGN_OR_RETURN(wire::v1::SignedReport signed_report,
+                         wire::SignReport(report, network_id, device));
   return wire::Serialize(signed_report);
 }
 
 util::Result<util::Bytes> SignBatchToBytes(const std::vector<wire::v1::Report>& reports,
-                                           uint64_t timestamp_ms, const crypto::KeyPair& device) {
+                                           uint64_t timestamp_ms, std::string_view network_id,
+                                           const crypto::KeyPair& device) {
   DEPIN_ASSIGN_OR_RETURN(wire::v1::ReportBatch batch,
-                         wire::SignBatch(reports, timestamp_ms, device));
+                         wire::SignBatch(reports, timestamp_ms, network_id, device));
   return wire::Serialize(batch);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "crypto/ed25519.h"
@@ -20,12 +21,15 @@ wire::v1::Report MakeHeartbeat(const crypto::PublicKey& device, uint64_t timesta
 wire::v1::Report MakeSpeedtest(const crypto::PublicKey& device, uint64_t timestamp_ms,
                                uint64_t download_bps, uint64_t upload_bps, uint32_t latency_ms);
 
-// Signs `report` as `device` and returns the serialized SignedReport.
+// Signs `report` as `device` for `network_id` (the node's, `network_id` of GET /v1/health:
+// DeviceClient::NetworkId) and returns the serialized SignedReport.
 util::Result<util::Bytes> SignReportToBytes(const wire::v1::Report& report,
+                                            std::string_view network_id,
                                             const crypto::KeyPair& device);
-// Signs `reports` as one batch and returns the serialized ReportBatch.
+// Signs `reports` as one batch for `network_id` and returns the serialized ReportBatch.
 util::Result<util::Bytes> SignBatchToBytes(const std::vector<wire::v1::Report>& reports,
-                                           uint64_t timestamp_ms, const crypto::KeyPair& device);
+                                           uint64_t timestamp_ms, std::string_view network_id,
+                                           const crypto::KeyPair& device);
 
 // Builds a request body (the ReportSubmission envelope, docs/api.md).
 class SubmissionBuilder {

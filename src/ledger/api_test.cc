@@ -8,6 +8,7 @@
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 #include "wire/codec.h"
+#include "wire/constants.h"
 #include "wire/transaction.h"
 
 namespace depin::ledger::testing {
@@ -113,7 +114,7 @@ TEST_F(ApiTest, RejectionsCarryStatusAndTxError) {
 
 TEST_F(ApiTest, AcceptsWireProtobufSubmission) {
   wire::v1::Transaction t;
-  t.set_version(1);
+  t.set_version(wire::kWireVersion);
   t.set_network_id(net.params.chain_id);
   t.set_signer(std::string(util::AsChars(net.alice.public_key().view())));
   t.mutable_transfer()->set_to(std::string(util::AsChars(net.bob.public_key().view())));

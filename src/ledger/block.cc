@@ -5,6 +5,7 @@
 
 #include "crypto/merkle.h"
 #include "ledger/tx_codec.h"
+#include "wire/domain.h"
 
 namespace depin::ledger {
 namespace {
@@ -31,10 +32,9 @@ util::Status ReadInto(util::ByteReader& r, uint8_t* out, size_t n, std::string_v
 util::Bytes BlockSigningBytes(const BlockHeader& h) {
   util::Bytes out;
   util::ByteWriter w(&out);
-  w.Raw(kBlockDomain);  // wire v1's layout (docs/wire-format.md 7.3); block_test.cc compares them
-  w.U8(0);
+  // wire's BlockHeader layout (docs/wire-format.md 7.3); block_test.cc compares them.
+  wire::AppendSigningDomain(w, wire::SigningKind::kBlock, h.network_id);
   w.U32(kBlockVersion);
-  w.LengthPrefixed(util::AsBytes(h.network_id));
   w.U64(h.height);
   w.Raw(h.prev_hash);
   w.Raw(h.tx_root);

@@ -1,8 +1,8 @@
 // Blocks: a header that chains to its parent, commits to its transactions (RFC 6962 Merkle root
 // of the tx ids) and to the whole state after them (the LtHash digest), signed by the producer.
 //
-//   block hash    = SHA-256(header signing bytes), which are wire v1's BlockHeader signing bytes
-//                   ("opendepin/block/v1" 0x00, version 1, network id = chain id, height,
+//   block hash    = SHA-256(header signing bytes), which are wire v2's BlockHeader signing bytes
+//                   (domain(block, network id = chain id) from wire/domain.h, version 2, height,
 //                   prev_hash, tx_root, tx_count, state_hash, timestamp, producer), so
 //                   ToWireHeader(h) has the same hash and signature in wire format
 //   genesis hash  = SHA-256("opendepin/genesis/v1" || chain_id || genesis state hash); block 1's
@@ -21,15 +21,15 @@
 #include "ledger/tx.h"
 #include "util/bytes.h"
 #include "util/result.h"
+#include "wire/constants.h"
 #include "wire/proto/ledger.pb.h"
 
 namespace depin::ledger {
 
-inline constexpr std::string_view kBlockDomain = "opendepin/block/v1";
 inline constexpr std::string_view kGenesisDomain = "opendepin/genesis/v1";
 inline constexpr size_t kMaxBlockTxs = 100'000;
 
-inline constexpr uint32_t kBlockVersion = 1;
+inline constexpr uint32_t kBlockVersion = wire::kWireVersion;
 
 struct BlockHeader {
   std::string network_id;  // the chain id (LedgerParams::chain_id)

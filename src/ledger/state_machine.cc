@@ -106,7 +106,8 @@ void StateMachine::WriteGenesis(Overlay* state) const {
 }
 
 TxError StateMachine::CheckStateless(const Tx& tx) const {
-  if (!tx.wire_signing_bytes.empty() && tx.wire_network_id != params_.chain_id) {
+  // Both layouts sign the network id; checked first so a replay from another network is named.
+  if (tx.network_id != params_.chain_id) {
     return TxError::kWrongNetwork;
   }
   if (tx.cosigs.size() > kMaxCosigners) return TxError::kMalformed;

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "crypto/ed25519.h"
@@ -23,6 +25,8 @@ inline crypto::KeyPair TestKey(uint8_t n) {
 inline constexpr uint64_t kToken = 100'000'000;  // 10^8 base units
 inline constexpr int64_t kGenesisMs = 1'700'000'000'000;
 inline constexpr uint64_t kEpochMs = 1'000;
+// TestNet's chain id: what MakeTx and MakeCosignedTx sign for.
+inline constexpr char kTestChainId[] = "test";
 
 struct TestNet {
   crypto::KeyPair gov = TestKey(1), producer = TestKey(2), price1 = TestKey(3), price2 = TestKey(4),
@@ -32,7 +36,7 @@ struct TestNet {
   LedgerParams params;
 
   TestNet() {
-    params.chain_id = "test";
+    params.chain_id = kTestChainId;
     params.genesis_time_ms = kGenesisMs;
     params.epoch_length_ms = kEpochMs;
     params.allocations = {{alice.public_key(), 1'000 * kToken},
@@ -51,27 +55,40 @@ struct TestNet {
   }
 };
 
-inline Tx MakeTx(const crypto::KeyPair& signer, uint64_t nonce, TxBody body, uint64_t fee = 0) {
+// A tx signed for `network_id`.
+inline Tx MakeTxOn(std::string_view network_id, const crypto::KeyPair& signer, uint64_t nonce,
+                   TxBody body, uint64_t fee = 0) {
   Tx tx;
   tx.signer = signer.public_key();
   tx.nonce = nonce;
   tx.fee = fee;
   tx.body = std::move(body);
+  tx.network_id = std::string(network_id);
   SignTx(&tx, signer);
   return tx;
 }
+// A tx signed for TestNet (kTestChainId).
+inline Tx MakeTx(const crypto::KeyPair& signer, uint64_t nonce, TxBody body, uint64_t fee = 0) {
+  return MakeTxOn(kTestChainId, signer, nonce, std::move(body), fee);
+}
 
-// A tx with co-signers: lists them, then the signer and each co-signer signs.
-inline Tx MakeCosignedTx(const crypto::KeyPair& signer, uint64_t nonce, TxBody body,
-                         std::initializer_list<const crypto::KeyPair*> cosigners) {
+// A tx with co-signers for `network_id`: lists them, then the signer and each co-signer signs.
+inline Tx MakeCosignedTxOn(std::string_view network_id, const crypto::KeyPair& signer,
+                           uint64_t nonce, TxBody body,
+                           std::initializer_list<const crypto::KeyPair*> cosigners) {
   Tx tx;
   tx.signer = signer.public_key();
   tx.nonce = nonce;
   tx.body = std::move(body);
+  tx.network_id = std::string(network_id);
   for (const crypto::KeyPair* k : cosigners) AddCosigner(&tx, k->public_key());
   SignTx(&tx, signer);
   for (const crypto::KeyPair* k : cosigners) CosignTx(&tx, *k);
   return tx;
+}
+inline Tx MakeCosignedTx(const crypto::KeyPair& signer, uint64_t nonce, TxBody body,
+                         std::initializer_list<const crypto::KeyPair*> cosigners) {
+  return MakeCosignedTxOn(kTestChainId, signer, nonce, std::move(body), cosigners);
 }
 
 inline Account ReadAccount(const StateReader& s, const Address& a) {

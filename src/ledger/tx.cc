@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <string>
 
+#include "wire/domain.h"
+#include "wire/limits.h"
+
 namespace depin::ledger {
 namespace {
 
@@ -326,9 +329,9 @@ std::string_view TxKindName(TxKind kind) {
 util::Bytes SigningBytes(const Tx& tx) {
   if (!tx.wire_signing_bytes.empty()) return tx.wire_signing_bytes;
   Bytes out;
-  out.reserve(160);
+  out.reserve(192);
   ByteWriter w(&out);
-  w.Raw(kTxDomain);
+  wire::AppendSigningDomain(w, wire::SigningKind::kLedgerTx, tx.network_id);
   EncodeUnsigned(w, tx);
   return out;
 }
@@ -339,6 +342,7 @@ util::Bytes EncodeTx(const Tx& tx) {
   Bytes out;
   out.reserve(224);
   ByteWriter w(&out);
+  w.LengthPrefixed(util::AsBytes(tx.network_id));
   EncodeUnsigned(w, tx);
   w.Raw(tx.sig);
   for (const Cosignature& c : tx.cosigs) w.Raw(c.sig);
@@ -352,6 +356,15 @@ util::Result<Tx> DecodeTx(util::ByteView data) {
   }
   ByteReader r(data);
   Tx tx;
+  auto id_len = r.U32();
+  if (!id_len.ok()) return Field(id_len.status(), "network_id");
+  if (*id_len == 0 || *id_len > wire::kMaxNetworkIdBytes) {
+    return Status::InvalidArgument("tx.network_id: " + std::to_string(*id_len) +
+                                   " bytes, want 1.." + std::to_string(wire::kMaxNetworkIdBytes));
+  }
+  auto id = r.Raw(*id_len);
+  if (!id.ok()) return Field(id.status(), "network_id");
+  tx.network_id.assign(util::AsChars(*id));
   auto kind = r.U8();
   if (!kind.ok()) return Field(kind.status(), "kind");
   if (*kind == 0) return Status::InvalidArgument("tx.kind: unknown kind 0");

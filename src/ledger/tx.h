@@ -1,12 +1,16 @@
 // Ledger transactions: the ledger's own C++ domain types, one struct per transaction kind, and
-// their canonical binary encoding (used for signing bytes, tx ids and block bodies).
+// their canonical binary encoding (the "native" layout: signing bytes, tx ids and block bodies).
 //
 // Every transaction has one primary signer (who pays the fee and whose nonce orders it) and may
 // carry co-signatures (onboard_device: the maker's and the device's; slash: further oracle keys).
-// All signatures cover the same signing bytes:
-//   "opendepin/tx/v1" || u8 kind || signer || u64 nonce || u64 fee || body || u8 n || n cosigner
-//   keys
-// (integers little-endian). The tx id is SHA-256 of the signing bytes. See docs/ledger.md.
+// All signatures cover the same signing bytes, bound to the network like everything signed
+// (wire/domain.h):
+//   domain(ledger-tx, network_id) || u8 kind || signer || u64 nonce || u64 fee || body || u8 n ||
+//   n cosigner keys
+// (integers little-endian). The tx id is SHA-256 of the signing bytes. A transaction may instead
+// arrive in wire format (tx_codec.h, domain "opendepin/tx/v2"); both layouts carry the network id
+// and the state machine refuses any other network's transactions (wrong_network). See
+// docs/ledger.md.
 //
 // All types are plain values; functions are pure and thread-safe.
 #pragma once
@@ -29,7 +33,6 @@ namespace depin::ledger {
 using Address = crypto::PublicKey;
 using crypto::Hash256;
 
-inline constexpr std::string_view kTxDomain = "opendepin/tx/v1";
 inline constexpr size_t kMaxTxBytes = 4096;
 inline constexpr size_t kMaxCosigners = 16;
 inline constexpr size_t kMaxMakerNameBytes = 64;
@@ -187,12 +190,15 @@ struct Tx {
   crypto::Signature sig{};
   std::vector<Cosignature> cosigs;
 
-  // Set only for a transaction that arrived in wire format v1 (tx_codec.h): its signatures cover
+  // The network (chain id) the transaction is signed for: part of the signing bytes of both
+  // layouts. Set it before SignTx; the state machine refuses another network's (wrong_network).
+  std::string network_id;
+
+  // Set only for a transaction that arrived in wire format (tx_codec.h): its signatures cover
   // wire's canonical signing bytes, which are kept verbatim together with the protobuf bytes (block
-  // bodies store those) and the network id it was signed for. Empty for native transactions.
+  // bodies store those). Empty for native transactions.
   util::Bytes wire_signing_bytes;
   util::Bytes wire_encoded;
-  std::string wire_network_id;
 
   TxKind kind() const { return static_cast<TxKind>(body.index() + 1); }
 };
@@ -202,14 +208,17 @@ struct Tx {
 util::Bytes SigningBytes(const Tx& tx);
 Hash256 TxId(const Tx& tx);
 
-// Full encoding: signing bytes without the domain, then the signature and cosignatures.
+// Full native encoding: u32 length + network id, the signing bytes after the domain, then the
+// signature and cosignatures.
 util::Bytes EncodeTx(const Tx& tx);
 // Decodes untrusted bytes; InvalidArgument naming the field on truncation, unknown kind, trailing
-// bytes or a limit (kMaxTxBytes, kMaxCosigners, name and proof lengths, kMaxUsageDebits).
+// bytes or a limit (kMaxTxBytes, network id 1..32 bytes, kMaxCosigners, name and proof lengths,
+// kMaxUsageDebits).
 util::Result<Tx> DecodeTx(util::ByteView data);
 
-// Signs `tx` as its signer (sets tx->sig) / adds a co-signature by `key`. The cosigner keys must be
-// listed (AddCosigner) before anyone signs, since the signing bytes include them.
+// Signs `tx` as its signer (sets tx->sig) / adds a co-signature by `key`, for tx->network_id. The
+// cosigner keys must be listed (AddCosigner) before anyone signs, since the signing bytes include
+// them.
 void AddCosigner(Tx* tx, const Address& key);
 void SignTx(Tx* tx, const crypto::KeyPair& key);
 void CosignTx(Tx* tx, const crypto::KeyPair& key);

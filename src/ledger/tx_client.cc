@@ -74,9 +74,10 @@ util::Result<TxOutcome> OutcomeFrom(const json& j, const Hash256& id, std::strin
 
 }  // namespace
 
-Tx BuildSignedTx(const crypto::KeyPair& signer, uint64_t nonce, uint64_t fee, TxBody body,
-                 const std::vector<const crypto::KeyPair*>& cosigners) {
+Tx BuildSignedTx(std::string_view network_id, const crypto::KeyPair& signer, uint64_t nonce,
+                 uint64_t fee, TxBody body, const std::vector<const crypto::KeyPair*>& cosigners) {
   Tx tx;
+  tx.network_id = std::string(network_id);
   tx.signer = signer.public_key();
   tx.nonce = nonce;
   tx.fee = fee;
@@ -89,6 +90,19 @@ Tx BuildSignedTx(const crypto::KeyPair& signer, uint64_t nonce, uint64_t fee, Tx
 
 std::string SubmitJson(const Tx& tx) {
   return json{{"tx_hex", util::HexEncode(EncodeTx(tx))}}.dump();
+}
+
+util::Result<std::string> LedgerClient::GetNetworkId() const {
+  constexpr std::string_view what = "GET /v1/health";
+  DEPIN_ASSIGN_OR_RETURN(HttpExchange r, http_("GET", "/v1/health", ""));
+  DEPIN_ASSIGN_OR_RETURN(json j, ParseObject(r, what));
+  if (r.status != 200) return ErrorReply(r, j, what);
+  if (!j.contains("network_id") || !j["network_id"].is_string() ||
+      j["network_id"].get<std::string>().empty()) {
+    return util::Status::Unavailable(std::string(what) +
+                                     ": reply has no \"network_id\" (a node older than wire v2?)");
+  }
+  return j["network_id"].get<std::string>();
 }
 
 util::Result<AccountView> LedgerClient::GetAccount(const Address& address) const {

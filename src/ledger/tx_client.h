@@ -2,7 +2,8 @@
 // `depin tx …`, usable by any tool (device agents, fleets, benchmarks) that talks to a node's
 // ledger API (api.h, docs/api.md).
 //
-//   BuildSignedTx   lists the co-signers, then the signer and every co-signer signs (tx.h).
+//   BuildSignedTx   lists the co-signers, then the signer and every co-signer signs (tx.h), for
+//                   the network id the node publishes (LedgerClient::GetNetworkId).
 //   SubmitJson      the body of POST /v1/ledger/tx for a native transaction: {"tx_hex": "…"}.
 //   LedgerClient    GET /v1/ledger/accounts/{address}, POST /v1/ledger/tx, GET /v1/ledger/tx/{id}
 //                   and WaitForTx (polls until committed or rejected, with a deadline) over any
@@ -25,8 +26,10 @@
 
 namespace depin::ledger {
 
-// A signed transaction: `cosigners` are listed in order, then everyone signs the same bytes.
-Tx BuildSignedTx(const crypto::KeyPair& signer, uint64_t nonce, uint64_t fee, TxBody body,
+// A transaction signed for `network_id`: `cosigners` are listed in order, then everyone signs the
+// same bytes.
+Tx BuildSignedTx(std::string_view network_id, const crypto::KeyPair& signer, uint64_t nonce,
+                 uint64_t fee, TxBody body,
                  const std::vector<const crypto::KeyPair*>& cosigners = {});
 
 // {"tx_hex": "<EncodeTx(tx) in hex>"}.
@@ -60,6 +63,9 @@ class LedgerClient {
  public:
   explicit LedgerClient(HttpCall http) : http_(std::move(http)) {}
 
+  // The network id the node signs for and accepts (`network_id` of GET /v1/health): what a client
+  // signs its transactions and reports for. Fetch it once per node.
+  util::Result<std::string> GetNetworkId() const;
   util::Result<AccountView> GetAccount(const Address& address) const;
   // Submits `tx`. A transaction the node refuses with a TxError (e.g. a stale nonce) is a
   // successful Result in state kRejected; other refusals (malformed request, full mempool) and

@@ -32,7 +32,9 @@ class TxClientTest : public ::testing::Test {
     ++calls;
     ApiReply r;
     auto tail = [&](std::string_view prefix) { return target.substr(prefix.size()); };
-    if (method == "POST" && target == "/v1/ledger/tx") {
+    if (method == "GET" && target == "/v1/health") {  // the node's, as node.cc serves it
+      r = {200, "{\"status\":\"ok\",\"network_id\":\"" + net.params.chain_id + "\"}"};
+    } else if (method == "POST" && target == "/v1/ledger/tx") {
       r = api.SubmitTx("application/json", body);
     } else if (method == "GET" && target.starts_with("/v1/ledger/tx/")) {
       r = api.GetTx(tail("/v1/ledger/tx/"));
@@ -49,7 +51,7 @@ TEST_F(TxClientTest, TransferIsCommittedAndNonceAdvances) {
   AccountView a = client.GetAccount(net.alice.public_key()).value();
   EXPECT_EQ(a.balance, 1000 * kToken);
   EXPECT_EQ(a.nonce, 0u);
-  Tx tx = BuildSignedTx(net.alice, a.nonce, 0, Transfer{net.bob.public_key(), 7});
+  Tx tx = BuildSignedTx(kTestChainId, net.alice, a.nonce, 0, Transfer{net.bob.public_key(), 7});
   TxOutcome sent = client.Submit(tx).value();
   EXPECT_EQ(sent.state, TxProgress::kPending);
   EXPECT_EQ(sent.id, TxId(tx));
@@ -63,9 +65,10 @@ TEST_F(TxClientTest, TransferIsCommittedAndNonceAdvances) {
 
 TEST_F(TxClientTest, StaleNonceIsRejectedAtSubmitWithItsName) {
   ASSERT_TRUE(
-      client.Submit(BuildSignedTx(net.alice, 0, 0, Transfer{net.bob.public_key(), 1})).ok());
+      client.Submit(BuildSignedTx(kTestChainId, net.alice, 0, 0, Transfer{net.bob.public_key(), 1}))
+          .ok());
   ASSERT_TRUE(producer.ProduceOnce().ok());
-  Tx replay = BuildSignedTx(net.alice, 0, 0, Transfer{net.bob.public_key(), 2});
+  Tx replay = BuildSignedTx(kTestChainId, net.alice, 0, 0, Transfer{net.bob.public_key(), 2});
   TxOutcome r = client.Submit(replay).value();
   EXPECT_EQ(r.state, TxProgress::kRejected);
   EXPECT_EQ(r.tx_error, "bad_nonce");
@@ -74,7 +77,7 @@ TEST_F(TxClientTest, StaleNonceIsRejectedAtSubmitWithItsName) {
 }
 
 TEST_F(TxClientTest, InsufficientBalanceIsRejectedByTheProducer) {
-  Tx tx = BuildSignedTx(net.carol, 0, 0, Transfer{net.bob.public_key(), 11 * kToken});
+  Tx tx = BuildSignedTx(kTestChainId, net.carol, 0, 0, Transfer{net.bob.public_key(), 11 * kToken});
   TxOutcome sent = client.Submit(tx).value();
   ASSERT_EQ(sent.state, TxProgress::kPending);
   ASSERT_TRUE(producer.ProduceOnce().ok());
@@ -86,7 +89,7 @@ TEST_F(TxClientTest, InsufficientBalanceIsRejectedByTheProducer) {
 }
 
 TEST_F(TxClientTest, WaitGivesUpAtTheDeadlineWhilePending) {
-  Tx tx = BuildSignedTx(net.alice, 0, 0, Transfer{net.bob.public_key(), 1});
+  Tx tx = BuildSignedTx(kTestChainId, net.alice, 0, 0, Transfer{net.bob.public_key(), 1});
   ASSERT_TRUE(client.Submit(tx).ok());
   util::Result<TxOutcome> r = client.WaitForTx(TxId(tx), milliseconds(0));
   ASSERT_FALSE(r.ok());
@@ -115,12 +118,12 @@ TEST_F(TxClientTest, GarbageRepliesAreErrorsNotCrashes) {
   LedgerClient down([](std::string_view, std::string_view, std::string_view) {
     return util::Result<HttpExchange>(util::Status::Unavailable("connect: refused"));
   });
-  EXPECT_EQ(down.Submit(BuildSignedTx(net.alice, 0, 0, Withdraw{})).status().code(),
+  EXPECT_EQ(down.Submit(BuildSignedTx(kTestChainId, net.alice, 0, 0, Withdraw{})).status().code(),
             util::Code::kUnavailable);
 }
 
 TEST_F(TxClientTest, BuildSignedTxHasEveryCosignature) {
-  Tx tx = BuildSignedTx(net.alice, 3, 5,
+  Tx tx = BuildSignedTx(kTestChainId, net.alice, 3, 5,
                         OnboardDevice{net.carol.public_key(), net.maker.public_key(), 1},
                         {&net.maker, &net.carol});
   EXPECT_EQ(tx.nonce, 3u);
@@ -130,6 +133,29 @@ TEST_F(TxClientTest, BuildSignedTxHasEveryCosignature) {
   EXPECT_TRUE(VerifyTxSignatures(tx));
   Tx decoded = DecodeTx(EncodeTx(tx)).value();
   EXPECT_EQ(TxId(decoded), TxId(tx));
+}
+
+// The client signs for the network the node names; a transaction signed for another network is
+// refused by this one with wrong_network and changes nothing.
+TEST_F(TxClientTest, SignsForTheNodesNetworkAndAnotherNetworksTxIsRefused) {
+  const std::string network = client.GetNetworkId().value();
+  EXPECT_EQ(network, kTestChainId);
+  TxOutcome other =
+      client.Submit(BuildSignedTx("network-b", net.alice, 0, 0, Transfer{net.bob.public_key(), 7}))
+          .value();
+  EXPECT_EQ(other.state, TxProgress::kRejected);
+  EXPECT_EQ(other.tx_error, "wrong_network");
+  TxOutcome sent =
+      client.Submit(BuildSignedTx(network, net.alice, 0, 0, Transfer{net.bob.public_key(), 7}))
+          .value();
+  EXPECT_EQ(sent.state, TxProgress::kPending);
+  ASSERT_TRUE(producer.ProduceOnce().ok());
+  EXPECT_EQ(client.WaitForTx(sent.id, milliseconds(1000)).value().state, TxProgress::kCommitted);
+
+  LedgerClient old_node([](std::string_view, std::string_view, std::string_view) {
+    return util::Result<HttpExchange>(HttpExchange{200, R"({"status":"ok"})"});
+  });
+  EXPECT_EQ(old_node.GetNetworkId().status().code(), util::Code::kUnavailable);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "wire/codec.h"
+#include "wire/constants.h"
 
 namespace depin::ledger {
 namespace {
@@ -294,9 +295,9 @@ Result<Tx> TxFromWire(const wire::CheckedTransaction& checked, util::Bytes proto
   for (size_t i = 0; i < checked.cosigners.size(); ++i) {
     tx.cosigs.push_back({checked.cosigners[i], checked.cosignatures[i]});
   }
+  tx.network_id = t.network_id();
   tx.wire_signing_bytes = checked.signing_bytes;
   tx.wire_encoded = std::move(protobuf_bytes);
-  tx.wire_network_id = t.network_id();
   return tx;
 }
 
@@ -308,7 +309,7 @@ Result<Tx> DecodeWireTx(util::ByteView protobuf_bytes) {
 
 Result<v1::Transaction> TxToWire(const Tx& tx, std::string_view network_id) {
   v1::Transaction t;
-  t.set_version(1);
+  t.set_version(wire::kWireVersion);
   t.set_network_id(std::string(network_id));
   t.set_signer(Raw(tx.signer));
   t.set_nonce(tx.nonce);

@@ -7,6 +7,7 @@
 #include "ledger/block.h"
 #include "ledger/machine_fixture.h"
 #include "wire/codec.h"
+#include "wire/constants.h"
 
 namespace depin::ledger::testing {
 namespace {
@@ -19,7 +20,7 @@ class TxCodecTest : public MachineTest {
  protected:
   v1::Transaction Envelope(const crypto::KeyPair& signer, uint64_t nonce) {
     v1::Transaction t;
-    t.set_version(1);
+    t.set_version(wire::kWireVersion);
     t.set_network_id(net.params.chain_id);
     t.set_signer(Raw(signer.public_key()));
     t.set_nonce(nonce);
@@ -139,6 +140,7 @@ TEST_F(TxCodecTest, EveryKindRoundTripsThroughWire) {
     native.nonce = 3;
     native.fee = 2;
     native.body = c.body;
+    native.network_id = net.params.chain_id;
     for (const crypto::KeyPair* k : c.cosigners) AddCosigner(&native, k->public_key());
     const std::string kind(TxKindName(native.kind()));
     util::Result<Tx> wired = SignWireTx(native, net.params.chain_id, *c.signer, c.cosigners);
@@ -150,6 +152,7 @@ TEST_F(TxCodecTest, EveryKindRoundTripsThroughWire) {
     Tx stripped = *wired;  // the ledger's view without the wire bytes: the native encoding
     stripped.wire_signing_bytes.clear();
     EXPECT_EQ(SigningBytes(stripped), SigningBytes(native)) << kind;
+    EXPECT_EQ(stripped.network_id, net.params.chain_id) << kind;
     auto again = TxToWire(*wired, net.params.chain_id);
     ASSERT_TRUE(again.ok()) << kind;
     EXPECT_EQ(again->SerializeAsString(),

@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "ledger/test_util.h"
+#include "wire/domain.h"
 
 namespace depin::ledger::testing {
 namespace {
+
+// Where the native encoding's kind byte sits: after the length-prefixed network id.
+constexpr size_t kKindAt = 4 + sizeof(kTestChainId) - 1;
 
 std::vector<Tx> OneOfEachKind() {
   TestNet n;
@@ -56,8 +60,10 @@ TEST(TxTest, EveryKindRoundTrips) {
 TEST(TxTest, SigningBytesAreDomainSeparatedAndCoverEveryField) {
   Tx tx = OneOfEachKind()[0];
   util::Bytes sb = SigningBytes(tx);
-  ASSERT_GE(sb.size(), kTxDomain.size());
-  EXPECT_EQ(util::AsChars(util::ByteView(sb).first(kTxDomain.size())), kTxDomain);
+  const util::Bytes domain = wire::SigningDomain(wire::SigningKind::kLedgerTx, kTestChainId);
+  ASSERT_GE(sb.size(), domain.size());
+  EXPECT_EQ(util::Bytes(sb.begin(), sb.begin() + static_cast<ptrdiff_t>(domain.size())), domain);
+  EXPECT_EQ(util::AsChars(util::ByteView(sb).first(22)), "opendepin/ledger-tx/v2");
   Tx changed = tx;
   std::get<Transfer>(changed.body).amount += 1;
   EXPECT_NE(TxId(changed), TxId(tx));
@@ -90,9 +96,9 @@ TEST(TxTest, DecoderRejectsMalformedInput) {
   trailing.push_back(0);
   EXPECT_NE(DecodeTx(trailing).status().message().find("trailing"), std::string_view::npos);
   util::Bytes unknown = enc;
-  unknown[0] = 99;
+  unknown[kKindAt] = 99;
   EXPECT_NE(DecodeTx(unknown).status().message().find("unknown kind"), std::string_view::npos);
-  unknown[0] = 0;
+  unknown[kKindAt] = 0;
   EXPECT_FALSE(DecodeTx(unknown).ok());
   util::Bytes huge(kMaxTxBytes + 1, 1);
   EXPECT_NE(DecodeTx(huge).status().message().find("limit"), std::string_view::npos);
@@ -115,8 +121,28 @@ TEST(TxTest, DecoderRejectsOversizedFields) {
             std::string_view::npos);
   Tx st = MakeTx(n.alice, 0, Stake{1, std::nullopt});
   util::Bytes enc = EncodeTx(st);
-  enc[1 + 32 + 8 + 8 + 8] = 2;  // optional-device flag
+  enc[kKindAt + 1 + 32 + 8 + 8 + 8] = 2;  // optional-device flag
   EXPECT_NE(DecodeTx(enc).status().message().find("flag"), std::string_view::npos);
+}
+
+// The native layout binds the network too: its id travels in the encoding and is signed, so a
+// transaction signed for one network neither verifies nor has the same id under another.
+TEST(TxTest, TheNetworkIdIsEncodedAndSigned) {
+  TestNet n;
+  Tx tx = MakeTxOn("network-a", n.alice, 0, Transfer{n.bob.public_key(), 5});
+  EXPECT_TRUE(VerifyTxSignatures(tx));
+  auto dec = DecodeTx(EncodeTx(tx));
+  ASSERT_TRUE(dec.ok()) << dec.status().ToString();
+  EXPECT_EQ(dec->network_id, "network-a");
+  EXPECT_TRUE(VerifyTxSignatures(*dec));
+  Tx replayed = tx;
+  replayed.network_id = "network-b";
+  EXPECT_FALSE(VerifyTxSignatures(replayed));
+  EXPECT_NE(TxId(replayed), TxId(tx));
+  Tx unnamed = tx;
+  unnamed.network_id.clear();
+  EXPECT_NE(DecodeTx(EncodeTx(unnamed)).status().message().find("tx.network_id: 0 bytes"),
+            std::string_view::npos);
 }
 
 }  // namespace

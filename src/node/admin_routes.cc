@@ -68,7 +68,7 @@ util::Status AdminRoutes::LoadDenylist() {
   const std::string path = DenylistPath(deps_.data_dir);
   if (!deps_.env->FileExists(path)) return util::Status::Ok();
   util::Result<verify::Denylist> loaded =
-      verify::Denylist::Load(deps_.env, path, deps_.operator_key);
+      verify::Denylist::Load(deps_.env, path, deps_.network_id, deps_.operator_key);
   if (!loaded.ok()) return loaded.status().WithContext("denylist " + path);
   std::lock_guard<std::mutex> lock(mu_);
   denylist_ = std::move(loaded).value();
@@ -90,7 +90,7 @@ void AdminRoutes::AddRoutes(Router* router) {
 void AdminRoutes::PostDenylist(const Request& request, Responder respond) {
   if (!HasAdminToken(request, deps_.token)) return void(respond(Unauthorized()));
   util::Result<verify::Denylist> parsed =
-      verify::Denylist::ParseSigned(request.body, deps_.operator_key);
+      verify::Denylist::ParseSigned(request.body, deps_.network_id, deps_.operator_key);
   if (!parsed.ok()) return void(respond(JsonError(parsed.status().WithContext("denylist"))));
   std::lock_guard<std::mutex> lock(mu_);
   if (parsed->version() <= denylist_.version()) {

@@ -49,6 +49,7 @@ struct AdminDeps {
   std::string data_dir;
   std::string token;               // empty: every admin request gets 401
   crypto::PublicKey operator_key;  // signs denylists: the network's governance key
+  std::string network_id;          // ... for this network ([network] id)
   const ledger::Ledger* ledger = nullptr;
   rewards::RewardConfig reward_config;
   DeviceSync* devices = nullptr;  // applies the denylist to ingest

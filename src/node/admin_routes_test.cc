@@ -47,7 +47,7 @@ class AdminRoutesTest : public testing::DevNetworkTest {
 
   std::string Denylist(uint64_t version, const std::vector<crypto::PublicKey>& devices,
                        const crypto::KeyPair& signer) {
-    return verify::Denylist(version, devices, {}).SignToText(signer);
+    return verify::Denylist(version, devices, {}).SignToText(network_id_, signer);
   }
 
   bool Active(Node& node, const crypto::KeyPair& device) {

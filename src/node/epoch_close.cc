@@ -166,8 +166,8 @@ namespace {
 // Reads the epoch and calls `fn(report, receive_ms)` for every record that decodes (and verifies,
 // when asked); counts and logs the others.
 template <typename Fn>
-Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch, bool verify,
-                     CloseStats* stats, Fn&& fn) {
+Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                     std::string_view network_id, bool verify, CloseStats* stats, Fn&& fn) {
   DEPIN_ASSIGN_OR_RETURN(auto reader, ingest::EpochReader::Open(env, data_dir, epoch));
   ingest::LogRecord record;
   for (;;) {
@@ -180,8 +180,9 @@ Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch
     }
     if (!*next) break;
     ++stats->records;
-    Result<ingest::LoggedReport> logged = ingest::DecodeLoggedReport(record.payload);
-    Status bad = logged.ok() && verify ? ingest::VerifyLoggedReport(*logged) : logged.status();
+    Result<ingest::LoggedReport> logged = ingest::DecodeLoggedReport(record.payload, network_id);
+    Status bad =
+        logged.ok() && verify ? ingest::VerifyLoggedReport(*logged, network_id) : logged.status();
     if (!bad.ok()) {
       ++stats->corrupt_records;
       spdlog::warn("epoch {}: skipping record at {} offset {}: {}", epoch,
@@ -207,9 +208,10 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
   DEPIN_RETURN_IF_ERROR(verify::RegisterDefaultVerifiers(*epoch, in.config.verify,
                                                          in.snapshot->payers, in.prior_speedtests));
   DEPIN_RETURN_IF_ERROR(ForEachReport(
-      in.env, in.data_dir, in.window.epoch, in.verify_signatures, stats,
+      in.env, in.data_dir, in.window.epoch, in.network_id, in.verify_signatures, stats,
       [&](const wire::v1::Report& report, uint64_t receive_ms) {
-        Result<verify::ReportView> view = verify::ReportViewFromWire(report, receive_ms);
+        Result<verify::ReportView> view =
+            verify::ReportViewFromWire(report, receive_ms, in.network_id);
         if (!view.ok()) {
           ++stats->corrupt_records;
           spdlog::warn("epoch {}: skipping report: {}", in.window.epoch, view.status().ToString());
@@ -230,11 +232,12 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
   return manifest;
 }
 
-Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch) {
+Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                             std::string_view network_id) {
   CloseStats stats;
   const uint64_t t0 = env->NowMicros();
   uint64_t sink = 0;
-  DEPIN_RETURN_IF_ERROR(ForEachReport(env, data_dir, epoch, false, &stats,
+  DEPIN_RETURN_IF_ERROR(ForEachReport(env, data_dir, epoch, network_id, false, &stats,
                                       [&](const wire::v1::Report& r, uint64_t receive_ms) {
                                         sink += r.timestamp_ms() ^ receive_ms;
                                       }));

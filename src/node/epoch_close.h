@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/ledger.h"
@@ -77,6 +78,8 @@ struct CloseInputs {
   // Check every record's signatures (an auditor recomputing from a copied log). The node skips
   // it: ingest verified each report before appending it, and frames are CRC-checked.
   bool verify_signatures = false;
+  // The network the log's reports are signed for (report ids and signatures are bound to it).
+  std::string network_id;
 };
 
 struct CloseStats {
@@ -94,6 +97,7 @@ util::Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* st
                                            verify::SpeedtestHistory* speedtests = nullptr);
 
 // Only reads and decodes the epoch's records (the baseline the close is measured against).
-util::Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch);
+util::Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch,
+                                   std::string_view network_id);
 
 }  // namespace depin::node

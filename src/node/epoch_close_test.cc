@@ -23,6 +23,7 @@ class EpochCloseTest : public ::testing::Test {
 
   util::Result<rewards::Manifest> Close(const EpochSnapshot& snap, bool verify_sigs = false) {
     CloseInputs in;
+    in.network_id = ledger::testing::kTestChainId;
     in.env = util::Env::Default();
     in.data_dir = dir_.path();
     in.window = EpochWindowOf(FixtureParams(), 0);
@@ -129,6 +130,7 @@ TEST_F(EpochCloseTest, PriorCumulativeCarriesOver) {
   auto first = Close(*snap);
   ASSERT_TRUE(first.ok());
   CloseInputs in;
+  in.network_id = ledger::testing::kTestChainId;
   in.env = util::Env::Default();
   in.data_dir = dir_.path();
   in.window = EpochWindowOf(FixtureParams(), 0);
@@ -148,6 +150,7 @@ TEST_F(EpochCloseTest, AnEpochWithNoLogIsEmptyNotAnError) {
   auto snap = SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 7).end_ms);
   ASSERT_TRUE(snap.ok());
   CloseInputs in;
+  in.network_id = ledger::testing::kTestChainId;
   in.env = util::Env::Default();
   in.data_dir = dir_.path();
   in.window = EpochWindowOf(FixtureParams(), 7);

@@ -94,6 +94,7 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   auto snap = SnapshotAtEpochEnd(**l, w.end_ms);
   ASSERT_TRUE(snap.ok());
   CloseInputs in;
+  in.network_id = ledger::testing::kTestChainId;
   in.env = util::Env::Default();
   in.data_dir = dir.path();
   in.window = w;

@@ -34,6 +34,7 @@ util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& 
   in.snapshot = &snap;
   in.emission = EpochEmission(ledger.machine(), epoch, snap);
   in.verify_signatures = verify_signatures;
+  in.network_id = params.chain_id;
   RecomputeResult out;
   out.epoch = epoch;
   DEPIN_ASSIGN_OR_RETURN(rewards::Manifest m, CloseEpoch(in, &out.stats));

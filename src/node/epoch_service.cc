@@ -50,6 +50,7 @@ ledger::Tx EpochService::Signed(ledger::TxBody body, uint64_t nonce) const {
   tx.nonce = nonce;
   tx.fee = ledger_->machine().params().min_fee;
   tx.body = std::move(body);
+  tx.network_id = ledger_->machine().params().chain_id;
   ledger::SignTx(&tx, *options_.oracle);
   return tx;
 }
@@ -176,6 +177,7 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
     in.emission = EpochEmission(machine, epoch, snap);
     in.prior = std::move(prior);
     in.prior_speedtests = std::move(prior_speedtests);
+    in.network_id = machine.params().chain_id;
     CloseStats stats;
     verify::SpeedtestHistory speedtests;
     Result<rewards::Manifest> manifest = CloseEpoch(in, &stats, &speedtests);

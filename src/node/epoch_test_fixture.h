@@ -109,7 +109,8 @@ inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch, bool p
   std::vector<util::Bytes> payloads;
   std::vector<uint64_t> times;
   auto add = [&](const wire::v1::Report& r, const crypto::KeyPair& k, uint64_t at) -> util::Status {
-    DEPIN_ASSIGN_OR_RETURN(util::Bytes signed_bytes, ingest::SignReportToBytes(r, k));
+    DEPIN_ASSIGN_OR_RETURN(util::Bytes signed_bytes,
+                           ingest::SignReportToBytes(r, ledger::testing::kTestChainId, k));
     util::Bytes payload;
     ingest::EncodeSignedReportPayload(signed_bytes, &payload);
     payloads.push_back(std::move(payload));
@@ -142,8 +143,9 @@ inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch, bool p
     u.set_bytes_down(20'000);
     u.set_dc_amount(kReceiptDc[i]);
     u.set_timestamp_ms(at);
-    DEPIN_ASSIGN_OR_RETURN(wire::v1::SignedUsageReceipt receipt,
-                           wire::SignUsageReceipt(u, UsagePayerKey()));
+    DEPIN_ASSIGN_OR_RETURN(
+        wire::v1::SignedUsageReceipt receipt,
+        wire::SignUsageReceipt(u, ledger::testing::kTestChainId, UsagePayerKey()));
     wire::v1::Report r = ingest::MakeHeartbeat(device, at, kLat, kLon);
     *r.mutable_data_transfer() = std::move(receipt);
     DEPIN_RETURN_IF_ERROR(add(r, DeviceKey(i), at));

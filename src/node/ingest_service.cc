@@ -163,6 +163,7 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
   // The same epoch numbering as the ledger's (ledger_params.cc): the epoch close reads epoch e's
   // log segment for the ledger's epoch e.
   p.genesis_unix_ms = static_cast<uint64_t>(std::max<int64_t>(config.network.genesis_time_ms, 0));
+  p.network_id = config.network.id;  // reports are signed for it (wire/domain.h)
   util::Result<std::unique_ptr<ingest::IngestPipeline>> pipeline = ingest::IngestPipeline::Create(
       p, &s->devices_, s->log_.get(), s->options_.data_dir, s->observer_.get());
   if (!pipeline.ok()) return pipeline.status().WithContext("ingest");

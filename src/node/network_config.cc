@@ -102,6 +102,7 @@ Status ParseNetwork(TableReader& r, NetworkSection* out) {
         break;
       }
     }
+    if (out->id.empty()) r.Fail("id", "must not be empty (it is mixed into every signature)");
     if (out->id.size() > 32) r.Fail("id", "is longer than 32 characters");
   }
   r.Timestamp("genesis_time", &out->genesis_time_ms, false);

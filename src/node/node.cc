@@ -95,6 +95,7 @@ void Node::AddRoutes() {
   router_.Get("/v1/health", [this](const Request&, Responder respond) {
     nlohmann::json body = {{"status", "ok"},
                            {"network", config_.network.name},
+                           {"network_id", config_.network.id},  // what clients sign for
                            {"version", options_.version},
                            {"height", ledger_->height()},
                            {"state_hash", crypto::ToHex(ledger_->state_hash())}};

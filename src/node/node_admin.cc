@@ -19,6 +19,7 @@ util::Status Node::StartAdmin() {
   util::Result<crypto::PublicKey> op = crypto::PublicKey::FromBase58(config_.keys.governance);
   if (!op.ok()) return op.status().WithContext("keys.governance");
   deps.operator_key = *op;
+  deps.network_id = config_.network.id;
   deps.ledger = ledger_.get();
   DEPIN_ASSIGN_OR_RETURN(deps.reward_config, RewardConfigFromNetwork(config_));
   deps.devices = device_sync_.get();

@@ -13,6 +13,7 @@
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
 #include "ledger/tx.h"
+#include "ledger/tx_codec.h"
 #include "node/ledger_params.h"
 #include "node/network_init.h"
 #include "node/node.h"
@@ -47,6 +48,9 @@ class NodeLedgerTest : public ::testing::Test {
     auto gov = crypto::ReadKeyFile(env_, dir_.File("keys/governance.key"));
     ASSERT_TRUE(gov.ok()) << gov.status().ToString();
     gov_ = std::move(gov).value();
+    util::Result<NetworkConfig> config = LoadNetworkConfig(env_, dir_.File("network.toml"));
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    network_id_ = config->network.id;
   }
 
   std::unique_ptr<Node> StartNode() {
@@ -59,11 +63,13 @@ class NodeLedgerTest : public ::testing::Test {
     return node.ok() ? std::move(node).value() : nullptr;
   }
 
-  ledger::Tx Transfer(uint64_t nonce, uint64_t amount) {
+  // A transfer from governance to bob signed for `network` (default: this node's).
+  ledger::Tx Transfer(uint64_t nonce, uint64_t amount, std::string network = {}) {
     ledger::Tx tx;
     tx.signer = gov_.public_key();
     tx.nonce = nonce;
     tx.body = ledger::Transfer{bob_.public_key(), amount};
+    tx.network_id = network.empty() ? network_id_ : network;
     ledger::SignTx(&tx, gov_);
     return tx;
   }
@@ -82,9 +88,46 @@ class NodeLedgerTest : public ::testing::Test {
 
   util::Env* env_ = util::Env::Default();
   util::TempDir dir_;
+  std::string network_id_;  // network.toml [network] id
   crypto::KeyPair gov_ = crypto::KeyPair::Generate();
   crypto::KeyPair bob_ = crypto::KeyPair::Generate();
 };
+
+// Cross-network replay through the real HTTP server: the node publishes its network id, and a
+// transaction signed for another network — in the native layout or in wire format — is refused
+// with wrong_network (and counted), changing nothing; signed for this network it is committed.
+TEST_F(NodeLedgerTest, TransactionsSignedForAnotherNetworkAreRefusedWithWrongNetwork) {
+  std::unique_ptr<Node> node = StartNode();
+  ASSERT_TRUE(node);
+  const uint16_t port = node->port();
+  Reply health = Get(port, "/v1/health");
+  ASSERT_EQ(health.status, 200);
+  ASSERT_EQ(health.body["network_id"], network_id_) << health.body.dump();
+  const std::string other = network_id_ + "-b";
+
+  Reply native = Call(port, http::verb::post, "/v1/ledger/tx", TxJson(Transfer(0, 1000, other)));
+  EXPECT_EQ(native.status, 400) << native.body.dump();
+  EXPECT_EQ(native.body["error"]["tx_error"], "wrong_network") << native.body.dump();
+
+  util::Result<ledger::Tx> wired =
+      ledger::SignWireTx(Transfer(0, 1000), other, gov_);  // the same transfer, wire v2, for B
+  ASSERT_TRUE(wired.ok()) << wired.status().ToString();
+  Reply wire =
+      testing::HttpJson(port, http::verb::post, "/v1/ledger/tx",
+                        std::string(util::AsChars(wired->wire_encoded)), "application/x-protobuf");
+  EXPECT_EQ(wire.status, 400) << wire.body.dump();
+  EXPECT_EQ(wire.body["error"]["tx_error"], "wrong_network") << wire.body.dump();
+  EXPECT_EQ(Get(port, "/v1/ledger/head").body["mempool_size"], 0);
+
+  Reply accepted = Call(port, http::verb::post, "/v1/ledger/tx", TxJson(Transfer(0, 1000)));
+  ASSERT_EQ(accepted.status, 202) << accepted.body.dump();
+  EXPECT_EQ(WaitSettled(port, accepted.body["tx_id"].get<std::string>())["status"], "committed");
+  const std::string metrics = testing::HttpGet(port, "/metrics").body();
+  EXPECT_NE(metrics.find("depin_ledger_txs_rejected_total{stage=\"submit\",tx_error=\"wrong_"
+                         "network\"} 2"),
+            std::string::npos)
+      << metrics;
+}
 
 TEST_F(NodeLedgerTest, ServesHeadAndHealthFromTheLedger) {
   std::unique_ptr<Node> node = StartNode();

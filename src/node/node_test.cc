@@ -89,10 +89,13 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
   nlohmann::json health_body = nlohmann::json::parse(health.body());
   EXPECT_EQ(health_body["state_hash"].get<std::string>().size(), 64u);  // the genesis state
   health_body.erase("state_hash");
-  EXPECT_EQ(
-      health_body,
-      (nlohmann::json{
-          {"status", "ok"}, {"network", "opendepin-dev"}, {"version", "9.9.9"}, {"height", 0}}));
+  EXPECT_EQ(health_body,
+            (nlohmann::json{
+                {"status", "ok"},
+                {"network", "opendepin-dev"},
+                {"network_id", "dev-1"},  // what clients sign for (docs/wire-format.md section 3)
+                {"version", "9.9.9"},
+                {"height", 0}}));
   auto metrics = testing::HttpGet(port, "/metrics");
   EXPECT_EQ(metrics.result_int(), 200);
   EXPECT_EQ(metrics[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");

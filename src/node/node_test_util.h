@@ -22,6 +22,9 @@ class DevNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitNetwork(env_, dir_.path()).ok());
+    util::Result<NetworkConfig> config = LoadNetworkConfig(env_, dir_.File("network.toml"));
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    network_id_ = config->network.id;
     gov_ = Key("governance");
     price_ = Key("price-oracle");
     maker_ = Key("maker");
@@ -58,6 +61,17 @@ class DevNetworkTest : public ::testing::Test {
     return node.ok() ? std::move(node).value() : nullptr;
   }
 
+  // Transactions signed for this network (they hide ledger::testing's, which sign for TestNet).
+  ledger::Tx MakeTx(const crypto::KeyPair& signer, uint64_t nonce, ledger::TxBody body,
+                    uint64_t fee = 0) const {
+    return ledger::testing::MakeTxOn(network_id_, signer, nonce, std::move(body), fee);
+  }
+  ledger::Tx MakeCosignedTx(const crypto::KeyPair& signer, uint64_t nonce, ledger::TxBody body,
+                            std::initializer_list<const crypto::KeyPair*> cosigners) const {
+    return ledger::testing::MakeCosignedTxOn(network_id_, signer, nonce, std::move(body),
+                                             cosigners);
+  }
+
   // Submits through the node's own pipeline (the same mempool as POST /v1/ledger/tx) and waits
   // for the block.
   ledger::TxError Commit(Node& node, const ledger::Tx& tx) {
@@ -69,12 +83,11 @@ class DevNetworkTest : public ::testing::Test {
   // A price, DC for the governance account (its nonce 0), then onboards `device` in class 0
   // (wireless) with governance as owner (nonce 1).
   void Onboard(Node& node, const crypto::KeyPair& device) {
-    using ledger::testing::MakeTx;
     ASSERT_EQ(Commit(node, MakeTx(price_, 0, ledger::SubmitPrice{100'000'000})),
               ledger::TxError::kOk);
     ASSERT_EQ(Commit(node, MakeTx(gov_, 0, ledger::BurnForCredits{1'000'000'000, 0})),
               ledger::TxError::kOk);
-    ASSERT_EQ(Commit(node, ledger::testing::MakeCosignedTx(
+    ASSERT_EQ(Commit(node, MakeCosignedTx(
                                gov_, 1,
                                ledger::OnboardDevice{device.public_key(), maker_.public_key(), 0},
                                {&maker_, &device})),
@@ -83,6 +96,7 @@ class DevNetworkTest : public ::testing::Test {
 
   util::Env* env_ = util::Env::Default();
   util::TempDir dir_;
+  std::string network_id_;  // the template's [network] id
   crypto::KeyPair gov_ = crypto::KeyPair::Generate();
   crypto::KeyPair price_ = crypto::KeyPair::Generate();
   crypto::KeyPair maker_ = crypto::KeyPair::Generate();

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "util/encoding.h"
+#include "wire/domain.h"
 
 namespace depin::verify {
 
@@ -12,15 +13,13 @@ using util::Status;
 
 namespace {
 constexpr std::string_view kHeader = "opendepin-denylist v1";
-constexpr std::string_view kDomain = "opendepin/denylist/v1";
+}  // namespace
 
-util::Bytes SigningBytes(std::string_view body) {
-  util::Bytes b(kDomain.begin(), kDomain.end());
-  b.push_back(0);
+util::Bytes Denylist::SigningBytes(std::string_view network_id, std::string_view body) {
+  util::Bytes b = wire::SigningDomain(wire::SigningKind::kDenylist, network_id);
   b.insert(b.end(), body.begin(), body.end());
   return b;
 }
-}  // namespace
 
 Denylist::Denylist(uint64_t version, std::vector<Key> devices,
                    std::vector<std::pair<Key, Key>> edges)
@@ -43,15 +42,17 @@ bool Denylist::ContainsEdge(const Key& a, const Key& b) const {
   return std::binary_search(edges_.begin(), edges_.end(), e);
 }
 
-std::string Denylist::SignToText(const crypto::KeyPair& operator_key) const {
+std::string Denylist::SignToText(std::string_view network_id,
+                                 const crypto::KeyPair& operator_key) const {
   std::string body = std::string(kHeader) + "\nversion " + std::to_string(version_) + "\n";
   for (const Key& k : devices_) body += "device " + k.ToHex() + "\n";
   for (const auto& [a, b] : edges_) body += "edge " + a.ToHex() + " " + b.ToHex() + "\n";
-  crypto::Signature sig = operator_key.Sign(SigningBytes(body));
+  crypto::Signature sig = operator_key.Sign(SigningBytes(network_id, body));
   return body + "signature " + util::HexEncode(sig) + "\n";
 }
 
-Result<Denylist> Denylist::ParseSigned(std::string_view text, const Key& operator_key) {
+Result<Denylist> Denylist::ParseSigned(std::string_view text, std::string_view network_id,
+                                       const Key& operator_key) {
   size_t sig_at = text.rfind("signature ");
   if (sig_at == std::string_view::npos || (sig_at > 0 && text[sig_at - 1] != '\n')) {
     return Status::InvalidArgument("denylist: no signature line");
@@ -65,9 +66,10 @@ Result<Denylist> Denylist::ParseSigned(std::string_view text, const Key& operato
   if (!sig_bytes.ok())
     return Status::InvalidArgument("denylist: signature line is not 64-byte hex");
   DEPIN_ASSIGN_OR_RETURN(crypto::Signature sig, crypto::SignatureFromBytes(*sig_bytes));
-  if (!crypto::Verify(operator_key, SigningBytes(body), sig)) {
+  if (!crypto::Verify(operator_key, SigningBytes(network_id, body), sig)) {
     return Status::PermissionDenied("denylist: signature does not verify under operator key " +
-                                    operator_key.ToHex());
+                                    operator_key.ToHex() + " for network '" +
+                                    std::string(network_id) + "'");
   }
   uint64_t version = 0;
   bool have_version = false;
@@ -112,9 +114,10 @@ Result<Denylist> Denylist::ParseSigned(std::string_view text, const Key& operato
   return Denylist(version, std::move(devices), std::move(edges));
 }
 
-Result<Denylist> Denylist::Load(util::Env* env, const std::string& path, const Key& operator_key) {
+Result<Denylist> Denylist::Load(util::Env* env, const std::string& path,
+                                std::string_view network_id, const Key& operator_key) {
   DEPIN_ASSIGN_OR_RETURN(util::Bytes raw, env->ReadFile(path));
-  auto list = ParseSigned(util::AsChars(raw), operator_key);
+  auto list = ParseSigned(util::AsChars(raw), network_id, operator_key);
   if (!list.ok())
     return Status(list.status().code(), path + ": " + std::string(list.status().message()));
   return list;

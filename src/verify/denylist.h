@@ -9,7 +9,9 @@
 //   edge <64 hex> <64 hex>     (unordered pair)
 //   signature <128 hex>
 //
-// The signature covers "opendepin/denylist/v1" || 0x00 || every byte before the "signature" line.
+// The signature covers the network's signing domain (wire/domain.h: "opendepin/denylist/v2", 0x00,
+// the length-prefixed network id) || every byte before the "signature" line, so a denylist signed
+// for one network is refused by every other.
 // Immutable after construction; safe to read from many threads.
 #pragma once
 
@@ -39,13 +41,16 @@ class Denylist {
   bool ContainsDevice(const Key& key) const;
   bool ContainsEdge(const Key& a, const Key& b) const;
 
-  // The signed file text.
-  std::string SignToText(const crypto::KeyPair& operator_key) const;
+  // The signed file text, for `network_id`.
+  std::string SignToText(std::string_view network_id, const crypto::KeyPair& operator_key) const;
   // Parses and verifies a signed file. InvalidArgument names the line for malformed text;
-  // PermissionDenied when the signature does not verify under `operator_key`.
-  static util::Result<Denylist> ParseSigned(std::string_view text, const Key& operator_key);
+  // PermissionDenied when the signature does not verify under `operator_key` for `network_id`.
+  static util::Result<Denylist> ParseSigned(std::string_view text, std::string_view network_id,
+                                            const Key& operator_key);
   static util::Result<Denylist> Load(util::Env* env, const std::string& path,
-                                     const Key& operator_key);
+                                     std::string_view network_id, const Key& operator_key);
+  // The bytes the signature covers: domain(denylist, network_id) || body.
+  static util::Bytes SigningBytes(std::string_view network_id, std::string_view body);
 
  private:
   uint64_t version_ = 0;

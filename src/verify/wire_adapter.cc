@@ -34,6 +34,7 @@ Result<Hash32> Hash32From(const std::string& raw, const char* field) {
 }  // namespace
 
 Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t received_ms,
+                                      std::string_view network_id,
                                       std::vector<SensorSample>* sensor_samples) {
   ReportView v;
   DEPIN_ASSIGN_OR_RETURN(v.device, KeyFrom(report.device_key(), "device_key"));
@@ -76,7 +77,7 @@ Result<ReportView> ReportViewFromWire(const wire::v1::Report& report, uint64_t r
     case Body::kCoverageBeacon: {  // payload views point into `report`
       v.kind = ReportKind::kCoverageBeacon;
       const auto& b = report.coverage_beacon();
-      DEPIN_ASSIGN_OR_RETURN(v.beacon.report_id, wire::ComputeReportId(report));
+      DEPIN_ASSIGN_OR_RETURN(v.beacon.report_id, wire::ComputeReportId(report, network_id));
       DEPIN_ASSIGN_OR_RETURN(v.beacon.entropy, Hash32From(b.entropy(), "coverage_beacon.entropy"));
       v.beacon.payload = util::AsBytes(b.payload());
       v.beacon.frequency_hz = b.frequency_hz();

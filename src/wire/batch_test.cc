@@ -22,7 +22,7 @@ class BatchTest : public ::testing::Test {
     return {SampleHeartbeat(key_), SampleWitness(key_), SampleDataTransfer(PayerKey(), key_)};
   }
   v1::ReportBatch Sign(const std::vector<v1::Report>& reports) {
-    auto b = SignBatch(reports, kSampleTimeMs, device_);
+    auto b = SignBatch(reports, kSampleTimeMs, kSampleNetwork, device_);
     EXPECT_TRUE(b.ok()) << b.status().ToString();
     return b.ok() ? *b : v1::ReportBatch();
   }
@@ -34,45 +34,47 @@ class BatchTest : public ::testing::Test {
 TEST_F(BatchTest, SignedBatchDecodesAndVerifies) {
   const std::vector<v1::Report> reports = AllSampleReports(key_);
   const v1::ReportBatch batch = Sign(reports);
-  auto checked = DecodeReportBatch(Serialize(batch));
+  auto checked = DecodeReportBatch(Serialize(batch), kSampleNetwork);
   ASSERT_TRUE(checked.ok()) << checked.status().ToString();
   ASSERT_EQ(checked->ids.size(), reports.size());
   std::vector<crypto::Hash256> leaves;
   for (size_t i = 0; i < reports.size(); ++i) {
-    EXPECT_EQ(checked->ids[i], *ComputeReportId(reports[i]));
-    EXPECT_EQ(checked->signing_bytes[i], *ReportSigningBytes(reports[i]));
-    leaves.push_back(crypto::MerkleLeafHash(*ReportSigningBytes(reports[i])));
+    EXPECT_EQ(checked->ids[i], *ComputeReportId(reports[i], kSampleNetwork));
+    EXPECT_EQ(checked->signing_bytes[i], *ReportSigningBytes(reports[i], kSampleNetwork));
+    leaves.push_back(crypto::MerkleLeafHash(*ReportSigningBytes(reports[i], kSampleNetwork)));
   }
   EXPECT_EQ(checked->root, crypto::MerkleRoot(leaves));
   EXPECT_TRUE(VerifyCheckedBatch(*checked).ok());
-  EXPECT_TRUE(VerifyBatch(batch).ok());
+  EXPECT_TRUE(VerifyBatch(batch, kSampleNetwork).ok());
 }
 
 TEST_F(BatchTest, SigningBytesFollowTheDocumentedLayout) {
   const crypto::Hash256 root = crypto::Sha256(util::AsBytes("root"));
   util::Bytes want;
   util::ByteWriter w(&want);
-  w.Raw("opendepin/report-batch/v1");
+  w.Raw("opendepin/report-batch/v2");
   w.U8(0);
+  w.U32(17);
+  w.Raw("opendepin-testnet");
   w.Raw(key_.view());
   w.U64(kSampleTimeMs);
   w.U32(3);
   w.Raw(root);
-  EXPECT_EQ(BatchSigningBytes(key_, kSampleTimeMs, 3, root), want);
+  EXPECT_EQ(BatchSigningBytes(kSampleNetwork, key_, kSampleTimeMs, 3, root), want);
 }
 
 TEST_F(BatchTest, RejectsEmptyOversizedAndMixedBatches) {
-  EXPECT_THAT(SignBatch({}, kSampleTimeMs, device_).status().message(),
+  EXPECT_THAT(SignBatch({}, kSampleTimeMs, kSampleNetwork, device_).status().message(),
               HasSubstr("batch.reports: 0 reports, want 1..1024"));
   std::vector<v1::Report> many(kMaxBatchReports + 1, SampleSpeedtest(key_));
-  EXPECT_THAT(SignBatch(many, kSampleTimeMs, device_).status().message(),
+  EXPECT_THAT(SignBatch(many, kSampleTimeMs, kSampleNetwork, device_).status().message(),
               HasSubstr("batch.reports: 1025 reports"));
   many.pop_back();
-  EXPECT_TRUE(SignBatch(many, kSampleTimeMs, device_).ok());
+  EXPECT_TRUE(SignBatch(many, kSampleTimeMs, kSampleNetwork, device_).ok());
 
   v1::ReportBatch mixed = Sign(Three());
   *mixed.mutable_reports(1) = SampleWitness(OtherKey().public_key());
-  const util::Status st = DecodeReportBatch(Serialize(mixed)).status();
+  const util::Status st = DecodeReportBatch(Serialize(mixed), kSampleNetwork).status();
   EXPECT_EQ(st.code(), util::Code::kInvalidArgument);
   EXPECT_THAT(st.message(), HasSubstr("batch.reports[1].device_key: does not match"));
 }
@@ -80,23 +82,26 @@ TEST_F(BatchTest, RejectsEmptyOversizedAndMixedBatches) {
 TEST_F(BatchTest, RejectsMalformedFieldsNamingTheReport) {
   v1::ReportBatch b = Sign(Three());
   b.mutable_reports(2)->set_version(7);
-  EXPECT_THAT(CheckBatch(b).status().message(),
+  EXPECT_THAT(CheckBatch(b, kSampleNetwork).status().message(),
               HasSubstr("batch.reports[2]: report.version: unknown version 7"));
-  EXPECT_EQ(CheckBatch(b).status().code(), util::Code::kUnsupported);
+  EXPECT_EQ(CheckBatch(b, kSampleNetwork).status().code(), util::Code::kUnsupported);
   b = Sign(Three());
   b.set_device_key("short");
-  EXPECT_THAT(CheckBatch(b).status().message(), HasSubstr("batch.device_key: 5 bytes, want 32"));
+  EXPECT_THAT(CheckBatch(b, kSampleNetwork).status().message(),
+              HasSubstr("batch.device_key: 5 bytes, want 32"));
   b = Sign(Three());
   b.clear_signature();
-  EXPECT_THAT(CheckBatch(b).status().message(), HasSubstr("batch.signature: 0 bytes, want 64"));
+  EXPECT_THAT(CheckBatch(b, kSampleNetwork).status().message(),
+              HasSubstr("batch.signature: 0 bytes, want 64"));
   const util::Bytes huge(kMaxBatchBytes + 1, 0);
-  EXPECT_THAT(DecodeReportBatch(huge).status().message(), HasSubstr("bytes, max 2097152"));
+  EXPECT_THAT(DecodeReportBatch(huge, kSampleNetwork).status().message(),
+              HasSubstr("bytes, max 2097152"));
 }
 
 TEST_F(BatchTest, EveryTruncationFailsDecodingOrVerification) {
   const util::Bytes bytes = Serialize(Sign(Three()));
   for (size_t n = 0; n < bytes.size(); ++n) {
-    auto checked = DecodeReportBatch(util::ByteView(bytes).first(n));
+    auto checked = DecodeReportBatch(util::ByteView(bytes).first(n), kSampleNetwork);
     if (!checked.ok()) continue;
     EXPECT_FALSE(VerifyCheckedBatch(*checked).ok()) << "truncated to " << n << " bytes verified";
   }
@@ -113,7 +118,7 @@ TEST_F(BatchTest, DroppedReorderedOrAlteredReportsFailVerification) {
   v1::ReportBatch restamped = good;
   restamped.set_timestamp_ms(kSampleTimeMs + 1);
   for (const v1::ReportBatch* b : {&dropped, &reordered, &altered, &restamped}) {
-    const util::Status st = VerifyBatch(*b);
+    const util::Status st = VerifyBatch(*b, kSampleNetwork);
     EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
     EXPECT_THAT(st.message(), HasSubstr("batch.signature: does not verify"));
   }
@@ -122,15 +127,16 @@ TEST_F(BatchTest, DroppedReorderedOrAlteredReportsFailVerification) {
 TEST_F(BatchTest, SignatureOverAnotherRootFails) {
   v1::ReportBatch b = Sign(Three());
   const crypto::Hash256 wrong_root = crypto::Sha256(util::AsBytes("another root"));
-  const crypto::Signature sig = device_.Sign(BatchSigningBytes(key_, kSampleTimeMs, 3, wrong_root));
+  const crypto::Signature sig =
+      device_.Sign(BatchSigningBytes(kSampleNetwork, key_, kSampleTimeMs, 3, wrong_root));
   b.set_signature(sig.data(), sig.size());
-  EXPECT_EQ(VerifyBatch(b).code(), util::Code::kUnauthenticated);
+  EXPECT_EQ(VerifyBatch(b, kSampleNetwork).code(), util::Code::kUnauthenticated);
 }
 
 TEST_F(BatchTest, ForgedPayerSignatureInsideABatchFails) {
   std::vector<v1::Report> reports = Three();
   reports[2].mutable_data_transfer()->mutable_receipt()->set_bytes_down(1);
-  const util::Status st = VerifyBatch(Sign(reports));
+  const util::Status st = VerifyBatch(Sign(reports), kSampleNetwork);
   EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
   EXPECT_THAT(st.message(), HasSubstr("batch.reports[2]: usage_receipt.payer_signature"));
 }
@@ -141,18 +147,18 @@ TEST_F(BatchTest, EveryReportIsProvableAloneForEveryBatchSize) {
     v1::Report r = SampleSpeedtest(key_);
     r.set_timestamp_ms(kSampleTimeMs + static_cast<uint64_t>(n));
     reports.push_back(r);
-    auto checked = CheckBatch(Sign(reports));
+    auto checked = CheckBatch(Sign(reports), kSampleNetwork);
     ASSERT_TRUE(checked.ok());
     for (size_t i = 0; i < reports.size(); ++i) {
       auto proof = MakeInclusionProof(*checked, i);
       ASSERT_TRUE(proof.ok());
       auto decoded = DecodeInclusionProof(Serialize(*proof));
       ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
-      EXPECT_TRUE(VerifyReportInBatch(reports[i], *decoded).ok()) << n << " " << i;
+      EXPECT_TRUE(VerifyReportInBatch(reports[i], *decoded, kSampleNetwork).ok()) << n << " " << i;
       // The same proof does not prove any other report of the batch.
       const v1::Report& other = reports[(i + 1) % reports.size()];
       if (reports.size() > 1) {
-        EXPECT_FALSE(VerifyReportInBatch(other, *decoded).ok());
+        EXPECT_FALSE(VerifyReportInBatch(other, *decoded, kSampleNetwork).ok());
       }
     }
     EXPECT_EQ(MakeInclusionProof(*checked, reports.size()).status().code(),
@@ -169,8 +175,8 @@ TEST_F(BatchTest, EveryReportIsProvableAloneForEveryBatchSize) {
 TEST_F(BatchTest, TamperedInclusionProofsFail) {
   const std::vector<v1::Report> reports = AllSampleReports(key_);
   const v1::ReportBatch batch = Sign(reports);
-  const v1::ReportInclusionProof good = *MakeInclusionProof(batch, 2);
-  ASSERT_TRUE(VerifyReportInBatch(reports[2], good).ok());
+  const v1::ReportInclusionProof good = *MakeInclusionProof(batch, 2, kSampleNetwork);
+  ASSERT_TRUE(VerifyReportInBatch(reports[2], good, kSampleNetwork).ok());
 
   std::vector<v1::ReportInclusionProof> bad(6, good);
   std::string sibling = bad[0].siblings(0);
@@ -185,17 +191,21 @@ TEST_F(BatchTest, TamperedInclusionProofsFail) {
   const crypto::Hash256 root = crypto::Sha256(util::AsBytes("x"));
   bad[5].set_root(root.data(), root.size());
   for (size_t i = 0; i < bad.size(); ++i) {
-    EXPECT_EQ(VerifyReportInBatch(reports[2], bad[i]).code(), util::Code::kUnauthenticated) << i;
+    EXPECT_EQ(VerifyReportInBatch(reports[2], bad[i], kSampleNetwork).code(),
+              util::Code::kUnauthenticated)
+        << i;
   }
   v1::Report altered = reports[2];
   altered.set_timestamp_ms(1);
-  EXPECT_EQ(VerifyReportInBatch(altered, good).code(), util::Code::kUnauthenticated);
-  EXPECT_THAT(VerifyReportInBatch(SampleHeartbeat(OtherKey().public_key()), good).message(),
-              HasSubstr("does not match inclusion_proof.device_key"));
+  EXPECT_EQ(VerifyReportInBatch(altered, good, kSampleNetwork).code(),
+            util::Code::kUnauthenticated);
+  EXPECT_THAT(
+      VerifyReportInBatch(SampleHeartbeat(OtherKey().public_key()), good, kSampleNetwork).message(),
+      HasSubstr("does not match inclusion_proof.device_key"));
 }
 
 TEST_F(BatchTest, InclusionProofDecoderRejectsBadShapes) {
-  const v1::ReportInclusionProof good = *MakeInclusionProof(Sign(Three()), 0);
+  const v1::ReportInclusionProof good = *MakeInclusionProof(Sign(Three()), 0, kSampleNetwork);
   auto decode = [](const v1::ReportInclusionProof& p) {
     return DecodeInclusionProof(Serialize(p)).status();
   };
@@ -222,4 +232,21 @@ TEST_F(BatchTest, InclusionProofDecoderRejectsBadShapes) {
 }
 
 }  // namespace
+// A batch signed for network A is refused by network B: its signature, and the inclusion proof
+// of each of its reports, do not verify there.
+TEST_F(BatchTest, ABatchSignedForOneNetworkDoesNotVerifyOnAnother) {
+  const std::vector<v1::Report> reports = {SampleHeartbeat(key_), SampleWitness(key_),
+                                           SampleSensorBatch(key_)};
+  const v1::ReportBatch batch = *SignBatch(reports, kSampleTimeMs, "network-a", device_);
+  EXPECT_TRUE(VerifyBatch(batch, "network-a").ok());
+  const util::Status st = VerifyBatch(batch, "network-b");
+  EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
+  EXPECT_THAT(st.message(), HasSubstr("batch.signature: does not verify"));
+  EXPECT_THAT(st.message(), HasSubstr("for network 'network-b'"));
+  const v1::ReportInclusionProof proof = *MakeInclusionProof(batch, 1, "network-a");
+  EXPECT_TRUE(VerifyReportInBatch(reports[1], proof, "network-a").ok());
+  EXPECT_EQ(VerifyReportInBatch(reports[1], proof, "network-b").code(),
+            util::Code::kUnauthenticated);
+}
+
 }  // namespace depin::wire

@@ -22,9 +22,8 @@ std::string TxPath(size_t i) { return "block.transactions[" + std::to_string(i) 
 }  // namespace
 
 util::Result<util::Bytes> BlockHeaderSigningBytes(const v1::BlockHeader& h) {
-  internal::SigningWriter w(kBlockTag);
+  internal::SigningWriter w(SigningKind::kBlock, h.network_id(), "block.header.network_id");
   w.Version("block.header.version", h.version());
-  w.Variable("block.header.network_id", h.network_id(), 1, kMaxNetworkIdBytes);
   w.U64(h.height());
   w.Fixed("block.header.prev_hash", h.prev_hash(), kHashBytes);
   w.Fixed("block.header.tx_root", h.tx_root(), kHashBytes);

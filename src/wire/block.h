@@ -1,7 +1,7 @@
-// Blocks (wire format v1): header signing bytes, block hash, transaction Merkle root, signing by
+// Blocks (wire format v2): header signing bytes, block hash, transaction Merkle root, signing by
 // the producer, verification and the decoder for untrusted bytes.
 //
-//   block hash = SHA-256(header signing bytes)          ("opendepin/block/v1")
+//   block hash = SHA-256(header signing bytes)          (domain "opendepin/block/v2" + network id)
 //   tx_root    = crypto::MerkleRoot(MerkleLeafHash(tx id_0) .. MerkleLeafHash(tx id_{n-1}))
 //
 // Whether a block extends the chain (height, prev_hash, state_hash, producer schedule) is the
@@ -21,8 +21,8 @@ namespace depin::wire {
 
 using BlockHash = crypto::Hash256;
 
-// "opendepin/block/v1" signing bytes; InvalidArgument naming the field if malformed;
-// Unsupported if its version is not kWireVersion.
+// "opendepin/block/v2" signing bytes (domain bound to the header's network_id); InvalidArgument
+// naming the field if malformed; Unsupported if its version is not kWireVersion.
 util::Result<util::Bytes> BlockHeaderSigningBytes(const v1::BlockHeader& header);
 util::Result<BlockHash> ComputeBlockHash(const v1::BlockHeader& header);
 // Merkle root over the transaction ids, in block order (SHA-256("") for none).

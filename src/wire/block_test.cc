@@ -56,10 +56,10 @@ TEST_F(BlockTest, HeaderSigningBytesFollowTheDocumentedLayout) {
   h.set_tx_count(5);
   util::Bytes want;
   util::ByteWriter w(&want);
-  w.Raw("opendepin/block/v1");
+  w.Raw("opendepin/block/v2");
   w.U8(0);
-  w.U32(1);
   w.LengthPrefixed(util::AsBytes(kSampleNetwork));
+  w.U32(2);
   w.U64(42);
   w.Raw(Filled(32, 0x41));
   w.Raw(Filled(32, 0x72));

@@ -1,6 +1,7 @@
-// Format constants of wire format v1: the version number, the domain tags that open every block of
-// signing bytes, and fixed field sizes. docs/wire-format.md documents each one; a device SDK in
-// another language copies them from there. Compile-time constants only; thread-safe.
+// Format constants of wire format v2: the version number and fixed field sizes. The domain tags
+// that open every block of signing bytes are in domain.h (with the network id they bind).
+// docs/wire-format.md documents each one; a device SDK in another language copies them from there.
+// Compile-time constants only; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -10,14 +11,10 @@
 namespace depin::wire {
 
 // Value of the `version` field of Report, Transaction and BlockHeader in this format.
-inline constexpr uint32_t kWireVersion = 1;
+inline constexpr uint32_t kWireVersion = 2;
 
-// Domain tags. Signing bytes are the ASCII tag, one 0x00 byte, then the fields.
-inline constexpr std::string_view kReportTag = "opendepin/report/v1";
-inline constexpr std::string_view kUsageReceiptTag = "opendepin/usage-receipt/v1";
-inline constexpr std::string_view kReportBatchTag = "opendepin/report-batch/v1";
-inline constexpr std::string_view kTxTag = "opendepin/tx/v1";
-inline constexpr std::string_view kBlockTag = "opendepin/block/v1";
+// Tag of a reward-manifest leaf. Leaves are hashed, not signed: the root that commits to them is
+// posted in a transaction, whose signing domain binds the network. Unchanged since v1.
 inline constexpr std::string_view kRewardLeafTag = "opendepin/reward-leaf/v1";
 
 // Fixed field sizes (bytes).

@@ -18,6 +18,7 @@
 #include "wire/batch.h"
 #include "wire/block.h"
 #include "wire/codec.h"
+#include "wire/domain.h"
 #include "wire/report.h"
 #include "wire/test_samples.h"
 #include "wire/transaction.h"
@@ -66,6 +67,7 @@ Vector Head(std::string name, std::string comment, std::string type, const crypt
             const google::protobuf::Message& message) {
   Vector v{std::move(name), std::move(comment), {}};
   v.AddText("type", std::move(type));
+  v.AddText("network_id", kSampleNetwork);  // what the signing domain binds (wire/domain.h)
   v.Add("seed", key.seed());
   v.Add("public_key", key.public_key().view());
   v.Add("message", Serialize(message));
@@ -79,10 +81,10 @@ void Tail(Vector& v, const util::Bytes& signing_bytes, const std::string& signat
 }
 
 Vector ReportVector(std::string name, std::string comment, const v1::Report& report) {
-  const v1::SignedReport s = *SignReport(report, DeviceKey());
+  const v1::SignedReport s = *SignReport(report, kSampleNetwork, DeviceKey());
   Vector v =
       Head(std::move(name), std::move(comment), "depin.wire.v1.SignedReport", DeviceKey(), s);
-  Tail(v, *ReportSigningBytes(report), s.signature());
+  Tail(v, *ReportSigningBytes(report, kSampleNetwork), s.signature());
   return v;
 }
 
@@ -95,11 +97,11 @@ std::vector<Vector> BuildVectors() {
                              "Coverage witness report: RSSI -108.5 dBm, SNR -2.5 dB",
                              SampleWitness(device)));
   {
-    const v1::SignedUsageReceipt r =
-        *SignUsageReceipt(SampleUsageReceipt(PayerKey().public_key(), device), PayerKey());
+    const v1::SignedUsageReceipt r = *SignUsageReceipt(
+        SampleUsageReceipt(PayerKey().public_key(), device), kSampleNetwork, PayerKey());
     Vector v = Head("usage_receipt", "Usage receipt signed by the payer (seed 0x02)",
                     "depin.wire.v1.SignedUsageReceipt", PayerKey(), r);
-    Tail(v, *UsageReceiptSigningBytes(r.receipt()), r.payer_signature());
+    Tail(v, *UsageReceiptSigningBytes(r.receipt(), kSampleNetwork), r.payer_signature());
     out.push_back(std::move(v));
   }
   out.push_back(ReportVector("data_transfer",
@@ -110,15 +112,16 @@ std::vector<Vector> BuildVectors() {
   {
     const std::vector<v1::Report> reports = {SampleHeartbeat(device), SampleWitness(device),
                                              SampleSensorBatch(device)};
-    const v1::ReportBatch b = *SignBatch(reports, kSampleTimeMs, DeviceKey());
-    const CheckedBatch c = *CheckBatch(b);
+    const v1::ReportBatch b = *SignBatch(reports, kSampleTimeMs, kSampleNetwork, DeviceKey());
+    const CheckedBatch c = *CheckBatch(b, kSampleNetwork);
     Vector v = Head("report_batch", "Batch of 3 reports under one signature over their Merkle root",
                     "depin.wire.v1.ReportBatch", DeviceKey(), b);
     for (size_t i = 0; i < reports.size(); ++i) {
       v.Add("report_signing_bytes." + std::to_string(i), c.signing_bytes[i]);
     }
     v.Add("root", c.root);
-    Tail(v, BatchSigningBytes(c.device_key, b.timestamp_ms(), 3, c.root), b.signature());
+    Tail(v, BatchSigningBytes(kSampleNetwork, c.device_key, b.timestamp_ms(), 3, c.root),
+         b.signature());
     out.push_back(std::move(v));
   }
   {
@@ -192,7 +195,7 @@ struct FromMessage {
 FromMessage Recompute(const std::string& type, const util::Bytes& message) {
   FromMessage out;
   if (type == "depin.wire.v1.SignedReport") {
-    auto c = DecodeSignedReport(message);
+    auto c = DecodeSignedReport(message, kSampleNetwork);
     if (!c.ok()) return {{}, {}, c.status()};
     return {c->signing_bytes, c->message.signature(), VerifyCheckedReport(*c)};
   }
@@ -201,14 +204,14 @@ FromMessage Recompute(const std::string& type, const util::Bytes& message) {
     if (!r.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
       return {{}, {}, util::Status::InvalidArgument("parse")};
     }
-    auto bytes = UsageReceiptSigningBytes(r.receipt());
+    auto bytes = UsageReceiptSigningBytes(r.receipt(), kSampleNetwork);
     if (!bytes.ok()) return {{}, {}, bytes.status()};
-    return {*bytes, r.payer_signature(), VerifyUsageReceipt(r)};
+    return {*bytes, r.payer_signature(), VerifyUsageReceipt(r, kSampleNetwork)};
   }
   if (type == "depin.wire.v1.ReportBatch") {
-    auto c = DecodeReportBatch(message);
+    auto c = DecodeReportBatch(message, kSampleNetwork);
     if (!c.ok()) return {{}, {}, c.status()};
-    return {BatchSigningBytes(c->device_key, c->message.timestamp_ms(),
+    return {BatchSigningBytes(kSampleNetwork, c->device_key, c->message.timestamp_ms(),
                               static_cast<uint32_t>(c->ids.size()), c->root),
             c->message.signature(), VerifyCheckedBatch(*c)};
   }
@@ -304,7 +307,7 @@ TEST_F(Golden, AuxiliarySignaturesVerify) {
   const Vector report = ReadVector("data_transfer");
   // The payer's receipt is embedded verbatim in the data-transfer report's signing bytes.
   const util::Bytes receipt_bytes = receipt.Hex("signing_bytes");
-  const size_t tag_size = std::string_view("opendepin/usage-receipt/v1").size() + 1;
+  const size_t tag_size = SigningDomain(SigningKind::kUsageReceipt, kSampleNetwork).size();
   const util::Bytes receipt_fields(receipt_bytes.begin() + static_cast<ptrdiff_t>(tag_size),
                                    receipt_bytes.end());
   const util::Bytes report_bytes = report.Hex("signing_bytes");

@@ -14,16 +14,17 @@ using internal::KeyField;
 using internal::SameKey;
 using internal::SignatureField;
 
-util::Status VerifyPayer(const v1::SignedUsageReceipt& s, std::string_view field) {
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, UsageReceiptSigningBytes(s.receipt()));
+util::Status VerifyPayer(const v1::SignedUsageReceipt& s, std::string_view network_id,
+                         std::string_view field) {
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, UsageReceiptSigningBytes(s.receipt(), network_id));
   DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey payer, KeyField(s.receipt().payer_key(), field));
   DEPIN_ASSIGN_OR_RETURN(
       crypto::Signature sig,
       SignatureField(s.payer_signature(), std::string(field) + ".payer_signature"));
   if (!crypto::Verify(payer, bytes, sig)) {
-    return util::Status::Unauthenticated(std::string(field) +
-                                         ".payer_signature: does not verify under payer_key " +
-                                         payer.ToBase58());
+    return util::Status::Unauthenticated(
+        std::string(field) + ".payer_signature: does not verify under payer_key " +
+        payer.ToBase58() + " for network '" + std::string(network_id) + "'");
   }
   return util::Status::Ok();
 }
@@ -31,8 +32,9 @@ util::Status VerifyPayer(const v1::SignedUsageReceipt& s, std::string_view field
 }  // namespace
 
 util::Result<v1::SignedUsageReceipt> SignUsageReceipt(const v1::UsageReceipt& receipt,
+                                                      std::string_view network_id,
                                                       const crypto::KeyPair& payer) {
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, UsageReceiptSigningBytes(receipt));
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, UsageReceiptSigningBytes(receipt, network_id));
   if (!SameKey(payer.public_key(), receipt.payer_key())) {
     return util::Status::InvalidArgument("SignUsageReceipt: signing key " +
                                          payer.public_key().ToBase58() +
@@ -45,17 +47,19 @@ util::Result<v1::SignedUsageReceipt> SignUsageReceipt(const v1::UsageReceipt& re
   return out;
 }
 
-util::Status VerifyUsageReceipt(const v1::SignedUsageReceipt& signed_receipt) {
-  return VerifyPayer(signed_receipt, "usage_receipt");
+util::Status VerifyUsageReceipt(const v1::SignedUsageReceipt& signed_receipt,
+                                std::string_view network_id) {
+  return VerifyPayer(signed_receipt, network_id, "usage_receipt");
 }
 
-util::Result<ReportId> ComputeReportId(const v1::Report& report) {
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, ReportSigningBytes(report));
+util::Result<ReportId> ComputeReportId(const v1::Report& report, std::string_view network_id) {
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, ReportSigningBytes(report, network_id));
   return crypto::Sha256(bytes);
 }
 
-util::Result<v1::SignedReport> SignReport(const v1::Report& report, const crypto::KeyPair& device) {
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, ReportSigningBytes(report));
+util::Result<v1::SignedReport> SignReport(const v1::Report& report, std::string_view network_id,
+                                          const crypto::KeyPair& device) {
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, ReportSigningBytes(report, network_id));
   if (!SameKey(device.public_key(), report.device_key())) {
     return util::Status::InvalidArgument(
         "SignReport: signing key " + device.public_key().ToBase58() + " is not report.device_key");
@@ -70,12 +74,13 @@ util::Result<v1::SignedReport> SignReport(const v1::Report& report, const crypto
 namespace {
 
 // Structure checks shared by DecodeSignedReport and VerifySignedReport, in the documented order.
-util::Result<CheckedReport> Check(v1::SignedReport message) {
+util::Result<CheckedReport> Check(v1::SignedReport message, std::string_view network_id) {
   CheckedReport out;
   DEPIN_ASSIGN_OR_RETURN(out.signature,
                          SignatureField(message.signature(), "signed_report.signature"));
   if (!message.has_report()) return util::Status::InvalidArgument("signed_report.report: missing");
-  DEPIN_ASSIGN_OR_RETURN(out.signing_bytes, ReportSigningBytes(message.report()));
+  DEPIN_ASSIGN_OR_RETURN(out.signing_bytes, ReportSigningBytes(message.report(), network_id));
+  out.network_id = std::string(network_id);
   DEPIN_ASSIGN_OR_RETURN(out.device_key,
                          KeyField(message.report().device_key(), "report.device_key"));
   out.id = crypto::Sha256(out.signing_bytes);
@@ -85,26 +90,28 @@ util::Result<CheckedReport> Check(v1::SignedReport message) {
 
 }  // namespace
 
-util::Result<CheckedReport> DecodeSignedReport(util::ByteView bytes) {
+util::Result<CheckedReport> DecodeSignedReport(util::ByteView bytes, std::string_view network_id) {
   v1::SignedReport message;
   DEPIN_RETURN_IF_ERROR(ParseLimited(bytes, kMaxReportBytes, "SignedReport", &message));
-  return Check(std::move(message));
+  return Check(std::move(message), network_id);
 }
 
 util::Status VerifyCheckedReport(const CheckedReport& report) {
   if (!crypto::Verify(report.device_key, report.signing_bytes, report.signature)) {
     return util::Status::Unauthenticated("signed_report.signature: does not verify under device " +
-                                         report.device_key.ToBase58());
+                                         report.device_key.ToBase58() + " for network '" +
+                                         report.network_id + "'");
   }
   const v1::Report& r = report.message.report();
   if (r.body_case() == v1::Report::kDataTransfer) {
-    return VerifyPayer(r.data_transfer(), "report.data_transfer.receipt");
+    return VerifyPayer(r.data_transfer(), report.network_id, "report.data_transfer.receipt");
   }
   return util::Status::Ok();
 }
 
-util::Status VerifySignedReport(const v1::SignedReport& signed_report) {
-  DEPIN_ASSIGN_OR_RETURN(CheckedReport checked, Check(signed_report));
+util::Status VerifySignedReport(const v1::SignedReport& signed_report,
+                                std::string_view network_id) {
+  DEPIN_ASSIGN_OR_RETURN(CheckedReport checked, Check(signed_report, network_id));
   return VerifyCheckedReport(checked);
 }
 

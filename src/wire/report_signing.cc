@@ -178,14 +178,16 @@ std::string_view ReportKindName(v1::ReportKind kind) {
   return "unspecified";
 }
 
-util::Result<util::Bytes> UsageReceiptSigningBytes(const v1::UsageReceipt& receipt) {
-  SigningWriter w(kUsageReceiptTag);
+util::Result<util::Bytes> UsageReceiptSigningBytes(const v1::UsageReceipt& receipt,
+                                                   std::string_view network_id) {
+  SigningWriter w(SigningKind::kUsageReceipt, network_id);
   WriteReceiptFields(w, receipt, kStandaloneReceipt);
   return std::move(w).Finish();
 }
 
-util::Result<util::Bytes> ReportSigningBytes(const v1::Report& report) {
-  SigningWriter w(kReportTag);
+util::Result<util::Bytes> ReportSigningBytes(const v1::Report& report,
+                                             std::string_view network_id) {
+  SigningWriter w(SigningKind::kReport, network_id);
   w.Version("report.version", report.version());
   w.Fixed("report.device_key", report.device_key(), kKeyBytes);
   w.U64(report.timestamp_ms());

@@ -20,13 +20,13 @@ class ReportTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(crypto::InitCrypto().ok()); }
 
   v1::SignedReport Signed(const v1::Report& r) {
-    auto s = SignReport(r, device_);
+    auto s = SignReport(r, kSampleNetwork, device_);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? *s : v1::SignedReport();
   }
   // Serializes `s` and decodes it again; the decoder's status.
   util::Status DecodeStatus(const v1::SignedReport& s) {
-    return DecodeSignedReport(Serialize(s)).status();
+    return DecodeSignedReport(Serialize(s), kSampleNetwork).status();
   }
   // Signs `r` (whatever it holds) and returns the decoder's verdict on it.
   util::Status DecodeUnsigned(const v1::Report& r) {
@@ -44,15 +44,15 @@ TEST_F(ReportTest, EveryKindRoundTripsAndVerifies) {
   for (const v1::Report& r : AllSampleReports(key_)) {
     SCOPED_TRACE(ReportKindName(KindOf(r)));
     const v1::SignedReport s = Signed(r);
-    auto decoded = DecodeSignedReport(Serialize(s));
+    auto decoded = DecodeSignedReport(Serialize(s), kSampleNetwork);
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     EXPECT_EQ(decoded->message.SerializeAsString(), s.SerializeAsString());
-    EXPECT_EQ(decoded->signing_bytes, *ReportSigningBytes(r));
+    EXPECT_EQ(decoded->signing_bytes, *ReportSigningBytes(r, kSampleNetwork));
     EXPECT_EQ(decoded->id, crypto::Sha256(decoded->signing_bytes));
-    EXPECT_EQ(decoded->id, *ComputeReportId(r));
+    EXPECT_EQ(decoded->id, *ComputeReportId(r, kSampleNetwork));
     EXPECT_EQ(decoded->device_key, key_);
     EXPECT_TRUE(VerifyCheckedReport(*decoded).ok());
-    EXPECT_TRUE(VerifySignedReport(s).ok());
+    EXPECT_TRUE(VerifySignedReport(s, kSampleNetwork).ok());
   }
 }
 
@@ -70,9 +70,11 @@ TEST_F(ReportTest, KindsAreDistinctAndNamed) {
 TEST_F(ReportTest, HeartbeatSigningBytesFollowTheDocumentedLayout) {
   util::Bytes want;
   util::ByteWriter w(&want);
-  w.Raw("opendepin/report/v1");
+  w.Raw("opendepin/report/v2");
   w.U8(0);
-  w.U32(1);
+  w.U32(17);  // length of the network id
+  w.Raw("opendepin-testnet");
+  w.U32(2);  // version
   w.Raw(key_.view());
   w.U64(kSampleTimeMs);
   w.U32(1);  // REPORT_KIND_HEARTBEAT
@@ -83,7 +85,7 @@ TEST_F(ReportTest, HeartbeatSigningBytesFollowTheDocumentedLayout) {
   w.U8(1);
   w.U64(0x808580c000000000ULL);
   w.U32(1);  // OPERATION_MODE_FULL
-  EXPECT_EQ(*ReportSigningBytes(SampleHeartbeat(key_)), want);
+  EXPECT_EQ(*ReportSigningBytes(SampleHeartbeat(key_), kSampleNetwork), want);
 }
 
 TEST_F(ReportTest, AbsentOptionalsAreEncodedExplicitly) {
@@ -93,8 +95,8 @@ TEST_F(ReportTest, AbsentOptionalsAreEncodedExplicitly) {
   v1::Report without = with;
   without.mutable_heartbeat()->clear_location();
   without.mutable_heartbeat()->clear_cell();
-  const util::Bytes a = *ReportSigningBytes(with);
-  const util::Bytes b = *ReportSigningBytes(without);
+  const util::Bytes a = *ReportSigningBytes(with, kSampleNetwork);
+  const util::Bytes b = *ReportSigningBytes(without, kSampleNetwork);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), b.size() + 12 + 8);  // lat, lon, accuracy; cell
 }
@@ -102,7 +104,7 @@ TEST_F(ReportTest, AbsentOptionalsAreEncodedExplicitly) {
 TEST_F(ReportTest, SigningBytesIgnoreProtobufSerializationDetails) {
   const v1::SignedReport s = Signed(SampleWitness(key_));
   util::Bytes bytes = Serialize(s);
-  const ReportId id = DecodeSignedReport(bytes)->id;
+  const ReportId id = DecodeSignedReport(bytes, kSampleNetwork)->id;
   // An unknown field (number 99, varint 1) appended by some other encoder or relay.
   bytes.push_back(static_cast<uint8_t>(99 << 3));
   bytes.push_back(0x01);
@@ -116,7 +118,7 @@ TEST_F(ReportTest, SigningBytesIgnoreProtobufSerializationDetails) {
   }
   twice.insert(twice.end(), report_only.begin(), report_only.end());
   for (const util::Bytes& variant : {bytes, twice}) {
-    auto decoded = DecodeSignedReport(variant);
+    auto decoded = DecodeSignedReport(variant, kSampleNetwork);
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     EXPECT_EQ(decoded->id, id);
     EXPECT_TRUE(VerifyCheckedReport(*decoded).ok());
@@ -126,7 +128,7 @@ TEST_F(ReportTest, SigningBytesIgnoreProtobufSerializationDetails) {
 
 TEST_F(ReportTest, DecoderChecksSizeBeforeParsing) {
   const util::Bytes junk(kMaxReportBytes + 1, 0xff);  // not even valid protobuf
-  auto r = DecodeSignedReport(junk);
+  auto r = DecodeSignedReport(junk, kSampleNetwork);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), util::Code::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("16385 bytes, max 16384"));
@@ -134,7 +136,8 @@ TEST_F(ReportTest, DecoderChecksSizeBeforeParsing) {
 
 TEST_F(ReportTest, DecoderRejectsMalformedProtobuf) {
   const util::Bytes junk = {0x0a, 0x50, 0x01};  // field 1 claims 80 bytes, 1 follows
-  EXPECT_THAT(DecodeSignedReport(junk).status().message(), HasSubstr("malformed protobuf"));
+  EXPECT_THAT(DecodeSignedReport(junk, kSampleNetwork).status().message(),
+              HasSubstr("malformed protobuf"));
 }
 
 TEST_F(ReportTest, DecoderRejectsEachStructuralProblemWithItsOwnMessage) {
@@ -148,8 +151,8 @@ TEST_F(ReportTest, DecoderRejectsEachStructuralProblemWithItsOwnMessage) {
   s.clear_report();
   EXPECT_THAT(DecodeStatus(s).message(), HasSubstr("signed_report.report: missing"));
   s = good;
-  s.mutable_report()->set_version(2);
-  EXPECT_THAT(DecodeStatus(s).message(), HasSubstr("report.version: unknown version 2, want 1"));
+  s.mutable_report()->set_version(1);  // wire v1: not bound to a network, retired
+  EXPECT_THAT(DecodeStatus(s).message(), HasSubstr("report.version: unknown version 1, want 2"));
   EXPECT_EQ(DecodeStatus(s).code(), util::Code::kUnsupported);
   s = good;
   s.mutable_report()->set_device_key(Filled(31, 1));
@@ -277,14 +280,14 @@ TEST_F(ReportTest, DecoderRejectsEveryOutOfRangeBodyField) {
     const util::Status st = DecodeUnsigned(r);
     EXPECT_EQ(st.code(), util::Code::kInvalidArgument);
     EXPECT_THAT(st.message(), HasSubstr(c.want));
-    EXPECT_FALSE(ReportSigningBytes(r).ok());
+    EXPECT_FALSE(ReportSigningBytes(r, kSampleNetwork).ok());
   }
 }
 
 TEST_F(ReportTest, TamperedReportFailsVerification) {
   v1::SignedReport s = Signed(SampleSpeedtest(key_));
   s.mutable_report()->mutable_speedtest()->set_download_bps(999'000'000);
-  const util::Status st = VerifySignedReport(s);
+  const util::Status st = VerifySignedReport(s, kSampleNetwork);
   EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
   EXPECT_THAT(st.message(), HasSubstr("signed_report.signature: does not verify"));
 }
@@ -293,13 +296,13 @@ TEST_F(ReportTest, ReportSignedByAnotherKeyFailsVerification) {
   v1::Report r = SampleHeartbeat(key_);
   v1::SignedReport s;
   *s.mutable_report() = r;
-  const crypto::Signature sig = OtherKey().Sign(*ReportSigningBytes(r));
+  const crypto::Signature sig = OtherKey().Sign(*ReportSigningBytes(r, kSampleNetwork));
   s.set_signature(sig.data(), sig.size());
-  EXPECT_EQ(VerifySignedReport(s).code(), util::Code::kUnauthenticated);
+  EXPECT_EQ(VerifySignedReport(s, kSampleNetwork).code(), util::Code::kUnauthenticated);
 }
 
 TEST_F(ReportTest, SignReportRefusesAKeyThatIsNotTheReportsDevice) {
-  auto s = SignReport(SampleHeartbeat(key_), OtherKey());
+  auto s = SignReport(SampleHeartbeat(key_), kSampleNetwork, OtherKey());
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(), HasSubstr("is not report.device_key"));
 }
@@ -308,7 +311,7 @@ TEST_F(ReportTest, ForgedPayerSignatureFailsEvenWhenTheDeviceSignsIt) {
   v1::Report r = SampleDataTransfer(PayerKey(), key_);
   r.mutable_data_transfer()->mutable_receipt()->set_dc_amount(1'000'000);  // inflated after signing
   const v1::SignedReport s = Signed(r);
-  const util::Status st = VerifySignedReport(s);
+  const util::Status st = VerifySignedReport(s, kSampleNetwork);
   EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
   EXPECT_THAT(st.message(), HasSubstr("report.data_transfer.receipt.payer_signature"));
 }
@@ -316,18 +319,18 @@ TEST_F(ReportTest, ForgedPayerSignatureFailsEvenWhenTheDeviceSignsIt) {
 TEST_F(ReportTest, UsageReceiptSignAndVerify) {
   const crypto::KeyPair payer = PayerKey();
   const v1::UsageReceipt receipt = SampleUsageReceipt(payer.public_key(), key_);
-  auto s = SignUsageReceipt(receipt, payer);
+  auto s = SignUsageReceipt(receipt, kSampleNetwork, payer);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_TRUE(VerifyUsageReceipt(*s).ok());
-  EXPECT_FALSE(SignUsageReceipt(receipt, OtherKey()).ok());
+  EXPECT_TRUE(VerifyUsageReceipt(*s, kSampleNetwork).ok());
+  EXPECT_FALSE(SignUsageReceipt(receipt, kSampleNetwork, OtherKey()).ok());
 
   v1::SignedUsageReceipt tampered = *s;
   tampered.mutable_receipt()->set_sequence(4);  // replaying under a new sequence number
-  EXPECT_EQ(VerifyUsageReceipt(tampered).code(), util::Code::kUnauthenticated);
+  EXPECT_EQ(VerifyUsageReceipt(tampered, kSampleNetwork).code(), util::Code::kUnauthenticated);
 
   v1::UsageReceipt self = receipt;
   self.set_device_key(self.payer_key());
-  EXPECT_THAT(UsageReceiptSigningBytes(self).status().message(),
+  EXPECT_THAT(UsageReceiptSigningBytes(self, kSampleNetwork).status().message(),
               HasSubstr("usage_receipt.payer_key: equals device_key"));
 }
 
@@ -345,4 +348,48 @@ TEST(SensorTable, IdsAreDenseOrderedAndNamed) {
 }
 
 }  // namespace
+// A signature binds its network: a report, and the payer's receipt inside it, signed for network
+// A are refused by network B (Unauthenticated naming the network), and have another id there.
+TEST_F(ReportTest, AReportSignedForOneNetworkDoesNotVerifyOnAnother) {
+  v1::Report r = Envelope(key_);
+  *r.mutable_data_transfer() =
+      *SignUsageReceipt(SampleUsageReceipt(PayerKey().public_key(), key_), "network-a", PayerKey());
+  const v1::SignedReport s = *SignReport(r, "network-a", device_);
+  EXPECT_TRUE(VerifySignedReport(s, "network-a").ok());
+  const util::Status st = VerifySignedReport(s, "network-b");
+  EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
+  EXPECT_THAT(st.message(), HasSubstr("signed_report.signature: does not verify"));
+  EXPECT_THAT(st.message(), HasSubstr("for network 'network-b'"));
+  auto decoded = DecodeSignedReport(Serialize(s), "network-b");
+  ASSERT_TRUE(decoded.ok());  // well formed everywhere; only the signature check refuses it
+  EXPECT_EQ(VerifyCheckedReport(*decoded).code(), util::Code::kUnauthenticated);
+  EXPECT_NE(*ComputeReportId(r, "network-a"), *ComputeReportId(r, "network-b"));
+}
+
+TEST_F(ReportTest, AReceiptSignedForOneNetworkDoesNotVerifyOnAnother) {
+  const crypto::KeyPair payer = PayerKey();
+  const v1::SignedUsageReceipt s =
+      *SignUsageReceipt(SampleUsageReceipt(payer.public_key(), key_), "network-a", payer);
+  EXPECT_TRUE(VerifyUsageReceipt(s, "network-a").ok());
+  const util::Status st = VerifyUsageReceipt(s, "network-b");
+  EXPECT_EQ(st.code(), util::Code::kUnauthenticated);
+  EXPECT_THAT(st.message(), HasSubstr("payer_signature: does not verify"));
+  // The device re-signs the report for B around A's receipt: the payer's signature still fails.
+  v1::Report r = Envelope(key_);
+  *r.mutable_data_transfer() = s;
+  const v1::SignedReport report = *SignReport(r, "network-b", device_);
+  EXPECT_THAT(VerifySignedReport(report, "network-b").message(),
+              HasSubstr("report.data_transfer.receipt.payer_signature: does not verify"));
+}
+
+TEST_F(ReportTest, SigningNeedsANetworkIdOfOneTo32Bytes) {
+  const v1::Report r = SampleHeartbeat(key_);
+  EXPECT_THAT(ReportSigningBytes(r, "").status().message(),
+              HasSubstr("network_id: 0 bytes, want 1..32"));
+  EXPECT_FALSE(ReportSigningBytes(r, std::string(33, 'x')).ok());
+  EXPECT_TRUE(ReportSigningBytes(r, std::string(32, 'x')).ok());
+  EXPECT_FALSE(
+      SignUsageReceipt(SampleUsageReceipt(PayerKey().public_key(), key_), "", PayerKey()).ok());
+}
+
 }  // namespace depin::wire

@@ -6,9 +6,10 @@
 
 namespace depin::wire::internal {
 
-SigningWriter::SigningWriter(std::string_view tag) {
-  w_.Raw(tag);
-  w_.U8(0);
+SigningWriter::SigningWriter(SigningKind kind, std::string_view network_id,
+                             std::string_view network_field)
+    : status_(CheckNetworkId(network_id, network_field)) {
+  AppendSigningDomain(w_, kind, network_id);
 }
 
 void SigningWriter::Fixed(std::string_view field, const std::string& value, size_t size) {

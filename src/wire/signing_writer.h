@@ -1,9 +1,10 @@
 // SigningWriter: builds canonical signing bytes and validates the fields it writes in one pass.
 //
-// Layout rules (docs/wire-format.md, "Signing bytes"): the ASCII domain tag and one 0x00 byte, then
-// fields in a fixed order; integers fixed-width little-endian; fixed-size byte fields (keys,
-// hashes, signatures) raw; variable byte strings as u32 length + bytes; lists as u32 count + items;
-// optional values as u8 0 (absent) or u8 1 followed by the value.
+// Layout rules (docs/wire-format.md, "Signing bytes"): the signing domain (domain.h: tag, 0x00,
+// length-prefixed network id), then fields in a fixed order; integers fixed-width little-endian;
+// fixed-size byte fields (keys, hashes, signatures) raw; variable byte strings as u32 length +
+// bytes; lists as u32 count + items; optional values as u8 0 (absent) or u8 1 followed by the
+// value.
 //
 // Each write that can fail (wrong size, over a limit, out of range) records the first error with
 // the field's path, e.g. "report.device_key: 31 bytes, want 32"; later writes become no-ops and
@@ -17,12 +18,16 @@
 
 #include "util/bytes.h"
 #include "util/result.h"
+#include "wire/domain.h"
 
 namespace depin::wire::internal {
 
 class SigningWriter {
  public:
-  explicit SigningWriter(std::string_view tag);
+  // Opens the bytes with domain(kind, network_id); an invalid network id is the first error,
+  // reported as "<network_field>: ...".
+  SigningWriter(SigningKind kind, std::string_view network_id,
+                std::string_view network_field = "network_id");
 
   void U8(uint8_t v) { w_.U8(v); }
   void U32(uint32_t v) { w_.U32(v); }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "wire/constants.h"
 #include "wire/report.h"
 
 namespace depin::wire::testing {
@@ -26,7 +27,7 @@ std::string Filled(size_t n, uint8_t fill) { return std::string(n, static_cast<c
 
 v1::Report Envelope(const crypto::PublicKey& device) {
   v1::Report r;
-  r.set_version(1);
+  r.set_version(wire::kWireVersion);
   r.set_device_key(Raw(device));
   r.set_timestamp_ms(kSampleTimeMs);
   return r;
@@ -85,7 +86,8 @@ v1::UsageReceipt SampleUsageReceipt(const crypto::PublicKey& payer,
 
 v1::Report SampleDataTransfer(const crypto::KeyPair& payer, const crypto::PublicKey& device) {
   v1::Report r = Envelope(device);
-  auto signed_receipt = SignUsageReceipt(SampleUsageReceipt(payer.public_key(), device), payer);
+  auto signed_receipt =
+      SignUsageReceipt(SampleUsageReceipt(payer.public_key(), device), kSampleNetwork, payer);
   if (!signed_receipt.ok()) std::abort();
   *r.mutable_data_transfer() = *signed_receipt;
   return r;
@@ -152,7 +154,7 @@ std::vector<v1::Report> AllSampleReports(const crypto::PublicKey& device) {
 
 v1::Transaction TxEnvelope(const crypto::PublicKey& signer) {
   v1::Transaction tx;
-  tx.set_version(1);
+  tx.set_version(wire::kWireVersion);
   tx.set_network_id(kSampleNetwork);
   tx.set_signer(Raw(signer));
   tx.set_nonce(7);
@@ -265,7 +267,7 @@ std::vector<v1::Transaction> AllSampleTransactions(const crypto::PublicKey& sign
 
 v1::BlockHeader SampleHeader() {
   v1::BlockHeader h;
-  h.set_version(1);
+  h.set_version(wire::kWireVersion);
   h.set_network_id(kSampleNetwork);
   h.set_height(42);
   h.set_prev_hash(Filled(32, 0x41));

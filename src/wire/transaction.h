@@ -1,4 +1,4 @@
-// Ledger transactions (wire format v1): canonical signing bytes, transaction ids, signing with
+// Ledger transactions (wire format v2): canonical signing bytes, transaction ids, signing with
 // co-signatures, verification and the decoder for untrusted bytes. Types are depin::wire::v1::*
 // from wire/proto/ledger.pb.h; docs/wire-format.md defines fields and layouts. The ledger's state
 // machine decides whether a well-formed, correctly signed transaction is allowed; this layer only
@@ -27,8 +27,8 @@ v1::TxKind KindOf(const v1::Transaction& tx);
 // Stable lower-case name, e.g. "burn_for_credits"; "unspecified" for unknown values.
 std::string_view TxKindName(v1::TxKind kind);
 
-// "opendepin/tx/v1" signing bytes; InvalidArgument naming the field if malformed;
-// Unsupported if its version is not kWireVersion.
+// "opendepin/tx/v2" signing bytes (domain bound to tx.network_id); InvalidArgument naming the field
+// if malformed; Unsupported if its version is not kWireVersion.
 util::Result<util::Bytes> TransactionSigningBytes(const v1::Transaction& tx);
 util::Result<TxId> ComputeTxId(const v1::Transaction& tx);
 

@@ -67,10 +67,10 @@ TEST_F(TransactionTest, EveryKindRoundTripsAndVerifies) {
 TEST_F(TransactionTest, TransferSigningBytesFollowTheDocumentedLayout) {
   util::Bytes want;
   util::ByteWriter w(&want);
-  w.Raw("opendepin/tx/v1");
+  w.Raw("opendepin/tx/v2");
   w.U8(0);
-  w.U32(1);
   w.LengthPrefixed(util::AsBytes(kSampleNetwork));
+  w.U32(2);
   w.Raw(key_.view());
   w.U64(7);
   w.U64(10);

@@ -184,9 +184,9 @@ std::string_view TxKindName(v1::TxKind kind) {
 }
 
 util::Result<util::Bytes> TransactionSigningBytes(const v1::Transaction& tx) {
-  SigningWriter w(kTxTag);
+  // v2: the network id moved from a field into the signing domain (it binds the same bytes).
+  SigningWriter w(SigningKind::kTx, tx.network_id(), "tx.network_id");
   w.Version("tx.version", tx.version());
-  w.Variable("tx.network_id", tx.network_id(), 1, kMaxNetworkIdBytes);
   w.Fixed("tx.signer", tx.signer(), kKeyBytes);
   w.U64(tx.nonce());
   w.U64(tx.fee());

@@ -52,6 +52,9 @@ crypto::PublicKey RandomKey(std::mt19937_64& rng) {
   return crypto::PublicKey::FromBytes(raw).value();
 }
 
+// The network the synthetic log is for (its signatures are not checked, its report ids are).
+constexpr char kBenchNetwork[] = "bench";
+
 // Writes the epoch's log; returns the payers' keys.
 util::Status WriteLog(const std::string& dir, const std::vector<verify::DeviceInfo>& devices,
                       const std::vector<verify::PayerInfo>& payers, uint64_t reports,
@@ -132,10 +135,11 @@ util::Status BenchEpoch(const EpochArgs& args) {
   const double gen_s = Seconds(g0, Clock::now());
 
   util::Env* env = util::Env::Default();
-  DEPIN_ASSIGN_OR_RETURN(node::CloseStats scan, node::ScanEpoch(env, dir.path(), 0));
+  DEPIN_ASSIGN_OR_RETURN(node::CloseStats scan, node::ScanEpoch(env, dir.path(), 0, kBenchNetwork));
   node::CloseInputs in;
   in.env = env;
   in.data_dir = dir.path();
+  in.network_id = kBenchNetwork;
   in.window = {0, kStart, kStart + kEpochMs};
   in.config = rewards::DefaultRewardConfig(snap.payers[0].owner, snap.payers[1].owner);
   in.snapshot = &snap;

@@ -124,7 +124,7 @@ struct Load {
 // reports) or 'c' (one batch of 32). Report k comes from device k % devices; every report is
 // distinct across the whole run (`*serial` hands out distinct timestamps).
 Load BuildLoad(char shape, size_t bodies, const std::vector<crypto::KeyPair>& keys,
-               std::atomic<uint64_t>* serial, uint64_t now_ms) {
+               std::atomic<uint64_t>* serial, uint64_t now_ms, std::string_view network_id) {
   Load load;
   load.reports_per_body = shape == 'a' ? 1 : shape == 'b' ? 100 : 32;
   load.bodies.resize(bodies);
@@ -143,14 +143,14 @@ Load BuildLoad(char shape, size_t bodies, const std::vector<crypto::KeyPair>& ke
                                                     473977000 + static_cast<int32_t>(first + r),
                                                     85000000));
           }
-          b.AddBatch(*ingest::SignBatchToBytes(reports, now_ms, key));
+          b.AddBatch(*ingest::SignBatchToBytes(reports, now_ms, network_id, key));
         } else {
           for (uint64_t r = 0; r < load.reports_per_body; ++r) {
             const crypto::KeyPair& key = keys[(first + r) % keys.size()];
             wire::v1::Report report =
                 ingest::MakeHeartbeat(key.public_key(), now_ms - (first + r) % 60000,
                                       473977000 + static_cast<int32_t>(first + r), 85000000);
-            b.AddSignedReport(*ingest::SignReportToBytes(report, key));
+            b.AddSignedReport(*ingest::SignReportToBytes(report, network_id, key));
           }
         }
         util::Bytes body = b.Take();
@@ -286,6 +286,7 @@ util::Status RunBench(const BenchArgs& args) {
   for (uint32_t i = 0; i < args.devices; ++i) keys.push_back(crypto::KeyPair::Generate());
 
   node::NetworkConfig config;
+  config.network.id = "bench";  // what the load is signed for
   config.epoch.length_seconds = 3600;
   node::metrics::Registry registry;
   node::IngestServiceOptions options;
@@ -333,7 +334,7 @@ util::Status RunBench(const BenchArgs& args) {
                                         static_cast<double>(per_body)) +
                     args.connections;
     std::fprintf(stderr, "bench ingest: pre-signing %zu requests for %s...\n", bodies, shape.name);
-    Load load = BuildLoad(shape.id, bodies, keys, &serial, now_ms);
+    Load load = BuildLoad(shape.id, bodies, keys, &serial, now_ms, config.network.id);
     std::fprintf(stderr, "bench ingest: running %s for up to %.1f s...\n", shape.name,
                  args.seconds);
     // One report per request needs many requests in flight to fill a group commit.

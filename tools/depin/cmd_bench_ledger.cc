@@ -37,6 +37,8 @@ struct BenchLedgerArgs {
   bool json = false;
 };
 
+constexpr char kBenchChainId[] = "bench";
+
 crypto::KeyPair SeedKey(uint64_t n, uint8_t tag) {
   util::Bytes seed(crypto::kSeedSize, tag);
   for (int i = 0; i < 8; ++i) seed[static_cast<size_t>(i)] = static_cast<uint8_t>(n >> (8 * i));
@@ -57,6 +59,7 @@ std::vector<Tx> SignTransfers(const std::vector<crypto::KeyPair>& accounts, uint
         tx.signer = accounts[a].public_key();
         tx.nonce = i / accounts.size();
         tx.body = ledger::Transfer{accounts[(a + 1) % accounts.size()].public_key(), 1};
+        tx.network_id = kBenchChainId;
         ledger::SignTx(&tx, accounts[a]);
       }
     });
@@ -112,7 +115,7 @@ util::Status BenchLedger(const BenchLedgerArgs& args) {
 
   std::vector<crypto::KeyPair> accounts;
   ledger::LedgerParams params;
-  params.chain_id = "bench";
+  params.chain_id = kBenchChainId;
   crypto::KeyPair producer_key = SeedKey(0, 0xee);
   params.producer_keys = {producer_key.public_key()};
   for (uint64_t i = 0; i < args.accounts; ++i) {

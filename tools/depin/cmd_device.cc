@@ -69,6 +69,8 @@ util::Status Submit(const DeviceArgs& args) {
   uint16_t port = 0;
   DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.server, &host, &port));
   DEPIN_ASSIGN_OR_RETURN(auto client, ingest::DeviceClient::Connect(host, port));
+  // Reports are signed for the node's network; signed for another, they would be refused.
+  DEPIN_ASSIGN_OR_RETURN(std::string network_id, ingest::FetchNetworkId(*client));
   uint64_t base = NowMs();
   uint64_t rejected = 0;
   for (uint64_t done = 0; done < args.count;) {
@@ -84,11 +86,13 @@ util::Status Submit(const DeviceArgs& args) {
     }
     ingest::SubmissionBuilder body;
     if (args.batch) {
-      DEPIN_ASSIGN_OR_RETURN(util::Bytes batch, ingest::SignBatchToBytes(reports, base, key));
+      DEPIN_ASSIGN_OR_RETURN(util::Bytes batch,
+                             ingest::SignBatchToBytes(reports, base, network_id, key));
       body.AddBatch(batch);
     } else {
       for (const auto& r : reports) {
-        DEPIN_ASSIGN_OR_RETURN(util::Bytes signed_report, ingest::SignReportToBytes(r, key));
+        DEPIN_ASSIGN_OR_RETURN(util::Bytes signed_report,
+                               ingest::SignReportToBytes(r, network_id, key));
         body.AddSignedReport(signed_report);
       }
     }

@@ -148,6 +148,7 @@ util::Status Claim(const RewardsArgs& a) {
   tx.nonce = o.ledger->GetAccount(tx.signer).nonce;
   tx.fee = o.params.min_fee;
   tx.body = ledger::ClaimRewards{device, a.epoch, cumulative, proof};
+  tx.network_id = o.params.chain_id;
   ledger::SignTx(&tx, payer);
   auto submit =
       node::MakeDirectSubmitter(o.ledger.get(), producer, [env] { return env->NowUnixMillis(); });

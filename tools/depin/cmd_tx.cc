@@ -152,9 +152,12 @@ util::Status Run(const TxArgs& a, const BodyFn& make_body) {
     DEPIN_ASSIGN_OR_RETURN(ledger::AccountView acct, client.GetAccount(signer.public_key()));
     nonce = acct.nonce;
   }
+  // Signed for the node's network: a transaction for another network is refused (wrong_network).
+  DEPIN_ASSIGN_OR_RETURN(std::string network_id, client.GetNetworkId());
   std::vector<const crypto::KeyPair*> cosigners;
   for (const crypto::KeyPair& k : built.cosigners) cosigners.push_back(&k);
-  ledger::Tx tx = ledger::BuildSignedTx(signer, nonce, a.fee, std::move(built.body), cosigners);
+  ledger::Tx tx =
+      ledger::BuildSignedTx(network_id, signer, nonce, a.fee, std::move(built.body), cosigners);
   DEPIN_ASSIGN_OR_RETURN(ledger::TxOutcome sent, client.Submit(tx));
   std::printf("tx %s\n", crypto::ToHex(sent.id).c_str());
   std::fflush(stdout);
