@@ -20,8 +20,7 @@ util::Status CommitQueue::Push(CommitBatch&& batch) {
   {
     std::lock_guard lock(mu_);
     if (!failed_.ok()) {
-      return util::Status::FailedPrecondition("report log failed; reopen it to recover: " +
-                                              std::string(failed_.message()));
+      return util::Status::Unavailable("report log: recovering from a storage error; retry later");
     }
     if (closed_) return util::Status::FailedPrecondition("report log is closed");
     if (batch.epoch < min_epoch_) {
@@ -79,6 +78,23 @@ void CommitQueue::Close() {
 void CommitQueue::Fail(const util::Status& why) {
   std::lock_guard lock(mu_);
   if (failed_.ok()) failed_ = why;
+}
+
+void CommitQueue::TakeNow(std::vector<CommitBatch>* out) {
+  out->clear();
+  std::lock_guard lock(mu_);
+  out->swap(queue_);
+  depth_ = Depth{};
+}
+
+void CommitQueue::Recover() {
+  std::lock_guard lock(mu_);
+  failed_ = util::Status::Ok();
+}
+
+bool CommitQueue::WaitClosedUntil(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_until(lock, deadline, [&] { return closed_; });
 }
 
 void CommitQueue::RaiseMinEpoch(uint64_t epoch) {

@@ -52,7 +52,10 @@ class CommitQueue {
   //   ResourceExhausted   the queue is full; retry later
   //   InvalidArgument     the batch alone exceeds the queue's limits
   //   OutOfRange          batch.epoch is older than an epoch already queued or advanced to
-  //   FailedPrecondition  the queue is closed or failed (the message says why)
+  //   FailedPrecondition  the queue is closed
+  //   Unavailable         the queue is failed until Recover(): the log is repairing its storage
+  //                       (the message is generic: the cause may name files, and it reaches
+  //                       clients)
   // Barriers (records == 0) bypass the size limits.
   util::Status Push(CommitBatch&& batch);
 
@@ -65,9 +68,14 @@ class CommitQueue {
 
   // No further pushes; TakeAll drains what is queued and then returns false.
   void Close();
-  // Further pushes fail with `why` (wrapped as FailedPrecondition). Queued batches stay queued
-  // so the writer can fail their callbacks.
+  // Further pushes fail (Unavailable) until Recover(). Queued batches stay queued so the writer
+  // can fail their callbacks.
   void Fail(const util::Status& why);
+  void Recover();
+  // Moves whatever is queued to `out` (replacing its contents) without waiting.
+  void TakeNow(std::vector<CommitBatch>* out);
+  // Sleeps until `deadline` or Close(), whichever is first; true if closed.
+  bool WaitClosedUntil(std::chrono::steady_clock::time_point deadline);
 
   // Epochs below `epoch` are refused from now on.
   void RaiseMinEpoch(uint64_t epoch);

@@ -75,7 +75,8 @@ util::Status IngestPipeline::RebuildDedup(const std::string& data_dir) {
       if (!*more) break;
       util::Result<LoggedReport> logged = DecodeLoggedReport(record.payload, options_.network_id);
       if (!logged.ok()) continue;  // not ours to judge here; the verifiers count it
-      if (logged->report.timestamp_ms() + options_.max_age_ms < now) continue;
+      const uint64_t ts = logged->report.timestamp_ms();
+      if (ts < now && now - ts > options_.max_age_ms) continue;  // no sum: no wrap
       if (dedup_.Insert(logged->id, logged->report.timestamp_ms())) ++rebuilt_ids_;
     }
     last_epoch_.store(std::max(last_epoch_.load(), epoch));
@@ -132,9 +133,10 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
 // ---- 2-3. Timestamp window, then the device: known, active, allowed this kind. ----
 RejectReason IngestPipeline::CheckSender(const wire::v1::Report& report, uint64_t now,
                                          DeviceKey* key) const {
+  // Differences, never sums: a device timestamp near 2^64 must not wrap into the window.
   const uint64_t ts = report.timestamp_ms();
-  if (ts + options_.max_age_ms < now) return RejectReason::kTooOld;
-  if (ts > now + options_.max_skew_ms) return RejectReason::kTooNew;
+  if (ts < now && now - ts > options_.max_age_ms) return RejectReason::kTooOld;
+  if (ts > now && ts - now > options_.max_skew_ms) return RejectReason::kTooNew;
   std::copy(report.device_key().begin(), report.device_key().end(), key->begin());
   std::optional<DeviceInfo> info = registry_->Lookup(*key);
   if (!info) return RejectReason::kUnknownDevice;

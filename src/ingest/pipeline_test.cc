@@ -375,5 +375,19 @@ TEST_F(PipelineTest, RefusesToStartWithoutANetworkId) {
   EXPECT_NE(p.status().message().find("network_id"), std::string_view::npos);
 }
 
+// A timestamp near 2^64 used to wrap `ts + max_age` into the past ("too old" by accident, and a
+// sum that could land anywhere): the window is computed with differences, so it is too new.
+TEST_F(PipelineTest, TimestampNearTwoToTheSixtyFourIsTooNewNotWrapped) {
+  for (uint64_t ts : {UINT64_MAX, UINT64_MAX - 1, UINT64_MAX - 60'000}) {
+    IngestReply reply =
+        Submit(SubmissionBuilder().AddSignedReport(Signed(Heartbeat(ts), device_)).Take());
+    ASSERT_EQ(reply.http_status, 200) << reply.body;
+    ASSERT_EQ(reply.results.size(), 1u);
+    EXPECT_EQ(reply.results[0].status, ReportStatus::kRejected) << ts;
+    EXPECT_EQ(reply.results[0].reason, RejectReason::kTooNew) << ts;
+  }
+  EXPECT_EQ(log_->stats().records, 0u);
+}
+
 }  // namespace
 }  // namespace depin::ingest

@@ -212,24 +212,116 @@ std::vector<SegmentInfo> ReportLog::sealed_segments() const {
 
 // ---- Writer thread ----
 
+namespace {
+
+// What the callbacks of a failed group hear: generic, because it reaches clients.
+Status Recovering() {
+  return Status::Unavailable("report log: a storage error failed this write; retry later");
+}
+
+constexpr std::chrono::milliseconds kMinRepairBackoff{10};
+constexpr std::chrono::milliseconds kMaxRepairBackoff{2000};
+
+}  // namespace
+
+Status ReportLog::health() const {
+  std::lock_guard lock(mu_);
+  return health_;
+}
+
+void ReportLog::SetHealth(Status health) {
+  {
+    std::lock_guard lock(mu_);
+    health_ = health;
+  }
+  if (options_.on_health) options_.on_health(health);
+}
+
 void ReportLog::WriterLoop() {
   using SteadyClock = std::chrono::steady_clock;
   const auto interval = std::chrono::microseconds(options_.min_group_interval_us);
   std::vector<CommitBatch> batches;
-  Status failed;
   SteadyClock::time_point not_before = SteadyClock::time_point::min();
+  Status failed;  // the unrepaired failure, if any
   while (queue_.TakeAll(&batches, not_before)) {
     not_before = SteadyClock::now() + interval;
     if (failed.ok()) {
       failed = WriteGroup(batches);
-      if (!failed.ok()) queue_.Fail(failed);
+      if (!failed.ok()) {
+        queue_.Fail(failed);
+        {
+          std::lock_guard lock(mu_);
+          ++stats_.failures;
+        }
+        SetHealth(failed);
+      }
     }
     for (CommitBatch& b : batches) {
-      if (b.done) b.done(failed);
+      if (b.done) b.done(failed.ok() ? Status::Ok() : Recovering());
+    }
+    if (!failed.ok()) {
+      Heal(failed);
+      failed = health();
     }
   }
+  if (!failed.ok() && Repair().ok()) failed = Status::Ok();  // one last try at Close
   if (failed.ok()) failed = SealActive();
   final_status_ = failed;
+}
+
+// Retries Repair with backoff until it succeeds (appends are accepted again) or the log closes.
+// Batches queued before the failure are failed meanwhile, not left waiting for the repair.
+void ReportLog::Heal(Status cause) {
+  std::chrono::milliseconds backoff = kMinRepairBackoff;
+  std::vector<CommitBatch> queued;
+  while (true) {
+    queue_.TakeNow(&queued);
+    for (CommitBatch& b : queued) {
+      if (b.done) b.done(Recovering());
+    }
+    Status repaired = Repair();
+    if (repaired.ok()) {
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.repairs;
+      }
+      queue_.Recover();  // before the health turns OK: whoever sees OK may append at once
+      SetHealth(Status::Ok());
+      return;
+    }
+    cause = std::move(repaired);
+    SetHealth(cause);
+    if (queue_.WaitClosedUntil(std::chrono::steady_clock::now() + backoff)) return;
+    backoff = std::min(backoff * 2, kMaxRepairBackoff);
+  }
+}
+
+Status ReportLog::Repair() {
+  pending_.clear();
+  pending_records_ = 0;
+  if (active_exists_) {
+    if (active_) {
+      (void)active_->Close();  // the cut below makes whatever it did or did not write moot
+      active_.reset();
+    }
+    const std::string path = SegmentPath(active_id_);
+    if (active_bytes_ == 0) {
+      Status removed = env_->RemoveFile(path);
+      if (!removed.ok() && removed.code() != util::Code::kNotFound) return removed;
+      DEPIN_RETURN_IF_ERROR(env_->SyncDir(log_dir_));
+    } else {
+      DEPIN_RETURN_IF_ERROR(env_->TruncateFile(path, active_bytes_));
+      DEPIN_ASSIGN_OR_RETURN(auto file, env_->NewAppendableFile(path));
+      DEPIN_RETURN_IF_ERROR(file->Sync());
+      DEPIN_RETURN_IF_ERROR(file->Close());
+      std::lock_guard lock(mu_);
+      sealed_[active_id_] = SegmentInfo{active_id_, active_records_, active_bytes_};
+      ++stats_.segments_sealed;
+    }
+    active_exists_ = false;
+  }
+  std::lock_guard lock(mu_);
+  return WriteIndexLocked();
 }
 
 // Writes every batch of the group, rolling segments where needed, then syncs once. The callbacks
@@ -284,7 +376,12 @@ Status ReportLog::FlushPending() {
   if (pending_.empty()) return Status::Ok();
   DEPIN_RETURN_IF_ERROR(active_->Append(pending_));
   uint64_t start = env_->NowMicros();
-  DEPIN_RETURN_IF_ERROR(active_->Sync());
+  Status synced = active_->Sync();
+  if (!synced.ok()) {
+    // After a failed fdatasync the handle's state is unknown (the kernel may have dropped the
+    // dirty pages and reported it once): Repair cuts the segment back and starts another.
+    return synced;
+  }
   uint64_t took = env_->NowMicros() - start;
   active_bytes_ += pending_.size();
   active_records_ += pending_records_;
@@ -309,10 +406,11 @@ Status ReportLog::SealActive() {
   DEPIN_RETURN_IF_ERROR(FlushPending());
   Status closed = active_->Close();
   active_.reset();
-  DEPIN_RETURN_IF_ERROR(closed);
+  DEPIN_RETURN_IF_ERROR(closed);  // active_exists_ stays: Repair seals it
   std::lock_guard lock(mu_);
   sealed_[active_id_] = SegmentInfo{active_id_, active_records_, active_bytes_};
   ++stats_.segments_sealed;
+  active_exists_ = false;
   return WriteIndexLocked();
 }
 
@@ -331,13 +429,14 @@ Status ReportLog::StartSegment(uint64_t epoch) {
     return Status::ResourceExhausted("report log: epoch " + std::to_string(epoch) +
                                      " already has the maximum number of segments");
   }
-  DEPIN_ASSIGN_OR_RETURN(active_, env_->NewWritableFile(SegmentPath(id), 0644));
-  DEPIN_RETURN_IF_ERROR(env_->SyncDir(log_dir_));
+  // Known before the file is created, so a failure anywhere below is repaired (the file removed).
   active_id_ = id;
+  active_exists_ = true;
   active_records_ = 0;
   active_bytes_ = 0;
   active_started_micros_ = env_->NowMicros();
-  return Status::Ok();
+  DEPIN_ASSIGN_OR_RETURN(active_, env_->NewWritableFile(SegmentPath(id), 0644));
+  return env_->SyncDir(log_dir_);
 }
 
 // Deletes the segments of epochs more than retain_epochs before the current one.

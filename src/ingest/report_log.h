@@ -12,10 +12,15 @@
 // at an epoch boundary, so each segment holds one epoch. Open() recovers: a torn tail in the last
 // segment is truncated; corruption in a sealed segment is an error naming the file and offset.
 //
-// If a write or fdatasync fails, the batches of that group and every queued batch are failed
-// with the error and the log refuses further appends (FailedPrecondition) until it is reopened:
-// nothing is acknowledged that may not be durable. A failed batch may still appear in the log
-// after reopening (its bytes may have reached the disk), so producers treat failure as "retry".
+// Self-healing: if a write, fdatasync, file creation or index update fails (EIO, ENOSPC, EMFILE,
+// ...), the batches of that group and every queued batch are failed (Unavailable, with a generic
+// message: the cause names files and may reach clients) and appends are refused (Unavailable)
+// while the writer repairs the log by itself, retrying with backoff (10 ms doubling to 2 s): it
+// drops the failed segment's handle, cuts the segment back to its last durable byte (so no
+// unacknowledged byte and no torn frame stays), syncs and seals it, rewrites the index, and
+// starts a fresh segment on the next append. Nothing is acknowledged that may not be durable and
+// nothing acknowledged is lost or cut. The cause goes to options.on_health and health() until
+// the repair succeeds. Producers treat a failed append as "retry".
 //
 // Thread-safety: Append, AppendAndWait, AdvanceEpoch, stats and sealed_segments may be called
 // from any thread concurrently. Callbacks run on the writer thread, one at a time, in append
@@ -58,6 +63,9 @@ struct ReportLogOptions {
   // histogram); must be quick and must not call into the log.
   std::function<void(uint64_t sync_micros)> on_sync;
   size_t queue_max_bytes = logfmt::kDefaultQueueMaxBytes;
+  // Called on the writer thread with the cause when the log fails (and at each failed repair),
+  // and with OK once it has repaired itself; must be quick and must not call into the log.
+  std::function<void(const util::Status& health)> on_health;
 };
 
 // What Open() found and repaired.
@@ -85,6 +93,8 @@ struct ReportLogStats {
   uint64_t total_sync_micros = 0;
   uint64_t segments_sealed = 0;
   uint64_t segments_deleted = 0;  // by retention
+  uint64_t failures = 0;          // storage errors that failed a group (each then repaired)
+  uint64_t repairs = 0;           // successful repairs
 };
 
 // One record of an Append call; the payload is copied before Append returns.
@@ -105,7 +115,8 @@ class ReportLog {
   // they are all durable, or with the error that stopped them. Immediate errors (then `done` is
   // never called): ResourceExhausted when the queue is full; InvalidArgument for an empty call, a
   // payload over logfmt::kMaxPayloadBytes or a call larger than the queue; OutOfRange for an
-  // epoch older than one already appended; FailedPrecondition once the log failed or closed.
+  // epoch older than one already appended; Unavailable while the log repairs itself after a
+  // storage error; FailedPrecondition once it is closed.
   util::Status Append(uint64_t epoch, std::span<const AppendRecord> records, AppendCallback done);
   util::Status Append(uint64_t epoch, uint64_t receive_ms, util::ByteView payload,
                       AppendCallback done);
@@ -131,6 +142,9 @@ class ReportLog {
   // The sealed segments (the index), sorted.
   std::vector<SegmentInfo> sealed_segments() const;
   const std::string& log_dir() const { return log_dir_; }
+  // OK while the log accepts appends; the cause (naming files: for logs, not clients) while it
+  // repairs itself after a storage error.
+  util::Status health() const;
 
  private:
   explicit ReportLog(ReportLogOptions options);
@@ -142,6 +156,11 @@ class ReportLog {
   util::Status SealActive();
   util::Status StartSegment(uint64_t epoch);
   util::Status ApplyRetention();
+  // After a failure: drops the pending frames (their batches were failed) and seals the active
+  // segment at its last durable byte. Retried by Heal() until it succeeds or the log closes.
+  util::Status Repair();
+  void Heal(util::Status cause);
+  void SetHealth(util::Status health);
   std::string SegmentPath(SegmentId id) const;
 
   const ReportLogOptions options_;
@@ -155,6 +174,8 @@ class ReportLog {
 
   // Writer-thread state.
   std::unique_ptr<util::WritableFile> active_;
+  bool active_exists_ = false;  // active_id_'s file may exist and is not sealed (even if
+                                // active_ was dropped by a failure)
   SegmentId active_id_;
   uint64_t active_records_ = 0;
   uint64_t active_bytes_ = 0;  // durable bytes in the active segment
@@ -164,9 +185,10 @@ class ReportLog {
   util::Bytes pending_;       // encoded frames of the group not yet written
   uint64_t pending_records_ = 0;
 
-  mutable std::mutex mu_;  // guards sealed_, stats_
+  mutable std::mutex mu_;  // guards sealed_, stats_, health_
   std::map<SegmentId, SegmentInfo> sealed_;
   ReportLogStats stats_;
+  util::Status health_;
 };
 
 }  // namespace depin::ingest

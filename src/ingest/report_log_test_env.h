@@ -1,5 +1,6 @@
 // Test helpers for the report log: an Env whose segment-file Sync can be held at a gate, made to
-// fail, and observed, plus a controllable monotonic clock. Thread-safe (the writer thread syncs
+// fail, and observed, whose file opens can be made to fail (as when descriptors run out), plus a
+// controllable monotonic clock. Thread-safe (the writer thread syncs
 // while the test thread waits on events).
 #pragma once
 
@@ -83,20 +84,75 @@ class GatedFile final : public util::WritableFile {
   SyncGate* gate_;
 };
 
-// Gates Sync of segment files (*.seg) and serves NowMicros from a settable clock.
+// Gates Sync of segment files (*.seg), fails opens for writing while fail_opens is set (with
+// EMFILE's message, naming the path as the real Env does) and serves NowMicros from a settable
+// clock.
 class TestEnv final : public util::EnvWrapper {
  public:
   TestEnv() : EnvWrapper(util::Env::Default()) {}
   SyncGate gate;
   std::atomic<uint64_t> now_micros{1'000'000};
+  std::atomic<bool> fail_opens{false};
+  std::atomic<int> failed_opens{0};
 
   util::Result<std::unique_ptr<util::WritableFile>> NewWritableFile(const std::string& path,
                                                                     uint32_t mode) override {
+    if (fail_opens) return TooManyOpenFiles(path);
     DEPIN_ASSIGN_OR_RETURN(auto file, target()->NewWritableFile(path, mode));
     if (!path.ends_with(".seg")) return file;
     return std::unique_ptr<util::WritableFile>(new GatedFile(std::move(file), &gate));
   }
+  util::Result<std::unique_ptr<util::WritableFile>> NewAppendableFile(
+      const std::string& path) override {
+    if (fail_opens) return TooManyOpenFiles(path);
+    return target()->NewAppendableFile(path);
+  }
+  util::Status SyncDir(const std::string& dir) override {  // opens the directory
+    if (fail_opens) return TooManyOpenFiles(dir);
+    return target()->SyncDir(dir);
+  }
   uint64_t NowMicros() override { return now_micros.load(); }
+
+ private:
+  util::Status TooManyOpenFiles(const std::string& path) {
+    ++failed_opens;
+    return util::Status::IOError(path + ": open for writing: Too many open files");
+  }
+};
+
+// Records every on_health call; WaitFor blocks until one matching `ok` arrives.
+class HealthLog {
+ public:
+  std::function<void(const util::Status&)> Callback() {
+    return [this](const util::Status& s) {
+      {
+        std::lock_guard lock(mu_);
+        calls_.push_back(s);
+      }
+      cv_.notify_all();
+    };
+  }
+  // Waits for a call with ok() == `ok` after the first `skip` calls; returns its index.
+  size_t WaitFor(bool ok, size_t skip = 0) {
+    std::unique_lock lock(mu_);
+    size_t found = 0;
+    cv_.wait(lock, [&] {
+      for (size_t i = skip; i < calls_.size(); ++i) {
+        if (calls_[i].ok() == ok) return found = i, true;
+      }
+      return false;
+    });
+    return found;
+  }
+  std::vector<util::Status> calls() {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<util::Status> calls_;
 };
 
 // Reads every record of `epoch`; corruption errors are collected in *errors (if given).
