@@ -78,6 +78,7 @@ EpochSummary SummarizeManifest(const rewards::Manifest& m, const crypto::Hash256
   const size_t tiers = m.config.verify.speedtest_tiers.size();
   std::unordered_map<verify::Key, uint64_t, crypto::PublicKeyHash> by_owner;
   s.devices.reserve(m.devices.size());
+  size_t next_flag = 0;
   for (const rewards::DeviceEntry& d : m.devices) {
     DeviceEpochRow row;
     row.key = d.device;
@@ -85,12 +86,36 @@ EpochSummary SummarizeManifest(const rewards::Manifest& m, const crypto::Hash256
     row.cumulative = d.cumulative;
     row.valid_reports = d.valid_reports;
     row.flags = FlagsOf(d, tiers);
+    row.resource_class = d.resource_class;
+    row.units_from_proofs = d.units_from_proofs;
+    row.availability_units = d.availability_units;
+    row.beacons = d.beacons;
+    row.witnesses = d.witnesses;
+    row.sensor_batches = d.sensor_batches;
+    row.qod_ppm = d.qod_ppm;
+    // m.flags is sorted by key, as m.devices is.
+    while (next_flag < m.flags.size() && m.flags[next_flag].device < d.device) ++next_flag;
+    if (next_flag < m.flags.size() && m.flags[next_flag].device == d.device) {
+      row.flags |= kFlagProofFlagged;
+      row.proof_flag_reason = static_cast<uint8_t>(m.flags[next_flag].reason);
+      row.proof_flag_evidence = m.flags[next_flag].evidence;
+    }
+    ClassHealth& ch = s.by_class[d.resource_class];
     for (size_t r = 0; r < d.invalid.size(); ++r) {
       if (d.invalid[r] == 0) continue;
       row.invalid_reports += d.invalid[r];
       row.invalid_reasons.push_back(static_cast<uint8_t>(r));
       s.invalid_by_reason[r] += d.invalid[r];
+      ch.invalid_by_reason[r] += d.invalid[r];
     }
+    ++ch.devices;
+    ch.reporting += d.valid_reports > 0 ? 1 : 0;
+    ch.rewarded += d.amount > 0 ? 1 : 0;
+    ch.flagged += row.flags != 0 ? 1 : 0;
+    ch.proof_flagged += (row.flags & kFlagProofFlagged) ? 1 : 0;
+    ch.reward += d.amount;
+    ch.valid_reports += d.valid_reports;
+    ch.invalid_reports += row.invalid_reports;
     s.valid_reports += d.valid_reports;
     s.invalid_reports += row.invalid_reports;
     s.device_rewards += d.amount;

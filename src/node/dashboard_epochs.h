@@ -40,10 +40,11 @@ enum DeviceFlag : uint32_t {
   kFlagSpeedtestFail = 1u << 3,      // speedtests below the lowest tier (or too few)
   kFlagInvalidReports = 1u << 4,     // at least one invalid report
   kFlagSelfPaid = 1u << 5,           // usage paid with the owner's own data credits
+  kFlagProofFlagged = 1u << 6,  // coverage or QoD flagged it (ring, spoofing, inconsistent data)
 };
-inline constexpr std::array<const char*, 6> kDeviceFlagNames = {
-    "deactivated",    "uptime_not_met",  "location_untrusted",
-    "speedtest_fail", "invalid_reports", "self_paid"};
+inline constexpr std::array<const char*, 7> kDeviceFlagNames = {
+    "deactivated",     "uptime_not_met", "location_untrusted", "speedtest_fail",
+    "invalid_reports", "self_paid",      "proof_flagged"};
 
 struct DeviceEpochRow {
   verify::Key key;
@@ -53,6 +54,20 @@ struct DeviceEpochRow {
   uint32_t invalid_reports = 0;
   uint32_t flags = 0;                    // DeviceFlag bits
   std::vector<uint8_t> invalid_reasons;  // verify::InvalidReason values with a non-zero count
+  // Physical proofs (rewards::DeviceEntry): the class, what it sent, and a verifier's flag.
+  uint32_t resource_class = 0;
+  bool units_from_proofs = false;
+  uint64_t availability_units = 0;
+  uint32_t beacons = 0, witnesses = 0, sensor_batches = 0, qod_ppm = 0;
+  uint8_t proof_flag_reason = 0;  // verify::InvalidReason, with kFlagProofFlagged
+  std::string proof_flag_evidence;
+};
+
+// One resource class's part of an epoch (the health page's per-class table).
+struct ClassHealth {
+  uint64_t devices = 0, reporting = 0, rewarded = 0, flagged = 0, proof_flagged = 0;
+  uint64_t reward = 0, valid_reports = 0, invalid_reports = 0;
+  std::array<uint64_t, verify::kInvalidReasonCount> invalid_by_reason{};
 };
 
 struct EpochSummary {
@@ -83,7 +98,8 @@ struct EpochSummary {
   // Owner concentration: the top 10 owners' part of the device rewards, ppm (owners as the
   // ledger had them when the summary was built).
   uint32_t top10_owner_share_ppm = 0;
-  std::vector<DeviceEpochRow> devices;  // key order
+  std::vector<DeviceEpochRow> devices;       // key order
+  std::map<uint32_t, ClassHealth> by_class;  // by resource class index
 
   const DeviceEpochRow* FindDevice(const verify::Key& key) const;
 };

@@ -90,16 +90,51 @@ json HealthJson(const EpochSummary& s, uint64_t registered) {
            {"invalid_rate_ppm", invalid_rate_ppm},
            {"invalid_by_reason", std::move(reasons)},
            {"top10_owner_share_ppm", s.top10_owner_share_ppm}});
+  json classes = json::array();
+  for (const auto& [index, c] : s.by_class) {
+    json by_reason = json::object();
+    for (size_t r = 0; r < c.invalid_by_reason.size(); ++r) {
+      if (c.invalid_by_reason[r] == 0) continue;
+      by_reason[std::string(verify::InvalidReasonName(static_cast<verify::InvalidReason>(r)))] =
+          c.invalid_by_reason[r];
+    }
+    classes.push_back({{"resource_class", index},
+                       {"devices", c.devices},
+                       {"active_devices", c.reporting},
+                       {"rewarded_devices", c.rewarded},
+                       {"flagged_devices", c.flagged},
+                       {"proof_flagged_devices", c.proof_flagged},
+                       {"device_rewards", U(c.reward)},
+                       {"valid_reports", U(c.valid_reports)},
+                       {"invalid_reports", U(c.invalid_reports)},
+                       {"invalid_by_reason", std::move(by_reason)}});
+  }
+  out["by_class"] = std::move(classes);
   return out;
 }
 
 json DeviceEpochJson(const EpochSummary& s, const DeviceEpochRow& row) {
-  return json{{"epoch", U(s.epoch)},
-              {"amount", U(row.amount)},
-              {"cumulative", U(row.cumulative)},
-              {"valid_reports", row.valid_reports},
-              {"invalid_reports", row.invalid_reports},
-              {"flags", FlagsJson(row)}};
+  json out{{"epoch", U(s.epoch)},
+           {"amount", U(row.amount)},
+           {"cumulative", U(row.cumulative)},
+           {"valid_reports", row.valid_reports},
+           {"invalid_reports", row.invalid_reports},
+           {"flags", FlagsJson(row)}};
+  if (row.units_from_proofs || row.beacons + row.witnesses + row.sensor_batches > 0) {
+    out["proofs"] = {{"units_from_proofs", row.units_from_proofs},
+                     {"availability_units", U(row.availability_units)},
+                     {"beacons", row.beacons},
+                     {"witnesses", row.witnesses},
+                     {"sensor_batches", row.sensor_batches},
+                     {"qod_ppm", row.qod_ppm}};
+  }
+  if (row.flags & kFlagProofFlagged) {
+    out["proof_flag"] = {
+        {"reason", std::string(verify::InvalidReasonName(
+                       static_cast<verify::InvalidReason>(row.proof_flag_reason)))},
+        {"evidence", row.proof_flag_evidence}};
+  }
+  return out;
 }
 
 json DeviceJson(const DeviceRow& d, const EpochSummary* latest) {

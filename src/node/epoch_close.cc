@@ -11,8 +11,10 @@
 #include "ingest/log_payload.h"
 #include "ingest/report_log_reader.h"
 #include "ledger/records.h"
+#include "node/admin_routes.h"
+#include "node/poc_entropy.h"
 #include "rewards/compute.h"
-#include "verify/verifier.h"
+#include "verify/registry.h"
 #include "verify/wire_adapter.h"
 
 namespace depin::node {
@@ -72,6 +74,7 @@ Result<EpochSnapshot> SnapshotFromState(const ledger::StateReader& state,
     info.deactivated_at_ms = device->status == ledger::DeviceStatus::kActive
                                  ? verify::kNeverDeactivated
                                  : (end_ms > 0 ? end_ms - 1 : 0);
+    info.resource_class = device->resource_class;
     const uint64_t h = device->onboarded_height;
     info.registered_at_ms = h < block_ms.size() ? static_cast<uint64_t>(block_ms[h]) : 0;
     snap.devices.push_back(info);
@@ -196,6 +199,34 @@ Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch
 
 }  // namespace
 
+namespace {
+
+// The denylist in force and the PoC entropy published for the epoch, for the physical-proof
+// verifiers the configuration runs. An entropy log or denylist that cannot be read stops the
+// close with the reason (the epoch service retries it; nothing is written).
+Status LoadProofInputs(const CloseInputs& in, verify::EpochInputs* out) {
+  const verify::VerifierSetup& setup = in.config.verifiers;
+  const bool coverage = verify::SetupRuns(setup, verify::VerifierId::kCoverage);
+  const bool qod = verify::SetupRuns(setup, verify::VerifierId::kQod);
+  if (!coverage && !qod) return Status::Ok();
+  if (setup.denylist_operator && in.env->FileExists(DenylistPath(in.data_dir))) {
+    Result<verify::Denylist> denylist =
+        verify::Denylist::Load(in.env, DenylistPath(in.data_dir), *setup.denylist_operator);
+    if (!denylist.ok()) return denylist.status().WithContext("epoch close: the denylist");
+    out->denylist = std::move(denylist).value();
+  }
+  if (coverage) {
+    Result<std::vector<verify::EntropyRecord>> entropy =
+        EntropyForEpoch(in.env, in.data_dir, setup.network_id, in.window.start_ms, in.window.end_ms,
+                        setup.coverage.max_entropy_age_ms);
+    if (!entropy.ok()) return entropy.status().WithContext("epoch close: the PoC entropy log");
+    out->entropy = std::move(entropy).value();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
                                      verify::SpeedtestHistory* speedtests) {
   CloseStats local;
@@ -203,15 +234,21 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
   *stats = {};
   if (in.snapshot == nullptr) return Status::InvalidArgument("CloseEpoch: no ledger snapshot");
   const uint64_t t0 = in.env->NowMicros();
-  DEPIN_ASSIGN_OR_RETURN(
-      auto epoch, verify::EpochVerifier::Create(in.window, in.config.verify, in.snapshot->devices));
-  DEPIN_RETURN_IF_ERROR(verify::RegisterDefaultVerifiers(*epoch, in.config.verify,
-                                                         in.snapshot->payers, in.prior_speedtests));
+  verify::EpochInputs proofs;
+  DEPIN_RETURN_IF_ERROR(LoadProofInputs(in, &proofs));
+  proofs.window = in.window;
+  proofs.params = in.config.verify;
+  proofs.setup = in.config.verifiers;
+  proofs.devices = in.snapshot->devices;
+  proofs.payers = in.snapshot->payers;
+  proofs.prior_speedtests = in.prior_speedtests;
+  DEPIN_ASSIGN_OR_RETURN(auto epoch, verify::ConfiguredEpoch::Create(std::move(proofs)));
+  std::vector<verify::SensorSample> sensor_samples;  // reused for every sensor batch
   DEPIN_RETURN_IF_ERROR(ForEachReport(
       in.env, in.data_dir, in.window.epoch, in.network_id, in.verify_signatures, stats,
       [&](const wire::v1::Report& report, uint64_t receive_ms) {
         Result<verify::ReportView> view =
-            verify::ReportViewFromWire(report, receive_ms, in.network_id);
+            verify::ReportViewFromWire(report, receive_ms, in.network_id, &sensor_samples);
         if (!view.ok()) {
           ++stats->corrupt_records;
           spdlog::warn("epoch {}: skipping report: {}", in.window.epoch, view.status().ToString());

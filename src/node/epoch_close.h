@@ -89,8 +89,11 @@ struct CloseStats {
   uint64_t total_micros = 0;
 };
 
-// Reads the epoch's records, runs the default verifiers and computes the manifest. Errors are
-// I/O failures of the log (not corrupt records) and invalid parameters.
+// Reads the epoch's records, runs the verifiers the configuration's resource classes name
+// (config.verifiers, verify/registry.h; with coverage or QoD also the denylist in
+// <data_dir>/denylist.txt and the PoC entropy in <data_dir>/poc/entropy.log) and computes the
+// manifest. Errors are I/O failures of the log (not corrupt records), an entropy log or denylist
+// that cannot be read, and invalid parameters.
 // `speedtests`, when given, receives the speedtests inside the rolling window at the epoch's end
 // (the next epoch's CloseInputs::prior_speedtests).
 util::Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats = nullptr,

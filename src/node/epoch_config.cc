@@ -32,6 +32,24 @@ util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig&
   const uint64_t hours = (config.epoch.length_seconds + 3599) / 3600;
   out.verify.min_heartbeat_hours =
       static_cast<uint32_t>(std::min<uint64_t>(out.verify.min_heartbeat_hours, hours));
+  // The verifiers each class runs (verify/registry.h) and the physical proofs' timing.
+  for (const ResourceClass& rc : config.resource_classes) {
+    verify::ResourceClassProofs proofs{rc.name, 0};
+    for (ProofKind k : rc.proofs) proofs.kinds |= verify::KindBitOf(WireKindOf(k));
+    out.verifiers.classes.push_back(std::move(proofs));
+  }
+  out.verifiers.network_id = config.network.id;
+  if (!config.keys.governance.empty()) out.verifiers.denylist_operator = governance;
+  verify::CoverageParams& coverage = out.verifiers.coverage;
+  coverage.entropy_cadence_ms = config.proofs.entropy_cadence_seconds * 1000;
+  coverage.max_entropy_age_ms = config.proofs.max_entropy_age_seconds * 1000;
+  coverage.beacon_interval_ms = config.proofs.beacon_interval_seconds * 1000;
+  // QoD expects a reading per parameter per minute in every hour; an epoch shorter than an hour
+  // (dev networks) can hold only its own minutes of readings.
+  if (config.epoch.length_seconds < 3600) {
+    out.verifiers.qod.expected_per_hour =
+        static_cast<uint32_t>(std::max<uint64_t>(1, config.epoch.length_seconds / 60));
+  }
   util::Status valid = rewards::ValidateRewardConfig(out);
   if (!valid.ok()) return valid.WithContext("network.toml [[rewards.pools]]");
   return out;

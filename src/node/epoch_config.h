@@ -2,7 +2,9 @@
 // (a pool rewarding data_transfer proofs is the usage pool; a pool rewarding other proofs is the
 // availability pool; a pool with no proofs is a recipient pool paid to the governance key, e.g.
 // the treasury), overflow_to becomes the usage pool's overflow target. The uptime minimum (12
-// distinct hours) is capped at the epoch's length in hours for short dev epochs. Pure; thread-safe.
+// distinct hours) is capped at the epoch's length in hours for short dev epochs, and so are the
+// readings per hour QoD expects. The resource classes become the verifier setup
+// (verify/registry.h): the close runs the verifiers of each class's proofs. Pure; thread-safe.
 #pragma once
 
 #include "node/network_config.h"

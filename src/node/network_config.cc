@@ -8,6 +8,7 @@
 
 #include "node/toml_reader.h"
 #include "util/encoding.h"
+#include "verify/registry.h"
 
 namespace depin::node {
 namespace {
@@ -91,6 +92,71 @@ bool ProofList(TableReader& r, std::string_view key, std::vector<ProofKind>* out
     out->push_back(*kind);
   }
   return true;
+}
+
+// verify::ClassProblem, with proof kinds named as in the network file.
+std::string ClassProblemInWords(verify::KindMask kinds) {
+  std::string problem = verify::ClassProblem(kinds);
+  for (uint32_t k = 0; k <= static_cast<uint32_t>(ProofKind::kComputeReceipt); ++k) {
+    const std::string number = "proof kind " + std::to_string(WireKindOf(ProofKind(k)));
+    const size_t at = problem.find(number + " ");
+    if (at != std::string::npos) {
+      problem.replace(at, number.size(),
+                      "proof kind \"" + std::string(ProofKindName(ProofKind(k))) + "\"");
+    }
+  }
+  return problem;
+}
+
+// Every proof kind a pool rewards must be accepted by some class (else the pool never pays),
+// and every kind a class accepts must be rewarded by some pool (else its reports are verified
+// and never paid), so the verifiers the close runs are exactly those the file names.
+Status CheckClassesAgainstPools(const NetworkConfig& c, std::string_view source) {
+  auto accepted = [&](ProofKind k) {
+    for (const ResourceClass& rc : c.resource_classes) {
+      if (std::find(rc.proofs.begin(), rc.proofs.end(), k) != rc.proofs.end()) return true;
+    }
+    return false;
+  };
+  auto rewarded = [&](ProofKind k) {
+    for (const RewardPool& p : c.pools) {
+      if (std::find(p.proofs.begin(), p.proofs.end(), k) != p.proofs.end()) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < c.pools.size(); ++i) {
+    for (ProofKind k : c.pools[i].proofs) {
+      if (accepted(k)) continue;
+      return ConfigError(source, c.pools[i].proofs_line,
+                         "rewards.pools[" + std::to_string(i) + "].proofs",
+                         "proof kind \"" + std::string(ProofKindName(k)) +
+                             "\" is accepted by no [[resource_classes]]: this pool would never "
+                             "pay for it");
+    }
+  }
+  for (size_t i = 0; i < c.resource_classes.size(); ++i) {
+    for (ProofKind k : c.resource_classes[i].proofs) {
+      if (rewarded(k)) continue;
+      return ConfigError(source, c.resource_classes[i].proofs_line,
+                         "resource_classes[" + std::to_string(i) + "].proofs",
+                         "proof kind \"" + std::string(ProofKindName(k)) +
+                             "\" is rewarded by no [[rewards.pools]]: its reports would be "
+                             "verified and never paid");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseProofs(TableReader& r, uint64_t epoch_seconds, ProofsSection* out) {
+  r.Duration("entropy_cadence", &out->entropy_cadence_seconds, false);
+  r.Duration("max_entropy_age", &out->max_entropy_age_seconds, false);
+  if (r.Duration("beacon_interval", &out->beacon_interval_seconds, false) &&
+      (epoch_seconds + out->beacon_interval_seconds - 1) / out->beacon_interval_seconds >
+          kMaxBeaconIntervalsPerEpoch) {
+    r.Fail("beacon_interval", "allows more than " + std::to_string(kMaxBeaconIntervalsPerEpoch) +
+                                  " beacons per epoch; make it at least epoch.length / 64");
+  }
+  return r.Finish();
 }
 
 Status ParseNetwork(TableReader& r, NetworkSection* out) {
@@ -184,9 +250,15 @@ Status ParseResourceClasses(TableReader& root, std::vector<ResourceClass>* out) 
     if (c.String("name", &rc.name, true) && !names.insert(rc.name).second) {
       c.Fail("name", "duplicate resource class name \"" + rc.name + "\"");
     }
-    if (ProofList(c, "proofs", &rc.proofs, true) && rc.proofs.empty()) {
-      c.Fail("proofs", "needs at least one proof kind");
+    if (ProofList(c, "proofs", &rc.proofs, true)) {
+      if (rc.proofs.empty()) c.Fail("proofs", "needs at least one proof kind");
+      verify::KindMask kinds = 0;
+      for (ProofKind k : rc.proofs) kinds |= verify::KindBitOf(WireKindOf(k));
+      if (std::string problem = ClassProblemInWords(kinds); !problem.empty()) {
+        c.Fail("proofs", problem);
+      }
     }
+    rc.proofs_line = c.KeyLine("proofs");
     DEPIN_RETURN_IF_ERROR(c.Finish());
     out->push_back(std::move(rc));
   }
@@ -215,6 +287,14 @@ Status ParseRewards(TableReader& r, std::vector<RewardPool>* out) {
       pool.share_ppm = static_cast<uint32_t>(share);
     }
     ProofList(p, "proofs", &pool.proofs, false);
+    pool.proofs_line = p.KeyLine("proofs");
+    const bool usage = std::find(pool.proofs.begin(), pool.proofs.end(),
+                                 ProofKind::kDataTransfer) != pool.proofs.end();
+    if (usage && pool.proofs.size() > 1) {
+      p.Fail("proofs",
+             "data_transfer is paid by DC-backed bytes in a pool of its own; list the other "
+             "proof kinds in another pool");
+    }
     std::string overflow;
     if (p.String("overflow_to", &overflow, false)) pool.overflow_to = overflow;
     overflow_lines.push_back(p.KeyLine("overflow_to"));
@@ -351,8 +431,9 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
   }
   TableReader root(root_table, "", source_name);
   // Declare every section first so an unknown (misspelt) section is reported before anything.
-  for (std::string_view key : {"network", "token", "epoch", "emission", "resource_classes",
-                               "rewards", "credits", "fees", "ledger", "keys", "api", "ingest"}) {
+  for (std::string_view key :
+       {"network", "token", "epoch", "emission", "resource_classes", "rewards", "credits", "fees",
+        "ledger", "keys", "api", "ingest", "proofs"}) {
     root.Declare(key);
   }
   DEPIN_RETURN_IF_ERROR(root.Finish());
@@ -386,6 +467,10 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
       Section(root, "api", false, [&](TableReader& r) { return ParseApi(r, &c.api); }));
   DEPIN_RETURN_IF_ERROR(
       Section(root, "ingest", false, [&](TableReader& r) { return ParseIngest(r, &c.ingest); }));
+  DEPIN_RETURN_IF_ERROR(Section(root, "proofs", false, [&](TableReader& r) {
+    return ParseProofs(r, c.epoch.length_seconds, &c.proofs);
+  }));
+  DEPIN_RETURN_IF_ERROR(CheckClassesAgainstPools(c, source_name));
   return c;
 }
 

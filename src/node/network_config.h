@@ -79,9 +79,13 @@ struct EmissionSection {
   uint64_t net_reemit_cap_per_epoch = 0;  // at most this many re-emitted base units per epoch
 };
 
+// Wire ReportKind value of a proof kind (the config's kinds in wire order, from 1).
+inline constexpr uint32_t WireKindOf(ProofKind kind) { return static_cast<uint32_t>(kind) + 1; }
+
 struct ResourceClass {
   std::string name;
   std::vector<ProofKind> proofs;  // accepted proof kinds, no duplicates
+  uint32_t proofs_line = 0;       // for errors found across sections
 };
 
 struct RewardPool {
@@ -89,6 +93,17 @@ struct RewardPool {
   uint32_t share_ppm = 0;         // parts per million of each epoch's emission
   std::vector<ProofKind> proofs;  // proof kinds whose work units this pool rewards (may be empty)
   std::optional<std::string> overflow_to;  // unspent share goes to this pool (usage pools)
+  uint32_t proofs_line = 0;
+};
+
+// [proofs]: the physical proofs' timing (optional; docs/config.md). The node publishes PoC
+// entropy every entropy_cadence (docs/proofs.md); a beacon must be received within
+// max_entropy_age of the entropy it cites; a hotspot beacons at most once per beacon_interval.
+inline constexpr uint64_t kMaxBeaconIntervalsPerEpoch = 64;
+struct ProofsSection {
+  uint64_t entropy_cadence_seconds = 60;
+  uint64_t max_entropy_age_seconds = 180;
+  uint64_t beacon_interval_seconds = 6 * 3600;
 };
 
 struct CreditsSection {
@@ -169,6 +184,7 @@ struct NetworkConfig {
   KeysSection keys;
   ApiSection api;
   IngestSection ingest;
+  ProofsSection proofs;
 };
 
 // Parses and validates `text`; `source_name` (e.g. "network.toml") prefixes every error.

@@ -86,7 +86,7 @@ TEST_F(NetworkConfigTest, TemplateParsesAndValidates) {
   EXPECT_EQ(c.emission.halving_interval_epochs, 1000u);
   EXPECT_FALSE(c.emission.cap.has_value());
   EXPECT_EQ(c.emission.net_reemit_bps, 5000u);
-  ASSERT_EQ(c.resource_classes.size(), 2u);
+  ASSERT_EQ(c.resource_classes.size(), 3u);
   EXPECT_EQ(c.resource_classes[1].name, "sensor");
   EXPECT_EQ(c.resource_classes[1].proofs,
             (std::vector<ProofKind>{ProofKind::kHeartbeat, ProofKind::kSensorBatch}));
@@ -379,6 +379,77 @@ TEST(ConfigValuesTest, FixedDecimals) {
   EXPECT_EQ(FormatFixedDecimal(1050000, 6, 2), "1.05");
   EXPECT_EQ(FormatFixedDecimal(1000000, 6, 2), "1.00");
   EXPECT_EQ(FormatFixedDecimal(5, 6, 2), "0.000005");
+}
+
+}  // namespace
+}  // namespace depin::node
+
+namespace depin::node {
+namespace {
+
+// Combinations the verifiers cannot judge are refused at the line of the offending `proofs`.
+class ProofConfigTest : public NetworkConfigTest {
+ protected:
+  void ExpectRefused(std::string_view from, std::string_view to, std::string_view needle,
+                     std::string_view field, std::string_view fragment) {
+    const std::string base = text_;
+    Replace(from, to);
+    const std::string error = Error();
+    EXPECT_EQ(error.rfind(At(needle, std::string(field) + ": "), 0), 0u) << error;
+    EXPECT_NE(error.find(fragment), std::string::npos) << error;
+    text_ = base;
+  }
+  const std::string wireless_ = R"(proofs = ["heartbeat", "data_transfer", "speedtest"])";
+  const std::string usage_ = R"(proofs = ["data_transfer"])";
+};
+
+TEST_F(ProofConfigTest, TemplateClassesEachRunTheirVerifiers) {
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->resource_classes.size(), 3u);
+  EXPECT_EQ(r->resource_classes[2].name, "hotspot");
+  EXPECT_EQ(r->proofs.entropy_cadence_seconds, 60u);
+  EXPECT_EQ(r->proofs.max_entropy_age_seconds, 180u);
+  EXPECT_EQ(r->proofs.beacon_interval_seconds, 6u * 3600);
+}
+
+TEST_F(ProofConfigTest, RefusesClassesWithoutAVerifierOrWithImpossibleCombinations) {
+  const std::string storage = R"(proofs = ["heartbeat", "storage_proof"])";
+  ExpectRefused(wireless_, storage, storage, "resource_classes[0].proofs",
+                "proof kind \"storage_proof\" has no verifier in this engine");
+  const std::string beacon = R"(proofs = ["heartbeat", "coverage_beacon"])";
+  ExpectRefused(wireless_, beacon, beacon, "resource_classes[0].proofs",
+                "coverage_beacon and coverage_witness go together");
+  const std::string speedtest = R"(proofs = ["speedtest", "data_transfer"])";
+  ExpectRefused(wireless_, speedtest, speedtest, "resource_classes[0].proofs",
+                "speedtest needs heartbeat");
+  const std::string both =
+      R"(proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "sensor_batch"])";
+  ExpectRefused(wireless_, both, both, "resource_classes[0].proofs", "one physical proof");
+  const std::string speed_cov =
+      R"(proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "speedtest"])";
+  ExpectRefused(wireless_, speed_cov, speed_cov, "resource_classes[0].proofs",
+                "speedtest cannot count");
+}
+
+TEST_F(ProofConfigTest, RefusesPoolsAndClassesThatDoNotMeet) {
+  const std::string mixed = R"(proofs = ["data_transfer", "heartbeat"])";
+  ExpectRefused(usage_, mixed, mixed, "rewards.pools[0].proofs", "a pool of its own");
+  const std::string unpaid = R"(proofs = [])";
+  ExpectRefused(usage_, unpaid, wireless_, "resource_classes[0].proofs",
+                "proof kind \"data_transfer\" is rewarded by no [[rewards.pools]]");
+  const std::string coverage =
+      R"(proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "speedtest", "sensor_batch"])";
+  const std::string compute =
+      R"(proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "speedtest", "sensor_batch", "compute_receipt"])";
+  ExpectRefused(coverage, compute, compute, "rewards.pools[1].proofs",
+                "proof kind \"compute_receipt\" is accepted by no [[resource_classes]]");
+}
+
+TEST_F(ProofConfigTest, BeaconIntervalAllowsAtMost64BeaconsAnEpoch) {
+  Replace("length = \"30s\"", "length = \"2h\"");
+  ExpectRefused("beacon_interval = \"6h\"", "beacon_interval = \"1m\"", "beacon_interval = \"1m\"",
+                "proofs.beacon_interval", "more than 64 beacons per epoch");
 }
 
 }  // namespace

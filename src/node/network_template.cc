@@ -42,13 +42,26 @@ net_reemit_cap_per_epoch = 100000000  # ...but at most 100 DPN per epoch
 # What devices do, and which proofs of it the network accepts. Known proof kinds: heartbeat,
 # coverage_beacon, coverage_witness, data_transfer, speedtest, sensor_batch, storage_proof,
 # compute_receipt.
+# Each class runs the verifiers of its proofs (docs/proofs.md): heartbeat -> uptime and location,
+# speedtest -> speedtest tiers, data_transfer -> paid usage, coverage_beacon + coverage_witness ->
+# proof of coverage, sensor_batch -> quality of data. storage_proof and compute_receipt have no
+# verifier yet and are refused.
 [[resource_classes]]
-name = "wireless"
-proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "data_transfer", "speedtest"]
+name = "wireless"                 # mobile hotspots: uptime x location x speedtest, paid usage
+proofs = ["heartbeat", "data_transfer", "speedtest"]
 
 [[resource_classes]]
-name = "sensor"
+name = "sensor"                   # weather stations: quality of data
 proofs = ["heartbeat", "sensor_batch"]
+
+[[resource_classes]]
+name = "hotspot"                  # LoRa-style hotspots: proof of coverage, paid usage
+proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "data_transfer"]
+
+[proofs]                          # physical proofs' timing (docs/proofs.md)
+entropy_cadence = "60s"           # the node publishes PoC entropy this often
+max_entropy_age = "3m"            # a beacon must arrive within this of its entropy
+beacon_interval = "6h"            # at most one beacon per hotspot per interval (and per epoch)
 
 # Each epoch's emission is split between pools; shares must sum to exactly 1.
 [[rewards.pools]]

@@ -63,6 +63,7 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
                                                              node->config_, &node->registry_));
   DEPIN_RETURN_IF_ERROR(node->StartLedger());  // also adds the /v1/ledger/ routes
   DEPIN_RETURN_IF_ERROR(node->PrepareEpochs());
+  DEPIN_RETURN_IF_ERROR(node->StartEntropy());
   DEPIN_RETURN_IF_ERROR(node->StartAdmin());
   node->AddRoutes();
   // Handle signals before the server announces itself, so a signal sent as soon as
@@ -103,6 +104,7 @@ void Node::AddRoutes() {
   });
   ingest_->AddRoutes(&router_);
   AddEpochRoutes(&router_, options_.env, options_.data_dir);  // manifests in <data dir>/rewards
+  if (entropy_) entropy_->AddRoutes(&router_);
   AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
                {options_.env, options_.data_dir, ledger_.get(), &registry_, config_.network.name,
                 std::chrono::milliseconds(1000)},
@@ -120,6 +122,7 @@ void Node::Wait() {
   if (server_) server_->Stop();
   admin_.reset();  // waits for a running re-run
   StopEpochs();
+  if (entropy_) entropy_->Stop();
   StopLedger();
   spdlog::info("node: stopped");
 }
@@ -131,6 +134,7 @@ Node::~Node() {
   if (server_) server_->Stop();
   admin_.reset();
   StopEpochs();
+  if (entropy_) entropy_->Stop();
   StopLedger();
 }
 

@@ -37,6 +37,7 @@
 #include "node/ingest_service.h"
 #include "node/metrics.h"
 #include "node/network_config.h"
+#include "node/poc_entropy.h"
 #include "node/router.h"
 #include "util/env.h"
 #include "util/result.h"
@@ -108,7 +109,8 @@ class Node {
   // [ingest] retain_epochs: once `epoch` is computed, drops raw reports of older epochs.
   void ApplyReportRetention(uint64_t computed_epoch);
   void OnBlockCommitted(const ledger::ProducedBlock& block);
-  util::Status StartAdmin();  // node_admin.cc: /v1/admin/ routes and the stored denylist
+  util::Status StartAdmin();    // node_admin.cc: /v1/admin/ routes and the stored denylist
+  util::Status StartEntropy();  // node_epochs.cc: PoC entropy, published on its cadence
 
   NodeOptions options_;
   NetworkConfig config_;
@@ -127,6 +129,8 @@ class Node {
   std::unique_ptr<EpochService> epochs_;
   bool stopping_epochs_ = false;
   std::atomic<bool> epochs_started_{false};
+  // PoC entropy (poc_entropy.h), when a resource class uses proof of coverage.
+  std::unique_ptr<EntropyService> entropy_;
   std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
   std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
 };

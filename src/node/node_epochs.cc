@@ -56,6 +56,28 @@ util::Status Node::PrepareEpochs() {
   return util::Status::Ok();
 }
 
+util::Status Node::StartEntropy() {
+  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config, RewardConfigFromNetwork(config_));
+  if (!verify::SetupRuns(reward_config.verifiers, verify::VerifierId::kCoverage)) {
+    return util::Status::Ok();
+  }
+  EntropyServiceOptions o;
+  o.env = options_.env;
+  o.data_dir = options_.data_dir;
+  o.network_id = config_.network.id;
+  o.genesis_ms = static_cast<uint64_t>(std::max<int64_t>(0, config_.network.genesis_time_ms));
+  o.cadence_ms = config_.proofs.entropy_cadence_seconds * 1000;
+  const ledger::Ledger* ledger = ledger_.get();
+  o.tip = [ledger] { return LedgerTip{ledger->height(), ledger->tip_hash()}; };
+  util::Result<std::unique_ptr<EntropyService>> service = EntropyService::Open(std::move(o));
+  if (!service.ok()) return service.status().WithContext("poc entropy");
+  entropy_ = std::move(service).value();
+  // The current period at once, so hotspots can beacon as soon as the node serves.
+  DEPIN_RETURN_IF_ERROR(entropy_->PublishDue().WithContext("poc entropy"));
+  entropy_->Start();
+  return util::Status::Ok();
+}
+
 void Node::MaybeStartEpochs() {
   std::lock_guard<std::mutex> lock(epochs_mu_);
   if (epochs_ || !epoch_options_ || stopping_epochs_) return;

@@ -80,6 +80,7 @@ export interface HealthRow {
   invalid_rate_ppm: number;
   invalid_by_reason: Record<string, number>;
   top10_owner_share_ppm: number;
+  by_class?: ClassHealthRow[];
 }
 
 export interface DeviceEpoch {
@@ -89,6 +90,30 @@ export interface DeviceEpoch {
   valid_reports: number;
   invalid_reports: number;
   flags: string[];
+  // Physical proofs: what a PoC hotspot or weather station sent, and its QoD (ppm).
+  proofs?: {
+    units_from_proofs: boolean;
+    availability_units: string;
+    beacons: number;
+    witnesses: number;
+    sensor_batches: number;
+    qod_ppm: number;
+  };
+  // Set when coverage or QoD flagged the device (collusion ring, spoofing, inconsistent data).
+  proof_flag?: { reason: string; evidence: string };
+}
+
+export interface ClassHealthRow {
+  resource_class: number;
+  devices: number;
+  active_devices: number;
+  rewarded_devices: number;
+  flagged_devices: number;
+  proof_flagged_devices: number;
+  device_rewards: string;
+  valid_reports: string;
+  invalid_reports: string;
+  invalid_by_reason: Record<string, number>;
 }
 
 export interface Device {

@@ -4,7 +4,7 @@
 //   /v1/epochs/{n}/devices/{key}      amount, Merkle proof, explanation
 import { Device, Explanation, get } from '../api';
 import { LineChart } from '../charts';
-import { flagBadges, html, int, short, time, tokenNumber, tokens } from '../format';
+import { flagBadges, html, int, pct, short, time, tokenNumber, tokens } from '../format';
 import type { Page } from '../main';
 
 export function devicePage(): Page {
@@ -73,6 +73,18 @@ export function devicePage(): Page {
         void refresh();
       }),
     );
+    // A PoC hotspot's beacons and witnesses, or a station's batches and quality of data, per epoch.
+    const physical = history.filter((h) => h.proofs);
+    root.querySelector('#proofs')!.innerHTML = physical.length
+      ? html`<table data-testid="proofs"><thead><tr><th>epoch</th><th class="num">beacons</th><th class="num">witnesses</th>
+          <th class="num">sensor batches</th><th class="num">QoD</th><th class="num">units</th><th>flag</th></tr></thead><tbody>${physical.map(
+            (h) => html`<tr><td>${h.epoch}</td><td class="num">${int(h.proofs!.beacons)}</td>
+              <td class="num">${int(h.proofs!.witnesses)}</td><td class="num">${int(h.proofs!.sensor_batches)}</td>
+              <td class="num">${h.proofs!.sensor_batches ? pct(h.proofs!.qod_ppm) : '–'}</td>
+              <td class="num">${int(h.proofs!.availability_units)}</td>
+              <td>${h.proof_flag ? html`<span class="badge bad" title="${h.proof_flag.evidence}">${h.proof_flag.reason.replace(/_/g, ' ')}</span>` : '–'}</td></tr>`,
+          )}</tbody></table>`.html
+      : '<div class="empty">No beacons, witnesses or sensor data in the closed epochs.</div>';
     const rows = [...history].reverse();
     chart!.setData(rows.map((h) => Number(h.epoch)), [rows.map((h) => tokenNumber(h.amount))]);
     const epoch = chosen ?? history[0]?.epoch;
@@ -88,7 +100,9 @@ export function devicePage(): Page {
         <div class="grid2">
           <section class="panel"><h3>Why did I earn this?</h3><div id="why"><div class="empty">Waiting for a closed epoch…</div></div></section>
           <section class="panel"><h3>Reward per epoch</h3><div id="device-chart"></div><div class="scroll" id="history"></div></section>
-        </div>`.html;
+        </div>
+        <section class="panel"><h3>Physical proofs <small>coverage: beacons and witnesses sent; sensors: batches and quality of data, per epoch</small></h3>
+          <div class="scroll" id="proofs"></div></section>`.html;
       chart = new LineChart(root.querySelector('#device-chart')!, [{ label: 'reward (tokens)', color: '#2f9e44', fill: true }]);
       await refresh();
     },

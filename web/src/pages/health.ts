@@ -74,6 +74,19 @@ export function healthPage(): Page {
           ([k, v]) => html`<tr><td>${k.replace(/_/g, ' ')}</td><td class="num">${int(v)}</td></tr>`,
         )}</tbody></table>`.html
       : '<div class="empty">No invalid reports in the latest epoch.</div>';
+    const classes = latest?.by_class ?? [];
+    root.querySelector('#by-class')!.innerHTML = classes.length
+      ? html`<table data-testid="by-class"><thead><tr><th>class</th><th class="num">devices</th><th class="num">active</th>
+          <th class="num">rewarded</th><th class="num">flagged</th><th class="num">by coverage / QoD</th>
+          <th class="num">invalid</th><th>invalid by reason</th></tr></thead><tbody>${classes.map(
+            (c) => html`<tr><td>${c.resource_class}</td><td class="num">${int(c.devices)}</td>
+              <td class="num">${int(c.active_devices)}</td><td class="num">${int(c.rewarded_devices)}</td>
+              <td class="num">${int(c.flagged_devices)}</td><td class="num">${int(c.proof_flagged_devices)}</td>
+              <td class="num">${int(c.invalid_reports)}</td>
+              <td>${Object.entries(c.invalid_by_reason).sort((a, b) => b[1] - a[1])
+                .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`).join(', ') || '–'}</td></tr>`,
+          )}</tbody></table>`.html
+      : '<div class="empty">No closed epoch yet.</div>';
     root.querySelector('#health-table')!.innerHTML = html`<table>
       <thead><tr><th>epoch</th><th class="num">DC burned</th><th class="num">value</th><th class="num">emitted</th>
       <th class="num">active / registered</th><th class="num">invalid</th><th class="num">top-10</th></tr></thead>
@@ -101,6 +114,8 @@ export function healthPage(): Page {
             <div id="reasons"></div></section>
           <section class="panel"><h3>Owner concentration <small>top-10 owners’ % of rewards</small></h3><div id="c-top10"></div></section>
         </div>
+        <section class="panel"><h3>By resource class <small>latest closed epoch: flagged devices and invalid reports by reason</small></h3>
+          <div class="scroll" id="by-class"></div></section>
         <section class="panel"><h3>Per epoch</h3><div class="scroll" id="health-table"></div></section>`;
       const t = (v: number | null) => (v == null ? '–' : v.toLocaleString(undefined, { maximumFractionDigits: 4 }));
       const p = (v: number | null) => (v == null ? '–' : v.toFixed(2) + ' %');

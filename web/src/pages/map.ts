@@ -59,10 +59,17 @@ function rewardColour(amount: bigint, min: bigint, max: bigint): string {
   return `hsl(${hue}, 70%, ${light}%)`;
 }
 
+const SERIOUS_FLAGS = ['deactivated', 'uptime_not_met', 'location_untrusted', 'speedtest_fail', 'self_paid'];
+
 function colourOf(d: Device, mode: Mode, min: bigint, max: bigint): string {
   if (mode === 'flags') {
+    // Worst first: flagged by a proof verifier (ring, spoofing, inconsistent sensor data), other
+    // flags (uptime, trust, speedtest, self-paid), invalid reports only, clean.
     if (!d.latest) return '#adb5bd';
-    return d.latest.flags.length ? '#e03131' : '#2f9e44';
+    const f = d.latest.flags;
+    if (f.includes('proof_flagged')) return '#862e9c';
+    if (f.some((x) => SERIOUS_FLAGS.includes(x))) return '#e03131';
+    return f.length ? '#f08c00' : '#2f9e44';
   }
   return rewardColour(BigInt(d.latest?.amount ?? '0'), min, max);
 }
@@ -188,7 +195,7 @@ export function mapPage(): Page {
         root.querySelector('#legend')!.innerHTML =
           mode === 'reward'
             ? '<span><i style="background:hsl(55,70%,62%)"></i>low</span><span><i style="background:hsl(140,70%,32%)"></i>high</span><span><i style="background:#adb5bd"></i>none</span>'
-            : '<span><i style="background:#2f9e44"></i>clean</span><span><i style="background:#e03131"></i>flagged</span><span><i style="background:#adb5bd"></i>no data</span>';
+            : '<span><i style="background:#2f9e44"></i>clean</span><span><i style="background:#f08c00"></i>invalid reports</span><span><i style="background:#e03131"></i>flagged</span><span><i style="background:#862e9c"></i>flagged by coverage / QoD</span><span><i style="background:#adb5bd"></i>no data</span>';
       };
       legend();
       map.on('zoomend', () => {
