@@ -93,14 +93,45 @@ struct DeviceClient::Impl {
     return ec.message();
   }
 
+  // Opens the socket bound to options.source_address (any port), for the first endpoint.
+  util::Status BindSource(const tcp::resolver::results_type& endpoints) {
+    beast::error_code ec;
+    const asio::ip::address source = asio::ip::make_address(options.source_address, ec);
+    if (ec) {
+      return util::Status::InvalidArgument("source address \"" + options.source_address +
+                                           "\": " + ec.message());
+    }
+    if (endpoints.empty()) return util::Status::Unavailable("resolve " + host + ": no address");
+    const tcp::endpoint target = *endpoints.begin();
+    if (target.address().is_v4() != source.is_v4()) {
+      return util::Status::InvalidArgument("source address " + options.source_address +
+                                           " is not of the server's address family");
+    }
+    tcp::socket& socket = stream->socket();
+    socket.open(target.protocol(), ec);
+    if (!ec) socket.bind(tcp::endpoint(source, 0), ec);
+    if (ec) {
+      stream.reset();
+      return util::Status::Unavailable("bind " + options.source_address + ": " + ec.message());
+    }
+    return util::Status::Ok();
+  }
+
   util::Status Open() {
     beast::error_code ec;
     tcp::resolver resolver(io);
     auto endpoints = resolver.resolve(host, std::to_string(port), ec);
     if (ec) return util::Status::Unavailable("resolve " + host + ": " + ec.message());
     stream = std::make_unique<beast::tcp_stream>(io);
-    ec = RunWithDeadline(options.connect_timeout,
-                         [&](auto done) { stream->async_connect(endpoints, std::move(done)); });
+    if (!options.source_address.empty()) {
+      DEPIN_RETURN_IF_ERROR(BindSource(endpoints));
+      const tcp::endpoint target = *endpoints.begin();
+      ec = RunWithDeadline(options.connect_timeout,
+                           [&](auto done) { stream->async_connect(target, std::move(done)); });
+    } else {
+      ec = RunWithDeadline(options.connect_timeout,
+                           [&](auto done) { stream->async_connect(endpoints, std::move(done)); });
+    }
     if (ec) {
       stream.reset();
       return util::Status::Unavailable("connect " + host + ":" + std::to_string(port) + ": " +

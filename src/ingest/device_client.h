@@ -44,6 +44,10 @@ util::Result<std::vector<SubmitResultJson>> ParseSubmitResults(std::string_view 
 struct DeviceClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{30'000};  // writing the request and reading the answer
+  // When set, connections are made from this local IP address (bind before connect), so one
+  // machine can stand in for devices in many households: Linux routes all of 127.0.0.0/8 to
+  // loopback, so "127.a.b.c" works without configuration. The node sees it as the real source.
+  std::string source_address;
 };
 
 class DeviceClient;

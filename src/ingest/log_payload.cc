@@ -19,6 +19,13 @@ void EncodeBatchedReportPayload(util::ByteView report, util::ByteView proof, uti
   AppendSubmissionEntry(kLoggedBatchedField, inner, out);
 }
 
+void AppendOriginToPayload(OriginId origin, util::Bytes* out) {
+  if (origin == kUnknownOrigin) return;
+  uint8_t bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(origin >> (8 * i));
+  AppendSubmissionEntry(kLoggedOriginField, util::ByteView(bytes, sizeof bytes), out);
+}
+
 util::Result<BatchedReportView> ParseBatchedReport(util::ByteView bytes) {
   BatchedReportView view;
   bool has_report = false, has_proof = false;
@@ -42,14 +49,22 @@ util::Result<LoggedReport> DecodeLoggedReport(util::ByteView payload, std::strin
   uint32_t number = 0;
   util::ByteView value;
   int entries = 0;
+  int origins = 0;
+  LoggedReport out;
   DEPIN_RETURN_IF_ERROR(
-      ForEachLengthDelimited(payload, "LoggedReport", 1, [&](const LengthDelimitedField& f) {
+      ForEachLengthDelimited(payload, "LoggedReport", 2, [&](const LengthDelimitedField& f) {
+        if (f.number == kLoggedOriginField) {
+          if (f.value.size() != 8 || ++origins > 1) {
+            return util::Status::InvalidArgument("LoggedReport.origin: want one 8-byte value");
+          }
+          for (size_t i = 0; i < 8; ++i) out.origin |= static_cast<OriginId>(f.value[i]) << (8 * i);
+          return util::Status::Ok();
+        }
         number = f.number;
         value = f.value;
         ++entries;
         return util::Status::Ok();
       }));
-  LoggedReport out;
   if (entries == 1 && number == kLoggedSignedReportField) {
     DEPIN_ASSIGN_OR_RETURN(wire::CheckedReport checked,
                            wire::DecodeSignedReport(value, network_id));

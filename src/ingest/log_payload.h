@@ -7,6 +7,7 @@
 //       depin.wire.v1.SignedReport signed_report = 1;  // an individually signed report
 //       BatchedReport              batched       = 2;  // one report of a signed batch
 //     }
+//     bytes origin = 3;  // payload version 2: 8 bytes, the network origin (origin.h), LE
 //   }
 //   message BatchedReport {                            // as in the POST /v1/reports envelope
 //     depin.wire.v1.Report               report = 1;
@@ -23,6 +24,7 @@
 #include <optional>
 #include <string_view>
 
+#include "ingest/origin.h"
 #include "util/bytes.h"
 #include "util/result.h"
 #include "wire/proto/report.pb.h"
@@ -32,11 +34,15 @@ namespace depin::ingest {
 
 inline constexpr uint32_t kLoggedSignedReportField = 1;
 inline constexpr uint32_t kLoggedBatchedField = 2;
+inline constexpr uint32_t kLoggedOriginField = 3;  // payload version 2
 
 // Payload for an individually signed report, from its serialized SignedReport bytes.
 void EncodeSignedReportPayload(util::ByteView signed_report, util::Bytes* out);
 // Payload for a report of a batch, from its serialized Report and ReportInclusionProof.
 void EncodeBatchedReportPayload(util::ByteView report, util::ByteView proof, util::Bytes* out);
+// Appends the origin field (payload version 2) after either of the above; nothing for
+// kUnknownOrigin, so such a payload is byte-identical to version 1.
+void AppendOriginToPayload(OriginId origin, util::Bytes* out);
 
 // The two parts of a serialized BatchedReport, as views into it.
 struct BatchedReportView {
@@ -53,6 +59,7 @@ struct LoggedReport {
   // Exactly one of these is set.
   std::optional<crypto::Signature> signature;           // individually signed
   std::optional<wire::v1::ReportInclusionProof> proof;  // from a batch
+  OriginId origin = kUnknownOrigin;  // where it came from; unknown in version-1 payloads
 };
 
 // `network_id` is the log's network (network.toml `[network] id`): report ids and signing bytes

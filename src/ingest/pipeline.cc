@@ -27,8 +27,10 @@ IngestPipeline::IngestPipeline(IngestOptions options, const DeviceRegistry* regi
       log_(log),
       observer_(observer ? observer : &default_observer_),
       dedup_(options.max_age_ms, options.max_dedup_ids),
+      receipts_(options.receipt_max_age_ms, options.max_dedup_ids),
       device_limiter_(options.device_rate_per_s, options.device_burst),
       client_limiter_(options.client_rate_per_s, options.client_burst),
+      origin_limiter_(options.origin_rate_per_s, options.origin_burst),
       pool_(options.verify_threads, options.max_in_flight_reports) {}
 
 IngestPipeline::~IngestPipeline() = default;
@@ -40,6 +42,9 @@ util::Result<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(IngestOptio
                                                                      IngestObserver* observer) {
   if (options.epoch_ms == 0) return util::Status::InvalidArgument("ingest: epoch_ms must be > 0");
   DEPIN_RETURN_IF_ERROR(wire::CheckNetworkId(options.network_id).WithContext("ingest"));
+  if (options.receipt_max_age_ms == 0) {
+    return util::Status::InvalidArgument("ingest: receipt_max_age_ms must be > 0");
+  }
   std::unique_ptr<IngestPipeline> p(new IngestPipeline(options, registry, log, observer));
   DEPIN_RETURN_IF_ERROR(p->RebuildDedup(data_dir));
   return p;
@@ -57,9 +62,12 @@ uint64_t IngestPipeline::EpochOf(uint64_t unix_ms) const {
 
 util::Status IngestPipeline::RebuildDedup(const std::string& data_dir) {
   uint64_t now = static_cast<uint64_t>(options_.env->NowUnixMillis());
-  uint64_t oldest = now > options_.max_age_ms ? now - options_.max_age_ms : 0;
+  // Receipts stay refusable for receipt_max_age_ms after they were signed, reports for max_age_ms.
+  const uint64_t max_age = std::max(options_.max_age_ms, options_.receipt_max_age_ms);
+  uint64_t oldest = now > max_age ? now - max_age : 0;
   // A report is logged under its receive time's epoch, which is at or after its device time
   // minus the allowed skew; scan every epoch a live report may sit in, plus one for clock steps.
+  // (A receipt is signed no later than its report's device time plus the skew.)
   uint64_t first = EpochOf(oldest > options_.max_skew_ms ? oldest - options_.max_skew_ms : 0);
   uint64_t last = EpochOf(now) + 1;
   if (last - first > 10'000) first = last - 10'000;
@@ -75,6 +83,13 @@ util::Status IngestPipeline::RebuildDedup(const std::string& data_dir) {
       if (!*more) break;
       util::Result<LoggedReport> logged = DecodeLoggedReport(record.payload, options_.network_id);
       if (!logged.ok()) continue;  // not ours to judge here; the verifiers count it
+      if (logged->report.body_case() == wire::v1::Report::kDataTransfer) {
+        const wire::v1::UsageReceipt& receipt = logged->report.data_transfer().receipt();
+        if (receipt.timestamp_ms() >= now ||
+            now - receipt.timestamp_ms() <= options_.receipt_max_age_ms) {
+          receipts_.Insert(detail::ReceiptIdOf(receipt), receipt.timestamp_ms());
+        }
+      }
       const uint64_t ts = logged->report.timestamp_ms();
       if (ts < now && now - ts > options_.max_age_ms) continue;  // no sum: no wrap
       if (dedup_.Insert(logged->id, logged->report.timestamp_ms())) ++rebuilt_ids_;
@@ -92,6 +107,7 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
   req->done = std::move(done);
   req->start_micros = options_.env->NowMicros();
   req->receive_ms = static_cast<uint64_t>(options_.env->NowUnixMillis());
+  req->origin = OriginOf(client, options_.origin_key);
   const uint64_t now = req->receive_ms;
 
   util::Result<SubmissionView> parsed = ParseSubmission(body);
@@ -101,6 +117,7 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
     return;
   }
   dedup_.Expire(now);
+  receipts_.Expire(now);
 
   detail::DecodeEntries(*parsed, req);
 
@@ -119,6 +136,13 @@ void IngestPipeline::Submit(util::ByteView body, std::string_view client, Ingest
   const size_t reserved = Screen(req, client, now, &dedup_full);
   if (dedup_full) {
     Reject503(req, "the duplicate-check window is full");
+    return;
+  }
+  if (reserved == 0 && req->origin_limited) {
+    Finish(req, IngestReply{429,
+                            options_.retry_after_s,
+                            ErrorBody("rate_limited", "too many reports from this network origin"),
+                            {}});
     return;
   }
   if (reserved == 0) {
@@ -152,7 +176,8 @@ size_t IngestPipeline::Screen(Request* req, std::string_view client, uint64_t no
                               bool* dedup_full_out) {
   size_t reserved = 0;
   bool dedup_full = false;
-  for (Entry& e : req->entries) {
+  for (uint32_t i = 0; i < req->entries.size(); ++i) {
+    Entry& e = req->entries[i];
     const wire::v1::Report& report = detail::ReportOf(*req, e);
     DeviceKey key;
     if (RejectReason why = CheckSender(report, now, &key); why != RejectReason::kNone) {
@@ -175,8 +200,18 @@ size_t IngestPipeline::Screen(Request* req, std::string_view client, uint64_t no
       dedup_full = true;
       continue;
     }
+    if (report.body_case() == wire::v1::Report::kDataTransfer) {
+      bool receipts_full = false;
+      RejectReason why = ScreenReceipt(req, i, report, now, &receipts_full);
+      dedup_full |= receipts_full;
+      if (why != RejectReason::kNone) {
+        dedup_.Release(r.id);
+        req->Reject(e, why);
+        continue;
+      }
+    }
     if (!device_limiter_.TryAcquire(key, 1, now)) {
-      dedup_.Release(r.id);
+      ReleaseEntry(req, i);
       req->Reject(e, RejectReason::kRateLimited);
       continue;
     }
@@ -186,15 +221,69 @@ size_t IngestPipeline::Screen(Request* req, std::string_view client, uint64_t no
     *dedup_full_out = true;
     return 0;
   }
-  if (reserved > 0 && !client_limiter_.TryAcquire(LimiterKeyFromText(client), reserved, now)) {
-    for (Entry& e : req->entries) {
-      if (!e.alive) continue;
-      dedup_.Release(req->results[e.result].id);
-      req->Reject(e, RejectReason::kRateLimited);
+  auto refuse_all = [&] {
+    for (uint32_t i = 0; i < req->entries.size(); ++i) {
+      if (!req->entries[i].alive) continue;
+      ReleaseEntry(req, i);
+      req->Reject(req->entries[i], RejectReason::kRateLimited);
     }
     reserved = 0;
+  };
+  if (reserved > 0 && !client_limiter_.TryAcquire(LimiterKeyFromText(client), reserved, now)) {
+    refuse_all();
+  }
+  if (reserved > 0 && req->origin != kUnknownOrigin) {
+    LimiterKey origin_key{};
+    for (int i = 0; i < 8; ++i) origin_key[i] = static_cast<uint8_t>(req->origin >> (8 * i));
+    origin_key[31] = 0x0f;  // distinct from any text key (those are zero padded)
+    if (!origin_limiter_.TryAcquire(origin_key, reserved, now)) {
+      refuse_all();
+      req->origin_limited = true;
+    }
   }
   return reserved;
+}
+
+RejectReason IngestPipeline::ScreenReceipt(Request* req, uint32_t entry,
+                                           const wire::v1::Report& report, uint64_t now,
+                                           bool* full) {
+  const wire::v1::UsageReceipt& receipt = report.data_transfer().receipt();
+  const uint64_t signed_ms = receipt.timestamp_ms();
+  if (now > signed_ms && now - signed_ms > options_.receipt_max_age_ms) {
+    return RejectReason::kStaleReceipt;
+  }
+  if (signed_ms > report.timestamp_ms() + options_.max_skew_ms) return RejectReason::kReceiptTime;
+  Entry& e = req->entries[entry];
+  e.receipt_id = detail::ReceiptIdOf(receipt);
+  switch (receipts_.Reserve(e.receipt_id, signed_ms)) {
+    case DedupOutcome::kNew:
+      e.has_receipt = true;
+      return RejectReason::kNone;
+    case DedupOutcome::kDuplicate:
+      return RejectReason::kDuplicateReceipt;
+    case DedupOutcome::kInFlight:
+      // Held by an earlier report of this very request: that one is the receipt's only chance.
+      for (uint32_t i = 0; i < entry; ++i) {
+        const Entry& other = req->entries[i];
+        if (other.alive && other.has_receipt && other.receipt_id == e.receipt_id) {
+          return RejectReason::kDuplicateReceipt;
+        }
+      }
+      return RejectReason::kInFlight;
+    case DedupOutcome::kFull:
+      *full = true;
+      return RejectReason::kOverloaded;
+  }
+  return RejectReason::kOverloaded;
+}
+
+void IngestPipeline::ReleaseEntry(Request* req, uint32_t entry) {
+  Entry& e = req->entries[entry];
+  dedup_.Release(req->results[e.result].id);
+  if (e.has_receipt) {
+    receipts_.Release(e.receipt_id);
+    e.has_receipt = false;
+  }
 }
 
 void IngestPipeline::AddSignatureItems(Request* req) {
@@ -213,8 +302,8 @@ void IngestPipeline::AddSignatureItems(Request* req) {
         wire::UsageReceiptSigningBytes(sr.receipt(), options_.network_id);
     if (!bytes.ok() || sr.receipt().payer_key().size() != 32 || sr.payer_signature().size() != 64) {
       // Unreachable after the decoders' checks; reject rather than trust it.
+      ReleaseEntry(req, entry);
       req->Reject(req->entries[entry], RejectReason::kMalformed);
-      dedup_.Release(req->results[req->entries[entry].result].id);
       return;
     }
     req->scratch.push_back(std::move(bytes).value());
@@ -265,7 +354,7 @@ void IngestPipeline::Verified(Request* req) {
     for (uint32_t e = t.first; e < t.first + t.count; ++e) {
       Entry& entry = req->entries[e];
       if (!entry.alive) continue;
-      dedup_.Release(req->results[entry.result].id);
+      ReleaseEntry(req, e);
       req->Reject(entry, t.reason);
     }
   }
@@ -294,6 +383,7 @@ void IngestPipeline::Verified(Request* req) {
       util::Bytes report = wire::Serialize(b.message.reports(static_cast<int>(e.member)));
       EncodeBatchedReportPayload(report, wire::Serialize(proofs[e.member]), &payload);
     }
+    AppendOriginToPayload(req->origin, &payload);
     payloads.push_back(std::move(payload));
   }
   if (payloads.empty()) {
@@ -317,7 +407,9 @@ void IngestPipeline::Verified(Request* req) {
         return;
       }
       for (Entry& e : req->entries) {
-        if (e.alive) dedup_.Commit(req->results[e.result].id);
+        if (!e.alive) continue;
+        dedup_.Commit(req->results[e.result].id);
+        if (e.has_receipt) receipts_.Commit(e.receipt_id);
       }
       Finish(req, IngestReply{200, 0, {}, {}});
     });
@@ -328,10 +420,10 @@ void IngestPipeline::Verified(Request* req) {
 }
 
 void IngestPipeline::Reject503(Request* req, std::string_view why) {
-  for (Entry& e : req->entries) {
-    if (!e.alive) continue;
-    dedup_.Release(req->results[e.result].id);
-    req->Reject(e, RejectReason::kOverloaded);
+  for (uint32_t i = 0; i < req->entries.size(); ++i) {
+    if (!req->entries[i].alive) continue;
+    ReleaseEntry(req, i);
+    req->Reject(req->entries[i], RejectReason::kOverloaded);
   }
   Finish(req, IngestReply{503,
                           options_.retry_after_s,

@@ -7,10 +7,16 @@
 //   3. device known, active and allowed to send this report kind (DeviceRegistry)
 //   4. duplicate: report id (SHA-256 of the signing bytes) in the DedupWindow; in-flight ids are
 //      reserved so two copies submitted at once cannot both be accepted; a full window (the
-//      max_dedup_ids bound) answers 503
-//   5. per-device and per-client-address token buckets
+//      max_dedup_ids bound) answers 503. A data-transfer report's usage receipt is then checked
+//      on its own: signed no longer than receipt_max_age_ms ago (stale_receipt), not after the
+//      report (receipt_time), and its (payer, session, sequence) not accepted before in any
+//      report (duplicate_receipt: a second DedupWindow, keyed by the receipt, over the receipt
+//      validity window), all before any signature is checked
+//   5. per-device, per-client-address and per-origin token buckets (origin.h: a keyed hash of the
+//      source's /24 or /48); a request the origin's bucket cannot cover is answered 429
 //   6. signatures, on the VerifyPool (one check per individually signed report, one per batch)
-//   7. append to the ReportLog with the server receive time, one group-committed fsync
+//   7. append to the ReportLog with the server receive time and the request's network origin, one
+//      group-committed fsync
 // Nothing rejected reaches the log. When the pipeline is saturated (too many reports in flight,
 // verify queue or log queue full) the whole request is answered 503 with Retry-After and nothing
 // of it is kept, instead of queueing without bound.
@@ -33,6 +39,7 @@
 
 #include "ingest/dedup_window.h"
 #include "ingest/device_registry.h"
+#include "ingest/origin.h"
 #include "ingest/rate_limiter.h"
 #include "ingest/report_log.h"
 #include "ingest/verify_pool.h"
@@ -64,6 +71,9 @@ enum class RejectReason : uint8_t {
   kBadBatchSignature,   // batch signature does not verify over the Merkle root of its reports
   kBadMerkleProof,      // a proven report is not the leaf its inclusion proof claims
   kOverloaded,          // not kept: the request was answered 503 (queues full); retry later
+  kDuplicateReceipt,    // the usage receipt (payer, session, sequence) was already accepted
+  kStaleReceipt,        // the usage receipt was signed longer than receipt_max_age_ms ago
+  kReceiptTime,         // the usage receipt is dated after the report carrying it
   kCount,
 };
 std::string_view ReasonName(RejectReason reason);
@@ -98,10 +108,20 @@ struct IngestOptions {
   util::Env* env = util::Env::Default();
   uint64_t max_age_ms = 10 * 60 * 1000;  // reports older than this are rejected (too_old)
   uint64_t max_skew_ms = 60 * 1000;      // ... and further in the future than this (too_new)
-  uint64_t device_rate_per_s = 0;        // 0: no per-device limit
+  // Usage receipts signed longer ago are rejected (stale_receipt); receipt keys are remembered
+  // this long for duplicate_receipt (and rebuilt from this much of the log after a restart).
+  uint64_t receipt_max_age_ms = 3600ull * 1000;
+  uint64_t device_rate_per_s = 0;  // 0: no per-device limit
   uint64_t device_burst = 0;
   uint64_t client_rate_per_s = 0;  // per client address; 0: no limit
   uint64_t client_burst = 0;
+  // Per network origin (a /24 or /48, origin.h); 0: no limit. The node turns it on by default
+  // ([ingest] origin_rate = 1000, origin_burst = 10000: generous for a building of honest devices
+  // behind one uplink, a wall for one host flooding).
+  uint64_t origin_rate_per_s = 0;
+  uint64_t origin_burst = 0;
+  // Key of the origin hash (LoadOrCreateOriginKey); the node loads it from its data directory.
+  OriginKey origin_key{};
   size_t max_in_flight_reports = 1 << 16;  // beyond this, requests get 503
   // Report ids remembered for the duplicate check (35-70 bytes each); while it is full, requests
   // with new reports get 503. 0: no bound.
@@ -130,7 +150,7 @@ class IngestPipeline {
   IngestPipeline(const IngestPipeline&) = delete;
   IngestPipeline& operator=(const IngestPipeline&) = delete;
 
-  // `client` names the peer for the per-address limit (e.g. its IP address).
+  // `client` is the peer's IP address (text): the per-address limit's key and the report origin.
   void Submit(util::ByteView body, std::string_view client, IngestDone done);
 
   // Blocks until no admitted request is waiting for verification or the log (for shutdown: stop
@@ -142,6 +162,7 @@ class IngestPipeline {
   size_t verify_pending() const { return pool_.pending_items(); }
   unsigned verify_threads() const { return pool_.threads(); }
   size_t dedup_size() const { return dedup_.size(); }
+  size_t receipt_ids() const { return receipts_.size(); }
   uint64_t rebuilt_ids() const { return rebuilt_ids_; }
 
   struct Request;  // one request's state; defined in pipeline.cc
@@ -160,6 +181,11 @@ class IngestPipeline {
   void Verified(Request* request);
   void Finish(Request* request, IngestReply reply);
   void Reject503(Request* request, std::string_view why);
+  // Step 4 for a data-transfer report's receipt: time checks, then its reservation.
+  RejectReason ScreenReceipt(Request* request, uint32_t entry, const wire::v1::Report& report,
+                             uint64_t now, bool* full);
+  // Forgets the entry's in-flight reservations (its report id and, if any, its receipt).
+  void ReleaseEntry(Request* request, uint32_t entry);
 
   const IngestOptions options_;
   const DeviceRegistry* registry_;
@@ -167,8 +193,10 @@ class IngestPipeline {
   IngestObserver default_observer_;
   IngestObserver* observer_;
   DedupWindow dedup_;
+  DedupWindow receipts_;  // receipt ids (ReceiptIdOf) by receipt time
   RateLimiter device_limiter_;
   RateLimiter client_limiter_;
+  RateLimiter origin_limiter_;
   std::atomic<size_t> in_flight_{0};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;

@@ -1,6 +1,7 @@
 // Step 1 of the pipeline: decoding a submission's entries (see pipeline_request.h).
 #include <algorithm>
 
+#include "crypto/hash.h"
 #include "crypto/merkle.h"
 #include "ingest/log_payload.h"
 #include "ingest/pipeline_request.h"
@@ -113,6 +114,17 @@ void DecodeProven(util::ByteView bytes, IngestPipeline::Request* req) {
 }
 
 }  // namespace
+
+ReportId ReceiptIdOf(const wire::v1::UsageReceipt& receipt) {
+  static constexpr std::string_view kTag = "opendepin/receipt-id/v1";
+  util::Bytes bytes(kTag.begin(), kTag.end());
+  bytes.push_back(0);
+  bytes.insert(bytes.end(), receipt.payer_key().begin(), receipt.payer_key().end());
+  for (uint64_t v : {receipt.session_id(), receipt.sequence()}) {
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  return crypto::Sha256(bytes);
+}
 
 const wire::v1::Report& ReportOf(const IngestPipeline::Request& req, const Entry& e) {
   switch (e.kind) {

@@ -82,7 +82,10 @@ std::string_view ReasonName(RejectReason reason) {
        "bad_signature",
        "bad_batch_signature",
        "bad_merkle_proof",
-       "overloaded"};
+       "overloaded",
+       "duplicate_receipt",
+       "stale_receipt",
+       "receipt_time"};
   size_t i = static_cast<size_t>(reason);
   return i < kNames.size() ? kNames[i] : "unknown";
 }

@@ -25,7 +25,14 @@ struct Entry {
   uint32_t member;  // report index inside its batch
   Source kind;
   bool alive = true;
+  bool has_receipt = false;  // holds a reservation of receipt_id in the receipt window
+  ReportId receipt_id{};
 };
+
+// The receipt window's key for a usage receipt: SHA-256 of "opendepin/receipt-id/v1" 0x00,
+// payer_key (32 bytes), session_id and sequence (u64 little-endian). Only ingest's memory uses
+// it; the verifiers key receipts by the fields themselves.
+ReportId ReceiptIdOf(const wire::v1::UsageReceipt& receipt);
 
 // What a failed signature item rejects: entries [first, first + count).
 struct ItemTarget {
@@ -52,7 +59,9 @@ struct IngestPipeline::Request final : VerifyJob {
   IngestDone done;
   uint64_t start_micros = 0;
   uint64_t receive_ms = 0;
-  size_t admitted = 0;  // counted in in_flight_
+  OriginId origin = kUnknownOrigin;
+  bool origin_limited = false;  // refused by the origin's bucket: answered 429
+  size_t admitted = 0;          // counted in in_flight_
   std::vector<ReportResult> results;
   std::vector<util::ByteView> single_bytes;
   std::vector<wire::CheckedReport> singles;
