@@ -77,9 +77,9 @@ TEST_F(PipelineTest, EveryLoggedReportCarriesTheOriginOfItsSource) {
   std::vector<OriginId> origins;
   LogRecord record;
   while (*(*reader)->Next(&record)) {
-    auto logged = DecodeLoggedReport(record.payload);
+    auto logged = DecodeLoggedReport(record.payload, kNet);
     ASSERT_TRUE(logged.ok()) << logged.status().ToString();
-    EXPECT_TRUE(VerifyLoggedReport(*logged).ok());
+    EXPECT_TRUE(VerifyLoggedReport(*logged, kNet).ok());
     origins.push_back(logged->origin);
   }
   ASSERT_EQ(origins.size(), 2u);
@@ -125,7 +125,7 @@ TEST(LogPayloadOriginTest, VersionOnePayloadsDecodeWithUnknownOrigin) {
   // Both fail on the inner report (not a SignedReport), but a bad origin fails first.
   util::Bytes bad = v1;
   AppendSubmissionEntry(kLoggedOriginField, util::Bytes{1, 2, 3}, &bad);
-  EXPECT_NE(DecodeLoggedReport(bad).status().message().find("origin"), std::string::npos);
+  EXPECT_NE(DecodeLoggedReport(bad, kNet).status().message().find("origin"), std::string::npos);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ class PipelineReceiptTest : public PipelineTest {
     u.set_bytes_down(9'000);
     u.set_dc_amount(500);
     u.set_timestamp_ms(signed_ms);
-    return std::move(wire::SignUsageReceipt(u, payer_)).value();
+    return std::move(wire::SignUsageReceipt(u, kNet, payer_)).value();
   }
   // A data-transfer report carrying `receipt`, from `device` at `report_ms`.
   util::Bytes Wrap(const wire::v1::SignedUsageReceipt& receipt, uint64_t report_ms,
@@ -106,7 +106,7 @@ TEST_F(PipelineReceiptTest, TwoReportsWithOneReceiptInOneBatchAcceptOne) {
     *r.mutable_data_transfer() = receipt;
     reports.push_back(r);
   }
-  util::Bytes batch = std::move(SignBatchToBytes(reports, kNow, device_)).value();
+  util::Bytes batch = std::move(SignBatchToBytes(reports, kNow, kNet, device_)).value();
   IngestReply reply = Submit(SubmissionBuilder().AddBatch(batch).Take());
   ASSERT_EQ(reply.results.size(), 2u);
   EXPECT_EQ(reply.results[0].status, ReportStatus::kAccepted);
