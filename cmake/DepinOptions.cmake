@@ -9,13 +9,44 @@ add_library(depin_warnings INTERFACE)
 target_compile_options(depin_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
   -Woverloaded-virtual -Wimplicit-fallthrough -Wformat=2)
+# scripts/build.sh turns this on (CI builds with it); a plain `cmake` keeps it off so a newer
+# compiler's new warning does not stop someone else's build.
 option(DEPIN_WERROR "Treat warnings as errors" OFF)
 if(DEPIN_WERROR)
   target_compile_options(depin_warnings INTERFACE -Werror)
 endif()
 
-option(DEPIN_SANITIZE "Build with AddressSanitizer and UBSan" OFF)
+# Sanitizers for the whole build (libraries, tests, tools), as a comma-separated list:
+#   -DDEPIN_SANITIZE=address,undefined   (ON means the same; scripts/test.sh's build-asan)
+#   -DDEPIN_SANITIZE=thread              (scripts/test.sh's build-tsan, concurrent tests only)
+# UBSan findings abort (-fno-sanitize-recover) so a test cannot pass with one in its output.
+set(DEPIN_SANITIZE "" CACHE STRING "Sanitizers to build with: address,undefined | thread | empty")
+if(DEPIN_SANITIZE STREQUAL "ON" OR DEPIN_SANITIZE STREQUAL "TRUE" OR DEPIN_SANITIZE STREQUAL "1")
+  set(DEPIN_SANITIZE "address,undefined")
+elseif(DEPIN_SANITIZE STREQUAL "OFF" OR DEPIN_SANITIZE STREQUAL "FALSE" OR
+       DEPIN_SANITIZE STREQUAL "0")
+  set(DEPIN_SANITIZE "")
+endif()
 if(DEPIN_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  add_compile_options(-fsanitize=${DEPIN_SANITIZE} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${DEPIN_SANITIZE})
+  if(DEPIN_SANITIZE MATCHES "undefined")
+    add_compile_options(-fno-sanitize-recover=undefined)
+  endif()
+endif()
+
+# libFuzzer targets (fuzz/, scripts/fuzz.sh): clang only. Every library is instrumented for
+# coverage (-fsanitize=fuzzer-no-link) with ASan and UBSan; only the fuzz targets link libFuzzer's
+# main. Tests, benchmarks and the dashboard are left out of such a build.
+option(DEPIN_FUZZ "Build the libFuzzer targets in fuzz/ (clang only)" OFF)
+if(DEPIN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "DEPIN_FUZZ needs clang (CC=clang CXX=clang++; scripts/fuzz.sh does this)")
+  endif()
+  if(DEPIN_SANITIZE)
+    message(FATAL_ERROR "DEPIN_FUZZ brings its own sanitizers; leave DEPIN_SANITIZE empty")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()

@@ -76,6 +76,9 @@ class Node {
   const std::string& host() const { return server_->host(); }
   const NetworkConfig& config() const { return config_; }
   metrics::Registry& metrics() { return registry_; }
+  // Every API route, complete once Start returns: lets a caller drive the handlers without a
+  // socket (fuzz/http_router_fuzz.cc feeds it parsed requests).
+  const Router& router() const { return router_; }
   // Report ingest (POST /v1/reports): its device registry is the seam the ledger will feed.
   IngestService& ingest() { return *ingest_; }
   // The embedded ledger (thread-safe); valid until Wait() returns or the node is destroyed.

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/, clang with ASan+UBSan) into build-fuzz/ and runs each one.
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]      (default 60)
+#   FUZZ_TARGETS="denylist block"  run only these (names without the fuzz_ prefix)
+#   FUZZ_DIR=fuzz-corpus           corpora, crash artifacts and logs (gitignored); corpora grow
+#                                  across runs: each target's directory keeps what it found
+#   FUZZ_BUILD_DIR=build-fuzz      FUZZ_NICE=19 (lowest CPU priority, so builds are not slowed)
+#   FUZZ_JOBS=$(nproc)             targets fuzzed at the same time
+# Seeds (golden vectors, test samples) are rewritten into $FUZZ_DIR/seeds/ on every run. A crash,
+# leak, hang or sanitizer report is saved as $FUZZ_DIR/crashes/<target>/crash-* and makes the
+# script fail; reproduce it with build-fuzz/bin/fuzz_<target> <file>. The last line per target
+# in the summary gives its runs and the CPU seconds it used (also in $FUZZ_DIR/logs/<target>.time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
+work=${FUZZ_DIR:-fuzz-corpus}
+niceness=${FUZZ_NICE:-19}
+export CCACHE_BASEDIR=$PWD
+
+# -O1 with line tables: fast enough to fuzz, quick to build, symbolized stacks; no NDEBUG, so
+# assert()ed invariants are checked while fuzzing.
+if [ ! -f "$build_dir/build.ninja" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DDEPIN_FUZZ=ON -DDEPIN_WERROR=ON -DDEPIN_BUILD_TESTS=OFF -DDEPIN_BUILD_BENCH=OFF \
+    -DDEPIN_BUILD_DASHBOARD=OFF >/dev/null
+fi
+nice -n "$niceness" cmake --build "$build_dir" --parallel "$(nproc)" --target fuzz_all
+
+rm -rf "$work/seeds"
+"$build_dir/bin/depin_fuzz_seeds" "$work/seeds"
+mkdir -p "$work/logs" "$work/tmp"
+
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  read -r -a targets <<<"$FUZZ_TARGETS"
+else
+  mapfile -t targets < <(cd "$build_dir/bin" && ls fuzz_* | sed 's/^fuzz_//' | sort)
+fi
+
+# One target: fuzz for $seconds, then print its summary line; fails if the fuzzer found something.
+run_target() {
+  local t=$1 corpus="$work/corpus/$1" crashes="$work/crashes/$1" log="$work/logs/$1.log"
+  mkdir -p "$corpus" "$crashes"
+  local seeds=()
+  [ -d "$work/seeds/$t" ] && seeds=("$work/seeds/$t")
+  local status=0
+  # New inputs go to the first directory ($corpus); the seeds are only read. /usr/bin/time
+  # records the CPU seconds the target used (docs/security.md reports CPU time, not wall time).
+  TMPDIR="$PWD/$work/tmp" /usr/bin/time -f '%U %S' -o "$work/logs/$t.time" \
+    nice -n "$niceness" "$build_dir/bin/fuzz_$t" "$corpus" "${seeds[@]}" \
+    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$crashes/" >"$log" 2>&1 || status=$?
+  local runs cpu
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  cpu=$(awk '{printf "%d", $1 + $2}' "$work/logs/$t.time" 2>/dev/null || echo "?")
+  printf 'fuzz: %-15s %6s s wall %7s CPU-s %11s runs  corpus %6s  %s\n' "$t" "$seconds" "$cpu" \
+    "$runs" "$(find "$corpus" -type f | wc -l)" "$([ $status -eq 0 ] && echo ok || echo FAILED)"
+  if [ $status -ne 0 ]; then
+    grep -E 'ERROR|SUMMARY|fuzz invariant|artifact' "$log" | head -20 >&2
+    touch "$work/logs/$t.failed"
+  fi
+}
+
+# FUZZ_JOBS targets at a time (default: one per core).
+rm -f "$work"/logs/*.failed
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "${FUZZ_JOBS:-$(nproc)}" ]; do wait -n || true; done
+  run_target "$t" &
+done
+wait
+failed=()
+for t in "${targets[@]}"; do [ -f "$work/logs/$t.failed" ] && failed+=("$t"); done
+rm -rf "$work/tmp"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: FAILED: ${failed[*]} (inputs in $work/crashes/, logs in $work/logs/)" >&2
+  exit 1
+fi
