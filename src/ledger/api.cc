@@ -13,10 +13,14 @@ namespace {
 
 using nlohmann::json;
 
-ApiReply Error(const util::Status& s, std::optional<TxError> tx_error = std::nullopt) {
+ApiReply Error(const util::Status& s, std::optional<TxError> tx_error = std::nullopt,
+               MempoolError mempool_error = MempoolError::kNone) {
   json err = {{"code", std::string(util::CodeName(s.code()))},
               {"message", std::string(s.message())}};
   if (tx_error) err["tx_error"] = std::string(TxErrorName(*tx_error));
+  if (mempool_error != MempoolError::kNone) {
+    err["mempool_error"] = std::string(MempoolErrorName(mempool_error));
+  }
   return {util::HttpStatusFor(s.code()), json{{"error", err}}.dump()};
 }
 
@@ -77,7 +81,8 @@ ApiReply LedgerApi::SubmitTx(std::string_view content_type, std::string_view bod
   if (on_submit_) on_submit_(r);
   if (!r.status.ok()) {
     return Error(r.status,
-                 r.tx_error == TxError::kOk ? std::nullopt : std::optional<TxError>(r.tx_error));
+                 r.tx_error == TxError::kOk ? std::nullopt : std::optional<TxError>(r.tx_error),
+                 r.mempool_error);
   }
   return Ok({{"tx_id", crypto::ToHex(r.id)}, {"status", "pending"}}, 202);
 }
@@ -101,6 +106,13 @@ ApiReply LedgerApi::GetTx(std::string_view id_hex) const {
     case TxState::kPending:
       return Ok({{"tx_id", std::string(id_hex)}, {"status", "pending"}});
     case TxState::kRejected:
+      if (s.mempool_error != MempoolError::kNone) {  // dropped by the mempool: expired, evicted
+        const std::string name(MempoolErrorName(s.mempool_error));
+        return Ok({{"tx_id", std::string(id_hex)},
+                   {"status", "rejected"},
+                   {"tx_error", name},
+                   {"mempool_error", name}});
+      }
       return Ok({{"tx_id", std::string(id_hex)},
                  {"status", "rejected"},
                  {"tx_error", std::string(TxErrorName(s.error))}});

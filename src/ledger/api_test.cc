@@ -22,7 +22,7 @@ class ApiTest : public ::testing::Test {
   util::TempDir dir;
   std::unique_ptr<Ledger> ledger = Ledger::Open(dir.File("l.db"), net.params).value();
   Mempool pool{
-      ledger->machine(), {}, [this](const Address& a) { return ledger->GetAccount(a).nonce; }};
+      ledger->machine(), {}, [this](std::string_view key) { return ledger->GetState(key); }};
   BlockProducer producer{ledger.get(), &pool, net.producer, {}, util::Env::Default()};
   LedgerApi api{ledger.get(), &pool};
 
@@ -100,7 +100,18 @@ TEST_F(ApiTest, RejectionsCarryStatusAndTxError) {
   EXPECT_EQ(api.SubmitTx("application/json", "{nope").status, 400);
   EXPECT_EQ(api.SubmitTx("application/json", R"({"tx_hex":"zz"})").status, 400);
   EXPECT_EQ(api.SubmitTx("application/x-protobuf", "garbage").status, 400);
-  Tx broke = MakeTx(net.carol, 0, Transfer{net.bob.public_key(), 11 * kToken});
+  // The mempool refuses a head transfer the balance cannot cover...
+  ApiReply poor = SubmitNative(MakeTx(net.carol, 0, Transfer{net.bob.public_key(), 11 * kToken}));
+  EXPECT_EQ(poor.status, 400);
+  EXPECT_EQ(J(poor)["error"]["tx_error"], "insufficient_balance");
+  // ...and a sender that holds nothing, under its own name.
+  ApiReply unfunded = SubmitNative(MakeTx(TestKey(77), 3, Transfer{net.bob.public_key(), 1}));
+  EXPECT_EQ(unfunded.status, 409);
+  EXPECT_EQ(J(unfunded)["error"]["mempool_error"], "unfunded_sender");
+  // A later tx of a chain is checked when applied: rejected by the producer.
+  ASSERT_EQ(SubmitNative(MakeTx(net.carol, 0, Transfer{net.bob.public_key(), 6 * kToken})).status,
+            202);
+  Tx broke = MakeTx(net.carol, 1, Transfer{net.bob.public_key(), 6 * kToken});
   ASSERT_EQ(SubmitNative(broke).status, 202);
   ASSERT_TRUE(producer.ProduceOnce().ok());
   json s = J(api.GetTx(crypto::ToHex(TxId(broke))));

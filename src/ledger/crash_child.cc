@@ -30,8 +30,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<Ledger> ledger = std::move(opened).value();
-  Mempool pool(ledger->machine(), {},
-               [&](const Address& a) { return ledger->GetAccount(a).nonce; });
+  Mempool pool(ledger->machine(), {}, [&](std::string_view key) { return ledger->GetState(key); });
   BlockProducer producer(ledger.get(), &pool, net.producer, {.max_block_txs = 500},
                          util::Env::Default(), [](const ProducedBlock& b) {
                            std::string out;

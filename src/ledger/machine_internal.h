@@ -26,6 +26,16 @@ inline bool CheckedSub(uint64_t* a, uint64_t v) {
   return true;
 }
 
+// The share of a DC pool's cost basis that `dc` of its `held` DC carry: floor(basis x dc / held),
+// or all of it when the pool is emptied (so an empty pool never keeps a basis). Taking the DC of a
+// pool in any number of steps moves exactly its basis out; each step's share is floored, so DC
+// left behind never carry less than their share.
+inline uint64_t BasisShare(uint64_t basis, uint64_t dc, uint64_t held) {
+  if (dc == 0) return 0;
+  if (dc >= held) return basis;
+  return static_cast<uint64_t>(static_cast<u128>(basis) * dc / held);
+}
+
 class TxExec {
  public:
   TxExec(const StateMachine& machine, Overlay* state, const BlockContext& context,
@@ -53,6 +63,12 @@ class TxExec {
   // Absent = 0; writing 0 erases the entry so that state holds no empty records.
   uint64_t GetU64(const std::string& key);
   void PutU64(std::string key, uint64_t v);
+
+  // Cost basis (docs/ledger.md, "Data credits and their cost basis"): takes `dc` of the `held`
+  // DC (before the debit) of the pool whose basis is at `basis_key`, removing and returning their
+  // share; AddBasis credits a pool (false on overflow).
+  uint64_t TakeBasis(const std::string& basis_key, uint64_t dc, uint64_t held);
+  bool AddBasis(const std::string& basis_key, uint64_t tokens);
 
   uint64_t CurrentEpoch() const { return EpochOf(sm.params(), ctx.timestamp_ms); }
 };

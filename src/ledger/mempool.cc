@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
+#include <queue>
 #include <string>
 #include <thread>
 
@@ -88,9 +90,11 @@ class Mempool::VerifyPool {
   std::vector<std::thread> workers_;
 };
 
-Mempool::Mempool(const StateMachine& machine, MempoolOptions options,
-                 std::function<uint64_t(const Address&)> next_nonce)
-    : machine_(machine), options_(options), next_nonce_fn_(std::move(next_nonce)) {
+Mempool::Mempool(const StateMachine& machine, MempoolOptions options, StateFn read_state)
+    : machine_(machine),
+      options_(options),
+      read_state_(std::move(read_state)),
+      env_(options.env != nullptr ? options.env : util::Env::Default()) {
   unsigned threads = options_.verify_threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   pool_ = std::make_unique<VerifyPool>(threads);
@@ -103,26 +107,37 @@ SubmitResult Mempool::Submit(const Tx& tx) { return SubmitBatch({tx})[0]; }
 std::vector<SubmitResult> Mempool::SubmitBatch(const std::vector<Tx>& txs) {
   std::vector<SubmitResult> out(txs.size());
   // Signatures (the expensive part) in parallel, before any lock is taken.
+  const uint64_t min_fee = machine_.params().min_fee;
   pool_->ParallelFor(txs.size(), [&](size_t i) {
     out[i].id = TxId(txs[i]);
-    out[i].tx_error = machine_.CheckStateless(txs[i]);
+    out[i].tx_error = txs[i].fee < min_fee ? TxError::kFeeTooLow : machine_.CheckStateless(txs[i]);
   });
-  // Committed nonces of accounts seen for the first time (ledger reads, outside our lock).
-  std::vector<Address> unknown;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const Tx& tx : txs) {
-      if (!next_nonce_.count(tx.signer)) unknown.push_back(tx.signer);
+  // Each distinct sender's committed account, and whether an unfunded sender's claim would pay
+  // (ledger reads, outside our lock).
+  std::map<Address, SenderView> senders;
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (out[i].tx_error != TxError::kOk) continue;
+    auto [it, created] = senders.try_emplace(txs[i].signer);
+    if (!created) continue;
+    SenderView& v = it->second;
+    if (std::optional<util::Bytes> raw = read_state_(keys::Account(txs[i].signer))) {
+      util::Result<Account> a = DecodeAccount(*raw);
+      v.exists = true;  // a damaged record still names an account the ledger knows
+      if (a.ok()) v.account = *a;
     }
+    v.exists = v.exists && (v.account.balance > 0 || v.account.credits > 0 || v.account.nonce > 0);
+    v.privileged = IsPrivileged(txs[i].signer);
   }
-  std::sort(unknown.begin(), unknown.end());
-  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
-  std::vector<uint64_t> fetched;
-  fetched.reserve(unknown.size());
-  for (const Address& a : unknown) fetched.push_back(next_nonce_fn_(a));
+  std::vector<bool> claim_pays(txs.size(), false);
+  for (size_t i = 0; i < txs.size(); ++i) {
+    const SenderView* v = out[i].tx_error == TxError::kOk ? &senders[txs[i].signer] : nullptr;
+    const auto* claim = std::get_if<ClaimRewards>(&txs[i].body);
+    if (v == nullptr || v->exists || v->privileged || claim == nullptr) continue;
+    claim_pays[i] = txs[i].nonce == v->account.nonce && ClaimWouldPay(txs[i].signer, *claim);
+  }
 
   std::lock_guard<std::mutex> lock(mu_);
-  for (size_t i = 0; i < unknown.size(); ++i) next_nonce_.emplace(unknown[i], fetched[i]);
+  ExpireLocked();
   bool added = false;
   for (size_t i = 0; i < txs.size(); ++i) {
     if (out[i].tx_error != TxError::kOk) {
@@ -130,83 +145,57 @@ std::vector<SubmitResult> Mempool::SubmitBatch(const std::vector<Tx>& txs) {
                                                     std::string(TxErrorName(out[i].tx_error)));
       continue;
     }
-    SubmitResult r = Insert(txs[i], out[i].id, next_nonce_[txs[i].signer]);
-    out[i].status = r.status;
-    out[i].tx_error = r.tx_error;
-    added = added || r.status.ok();
+    out[i] = Admit(txs[i], out[i].id, senders[txs[i].signer], claim_pays[i]);
+    added = added || out[i].status.ok();
   }
   if (added) cv_added_.notify_all();
   return out;
 }
 
-SubmitResult Mempool::Insert(const Tx& tx, const Hash256& id, uint64_t next_nonce) {
-  SubmitResult r;
-  r.id = id;
-  const std::string where = "tx " + crypto::ToHex(id);
-  auto st = status_.find(id);
-  if (st != status_.end() && st->second.state == TxState::kPending) {
-    r.status = util::Status::AlreadyExists(where + ": already pending");
-    return r;
-  }
-  if (tx.nonce < next_nonce) {
-    r.tx_error = TxError::kBadNonce;
-    r.status =
-        util::Status::InvalidArgument(where + ": bad_nonce: nonce " + std::to_string(tx.nonce) +
-                                      " already used (next " + std::to_string(next_nonce) + ")");
-    return r;
-  }
-  if (tx.nonce - next_nonce >= options_.max_per_account) {
-    r.status = util::Status::ResourceExhausted(
-        where + ": nonce " + std::to_string(tx.nonce) + " is more than " +
-        std::to_string(options_.max_per_account) + " ahead of the account's next nonce");
-    return r;
-  }
-  if (size_ >= options_.max_txs) {
-    r.status = util::Status::ResourceExhausted(where + ": mempool full (" +
-                                               std::to_string(options_.max_txs) + " txs)");
-    return r;
-  }
-  AccountQueue& q = accounts_[tx.signer];
-  if (q.by_nonce.count(tx.nonce)) {
-    r.status = util::Status::AlreadyExists(where + ": another tx with nonce " +
-                                           std::to_string(tx.nonce) + " is pending");
-    return r;
-  }
-  if (q.by_nonce.empty()) order_.push_back(tx.signer);
-  q.by_nonce.emplace(tx.nonce, std::make_pair(id, tx));
-  ++size_;
-  fresh_ = true;
-  status_[id] = TxStatusInfo{TxState::kPending, TxError::kOk};
-  return r;
-}
-
 std::vector<Tx> Mempool::TakeBatch(size_t max) {
+  // Best ready head first: the network's own keys, then the higher fee, then the earlier arrival.
+  struct Head {
+    bool privileged;
+    uint64_t fee;
+    uint64_t seq;
+    Address sender;
+    bool operator<(const Head& o) const {  // "lower priority than"
+      if (privileged != o.privileged) return !privileged;
+      if (fee != o.fee) return fee < o.fee;
+      return seq > o.seq;
+    }
+  };
   std::vector<Tx> batch;
   std::lock_guard<std::mutex> lock(mu_);
-  const size_t rounds = order_.size();
-  for (size_t r = 0; r < rounds && batch.size() < max; ++r) {
-    Address a = order_.front();
-    order_.pop_front();
-    AccountQueue& q = accounts_[a];
-    uint64_t next = next_nonce_[a];
-    for (auto it = q.by_nonce.begin(); it != q.by_nonce.end() && batch.size() < max;) {
-      if (it->first < next) {  // superseded: a tx with this nonce was already committed
-        status_[it->second.first] = TxStatusInfo{TxState::kRejected, TxError::kBadNonce};
-      } else if (it->first == next) {
-        batch.push_back(std::move(it->second.second));
-        ++next;
-      } else {
-        break;  // gap: wait for the missing nonce
-      }
-      it = q.by_nonce.erase(it);
-      --size_;
+  ExpireLocked();
+  std::priority_queue<Head> heads;
+  auto push_head = [&](const Address& a, const AccountQueue& q) {
+    if (q.by_nonce.empty() || q.by_nonce.begin()->first != q.base) return;
+    const Pending& p = q.by_nonce.begin()->second;
+    heads.push({q.privileged, p.tx.fee, p.seq, a});
+  };
+  for (const auto& [a, q] : accounts_) push_head(a, q);
+  std::vector<Address> touched;
+  while (batch.size() < max && !heads.empty()) {
+    const Head h = heads.top();
+    heads.pop();
+    AccountQueue& q = accounts_.at(h.sender);
+    auto it = q.by_nonce.begin();
+    touched.push_back(h.sender);
+    q.fees -= it->second.tx.fee;
+    if (!q.privileged) {
+      by_seq_.erase(it->second.seq);
+      --ordinary_;
     }
-    if (q.by_nonce.empty()) {
-      accounts_.erase(a);
-    } else {
-      order_.push_back(a);
-    }
+    --size_;
+    batch.push_back(std::move(it->second.tx));  // stays "pending" until Settle
+    q.by_nonce.erase(it);
+    ++q.base;  // the rest of the chain continues after the batch
+    push_head(h.sender, q);
   }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (const Address& a : touched) Reindex(a, accounts_.at(a));
   // More may be ready only if the batch was cut short; otherwise wait for new submissions.
   fresh_ = batch.size() >= max;
   cv_removed_.notify_all();
@@ -220,17 +209,31 @@ void Mempool::Settle(const std::vector<Tx>& batch, const std::vector<TxError>& r
       it = it->second.state == TxState::kRejected ? status_.erase(it) : std::next(it);
     }
   }
+  // Each sender's committed next nonce after the block: its first rejected nonce (the later ones
+  // failed with it), else one past its last committed one.
+  std::map<Address, std::pair<uint64_t, uint64_t>> next;  // sender -> (after committed, rejected)
   for (size_t i = 0; i < batch.size() && i < results.size(); ++i) {
     const Tx& tx = batch[i];
-    Hash256 id = TxId(tx);
+    auto [it, created] = next.try_emplace(tx.signer, 0, UINT64_MAX);
     if (results[i] == TxError::kOk) {
-      uint64_t& next = next_nonce_[tx.signer];
-      next = std::max(next, tx.nonce + 1);
-      status_.erase(id);  // committed: the ledger answers from now on
+      it->second.first = std::max(it->second.first, tx.nonce + 1);
+      status_.erase(TxId(tx));  // committed: the ledger answers from now on
     } else {
-      status_[id] = TxStatusInfo{TxState::kRejected, results[i]};
+      it->second.second = std::min(it->second.second, tx.nonce);
+      status_[TxId(tx)] = TxStatusInfo{TxState::kRejected, results[i], MempoolError::kNone};
     }
   }
+  for (const auto& [sender, n] : next) {
+    auto it = accounts_.find(sender);
+    if (it == accounts_.end()) continue;
+    Rebase(sender, it->second, n.second != UINT64_MAX ? n.second : n.first);
+  }
+  cv_removed_.notify_all();
+}
+
+void Mempool::Expire() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ExpireLocked();
 }
 
 TxStatusInfo Mempool::Status(const Hash256& id) const {

@@ -55,7 +55,10 @@ util::Result<ProducedBlock> BlockProducer::ProduceOnce() {
 
 void BlockProducer::Loop() {
   while (!stop_) {
-    if (!mempool_->WaitForPending(options_.idle_wait_ms)) continue;
+    if (!mempool_->WaitForPending(options_.idle_wait_ms)) {
+      mempool_->Expire();  // an idle pool still drops what waited too long
+      continue;
+    }
     if (options_.min_interval_ms > 0 && last_block_us_ != 0) {
       const uint64_t due = last_block_us_ + static_cast<uint64_t>(options_.min_interval_ms) * 1000;
       const uint64_t now = env_->NowMicros();

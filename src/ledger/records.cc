@@ -104,6 +104,10 @@ std::string Unbonding(const Address& staker) { return Key('u', {staker.view()});
 std::string Delegation(const Address& owner, const Address& delegate) {
   return Key('c', {owner.view(), delegate.view()});
 }
+std::string CreditBasis(const Address& a) { return Key('b', {a.view()}); }
+std::string DelegationBasis(const Address& owner, const Address& delegate) {
+  return Key('k', {owner.view(), delegate.view()});
+}
 std::string RewardRoot(uint64_t epoch) {
   auto be = BigEndian(epoch);
   return Key('e', {be});

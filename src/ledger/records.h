@@ -87,6 +87,10 @@ std::string Price(const Address& oracle);
 std::string Stake(const Address& staker, const std::optional<Address>& device);
 std::string Unbonding(const Address& staker);
 std::string Delegation(const Address& owner, const Address& delegate);
+// Cost basis: the tokens (base units) burned for the DC an account holds undelegated / a
+// delegation holds (absent = 0). Spending or moving DC moves the pro-rata share of it.
+std::string CreditBasis(const Address& a);
+std::string DelegationBasis(const Address& owner, const Address& delegate);
 std::string RewardRoot(uint64_t epoch);
 std::string Claimed(const Address& device);
 std::string NetworkCredits(uint32_t network);

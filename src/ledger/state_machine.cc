@@ -268,6 +268,20 @@ void TxExec::PutU64(std::string key, uint64_t v) {
   }
 }
 
+uint64_t TxExec::TakeBasis(const std::string& basis_key, uint64_t dc, uint64_t held) {
+  const uint64_t basis = GetU64(basis_key);
+  const uint64_t share = BasisShare(basis, dc, held);
+  PutU64(basis_key, basis - share);
+  return share;
+}
+
+bool TxExec::AddBasis(const std::string& basis_key, uint64_t tokens) {
+  uint64_t basis = GetU64(basis_key);
+  if (!CheckedAdd(&basis, tokens)) return false;
+  PutU64(basis_key, basis);
+  return true;
+}
+
 bool IsGovernance(const LedgerParams& p, const Address& a) {
   return std::find(p.governance_keys.begin(), p.governance_keys.end(), a) !=
          p.governance_keys.end();
@@ -316,6 +330,8 @@ TxError ApplyBody(TxExec& x, const BurnForCredits& b) {
   const Address recipient = b.recipient.value_or(x.tx.signer);
   Account to = x.GetAccount(recipient);  // re-read: it may be the signer
   if (!CheckedAdd(&to.credits, static_cast<uint64_t>(dc))) return TxError::kOverflow;
+  // The DC carry the tokens burned for them, whatever the price does later.
+  if (!x.AddBasis(keys::CreditBasis(recipient), b.amount)) return TxError::kOverflow;
   Globals g = x.GetGlobals();
   g.supply -= b.amount;
   if (!CheckedAdd(&g.burned, b.amount) || !CheckedAdd(&g.burned_for_credits, b.amount) ||
@@ -331,10 +347,15 @@ TxError ApplyBody(TxExec& x, const BurnForCredits& b) {
 TxError ApplyBody(TxExec& x, const DelegateCredits& b) {
   if (b.amount == 0) return TxError::kZeroAmount;
   Account acct = x.GetAccount(x.tx.signer);
+  const uint64_t held = acct.credits;
   if (!CheckedSub(&acct.credits, b.amount)) return TxError::kInsufficientCredits;
   std::string key = keys::Delegation(x.tx.signer, b.delegate);
   uint64_t delegated = x.GetU64(key);
   if (!CheckedAdd(&delegated, b.amount)) return TxError::kOverflow;
+  const uint64_t basis = x.TakeBasis(keys::CreditBasis(x.tx.signer), b.amount, held);
+  if (!x.AddBasis(keys::DelegationBasis(x.tx.signer, b.delegate), basis)) {
+    return TxError::kOverflow;
+  }
   x.PutAccount(x.tx.signer, acct);
   x.PutU64(std::move(key), delegated);
   return TxError::kOk;
@@ -344,14 +365,18 @@ TxError ApplyBody(TxExec& x, const SpendCredits& b) {
   if (b.amount == 0) return TxError::kZeroAmount;
   if (b.owner == x.tx.signer) {
     Account acct = x.GetAccount(b.owner);
+    const uint64_t held = acct.credits;
     if (!CheckedSub(&acct.credits, b.amount)) return TxError::kInsufficientCredits;
+    x.TakeBasis(keys::CreditBasis(b.owner), b.amount, held);  // spent: the basis goes with it
     x.PutAccount(b.owner, acct);
   } else {
     std::string key = keys::Delegation(b.owner, x.tx.signer);
     std::optional<util::Bytes> raw = x.st.Get(key);
     if (!raw) return TxError::kUnauthorizedKey;  // not a delegate of this owner
     uint64_t delegated = x.GetU64(key);
+    const uint64_t held = delegated;
     if (!CheckedSub(&delegated, b.amount)) return TxError::kInsufficientCredits;
+    x.TakeBasis(keys::DelegationBasis(b.owner, x.tx.signer), b.amount, held);
     x.PutU64(std::move(key), delegated);
   }
   std::string nkey = keys::NetworkCredits(b.network);

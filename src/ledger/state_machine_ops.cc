@@ -30,9 +30,11 @@ TxError ApplyBody(TxExec& x, const OnboardDevice& b) {
   for (const Cosignature& c : x.tx.cosigs) cosigners.insert(c.key);
   if (cosigners != want) return TxError::kMissingCosignature;
   Account payer = x.GetAccount(x.tx.signer);
+  const uint64_t held = payer.credits;
   if (!CheckedSub(&payer.credits, x.sm.params().onboard_fee_dc)) {
     return TxError::kInsufficientCredits;
   }
+  x.TakeBasis(keys::CreditBasis(x.tx.signer), x.sm.params().onboard_fee_dc, held);
   Globals g = x.GetGlobals();
   if (!CheckedAdd(&g.credits_spent, x.sm.params().onboard_fee_dc)) return TxError::kOverflow;
   maker->devices += 1;
@@ -57,7 +59,9 @@ TxError ApplyBody(TxExec& x, const AssertLocation& b) {
   if (d->location_asserts > 0 || !x.sm.params().first_location_free) {
     const uint64_t fee = x.sm.params().location_fee_dc;
     Account owner = x.GetAccount(x.tx.signer);
+    const uint64_t held = owner.credits;
     if (!CheckedSub(&owner.credits, fee)) return TxError::kInsufficientCredits;
+    x.TakeBasis(keys::CreditBasis(x.tx.signer), fee, held);
     Globals g = x.GetGlobals();
     if (!CheckedAdd(&g.credits_spent, fee)) return TxError::kOverflow;
     x.PutAccount(x.tx.signer, owner);

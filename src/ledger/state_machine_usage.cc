@@ -1,5 +1,6 @@
 // settle_usage: debits the DC that an epoch's paid usage burned (the reward manifest's
-// payer_burns) from the payers' delegations. See docs/ledger.md, "Paid usage settlement".
+// payer_burns) from the payers' delegations, with their cost basis. See docs/ledger.md, "Paid
+// usage settlement".
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -21,7 +22,8 @@ bool WellFormed(const SettleUsage& b) {
 namespace {
 
 struct Held {
-  std::string key;  // c/<owner><payer>
+  std::string key;        // c/<owner><payer>
+  std::string basis_key;  // k/<owner><payer>
   uint64_t dc = 0;
 };
 
@@ -36,8 +38,10 @@ std::vector<std::vector<Held>> DelegationsTo(TxExec& x, const std::vector<UsageD
       x.corrupt = true;
       return;
     }
-    Address delegate;
+    Address owner, delegate;
+    const std::string_view raw_owner = key.substr(prefix.size(), crypto::kPublicKeySize);
     const std::string_view raw = key.substr(prefix.size() + crypto::kPublicKeySize);
+    std::copy(raw_owner.begin(), raw_owner.end(), owner.bytes.begin());
     std::copy(raw.begin(), raw.end(), delegate.bytes.begin());
     auto it = std::lower_bound(debits.begin(), debits.end(), delegate,
                                [](const UsageDebit& d, const Address& a) { return d.payer < a; });
@@ -47,7 +51,8 @@ std::vector<std::vector<Held>> DelegationsTo(TxExec& x, const std::vector<UsageD
       x.corrupt = true;
       return;
     }
-    held[static_cast<size_t>(it - debits.begin())].push_back({std::string(key), *dc});
+    held[static_cast<size_t>(it - debits.begin())].push_back(
+        {std::string(key), keys::DelegationBasis(owner, delegate), *dc});
   });
   return held;
 }
@@ -71,6 +76,9 @@ TxError ApplyBody(TxExec& x, const SettleUsage& b) {
       if (need == 0) break;
       const uint64_t take = std::min(need, h.dc);
       x.PutU64(h.key, h.dc - take);
+      // The spent DC take their cost basis with them, pro rata (what the epoch's usage cap was
+      // computed from: verify::UsageVerifier walks the same owners in the same order).
+      x.TakeBasis(h.basis_key, take, h.dc);
       need -= take;
       settled.debited += take;  // <= requested, which did not overflow
     }

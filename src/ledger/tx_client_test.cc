@@ -20,7 +20,7 @@ class TxClientTest : public ::testing::Test {
   util::TempDir dir;
   std::unique_ptr<Ledger> ledger = Ledger::Open(dir.File("l.db"), net.params).value();
   Mempool pool{
-      ledger->machine(), {}, [this](const Address& a) { return ledger->GetAccount(a).nonce; }};
+      ledger->machine(), {}, [this](std::string_view key) { return ledger->GetState(key); }};
   BlockProducer producer{ledger.get(), &pool, net.producer, {}, util::Env::Default()};
   LedgerApi api{ledger.get(), &pool};
   int calls = 0;
@@ -77,15 +77,22 @@ TEST_F(TxClientTest, StaleNonceIsRejectedAtSubmitWithItsName) {
 }
 
 TEST_F(TxClientTest, InsufficientBalanceIsRejectedByTheProducer) {
-  Tx tx = BuildSignedTx(kTestChainId, net.carol, 0, 0, Transfer{net.bob.public_key(), 11 * kToken});
+  // Carol holds 10 tokens: the mempool admits her second transfer (it checks only what the head
+  // of a chain moves), the producer rejects it.
+  ASSERT_EQ(
+      client.Submit(BuildSignedTx(kTestChainId, net.carol, 0, 0, Transfer{net.bob.public_key(), 6 * kToken}))
+          .value()
+          .state,
+      TxProgress::kPending);
+  Tx tx = BuildSignedTx(kTestChainId, net.carol, 1, 0, Transfer{net.bob.public_key(), 6 * kToken});
   TxOutcome sent = client.Submit(tx).value();
   ASSERT_EQ(sent.state, TxProgress::kPending);
   ASSERT_TRUE(producer.ProduceOnce().ok());
   TxOutcome done = client.WaitForTx(sent.id, milliseconds(1000)).value();
   EXPECT_EQ(done.state, TxProgress::kRejected);
   EXPECT_EQ(done.tx_error, "insufficient_balance");
-  EXPECT_EQ(client.GetAccount(net.carol.public_key()).value().balance, 10 * kToken);
-  EXPECT_EQ(ledger->height(), 0u);
+  EXPECT_EQ(client.GetAccount(net.carol.public_key()).value().balance, 4 * kToken);
+  EXPECT_EQ(ledger->height(), 1u);
 }
 
 TEST_F(TxClientTest, WaitGivesUpAtTheDeadlineWhilePending) {

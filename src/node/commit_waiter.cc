@@ -12,7 +12,13 @@ util::Result<std::optional<ledger::TxError>> CommitWaiter::Outcome(const ledger:
   if (!found.ok()) return found.status();
   if (found->has_value() && (*found)->height <= notified_height_) return {ledger::TxError::kOk};
   ledger::TxStatusInfo info = mempool_->Status(id);
-  if (info.state == ledger::TxState::kRejected) return {info.error};
+  if (info.state == ledger::TxState::kRejected) {
+    if (info.mempool_error != ledger::MempoolError::kNone) {  // expired or evicted, never applied
+      return Status::Unavailable("tx dropped from the mempool: " +
+                                 std::string(ledger::MempoolErrorName(info.mempool_error)));
+    }
+    return {info.error};
+  }
   return std::optional<ledger::TxError>();
 }
 

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <string>
 
 #include "ingest/log_payload.h"
 #include "ingest/report_log_reader.h"
@@ -82,8 +84,21 @@ Result<EpochSnapshot> SnapshotFromState(const ledger::StateReader& state,
   DEPIN_RETURN_IF_ERROR(error);
   // Keys are "d/" + 32 raw key bytes, so the scan is already in key order.
 
+  // Cost bases "k/" + owner + delegate -> tokens burned for that delegation's DC.
+  std::map<std::string, uint64_t, std::less<>> basis_of;  // by owner + delegate
+  state.ScanPrefix("k/", [&](std::string_view key, util::ByteView value) {
+    if (!error.ok()) return;
+    auto basis = ledger::DecodeU64(value);
+    if (!basis.ok()) {
+      error = Status::Corruption("ledger state: delegation basis record is malformed");
+      return;
+    }
+    basis_of.emplace(key.substr(2), *basis);
+  });
+  DEPIN_RETURN_IF_ERROR(error);
   // Delegations "c/" + owner + delegate -> DC. A payer delegated to by several owners gets the
   // sum; its owner (for self-dealing) is the owner of the largest delegation, lowest key first.
+  // Its lots (DC and basis per owner) are in owner order, the order settle_usage debits them.
   std::map<crypto::PublicKey, std::pair<verify::PayerInfo, uint64_t>> payers;
   state.ScanPrefix("c/", [&](std::string_view key, util::ByteView value) {
     if (!error.ok()) return;
@@ -99,6 +114,8 @@ Result<EpochSnapshot> SnapshotFromState(const ledger::StateReader& state,
     info.payer = *delegate;
     info.dc_balance =
         info.dc_balance + *amount < info.dc_balance ? UINT64_MAX : info.dc_balance + *amount;
+    auto basis = basis_of.find(key.substr(2));
+    info.lots.push_back({*amount, basis == basis_of.end() ? 0 : basis->second});
     if (*amount > largest) {
       largest = *amount;
       info.owner = *owner;

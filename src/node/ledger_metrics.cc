@@ -13,6 +13,12 @@ LedgerMetrics::LedgerMetrics(metrics::Registry* r)
       rejected_(&r->AddCounter("depin_ledger_txs_rejected_total",
                                "Transactions rejected, by stage (submit or block) and TxError.",
                                {"stage", "tx_error"})),
+      mempool_refused_(&r->AddCounter(
+          "depin_ledger_mempool_refused_total",
+          "Transactions the mempool refused or dropped although they may be valid, by reason "
+          "(unfunded_sender, nonce_too_far_ahead, sender_quota, mempool_full, duplicate, "
+          "expired, evicted).",
+          {"reason"})),
       depth_(&r->AddGauge("depin_ledger_mempool_depth", "Transactions waiting in the mempool.")
                   .WithLabels({})),
       commit_latency_(&r->AddHistogram("depin_ledger_block_commit_seconds",
@@ -38,13 +44,19 @@ void LedgerMetrics::OnSubmit(const ledger::SubmitResult& result, size_t mempool_
   if (result.tx_error != ledger::TxError::kOk) {
     rejected_->WithLabels({"submit", std::string(ledger::TxErrorName(result.tx_error))}).Inc();
   }
+  if (result.mempool_error != ledger::MempoolError::kNone) OnMempoolRefusal(result.mempool_error);
   SetMempoolDepth(mempool_depth);
 }
 
+void LedgerMetrics::OnMempoolRefusal(ledger::MempoolError reason) const {
+  mempool_refused_->WithLabels({std::string(ledger::MempoolErrorName(reason))}).Inc();
+}
+
 void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
-                         const ledger::Mempool* mempool, ledger::BlockProducer* producer,
+                         ledger::Mempool* mempool, ledger::BlockProducer* producer,
                          ledger::LedgerApi* api) {
   const LedgerMetrics m(registry);
+  mempool->set_drop_observer([m](ledger::MempoolError reason) { m.OnMempoolRefusal(reason); });
   m.SetHeight(chain->height());
   producer->set_observer([m, chain, mempool](const ledger::ProducedBlock& b, uint64_t micros) {
     m.OnProduced(b, micros, chain->height(), mempool->size());

@@ -4,6 +4,8 @@
 //   depin_ledger_txs_committed_total         counter
 //   depin_ledger_txs_rejected_total          counter, labels stage ("submit": refused by the
 //                                            mempool; "block": rejected when applied), tx_error
+//   depin_ledger_mempool_refused_total       counter, label reason (ledger::MempoolErrorName):
+//                                            refused at submission or dropped later
 //   depin_ledger_mempool_depth               gauge: pending transactions
 //   depin_ledger_block_commit_seconds        histogram: apply + hash + sign + durable commit
 //
@@ -31,6 +33,8 @@ class LedgerMetrics {
                   size_t mempool_depth) const;
   // After a submission reached the mempool: counts a refusal with a TxError, sets the depth.
   void OnSubmit(const ledger::SubmitResult& result, size_t mempool_depth) const;
+  // A tx the mempool refused (at submission) or dropped (expired, evicted).
+  void OnMempoolRefusal(ledger::MempoolError reason) const;
   void SetHeight(uint64_t height) const { height_->Set(static_cast<int64_t>(height)); }
   void SetMempoolDepth(size_t depth) const { depth_->Set(static_cast<int64_t>(depth)); }
 
@@ -38,14 +42,16 @@ class LedgerMetrics {
   metrics::Gauge* height_;
   metrics::Counter* committed_;
   metrics::Family<metrics::Counter>* rejected_;
+  metrics::Family<metrics::Counter>* mempool_refused_;
   metrics::Gauge* depth_;
   metrics::Histogram* commit_latency_;
 };
 
-// Registers the metrics on `registry` and hooks them to the producer (set_observer) and the API
-// (set_on_submit); call once, before the producer starts. The pointers must outlive the hooks.
+// Registers the metrics on `registry` and hooks them to the producer (set_observer), the mempool
+// (set_drop_observer) and the API (set_on_submit); call once, before the producer starts. The
+// pointers must outlive the hooks.
 void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
-                         const ledger::Mempool* mempool, ledger::BlockProducer* producer,
+                         ledger::Mempool* mempool, ledger::BlockProducer* producer,
                          ledger::LedgerApi* api);
 
 }  // namespace depin::node

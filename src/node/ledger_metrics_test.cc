@@ -22,7 +22,7 @@ TEST(LedgerMetricsTest, CountsCommitsRejectionsDepthAndLatency) {
   util::TempDir dir;
   auto chain = ledger::Ledger::Open(dir.File("l.db"), net.params).value();
   ledger::Mempool pool(chain->machine(), {},
-                       [&](const ledger::Address& a) { return chain->GetAccount(a).nonce; });
+                       [&](std::string_view key) { return chain->GetState(key); });
   ledger::BlockProducer producer(chain.get(), &pool, net.producer, {}, util::Env::Default());
   ledger::LedgerApi api(chain.get(), &pool);
   metrics::Registry registry;

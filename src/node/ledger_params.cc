@@ -76,6 +76,10 @@ util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& c
 LedgerRuntime LedgerRuntimeFromConfig(const NetworkConfig& c) {
   LedgerRuntime r;
   r.mempool.max_txs = c.ledger.mempool_size;
+  r.mempool.max_per_sender = c.ledger.mempool_max_per_sender;
+  r.mempool.max_nonce_ahead = c.ledger.mempool_max_nonce_ahead;
+  r.mempool.reserved = c.ledger.mempool_reserved;
+  r.mempool.ttl_ms = static_cast<int64_t>(c.ledger.mempool_ttl_seconds * 1000);
   r.producer.max_block_txs = c.ledger.max_block_txs;
   r.producer.min_interval_ms = static_cast<int64_t>(c.ledger.block_interval_ms);
   return r;

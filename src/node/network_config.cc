@@ -358,6 +358,10 @@ Status ParseLedger(TableReader& r, const TokenSection& token, size_t reward_orac
   r.Uint("block_interval_ms", &out->block_interval_ms, false, 0, kMaxBlockIntervalMs);
   r.Uint("max_block_txs", &out->max_block_txs, false, 1, kMaxBlockTxsLimit);
   r.Uint("mempool_size", &out->mempool_size, false, 1, kMaxMempoolSize);
+  r.Uint("mempool_max_per_sender", &out->mempool_max_per_sender, false, 1, kMaxMempoolSize);
+  r.Uint("mempool_max_nonce_ahead", &out->mempool_max_nonce_ahead, false, 1, kMaxNonceAhead);
+  r.Uint("mempool_reserved", &out->mempool_reserved, false, 0, kMaxMempoolSize);
+  r.Uint("mempool_ttl_seconds", &out->mempool_ttl_seconds, false, 0, kMaxMempoolTtlSeconds);
   return r.Finish();
 }
 

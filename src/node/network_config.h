@@ -123,6 +123,8 @@ inline constexpr uint64_t kMaxUnstakeCooldownEpochs = 1'000'000;
 inline constexpr uint64_t kMaxBlockIntervalMs = 3'600'000;
 inline constexpr uint64_t kMaxBlockTxsLimit = 100'000;  // ledger::kMaxBlockTxs
 inline constexpr uint64_t kMaxMempoolSize = 10'000'000;
+inline constexpr uint64_t kMaxNonceAhead = 1'000'000;
+inline constexpr uint64_t kMaxMempoolTtlSeconds = 7 * 86'400;
 struct LedgerSection {
   uint64_t unstake_cooldown_epochs = 7;  // 0..kMaxUnstakeCooldownEpochs
   uint64_t min_fee = 0;                  // base units, burned; at most token.supply_cap
@@ -130,6 +132,11 @@ struct LedgerSection {
   uint64_t block_interval_ms = 0;        // at most one block per interval; 0..kMaxBlockIntervalMs
   uint64_t max_block_txs = 20'000;       // 1..kMaxBlockTxsLimit
   uint64_t mempool_size = 200'000;       // pending txs; 1..kMaxMempoolSize
+  uint64_t mempool_max_per_sender = 1'000;   // pending txs per sender; 1..kMaxMempoolSize
+  uint64_t mempool_max_nonce_ahead = 1'000;  // past the account's nonce; 1..kMaxNonceAhead
+  uint64_t mempool_reserved =
+      1'000;  // for the network's own keys (at most half); 0..kMaxMempoolSize
+  uint64_t mempool_ttl_seconds = 600;  // pending ordinary txs are dropped after; 0 = never
 };
 
 struct KeysSection {  // every key is a validated base58 Ed25519 public key

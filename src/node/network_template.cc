@@ -95,7 +95,11 @@ min_fee = 0                       # base units per transaction, burned
 # slash_quorum = 1                # reward-oracle keys that may slash together (default: majority)
 block_interval_ms = 0             # at most one block per interval; 0: as soon as txs are ready
 max_block_txs = 20000             # transactions per block, at most
-mempool_size = 200000             # pending transactions; more are refused until blocks drain it
+mempool_size = 200000             # pending transactions; when full a tx must outrank one to enter
+mempool_max_per_sender = 1000     # pending transactions per sender
+mempool_max_nonce_ahead = 1000    # how far past its account's nonce a transaction may be
+mempool_reserved = 1000           # places only the network's own keys may fill (at most half)
+mempool_ttl_seconds = 600         # pending transactions are dropped after this; 0: never
 
 [keys]                            # base58 Ed25519 public keys; secrets live in keys/
 governance = "{{governance}}"

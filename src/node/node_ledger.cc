@@ -12,7 +12,8 @@ namespace depin::node {
 util::Status Node::StartLedger() {
   util::Env* env = options_.env;
   DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, LedgerParamsFromConfig(config_));
-  const LedgerRuntime runtime = LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
+  LedgerRuntime runtime = LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
+  runtime.mempool.env = env;                                 // the expiry clock
   const std::string key_path = util::JoinPath(options_.data_dir, "keys/producer.key");
   util::Result<crypto::KeyPair> key = crypto::ReadKeyFile(env, key_path);
   if (!key.ok()) return key.status().WithContext("ledger: block producer key");
@@ -28,7 +29,7 @@ util::Status Node::StartLedger() {
   ledger::Ledger* chain = ledger_.get();
   mempool_ = std::make_unique<ledger::Mempool>(
       chain->machine(), runtime.mempool,
-      [chain](const ledger::Address& a) { return chain->GetAccount(a).nonce; });
+      [chain](std::string_view state_key) { return chain->GetState(state_key); });
   device_sync_ =
       std::make_unique<DeviceSync>(chain, &ingest_->registry(), KindMasksOfClasses(config_));
   const size_t devices = device_sync_->LoadAll();

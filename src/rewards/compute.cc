@@ -17,16 +17,11 @@ namespace {
 // Floor(a x b / c) for a result known to be <= a (b <= c).
 uint64_t Portion(uint64_t a, u128 b, u128 c) { return static_cast<uint64_t>(a * b / c); }
 
-// floor(dc x base_units x multiple_ppm / (price_dc x 1e6)), exact, saturating at 2^64 - 1.
-// dc x base_units can use all 128 bits, so the ppm factor is applied to quotient and remainder
-// separately: with t = q x M + r, floor(t x p / M) = q x p + floor(r x p / M), and r x p fits.
-uint64_t UsageCap(uint64_t dc, const DcPrice& price, uint32_t multiple_ppm) {
-  u128 t = static_cast<u128>(dc) * price.base_units;
-  u128 m = static_cast<u128>(price.dc) * kPpmOne;
-  u128 q = t / m, r = t % m;
-  if (q > UINT64_MAX) return UINT64_MAX;  // p >= 1, so the cap is at least q
-  u128 cap = q * multiple_ppm + r * multiple_ppm / m;
-  return cap > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(cap);
+// floor(basis x multiple_ppm / 1e6): the cap is a fraction of the tokens actually burned for the
+// DC the device's traffic spent (their cost basis), so no token price path between buying the DC
+// and spending them makes paying your own device profitable.
+uint64_t UsageCap(uint64_t dc_basis, uint32_t multiple_ppm) {
+  return static_cast<uint64_t>(static_cast<u128>(dc_basis) * multiple_ppm / kPpmOne);
 }
 
 void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::DeviceWork& w) {
@@ -45,6 +40,7 @@ void FillFromWork(DeviceEntry& e, const verify::DeviceInfo& info, const verify::
   e.speedtest_ppm = w.speedtest_ppm;
   e.receipts = w.receipts;
   e.dc_burned = w.dc_burned;
+  e.dc_basis = w.dc_basis;
   e.self_paid_dc = w.self_paid_dc;
   e.usage_bytes = w.usage_bytes;
   e.valid_reports = w.valid_reports;
@@ -156,7 +152,7 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
     for (DeviceEntry& e : entries) {
       if (e.deactivated || e.usage_bytes == 0) continue;
       e.usage_share = Portion(usage->budget, e.usage_bytes, total_bytes);
-      e.usage_cap = UsageCap(e.dc_burned, in.dc_price, config.usage_cap_multiple_ppm);
+      e.usage_cap = UsageCap(e.dc_basis, config.usage_cap_multiple_ppm);
       e.usage_amount = std::min(e.usage_share, e.usage_cap);
       usage->paid += e.usage_amount;
     }

@@ -18,7 +18,8 @@ namespace depin::rewards {
 
 struct RewardInputs {
   uint64_t emission = 0;  // the epoch's mint allowance (ledger::EmissionSchedule), base units
-  DcPrice dc_price;       // the epoch's DC price, for the usage cap
+  DcPrice dc_price;       // the epoch's DC price (recorded in the manifest; the usage cap uses
+                          // the DC's cost basis, verify::DeviceWork::dc_basis, not the price)
   // Cumulative lifetime rewards before this epoch (the previous manifest's leaves), sorted by
   // key without duplicates.
   std::vector<RewardLeaf> prior;

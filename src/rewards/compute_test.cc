@@ -28,14 +28,16 @@ DeviceWork Eligible(uint32_t location_ppm, uint32_t speedtest_ppm) {
   return w;
 }
 
-void AddUsage(DeviceWork& w, uint64_t dc, uint64_t bytes) {
+// `tokens_per_dc`: what the DC cost when they were bought (their cost basis).
+void AddUsage(DeviceWork& w, uint64_t dc, uint64_t bytes, uint64_t tokens_per_dc = 5) {
   w.receipts = 1;
   w.dc_burned = dc;
+  w.dc_basis = dc * tokens_per_dc;
   w.usage_bytes = bytes;
 }
 
 // Pools: availability 60%, usage 30%, treasury (key 90) 10%; unused usage overflows to
-// availability; usage cap 0.9 x DC value; 1 DC costs 5 base units.
+// availability; usage cap 0.9 x the tokens burned for the DC; 1 DC cost 5 base units.
 RewardConfig ExampleConfig() {
   RewardConfig c;
   c.pools = {{"availability", PoolKind::kAvailability, 600'000, {}},
@@ -78,7 +80,7 @@ TEST(ComputeRewardsTest, WorkedExampleWithCapsOverflowFlooringAndUnallocated) {
 
   // Usage: device 4 is deactivated, so total bytes = 24000 + 720000 = 744000.
   // Device 1: share floor(300000 x 24000 / 744000) = floor(9677.42) = 9677;
-  //           cap floor(1000 DC x 5 x 0.9) = 4500 -> paid 4500 (capped).
+  //           cap floor(1000 DC x 5 burned x 0.9) = 4500 -> paid 4500 (capped).
   // Device 2: share floor(300000 x 720000 / 744000) = floor(290322.58) = 290322;
   //           cap floor(30000 x 5 x 0.9) = 135000 -> paid 135000 (capped).
   // Paid 139500; unused 300000 - 139500 = 160500 overflows to availability.
@@ -134,7 +136,7 @@ TEST(ComputeRewardsTest, WorkedExampleWithCapsOverflowFlooringAndUnallocated) {
 }
 
 TEST(ComputeRewardsTest, UncappedUsageIsProRataAndDustOverflows) {
-  // Same pools; a price of 100000 base units per DC makes the caps (90000 per DC: 900000 and
+  // Same pools; DC bought at 100000 base units each make the caps (90000 per DC: 900000 and
   // 1800000) far above the shares. Emission 1000000: usage budget 300000.
   // Bytes 1 : 2 (100 and 200 of 300): shares floor(300000 x 100/300) = 100000 and 200000.
   // Nothing unused, so availability keeps its 600000 and nobody qualifies there (no uptime):
@@ -143,8 +145,8 @@ TEST(ComputeRewardsTest, UncappedUsageIsProRataAndDustOverflows) {
   w.window = DayEpoch();
   w.devices = {Device(1, 9), Device(2, 9)};
   w.work.resize(2);
-  AddUsage(w.work[0], 10, 100);
-  AddUsage(w.work[1], 20, 200);
+  AddUsage(w.work[0], 10, 100, 100'000);
+  AddUsage(w.work[1], 20, 200, 100'000);
   RewardInputs in;
   in.emission = 1'000'000;
   in.dc_price = {100'000, 1};

@@ -4,8 +4,8 @@
 // Pool kinds:
 //   availability  divided among devices by availability units (uptime x location x speedtest);
 //   usage         divided among devices by DC-backed bytes, each device capped at
-//                 usage_cap_multiple_ppm x the token value of the DC it burned; what is not paid
-//                 overflows to `usage_overflow` targets;
+//                 usage_cap_multiple_ppm x the tokens burned for the DC its traffic spent (their
+//                 cost basis); what is not paid overflows to `usage_overflow` targets;
 //   recipient     paid whole to one key (a stakers' escrow account, the treasury).
 // Shares are parts per million of the emission and must sum to exactly 1,000,000.
 // Plain values; immutable once validated.
@@ -52,8 +52,9 @@ struct RewardConfig {
   // Where the usage pool's unpaid budget goes; weights sum to 1,000,000; the last target takes
   // the rounding remainder. Empty: unpaid usage budget is unallocated.
   std::vector<OverflowTarget> usage_overflow;
-  // A device's usage reward is at most this multiple (ppm) of the token value of the DC burned
-  // for its traffic. Below 1,000,000 so paying your own device always loses tokens.
+  // A device's usage reward is at most this multiple (ppm) of the tokens burned for the DC its
+  // traffic spent (verify::DeviceWork::dc_basis), whatever the token price did since. Below
+  // 1,000,000 so paying your own device always loses tokens.
   uint32_t usage_cap_multiple_ppm = 900'000;
   verify::VerifyParams verify;
   // Which verifiers run for which resource class, and the physical proofs' parameters

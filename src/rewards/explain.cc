@@ -112,8 +112,7 @@ void ExplainUsage(const Manifest& m, const DeviceEntry& d, std::string& out) {
   out += ".\n";
   out += fmt::format("  Share: floor({} x {} / {}) = {}.\n", pool->budget, d.usage_bytes,
                      U128ToString(pool->total_shares), d.usage_share);
-  out += fmt::format("  Cap: floor({} DC x {} base units / {} DC x {}) = {}.\n", d.dc_burned,
-                     m.dc_price.base_units, m.dc_price.dc,
+  out += fmt::format("  Cap: floor({} base units burned for those DC x {}) = {}.\n", d.dc_basis,
                      FormatPpm(m.config.usage_cap_multiple_ppm), d.usage_cap);
   out += fmt::format("  Usage reward: min(share, cap) = {}{}.\n", d.usage_amount,
                      d.usage_cap < d.usage_share ? " (capped)" : "");

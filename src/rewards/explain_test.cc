@@ -32,8 +32,9 @@ Manifest Build() {
   gone.deactivated_at_ms = kEpochStart + 6 * kHourMs;
   auto epoch = verify::EpochVerifier::Create(DayEpoch(), params, {Device(1, 9, kAsserted), gone});
   EXPECT_TRUE(epoch.ok());
-  EXPECT_TRUE(
-      verify::RegisterDefaultVerifiers(**epoch, params, {{KeyOf(50), KeyOf(60), 1'000}}).ok());
+  EXPECT_TRUE(verify::RegisterDefaultVerifiers(**epoch, params,
+                                               {{KeyOf(50), KeyOf(60), 1'000, {{1'000, 3'000}}}})
+                  .ok());
   auto& e = **epoch;
   for (uint64_t h = 0; h < 12; ++h) e.Observe(Heartbeat(1, kEpochStart + h * kHourMs, k301m));
   for (int i = 0; i < 2; ++i) {
@@ -78,7 +79,7 @@ TEST(ExplainTest, DeviceDerivationInPlainWords) {
   ExpectContains(t, "Units: floor(floor(1000000 x 0.250000) x 1.000000) = 250000.");
   ExpectContains(t, "Share: floor(799730 x 250000 / 250000) = 799730.");
   ExpectContains(t, "1 receipts burned 100 DC for 2400 DC-backed bytes.");
-  ExpectContains(t, "Cap: floor(100 DC x 3 base units / 1 DC x 0.900000) = 270.");
+  ExpectContains(t, "Cap: floor(300 base units burned for those DC x 0.900000) = 270.");
   ExpectContains(t, "Usage reward: min(share, cap) = 270 (capped).");
   ExpectContains(t,
                  "Reports: 15 valid; 2 invalid because its timestamp fell outside the epoch "

@@ -64,17 +64,16 @@ verify::EpochWork RandomWork(std::mt19937_64& rng) {
     if (rng() % 2) {
       dw.receipts = 1;
       dw.dc_burned = rng() >> (rng() % 64);
+      dw.dc_basis = rng() >> (rng() % 64);
       dw.usage_bytes = rng() >> (rng() % 64);
     }
   }
   return w;
 }
 
-TEST(RewardInvariantsTest, UsageCapIsExactAtFull128BitRange) {
-  // dc x price = (2^64 - 1)^2 overflows nothing in 128 bits, but x 900000 would: the cap must
-  // still be exact. One device, usage pool 100%, emission 2^64 - 1: the share is the whole pool
-  // and cap = floor((2^64-1) x (2^64-1) x 0.9 / 1) saturates at 2^64 - 1, so the device is paid
-  // the whole pool.
+TEST(RewardInvariantsTest, UsageCapIsExactAtTheFullRange) {
+  // The cap is floor(basis x multiple): the tokens burned for the DC, never more, exact at 2^64
+  // - 1. One device, usage pool 100%, emission 2^64 - 1.
   RewardConfig c;
   c.pools = {{"usage", PoolKind::kUsage, 1'000'000, {}}};
   verify::EpochWork w;
@@ -83,19 +82,22 @@ TEST(RewardInvariantsTest, UsageCapIsExactAtFull128BitRange) {
   w.work.resize(1);
   w.work[0].receipts = 1;
   w.work[0].dc_burned = UINT64_MAX;
+  w.work[0].dc_basis = UINT64_MAX;
   w.work[0].usage_bytes = 1;
   RewardInputs in{UINT64_MAX, {UINT64_MAX, 1}, {}};
   auto m = ComputeRewards(c, in, w);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
-  EXPECT_EQ(m->devices[0].usage_cap, UINT64_MAX);
-  EXPECT_EQ(m->devices[0].usage_amount, UINT64_MAX);
-  // With the price 2^64 - 1 base units per 2^64 - 1 DC (1:1), the cap is floor(0.9 x dc):
-  // dc = 10^19 -> 9 x 10^18 exactly.
-  w.work[0].dc_burned = 10'000'000'000'000'000'000u;
-  in.dc_price = {UINT64_MAX, UINT64_MAX};
-  m = ComputeRewards(c, in, w);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->devices[0].usage_cap, 9'000'000'000'000'000'000u);
+  // floor((2^64 - 1) x 900000 / 1000000) = floor(16602069666338596453.5).
+  EXPECT_EQ(m->devices[0].usage_cap, 16'602'069'666'338'596'453u);
+  EXPECT_EQ(m->devices[0].usage_amount, 16'602'069'666'338'596'453u);
+  // Whatever the price: 10^19 base units burned -> a cap of 9 x 10^18.
+  w.work[0].dc_basis = 10'000'000'000'000'000'000u;
+  for (const DcPrice price : {DcPrice{UINT64_MAX, UINT64_MAX}, DcPrice{1, UINT64_MAX}}) {
+    in.dc_price = price;
+    m = ComputeRewards(c, in, w);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->devices[0].usage_cap, 9'000'000'000'000'000'000u);
+  }
 }
 
 TEST(RewardInvariantsTest, RandomEpochsAccountForEveryToken) {

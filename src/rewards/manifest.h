@@ -71,10 +71,11 @@ struct DeviceEntry {
   // Usage derivation.
   uint32_t receipts = 0;
   uint64_t dc_burned = 0;
+  uint64_t dc_basis = 0;  // tokens burned for those DC (their cost basis), base units
   uint64_t self_paid_dc = 0;
   uint64_t usage_bytes = 0;
   uint64_t usage_share = 0;  // floor(usage budget x bytes / total bytes), before the cap
-  uint64_t usage_cap = 0;    // floor(dc_burned x price x cap multiple)
+  uint64_t usage_cap = 0;    // floor(dc_basis x cap multiple)
   // Physical proofs (verify/work.h): written as the "proofs" object when any was sent.
   uint32_t resource_class = 0;
   uint32_t beacons = 0;

@@ -1,7 +1,7 @@
 // Internal to depin_rewards: the manifest's JSON field lists, one Visit function per record,
 // walked by the writer (manifest_json.cc) and the reader (manifest_json_read.cc) so the two
-// directions cannot drift apart. A visitor provides U64, U128, U32, U8, Bool, Str and KeyField.
-// Pure templates; thread-safe.
+// directions cannot drift apart. A visitor provides U64, OptionalU64 (0 when absent), U128, U32,
+// U8, Bool, Str and KeyField. Pure templates; thread-safe.
 #pragma once
 
 #include "rewards/manifest.h"
@@ -50,6 +50,7 @@ void VisitDevice(V& v, D& d) {
   v.Bool("units_from_proofs", d.units_from_proofs);
   v.U32("receipts", d.receipts);
   v.U64("dc_burned", d.dc_burned);
+  v.OptionalU64("dc_basis", d.dc_basis);  // absent in manifests written before it existed
   v.U64("self_paid_dc", d.self_paid_dc);
   v.U64("usage_bytes", d.usage_bytes);
   v.U64("usage_share", d.usage_share);

@@ -20,6 +20,7 @@ using verify::u128;
 class Writer {
  public:
   void U64(const char* k, const uint64_t& v) { Put(k, Quote(std::to_string(v))); }
+  void OptionalU64(const char* k, const uint64_t& v) { U64(k, v); }
   void U128(const char* k, const u128& v) { Put(k, Quote(verify::U128ToString(v))); }
   void U32(const char* k, const uint32_t& v) { Put(k, std::to_string(v)); }
   void U8(const char* k, const uint8_t& v) { Put(k, std::to_string(v)); }

@@ -27,6 +27,9 @@ class Reader {
     if (wide > UINT64_MAX) return Fail(k, "exceeds 2^64 - 1");
     v = static_cast<uint64_t>(wide);
   }
+  void OptionalU64(const char* k, uint64_t& v) {
+    if (in_.contains(k)) U64(k, v);
+  }
   void U128(const char* k, u128& v) {
     const json* j = Field(k, json::value_t::string);
     if (j == nullptr) return;

@@ -32,6 +32,7 @@ Manifest Example() {
   }
   w.work[1].receipts = 3;
   w.work[1].dc_burned = 100;
+  w.work[1].dc_basis = 100'000;
   w.work[1].usage_bytes = 2'400;
   w.work[2].invalid[static_cast<size_t>(verify::InvalidReason::kClockSkew)] = 4;
   w.corrupt_records = 2;

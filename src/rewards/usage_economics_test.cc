@@ -1,15 +1,17 @@
-// Self-dealing (wash trading) must not pay. The model, stated precisely:
-//   1. The owner burns X token base units for data credits at the epoch's price (base_units B
-//      per D credits) and receives DC = floor(X x D / B).
-//   2. The owner's payer key spends all DC on receipts for the owner's own device.
+// Self-dealing (wash trading) must not pay, under any token price path. The model, stated
+// precisely:
+//   1. The owner burns X token base units for data credits (at whatever price) and receives DC;
+//      the ledger records X as their cost basis (docs/ledger.md, "Data credits and their cost
+//      basis"), which the payer's delegation carries (verify::PayerInfo::lots).
+//   2. Later, at whatever price then, the owner's payer key spends all DC on receipts for the
+//      owner's own device; the verifier charges those receipts their basis (dc_basis = X).
 //   3. The device's usage reward is min(share, cap) with
-//        cap = floor(DC x B x m / (D x 1e6)) <= floor(X x m / 1e6),   m = usage_cap_multiple_ppm.
+//        cap = floor(dc_basis x m / 1e6) = floor(X x m / 1e6),   m = usage_cap_multiple_ppm.
 //   4. So the reward is at most floor(0.9 X) under the default m = 900000, and the owner's
 //      balance changes by reward - X <= -ceil(0.1 X) < 0 for every X > 0, however large the usage
-//      pool and however little other usage there is. Self-dealing also lowers the overflow into
-//      availability, so it cannot raise the owner's availability reward either.
-// Not covered by this bound: DC bought at an earlier, higher token price and burned after the
-// price fell by more than the factor 1/m (see docs/rewards.md, "Self-dealing").
+//      pool, however little other usage there is, and whatever the price did in between.
+//      Self-dealing also lowers the overflow into availability, so it cannot raise the owner's
+//      availability reward either.
 #include <gtest/gtest.h>
 
 #include "rewards/compute.h"
@@ -33,13 +35,16 @@ struct Outcome {
   uint64_t honest_reward = 0;
 };
 
-Outcome RunEpoch(uint64_t emission, DcPrice price, uint64_t dc, bool honest_device) {
+// `price`: the DC price when the epoch closes; `burned`: the tokens the DC cost when bought.
+Outcome RunEpoch(uint64_t emission, DcPrice price, uint64_t dc, uint64_t burned,
+                 bool honest_device) {
   verify::VerifyParams params;
   std::vector<verify::DeviceInfo> devices = {Device(kOwnersDevice, kOwner, {10, 10})};
   if (honest_device) devices.push_back(Device(kHonestDevice, 70, {10, 10}));
   auto epoch = verify::EpochVerifier::Create(DayEpoch(), params, devices);
   EXPECT_TRUE(epoch.ok());
-  std::vector<verify::PayerInfo> payers = {{KeyOf(kOwnersPayer), KeyOf(kOwner), dc}};
+  std::vector<verify::PayerInfo> payers = {
+      {KeyOf(kOwnersPayer), KeyOf(kOwner), dc, {verify::CreditLot{dc, burned}}}};
   EXPECT_TRUE(verify::RegisterDefaultVerifiers(**epoch, params, payers).ok());
   if (dc > 0)
     (*epoch)->Observe(Receipt(kOwnersDevice, kEpochStart + 1000, kOwnersPayer, dc * 24, dc));
@@ -68,18 +73,31 @@ TEST(SelfDealingTest, OwnerPayingOwnDeviceEndsWithFewerTokens) {
   // Worked example: 1 DC costs 3 base units. The owner starts with 1,000,000 base units and
   // burns X = 1,000,000 for floor(1,000,000 / 3) = 333,333 DC. The device is the only one with
   // usage and the usage pool (40% of 10^12) is huge, so the cap binds:
-  //   cap = floor(333,333 x 3 x 0.9) = floor(899,999.1) = 899,999.
-  // Balance after: 1,000,000 - 1,000,000 + 899,999 = 899,999 < 1,000,000 (lost 100,001).
+  //   cap = floor(1,000,000 burned x 0.9) = 900,000.
+  // Balance after: 1,000,000 - 1,000,000 + 900,000 = 900,000 < 1,000,000 (lost 100,000).
   const uint64_t start_balance = 1'000'000;
   const DcPrice price{3, 1};
   const uint64_t burned = start_balance;
   const uint64_t dc = burned * price.dc / price.base_units;  // 333,333
   ASSERT_EQ(dc, 333'333u);
-  Outcome o = RunEpoch(1'000'000'000'000, price, dc, /*honest_device=*/false);
-  EXPECT_EQ(o.owner_reward, 899'999u);
+  Outcome o = RunEpoch(1'000'000'000'000, price, dc, burned, /*honest_device=*/false);
+  EXPECT_EQ(o.owner_reward, 900'000u);
   uint64_t end_balance = start_balance - burned + o.owner_reward;
   EXPECT_LT(end_balance, start_balance);
-  EXPECT_EQ(start_balance - end_balance, 100'001u);
+  EXPECT_EQ(start_balance - end_balance, 100'000u);
+}
+
+TEST(SelfDealingTest, APriceCrashBetweenBuyingAndSpendingDoesNotMakeItPay) {
+  // Bought at 3 base units per DC; by the time they are spent the token fell 90%, so each DC is
+  // worth 30 base units. Valued at that price the DC would cap the reward at 9,000,000 for
+  // 1,000,000 burned; the cost basis caps it at 900,000.
+  const uint64_t burned = 1'000'000;
+  const uint64_t dc = burned / 3;
+  for (const DcPrice& at_spend : {DcPrice{30, 1}, DcPrice{3'000, 1}, DcPrice{1, 1'000}}) {
+    Outcome o = RunEpoch(1'000'000'000'000, at_spend, dc, burned, /*honest_device=*/false);
+    EXPECT_EQ(o.owner_reward, 900'000u) << at_spend.base_units << "/" << at_spend.dc;
+    EXPECT_LT(o.owner_reward, burned);
+  }
 }
 
 TEST(SelfDealingTest, NeverProfitableAcrossAmountsAndPrices) {
@@ -89,12 +107,12 @@ TEST(SelfDealingTest, NeverProfitableAcrossAmountsAndPrices) {
   const DcPrice prices[] = {{1, 1}, {3, 1}, {7, 2}, {1'000'000, 3}, {1, 100}};
   const uint64_t burns[] = {1, 2, 10, 999, 123'457, 10'000'000'000};
   for (const DcPrice& price : prices) {
-    Outcome base = RunEpoch(1'000'000'000, price, 0, /*honest_device=*/true);
+    Outcome base = RunEpoch(1'000'000'000, price, 0, 0, /*honest_device=*/true);
     for (uint64_t x : burns) {
       uint64_t dc =
           static_cast<uint64_t>(static_cast<verify::u128>(x) * price.dc / price.base_units);
       if (dc == 0) continue;  // the burn bought nothing; nothing to pay with
-      Outcome o = RunEpoch(1'000'000'000, price, dc, /*honest_device=*/true);
+      Outcome o = RunEpoch(1'000'000'000, price, dc, x, /*honest_device=*/true);
       uint64_t gain = o.owner_reward - base.owner_reward;
       EXPECT_LE(gain, x * 9 / 10) << "price " << price.base_units << "/" << price.dc << " x=" << x;
       EXPECT_LT(gain, x) << "price " << price.base_units << "/" << price.dc << " x=" << x;

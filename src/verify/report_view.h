@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "crypto/ed25519.h"
 #include "util/bytes.h"
@@ -131,11 +132,22 @@ struct DeviceInfo {
   uint32_t resource_class = 0;
 };
 
+// One owner's delegation to a payer: its DC and the tokens burned for them (the ledger's cost
+// basis, ledger::keys::DelegationBasis).
+struct CreditLot {
+  uint64_t dc = 0;
+  uint64_t basis = 0;
+};
+
 // A payer key with data credits delegated to it, as of epoch start.
 struct PayerInfo {
   Key payer;
   Key owner;                // account that delegated the DC (used to flag self-dealing)
   uint64_t dc_balance = 0;  // DC the payer may burn this epoch
+  // Its delegations in ascending owner key order, the order settle_usage debits them; the DC
+  // burned are taken from them in that order and carry their share of each lot's basis. Empty:
+  // the DC carry no basis (and earn no usage reward).
+  std::vector<CreditLot> lots;
 };
 
 // The epoch's half-open interval [start_ms, end_ms) of server receive time.

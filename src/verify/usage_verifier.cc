@@ -69,15 +69,42 @@ std::optional<InvalidReason> UsageVerifier::Observe(const ReportView& report,
   if (it == payers_.end() || !(it->info.payer == u.payer)) return InvalidReason::kUnknownPayer;
   if (it->info.dc_balance - it->burned < u.dc_amount) return InvalidReason::kInsufficientDc;
   it->burned += u.dc_amount;
+  const uint64_t basis = it->TakeBasis(u.dc_amount);
   // Per-device sums saturate: several payers' u64 balances together can exceed 2^64.
   u128 backed = std::min<u128>(u.bytes, static_cast<u128>(u.dc_amount) * params_.bytes_per_dc);
   work.usage_bytes = SaturatingAdd(work.usage_bytes, backed);
   work.dc_burned = SaturatingAdd(work.dc_burned, u.dc_amount);
+  work.dc_basis = SaturatingAdd(work.dc_basis, basis);
   ++work.receipts;
   if (it->info.owner == device.owner) {
     work.self_paid_dc = SaturatingAdd(work.self_paid_dc, u.dc_amount);
   }
   return std::nullopt;
+}
+
+uint64_t UsageVerifier::Payer::TakeBasis(uint64_t dc) {
+  // Within a lot of C DC with basis B, the first t DC taken carry floor(B x t / C): the same
+  // floor ledger::BasisShare gives settle_usage when it takes t from that delegation at once, so
+  // the receipts of an epoch together carry exactly the basis its settlement removes.
+  uint64_t basis = 0;
+  while (dc > 0 && lot < info.lots.size()) {
+    const CreditLot& l = info.lots[lot];
+    if (l.dc == 0) {
+      ++lot;
+      continue;
+    }
+    const uint64_t take = std::min(dc, l.dc - lot_taken);
+    const u128 before = static_cast<u128>(l.basis) * lot_taken / l.dc;
+    lot_taken += take;
+    const u128 after = static_cast<u128>(l.basis) * lot_taken / l.dc;
+    basis = SaturatingAdd(basis, after - before);
+    dc -= take;
+    if (lot_taken == l.dc) {
+      ++lot;
+      lot_taken = 0;
+    }
+  }
+  return basis;
 }
 
 void UsageVerifier::Finish(EpochWork& epoch) {

@@ -3,7 +3,9 @@
 // order; a receipt the remaining balance cannot cover is rejected whole (insufficient_dc). The
 // device's usage is its DC-backed bytes: min(bytes, dc x bytes_per_dc) per receipt. DC paid by a
 // payer whose delegating owner also owns the device is recorded as self_paid_dc (wash trading);
-// the reward engine's usage cap keeps such self-dealing unprofitable either way.
+// the reward engine's usage cap keeps such self-dealing unprofitable either way. Each receipt's
+// DC also carry their cost basis (the tokens burned for them: PayerInfo::lots, taken in the order
+// settle_usage debits them), summed per device as dc_basis, which is what that cap is based on.
 //
 // A receipt is paid at most once, ever (docs/rewards.md section 1.4). Before anything else a
 // receipt's own time is checked: received more than receipt_max_age_ms after the payer signed it
@@ -46,6 +48,10 @@ class UsageVerifier final : public Verifier {
   struct Payer {
     PayerInfo info;
     uint64_t burned = 0;
+    size_t lot = 0;          // the lot the next DC are taken from
+    uint64_t lot_taken = 0;  // DC already taken from it
+    // Takes `dc` more DC from the lots in order; returns their cost basis.
+    uint64_t TakeBasis(uint64_t dc);
   };
   struct ReceiptKeyHash {
     size_t operator()(const ReceiptKey& k) const;

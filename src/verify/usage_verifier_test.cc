@@ -122,6 +122,28 @@ TEST(UsageVerifierTest, FlagsDcPaidByTheDevicesOwnOwner) {
   EXPECT_EQ(w.payer_burns[0].payer, KeyOf(50));  // sorted by payer key
 }
 
+TEST(UsageVerifierTest, ReceiptsCarryTheCostBasisOfTheLotsInSettlementOrder) {
+  // Payer 50 holds two owners' delegations, in the order settle_usage debits them: 30 DC bought
+  // for 100 base units, then 20 DC bought for 1,000. Receipts take DC from the first lot, then
+  // the second; within a lot the first t DC carry floor(B x t / C).
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 50, {{30, 100}, {20, 1'000}}}};
+  std::vector<ReportView> r = {
+      Receipt(1, kEpochStart + 1, 50, 240, 10),  // 10 of lot 1: floor(100 x 10 / 30) = 33
+      Receipt(2, kEpochStart + 2, 50, 240, 25),  // 20 of lot 1 (100 - 33 = 67), 5 of lot 2 (250)
+      Receipt(1, kEpochStart + 3, 50, 240, 15),  // the last 15 of lot 2: 1,000 - 250 = 750
+  };
+  EpochWork w = RunEpoch({Device(1, 9), Device(2, 9)}, payers, r);
+  EXPECT_EQ(w.work[0].dc_basis, 33u + 750u);
+  EXPECT_EQ(w.work[1].dc_basis, 67u + 250u);
+  // Together exactly the basis the settlement of all 50 DC removes.
+  EXPECT_EQ(w.work[0].dc_basis + w.work[1].dc_basis, 1'100u);
+  // A payer whose DC carry no basis (bought before the ledger recorded it) backs no cap.
+  EpochWork none = RunEpoch({Device(1, 9)}, {{KeyOf(50), KeyOf(60), 50}},
+                            {Receipt(1, kEpochStart + 1, 50, 240, 10)});
+  EXPECT_EQ(none.work[0].dc_burned, 10u);
+  EXPECT_EQ(none.work[0].dc_basis, 0u);
+}
+
 TEST(UsageVerifierTest, DuplicatePayerIsRefused) {
   auto v = UsageVerifier::Create({}, {{KeyOf(50), KeyOf(9), 1}, {KeyOf(50), KeyOf(9), 2}});
   ASSERT_FALSE(v.ok());

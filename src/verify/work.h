@@ -43,6 +43,7 @@ struct DeviceWork {
   // Paid usage.
   uint32_t receipts = 0;      // valid receipts
   uint64_t dc_burned = 0;     // DC burned for this device's traffic
+  uint64_t dc_basis = 0;      // tokens burned for those DC (their cost basis), base units
   uint64_t usage_bytes = 0;   // DC-backed bytes
   uint64_t self_paid_dc = 0;  // DC from payers owned by this device's owner
 

@@ -35,7 +35,7 @@ util::Status Query(const QueryArgs& args) {
   }
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> chain, ledger::Ledger::Open(db, params));
   ledger::Mempool pool(chain->machine(), {.verify_threads = 1},
-                       [&](const ledger::Address& a) { return chain->GetAccount(a).nonce; });
+                       [&](std::string_view key) { return chain->GetState(key); });
   ledger::LedgerApi api(chain.get(), &pool);
   ledger::ApiReply r;
   if (args.what == "head") {
