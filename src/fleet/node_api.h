@@ -49,8 +49,10 @@ struct SubmitOutcome {
 
 class NodeApi {
  public:
-  // `url` is http://HOST:PORT; InvalidArgument if it is not.
-  static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url);
+  // `url` is http://HOST:PORT; InvalidArgument if it is not. `source_address`, when set, is the
+  // local address connections are made from (ingest::DeviceClientOptions::source_address).
+  static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url,
+                                                       const std::string& source_address = {});
 
   util::Result<AccountInfo> GetAccount(const ledger::Address& address);
   // The DC `owner` has delegated to `delegate` and not yet spent; 0 when there is no delegation.
@@ -68,13 +70,15 @@ class NodeApi {
                                      const std::string& bearer = {});
 
  private:
-  NodeApi(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
+  NodeApi(std::string host, uint16_t port, std::string source)
+      : host_(std::move(host)), port_(port), source_(std::move(source)) {}
   util::Result<ingest::HttpReply> Call(bool post, const std::string& target,
                                        std::string_view content_type, util::ByteView body,
                                        const std::string& authorization);
 
   std::string host_;
   uint16_t port_ = 0;
+  std::string source_;
   std::unique_ptr<ingest::DeviceClient> client_;
 };
 

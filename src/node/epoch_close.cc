@@ -11,6 +11,7 @@
 #include "ingest/log_payload.h"
 #include "ingest/report_log_reader.h"
 #include "ledger/records.h"
+#include "node/epoch_receipts.h"
 #include "rewards/compute.h"
 #include "verify/verifier.h"
 #include "verify/wire_adapter.h"
@@ -163,8 +164,8 @@ uint64_t EpochEmission(const ledger::StateMachine& machine, uint64_t epoch,
 
 namespace {
 
-// Reads the epoch and calls `fn(report, receive_ms)` for every record that decodes (and verifies,
-// when asked); counts and logs the others.
+// Reads the epoch and calls `fn(report, receive_ms, origin)` for every record that decodes (and
+// verifies, when asked); counts and logs the others.
 template <typename Fn>
 Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch, bool verify,
                      CloseStats* stats, Fn&& fn) {
@@ -188,7 +189,7 @@ Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch
                    ingest::SegmentFileName(record.segment), record.offset, bad.ToString());
       continue;
     }
-    fn(logged->report, record.receive_ms);
+    fn(logged->report, record.receive_ms, logged->origin);
   }
   return Status::Ok();
 }
@@ -204,17 +205,21 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
   const uint64_t t0 = in.env->NowMicros();
   DEPIN_ASSIGN_OR_RETURN(
       auto epoch, verify::EpochVerifier::Create(in.window, in.config.verify, in.snapshot->devices));
-  DEPIN_RETURN_IF_ERROR(verify::RegisterDefaultVerifiers(*epoch, in.config.verify,
-                                                         in.snapshot->payers, in.prior_speedtests));
+  // Receipts that appeared in earlier epochs are spent: never paid again (epoch_receipts.h).
+  DEPIN_ASSIGN_OR_RETURN(std::vector<verify::ReceiptKey> spent_receipts,
+                         PriorReceipts(in.env, in.data_dir, in.window, in.config.verify));
+  DEPIN_RETURN_IF_ERROR(verify::RegisterDefaultVerifiers(
+      *epoch, in.config.verify, in.snapshot->payers, in.prior_speedtests, spent_receipts));
   DEPIN_RETURN_IF_ERROR(ForEachReport(
       in.env, in.data_dir, in.window.epoch, in.verify_signatures, stats,
-      [&](const wire::v1::Report& report, uint64_t receive_ms) {
+      [&](const wire::v1::Report& report, uint64_t receive_ms, uint64_t origin) {
         Result<verify::ReportView> view = verify::ReportViewFromWire(report, receive_ms);
         if (!view.ok()) {
           ++stats->corrupt_records;
           spdlog::warn("epoch {}: skipping report: {}", in.window.epoch, view.status().ToString());
           return;
         }
+        view->origin = origin;  // where ingest saw it come from (origin density)
         epoch->Observe(*view);
       }));
   epoch->NoteCorruptRecords(stats->corrupt_records);
@@ -234,10 +239,11 @@ Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64
   CloseStats stats;
   const uint64_t t0 = env->NowMicros();
   uint64_t sink = 0;
-  DEPIN_RETURN_IF_ERROR(ForEachReport(env, data_dir, epoch, false, &stats,
-                                      [&](const wire::v1::Report& r, uint64_t receive_ms) {
-                                        sink += r.timestamp_ms() ^ receive_ms;
-                                      }));
+  DEPIN_RETURN_IF_ERROR(
+      ForEachReport(env, data_dir, epoch, false, &stats,
+                    [&](const wire::v1::Report& r, uint64_t receive_ms, uint64_t /*origin*/) {
+                      sink += r.timestamp_ms() ^ receive_ms;
+                    }));
   stats.scan_micros = env->NowMicros() - t0;
   stats.total_micros = stats.scan_micros;
   if (sink == 1) spdlog::trace("scan checksum {}", sink);  // keeps the loop from being elided
