@@ -39,7 +39,8 @@ class SourceClients {
   std::string url_;
   size_t capacity_;
   std::list<std::string> order_;  // most recently used first
-  std::unordered_map<std::string, std::pair<std::unique_ptr<NodeApi>, std::list<std::string>::iterator>>
+  std::unordered_map<std::string,
+                     std::pair<std::unique_ptr<NodeApi>, std::list<std::string>::iterator>>
       clients_;
 };
 

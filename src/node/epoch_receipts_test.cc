@@ -99,7 +99,8 @@ class EpochReceiptsTest : public ::testing::Test {
 
 TEST_F(EpochReceiptsTest, ReplayInTheSameEpochIsPaidOnce) {
   auto receipt = Receipt(0, 1, 1'000, kEpoch1Start + 10 * kMinuteMs);
-  Append(1, 0, {{receipt, kEpoch1Start + 11 * kMinuteMs}, {receipt, kEpoch1Start + 12 * kMinuteMs}});
+  Append(1, 0,
+         {{receipt, kEpoch1Start + 11 * kMinuteMs}, {receipt, kEpoch1Start + 12 * kMinuteMs}});
   rewards::Manifest m = Close(1);
   const rewards::DeviceEntry* d0 = rewards::FindDevice(m, DeviceKey(0).public_key());
   ASSERT_NE(d0, nullptr);
@@ -152,7 +153,8 @@ TEST_F(EpochReceiptsTest, LookbackCoversTheValidityWindowAndNoMore) {
   auto old = Receipt(0, 1, 1'000, kEpoch1Start - 120 * kMinuteMs);
   auto recent = Receipt(0, 2, 1'000, kEpoch1Start - 30 * kMinuteMs);
   Append(0, 0, {{old, kEpoch1Start - 119 * kMinuteMs}, {recent, kEpoch1Start - 29 * kMinuteMs}});
-  auto keys = PriorReceipts(util::Env::Default(), dir_.path(), EpochWindowOf(FixtureParams(), 1), p);
+  auto keys =
+      PriorReceipts(util::Env::Default(), dir_.path(), EpochWindowOf(FixtureParams(), 1), p);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   ASSERT_EQ(keys->size(), 1u);
   EXPECT_EQ((*keys)[0].sequence, 2u);
