@@ -15,7 +15,8 @@ constexpr uint64_t kPriceTask = uint64_t{1} << 48;
 constexpr uint64_t kFundingTask = kPriceTask + 1;
 constexpr int64_t kPriceRefreshMs = 4 * 60 * 1000;  // well inside the 10-minute dev price age
 constexpr size_t kMaxDevicesPerRequest = 256;
-constexpr int64_t kGatherMs = 200;  // reports due within this go out together
+constexpr int64_t kGatherMs = 200;            // reports due within this go out together
+constexpr size_t kHouseholdConnections = 64;  // per worker thread (households.h)
 
 std::function<int64_t()> SystemClock() {
   return [] { return util::Env::Default()->NowUnixMillis(); };
@@ -56,10 +57,13 @@ Fleet::Fleet(FleetOptions options, FleetKeys keys)
     owner_backoff_.push_back(
         std::make_unique<Backoff>(options_.backoff, MixSeed(options_.seed, kStreamBackoff, o)));
   }
+  // A router opens a new session per run: a receipt key (payer, session, sequence) is paid once,
+  // ever, so a restarted fleet must not sign sequence 0 of the last run's session again.
+  const uint64_t run = static_cast<uint64_t>(options_.now_ms());
   for (uint64_t c = 0; c < options_.customers; ++c) {
-    customers_.push_back(std::make_unique<Customer>(DeriveKey(options_.seed, "customer", c),
-                                                    DeriveKey(options_.seed, "router", c),
-                                                    MixSeed(options_.seed, kStreamSchedule, c)));
+    customers_.push_back(std::make_unique<Customer>(
+        DeriveKey(options_.seed, "customer", c), DeriveKey(options_.seed, "router", c),
+        MixSeed(options_.seed ^ run, kStreamSchedule, c)));
     customer_ptrs_.push_back(customers_.back().get());
   }
   FundingOptions funding;
@@ -157,6 +161,11 @@ void Fleet::WorkerLoop(unsigned index) {
   util::Result<std::unique_ptr<NodeApi>> api = NodeApi::Create(options_.node_url);
   if (!api.ok()) return;  // Run() already parsed the same URL
   Backoff backoff(options_.backoff, MixSeed(options_.seed, kStreamBackoff, kDeviceBase + index));
+  // Devices report from their own households' addresses when the node is on loopback.
+  std::unique_ptr<SourceClients> households;
+  if (options_.spread_households && IsLoopbackUrl(options_.node_url)) {
+    households = std::make_unique<SourceClients>(options_.node_url, kHouseholdConnections);
+  }
   while (true) {
     std::vector<uint64_t> due = scheduler_.WaitDue(kMaxDevicesPerRequest, kGatherMs);
     if (due.empty()) return;  // stopped
@@ -172,7 +181,7 @@ void Fleet::WorkerLoop(unsigned index) {
         device_tasks.push_back(task - kDeviceBase);
       }
     }
-    if (!device_tasks.empty()) SendReports(**api, device_tasks, backoff);
+    if (!device_tasks.empty()) SendReports(**api, device_tasks, backoff, households.get());
   }
 }
 
@@ -228,7 +237,8 @@ void Fleet::RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff) {
   }
 }
 
-void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff) {
+void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff,
+                        SourceClients* households) {
   util::Result<std::string> network = api.NetworkId();
   if (!network.ok()) {  // nothing can be signed yet: try these devices again after a backoff
     SetError("network id: " + network.status().ToString());
@@ -236,17 +246,37 @@ void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks,
     for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, retry);
     return;
   }
+  int64_t next = Now() + options_.behaviour.tick_ms;
+  if (households == nullptr) {
+    SendFrom(api, *network, device_tasks, backoff, &next);
+  } else {
+    // One request per household, from the household's own address (households.h).
+    for (uint64_t i : device_tasks) {
+      util::Result<NodeApi*> from = households->For(HouseholdSource(i));
+      if (!from.ok()) {
+        SetError("household source: " + from.status().ToString());
+        SendFrom(api, *network, {i}, backoff, &next);
+        continue;
+      }
+      SendFrom(**from, *network, {i}, backoff, &next);
+    }
+  }
+  for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, next);
+}
+
+void Fleet::SendFrom(NodeApi& api, const std::string& network,
+                     const std::vector<uint64_t>& device_tasks, Backoff& backoff, int64_t* next) {
   ingest::SubmissionBuilder body;
   uint64_t reports = 0;
   const uint64_t now = static_cast<uint64_t>(Now());
   for (uint64_t i : device_tasks) {
     EmulatedDevice& d = devices_[i];
-    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_, *network);
+    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_, network);
     if (tick.empty()) continue;
     // One signature per tick: a lone report is signed alone, several as one batch.
     util::Result<util::Bytes> bytes =
-        tick.size() == 1 ? ingest::SignReportToBytes(tick[0], *network, d.managed.key)
-                         : ingest::SignBatchToBytes(tick, now, *network, d.managed.key);
+        tick.size() == 1 ? ingest::SignReportToBytes(tick[0], network, d.managed.key)
+                         : ingest::SignBatchToBytes(tick, now, network, d.managed.key);
     if (!bytes.ok()) {
       SetError("signing: " + bytes.status().ToString());
       continue;
@@ -258,31 +288,28 @@ void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks,
     }
     reports += tick.size();
   }
-  int64_t next = Now() + options_.behaviour.tick_ms;
-  if (!body.empty()) {
-    ++requests_;
-    sent_ += reports;
-    util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
-    if (results.ok()) {
-      backoff.Reset();
-      std::lock_guard<std::mutex> lock(stats_mu_);
-      for (const ingest::SubmitResultJson& r : *results) {
-        if (r.status == "accepted") {
-          ++accepted_;
-        } else if (r.status == "duplicate") {
-          ++duplicate_;
-        } else {
-          ++rejected_;
-          ++reasons_[r.reason.empty() ? r.status : r.reason];
-        }
+  if (body.empty()) return;
+  ++requests_;
+  sent_ += reports;
+  util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
+  if (results.ok()) {
+    backoff.Reset();
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    for (const ingest::SubmitResultJson& r : *results) {
+      if (r.status == "accepted") {
+        ++accepted_;
+      } else if (r.status == "duplicate") {
+        ++duplicate_;
+      } else {
+        ++rejected_;
+        ++reasons_[r.reason.empty() ? r.status : r.reason];
       }
-    } else {
-      ++request_failures_;
-      SetError("reports: " + results.status().ToString());
-      next = Now() + std::max(backoff.NextDelayMs(), options_.behaviour.tick_ms);
     }
+  } else {
+    ++request_failures_;
+    SetError("reports: " + results.status().ToString());
+    *next = std::max(*next, Now() + std::max(backoff.NextDelayMs(), options_.behaviour.tick_ms));
   }
-  for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, next);
 }
 
 }  // namespace depin::fleet

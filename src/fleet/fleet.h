@@ -30,6 +30,7 @@
 #include "fleet/backoff.h"
 #include "fleet/behaviour.h"
 #include "fleet/funding.h"
+#include "fleet/households.h"
 #include "fleet/node_api.h"
 #include "fleet/onboarding.h"
 #include "fleet/scheduler.h"
@@ -84,6 +85,9 @@ struct FleetOptions {
   // If set, onboarded devices are also registered with a dev node's ingest registry through
   // POST /v1/admin/devices (for nodes that do not yet feed that registry from the ledger).
   std::string admin_token;
+  // Each device reports from its own household address 127.a.b.1 (households.h) when the node
+  // is on loopback, so the node's origin density sees households, not one farm.
+  bool spread_households = true;
   std::function<int64_t()> now_ms;                        // Unix ms; defaults to the system clock
   std::function<void(const FleetSnapshot&)> on_progress;  // about once a second
   // Once per epoch, when its manifest is served (or one epoch later without rewards).
@@ -115,7 +119,14 @@ class Fleet {
   void RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff);
   void RefreshPrice(NodeApi& api);
   void CheckCustomers(NodeApi& api);
-  void SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff);
+  // Sends the due devices' reports: through `api`, or, with `households`, each device from its
+  // household's own source address (households.h).
+  void SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff,
+                   SourceClients* households);
+  // One request with these devices' ticks; on a transport failure pushes *next back.
+  void SendFrom(NodeApi& api, const std::string& network, const std::vector<uint64_t>& device_tasks,
+                Backoff& backoff,
+                int64_t* next);
   void RegisterWithAdmin(NodeApi& api, uint64_t owner);
   void Monitor(NodeApi& api);
   bool ReadRewards(NodeApi& api, EpochSummary* sum);

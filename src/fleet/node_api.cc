@@ -42,18 +42,21 @@ bool Retryable(int status) { return status == 429 || status >= 500; }
 
 }  // namespace
 
-util::Result<std::unique_ptr<NodeApi>> NodeApi::Create(const std::string& url) {
+util::Result<std::unique_ptr<NodeApi>> NodeApi::Create(const std::string& url,
+                                                       const std::string& source_address) {
   std::string host;
   uint16_t port = 0;
   DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(url, &host, &port));
-  return std::unique_ptr<NodeApi>(new NodeApi(std::move(host), port));
+  return std::unique_ptr<NodeApi>(new NodeApi(std::move(host), port, source_address));
 }
 
 util::Result<ingest::HttpReply> NodeApi::Call(bool post, const std::string& target,
                                               std::string_view content_type, util::ByteView body,
                                               const std::string& authorization) {
   if (!client_) {
-    auto c = ingest::DeviceClient::Connect(host_, port_);
+    ingest::DeviceClientOptions options;
+    options.source_address = source_;
+    auto c = ingest::DeviceClient::Connect(host_, port_, options);
     if (!c.ok()) return c.status();
     client_ = std::move(c).value();
   }

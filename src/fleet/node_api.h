@@ -49,8 +49,10 @@ struct SubmitOutcome {
 
 class NodeApi {
  public:
-  // `url` is http://HOST:PORT; InvalidArgument if it is not.
-  static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url);
+  // `url` is http://HOST:PORT; InvalidArgument if it is not. `source_address`, when set, is the
+  // local address connections are made from (ingest::DeviceClientOptions::source_address).
+  static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url,
+                                                       const std::string& source_address = {});
 
   // The network id the node signs for and accepts (`network_id` of GET /v1/health), fetched on the
   // first call and kept: transactions, reports and receipts are signed for it.
@@ -71,13 +73,15 @@ class NodeApi {
                                      const std::string& bearer = {});
 
  private:
-  NodeApi(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
+  NodeApi(std::string host, uint16_t port, std::string source)
+      : host_(std::move(host)), port_(port), source_(std::move(source)) {}
   util::Result<ingest::HttpReply> Call(bool post, const std::string& target,
                                        std::string_view content_type, util::ByteView body,
                                        const std::string& authorization);
 
   std::string host_;
   uint16_t port_ = 0;
+  std::string source_;
   std::unique_ptr<ingest::DeviceClient> client_;
   std::string network_id_;  // empty until NetworkId() succeeded
 };

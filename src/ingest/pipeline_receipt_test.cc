@@ -25,8 +25,8 @@ class PipelineReceiptTest : public PipelineTest {
  protected:
   void SetUp() override {
     PipelineTest::SetUp();
-    const KindMask kinds = KindBit(wire::v1::REPORT_KIND_HEARTBEAT) |
-                           KindBit(wire::v1::REPORT_KIND_DATA_TRANSFER);
+    const KindMask kinds =
+        KindBit(wire::v1::REPORT_KIND_HEARTBEAT) | KindBit(wire::v1::REPORT_KIND_DATA_TRANSFER);
     registry_.Upsert(KeyOf(device_), {kinds, true});
     registry_.Upsert(KeyOf(other_), {kinds, true});
     OpenCounted();
@@ -92,10 +92,9 @@ TEST_F(PipelineReceiptTest, ReceiptReWrappedInANewReportIsRefused) {
   EXPECT_EQ(observer_.Count(RejectReason::kDuplicateReceipt), 1u);
   EXPECT_EQ(LoggedIds().size(), 1u);
   // The next receipt of the session is another receipt.
-  EXPECT_EQ(SubmitOne(Wrap(Receipt(device_, 2, kNow - 2'000), kNow - 1'000, device_))
-                .results[0]
-                .status,
-            ReportStatus::kAccepted);
+  EXPECT_EQ(
+      SubmitOne(Wrap(Receipt(device_, 2, kNow - 2'000), kNow - 1'000, device_)).results[0].status,
+      ReportStatus::kAccepted);
 }
 
 TEST_F(PipelineReceiptTest, TwoReportsWithOneReceiptInOneBatchAcceptOne) {

@@ -15,6 +15,7 @@
 #include "ledger/records.h"
 #include "node/admin_routes.h"
 #include "node/poc_entropy.h"
+#include "node/epoch_receipts.h"
 #include "rewards/compute.h"
 #include "verify/registry.h"
 #include "verify/wire_adapter.h"
@@ -183,8 +184,8 @@ uint64_t EpochEmission(const ledger::StateMachine& machine, uint64_t epoch,
 
 namespace {
 
-// Reads the epoch and calls `fn(report, receive_ms)` for every record that decodes (and verifies,
-// when asked); counts and logs the others.
+// Reads the epoch and calls `fn(report, receive_ms, origin)` for every record that decodes (and
+// verifies, when asked); counts and logs the others.
 template <typename Fn>
 Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch,
                      std::string_view network_id, bool verify, CloseStats* stats, Fn&& fn) {
@@ -209,7 +210,7 @@ Status ForEachReport(util::Env* env, const std::string& data_dir, uint64_t epoch
                    ingest::SegmentFileName(record.segment), record.offset, bad.ToString());
       continue;
     }
-    fn(logged->report, record.receive_ms);
+    fn(logged->report, record.receive_ms, logged->origin);
   }
   return Status::Ok();
 }
@@ -259,11 +260,15 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
   proofs.devices = in.snapshot->devices;
   proofs.payers = in.snapshot->payers;
   proofs.prior_speedtests = in.prior_speedtests;
+  // Receipts that appeared in earlier epochs are spent: never paid again (epoch_receipts.h).
+  DEPIN_ASSIGN_OR_RETURN(proofs.prior_receipts,
+                         PriorReceipts(in.env, in.data_dir, in.window, in.config.verify,
+                                       in.network_id));
   DEPIN_ASSIGN_OR_RETURN(auto epoch, verify::ConfiguredEpoch::Create(std::move(proofs)));
   std::vector<verify::SensorSample> sensor_samples;  // reused for every sensor batch
   DEPIN_RETURN_IF_ERROR(ForEachReport(
       in.env, in.data_dir, in.window.epoch, in.network_id, in.verify_signatures, stats,
-      [&](const wire::v1::Report& report, uint64_t receive_ms) {
+      [&](const wire::v1::Report& report, uint64_t receive_ms, uint64_t origin) {
         Result<verify::ReportView> view =
             verify::ReportViewFromWire(report, receive_ms, in.network_id, &sensor_samples);
         if (!view.ok()) {
@@ -271,6 +276,7 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
           spdlog::warn("epoch {}: skipping report: {}", in.window.epoch, view.status().ToString());
           return;
         }
+        view->origin = origin;  // where ingest saw it come from (origin density)
         epoch->Observe(*view);
       }));
   epoch->NoteCorruptRecords(stats->corrupt_records);
@@ -292,7 +298,7 @@ Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64
   const uint64_t t0 = env->NowMicros();
   uint64_t sink = 0;
   DEPIN_RETURN_IF_ERROR(ForEachReport(env, data_dir, epoch, network_id, false, &stats,
-                                      [&](const wire::v1::Report& r, uint64_t receive_ms) {
+                                      [&](const wire::v1::Report& r, uint64_t receive_ms, uint64_t /*origin*/) {
                                         sink += r.timestamp_ms() ^ receive_ms;
                                       }));
   stats.scan_micros = env->NowMicros() - t0;

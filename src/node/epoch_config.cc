@@ -27,6 +27,15 @@ util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig&
     }
     out.pools.push_back(std::move(pool));
   }
+  // Origin density (docs/rewards.md 1.5).
+  out.verify.origin_full_devices = config.origin_density.full_devices;
+  out.verify.origin_decay_ppm = config.origin_density.decay_ppm;
+  for (const std::string& owner : config.origin_density.exempt_owners) {
+    DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey key, crypto::PublicKey::FromBase58(owner));
+    out.verify.origin_exempt_owners.push_back(key);
+  }
+  // Receipts are judged with the validity window ingest enforces (docs/rewards.md 1.4).
+  out.verify.receipt_max_age_ms = config.ingest.receipt_max_age_seconds * 1000;
   // Uptime needs heartbeats in min_heartbeat_hours distinct hours (12 by default); an epoch
   // shorter than that (dev networks close every few seconds or minutes) needs one per hour of it.
   const uint64_t hours = (config.epoch.length_seconds + 3599) / 3600;

@@ -2,6 +2,7 @@
 
 #include "ingest/report_log_reader.h"
 #include "node/epoch_files.h"
+#include "node/epoch_receipts.h"
 
 namespace depin::node {
 
@@ -16,6 +17,14 @@ util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& 
                                             "retain_epochs; the log keeps epochs from " +
                                             std::to_string(retained_from) +
                                             "), so it can no longer be recomputed");
+  }
+  const verify::EpochWindow lookback_window = EpochWindowOf(ledger.machine().params(), epoch);
+  if (FirstLookbackEpoch(lookback_window, config.verify) < retained_from) {
+    return util::Status::FailedPrecondition(
+        "epoch " + std::to_string(epoch) +
+        ": the usage receipts it must check against earlier epochs were deleted by retention "
+        "(the log keeps epochs from " +
+        std::to_string(retained_from) + "), so it can no longer be recomputed");
   }
   CloseInputs in;
   if (epoch > 0) {

@@ -114,10 +114,13 @@ void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* optio
   ingest::IngestOptions& p = options->pipeline;
   p.max_age_ms = section.max_report_age_seconds * 1000;
   p.max_skew_ms = section.max_clock_skew_seconds * 1000;
+  p.receipt_max_age_ms = section.receipt_max_age_seconds * 1000;
   p.device_rate_per_s = section.device_rate;
   p.device_burst = section.device_burst;
   p.client_rate_per_s = section.client_rate;
   p.client_burst = section.client_burst;
+  p.origin_rate_per_s = section.origin_rate;
+  p.origin_burst = section.origin_burst;
   p.max_in_flight_reports = section.max_in_flight_reports;
   p.max_dedup_ids = section.max_dedup_ids;
   p.verify_threads = section.verify_threads;
@@ -159,6 +162,11 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
   }
   ingest::IngestOptions p = s->options_.pipeline;
   p.env = env;
+  // The key of the origin hash never leaves the data directory (ingest/origin.h).
+  util::Result<ingest::OriginKey> origin_key =
+      ingest::LoadOrCreateOriginKey(env, s->options_.data_dir);
+  if (!origin_key.ok()) return origin_key.status().WithContext("ingest");
+  p.origin_key = *origin_key;
   p.epoch_ms = config.epoch.length_seconds * 1000;
   // The same epoch numbering as the ledger's (ledger_params.cc): the epoch close reads epoch e's
   // log segment for the ledger's epoch e.

@@ -265,7 +265,25 @@ Status ParseResourceClasses(TableReader& root, std::vector<ResourceClass>* out) 
   return Status::Ok();
 }
 
-Status ParseRewards(TableReader& r, std::vector<RewardPool>* out) {
+Status ParseOriginDensity(TableReader& r, OriginDensitySection* out) {
+  uint64_t full = out->full_devices;
+  if (r.Uint("full_devices", &full, false, 0, 1'000'000)) {
+    out->full_devices = static_cast<uint32_t>(full);
+  }
+  uint64_t decay = 0;
+  if (r.Decimal("decay", kShareDigits, &decay, false)) {
+    if (decay > kShareOne) r.Fail("decay", "must be at most 1");
+    out->decay_ppm = static_cast<uint32_t>(std::min<uint64_t>(decay, kShareOne));
+  }
+  KeyList(r, "exempt_owners", &out->exempt_owners, false, false);
+  return r.Finish();
+}
+
+Status ParseRewards(TableReader& r, std::vector<RewardPool>* out, OriginDensitySection* origin) {
+  if (const toml::table* t = r.Table("origin", false)) {
+    TableReader o(*t, r.FieldPath("origin"), r.source());
+    DEPIN_RETURN_IF_ERROR(ParseOriginDensity(o, origin));
+  }
   const toml::array* pools = r.TableArray("pools", true);
   if (!pools) return r.Finish();
   DEPIN_RETURN_IF_ERROR(r.Finish());
@@ -393,10 +411,16 @@ Status ParseApi(TableReader& r, ApiSection* out) {
 Status ParseIngest(TableReader& r, IngestSection* out) {
   r.Duration("max_report_age", &out->max_report_age_seconds, false);
   r.Duration("max_clock_skew", &out->max_clock_skew_seconds, false);
+  if (r.Duration("receipt_max_age", &out->receipt_max_age_seconds, false) &&
+      out->receipt_max_age_seconds == 0) {
+    r.Fail("receipt_max_age", "must be at least 1s");
+  }
   r.Uint("device_rate", &out->device_rate, false);
   r.Uint("device_burst", &out->device_burst, false);
   r.Uint("client_rate", &out->client_rate, false);
   r.Uint("client_burst", &out->client_burst, false);
+  r.Uint("origin_rate", &out->origin_rate, false);
+  r.Uint("origin_burst", &out->origin_burst, false);
   r.Uint("max_in_flight_reports", &out->max_in_flight_reports, false, 1, kMaxInFlightReportsLimit);
   r.Uint("max_dedup_ids", &out->max_dedup_ids, false);
   uint64_t threads = 0;
@@ -409,6 +433,7 @@ Status ParseIngest(TableReader& r, IngestSection* out) {
   r.Uint("group_interval_us", &out->group_interval_us, false, 0, kMaxGroupIntervalUs);
   if (out->device_burst == 0) out->device_burst = out->device_rate;
   if (out->client_burst == 0) out->client_burst = out->client_rate;
+  if (out->origin_burst == 0) out->origin_burst = out->origin_rate;
   return r.Finish();
 }
 
@@ -455,8 +480,9 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
     return ParseEmission(r, c.token, &c.emission);
   }));
   DEPIN_RETURN_IF_ERROR(ParseResourceClasses(root, &c.resource_classes));
-  DEPIN_RETURN_IF_ERROR(
-      Section(root, "rewards", true, [&](TableReader& r) { return ParseRewards(r, &c.pools); }));
+  DEPIN_RETURN_IF_ERROR(Section(root, "rewards", true, [&](TableReader& r) {
+    return ParseRewards(r, &c.pools, &c.origin_density);
+  }));
   DEPIN_RETURN_IF_ERROR(
       Section(root, "keys", true, [&](TableReader& r) { return ParseKeys(r, &c.keys); }));
   DEPIN_RETURN_IF_ERROR(Section(root, "credits", true, [&](TableReader& r) {

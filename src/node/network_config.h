@@ -106,6 +106,13 @@ struct ProofsSection {
   uint64_t beacon_interval_seconds = 6 * 3600;
 };
 
+// [rewards.origin]: origin density (docs/rewards.md 1.5). Optional; defaults below.
+struct OriginDensitySection {
+  uint32_t full_devices = 1;     // earning devices of one origin that keep full units
+  uint32_t decay_ppm = 500'000;  // each further device gets this fraction of the previous one
+  std::vector<std::string> exempt_owners;  // base58 account keys: never reduced nor counted
+};
+
 struct CreditsSection {
   uint64_t usd_per_dc_nanos = 0;       // 1 DC = $0.00001 -> 10000 nano-USD
   uint64_t price_max_age_seconds = 0;  // older oracle prices are refused
@@ -165,10 +172,13 @@ inline constexpr uint64_t kMaxSegmentBytes = 4ull << 30;
 struct IngestSection {
   uint64_t max_report_age_seconds = 600;    // older device timestamps: too_old
   uint64_t max_clock_skew_seconds = 60;     // further in the future: too_new
+  uint64_t receipt_max_age_seconds = 3600;  // usage receipts signed earlier: stale_receipt
   uint64_t device_rate = 0;                 // reports/s per device; 0: unlimited
   uint64_t device_burst = 0;                // 0: equal to device_rate
   uint64_t client_rate = 0;                 // reports/s per client address; 0: unlimited
   uint64_t client_burst = 0;                // 0: equal to client_rate
+  uint64_t origin_rate = 1000;              // reports/s per network origin (/24, /48); 0: off
+  uint64_t origin_burst = 10000;            // 0: equal to origin_rate
   uint64_t max_in_flight_reports = 65'536;  // 1..kMaxInFlightReportsLimit; beyond: 503
   uint64_t max_dedup_ids = 32ull << 20;     // report ids remembered; 0: unbounded; full: 503
   uint32_t verify_threads = 0;              // 0: one per core
@@ -184,7 +194,8 @@ struct NetworkConfig {
   EpochSection epoch;
   EmissionSection emission;
   std::vector<ResourceClass> resource_classes;
-  std::vector<RewardPool> pools;  // [[rewards.pools]]
+  std::vector<RewardPool> pools;        // [[rewards.pools]]
+  OriginDensitySection origin_density;  // [rewards.origin]
   CreditsSection credits;
   FeesSection fees;
   LedgerSection ledger;

@@ -120,10 +120,13 @@ io_threads = 0                    # 0: one per core
 [ingest]                          # POST /v1/reports and the report log (docs/operations.md)
 max_report_age = "10m"            # device timestamps older than this are rejected (too_old)
 max_clock_skew = "60s"            # ... and further ahead of server time than this (too_new)
+receipt_max_age = "1h"            # usage receipts signed longer ago are refused (stale_receipt)
 device_rate = 0                   # reports per second per device; 0: unlimited
 device_burst = 0                  # reports a device may send at once; 0: same as device_rate
 client_rate = 0                   # reports per second per client address; 0: unlimited
 client_burst = 0
+origin_rate = 1000                # reports per second per network origin (source /24 or /48); 0: off
+origin_burst = 10000              # reports an origin may send at once; 0: same as origin_rate
 max_in_flight_reports = 65536     # beyond this, requests get 503 with Retry-After
 max_dedup_ids = 33554432          # report ids remembered (35-70 bytes each); full: 503; 0: no bound
 verify_threads = 0                # signature-checking threads; 0: one per core

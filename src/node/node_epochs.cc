@@ -113,7 +113,11 @@ uint64_t ReportDropFloor(uint64_t computed_epoch, uint64_t retain_epochs,
 void Node::ApplyReportRetention(uint64_t computed_epoch) {
   const IngestSection& in = config_.ingest;
   if (in.retain_epochs == 0) return;
-  const uint64_t window_ms = (in.max_report_age_seconds + in.max_clock_skew_seconds) * 1000;
+  // Keep every epoch a live report or a still-valid usage receipt may sit in: ingest rebuilds its
+  // duplicate checks from them and the next close looks back for spent receipts.
+  const uint64_t window_ms = (std::max(in.max_report_age_seconds, in.receipt_max_age_seconds) +
+                              in.max_clock_skew_seconds) *
+                             1000;
   const auto now = static_cast<uint64_t>(options_.env->NowUnixMillis());
   const uint64_t oldest_live = ingest_->pipeline().EpochOf(now > window_ms ? now - window_ms : 0);
   const uint64_t drop_before = ReportDropFloor(computed_epoch, in.retain_epochs, oldest_live);

@@ -19,7 +19,7 @@ constexpr Location kHere{473'000'000, 85'000'000};
 // heartbeat in every hour of the day from origin_of(tag).
 template <typename OriginOf>
 EpochWork RunDay(int n, OriginOf origin_of, VerifyParams params = {},
-              std::vector<int> owned_by_8 = {}) {
+                 std::vector<int> owned_by_8 = {}) {
   std::vector<DeviceInfo> devices;
   for (int t = 1; t <= n; ++t) {
     const bool eight = std::find(owned_by_8.begin(), owned_by_8.end(), t) != owned_by_8.end();
@@ -79,7 +79,8 @@ TEST(OriginDensityTest, ConfiguredFullDevicesAndDecay) {
   VerifyParams p;
   p.origin_full_devices = 2;
   p.origin_decay_ppm = 100'000;
-  EpochWork w = RunDay(4, [](int, uint64_t) { return 5u; }, p);
+  EpochWork w = RunDay(
+      4, [](int, uint64_t) { return 5u; }, p);
   EXPECT_EQ(w.work[0].origin_ppm, kPpmOne);
   EXPECT_EQ(w.work[1].origin_ppm, kPpmOne);
   EXPECT_EQ(w.work[2].origin_ppm, 100'000u);

@@ -288,6 +288,7 @@ util::Status RunBench(const BenchArgs& args) {
   node::NetworkConfig config;
   config.network.id = "bench";  // what the load is signed for
   config.epoch.length_seconds = 3600;
+  config.ingest.origin_rate = 0;  // every load client is 127.0.0.1: measure ingest, not the limit
   node::metrics::Registry registry;
   node::IngestServiceOptions options;
   options.data_dir = dir;
