@@ -47,5 +47,6 @@ void RegisterBenchIngest(CLI::App& bench, Selected& selected);  // cmd_bench_ing
 void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_ledger.cc
 void RegisterBenchProofs(CLI::App& bench, Selected& selected);  // cmd_bench_proofs.cc
 void RegisterBenchEpoch(CLI::App& bench, Selected& selected);   // cmd_bench_epoch.cc
+void RegisterBenchFraud(CLI::App& bench, Selected& selected);   // cmd_bench_fraud.cc
 
 }  // namespace depin::cli

@@ -12,6 +12,7 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected) {
   RegisterBenchLedger(*bench, selected);
   RegisterBenchProofs(*bench, selected);
   RegisterBenchEpoch(*bench, selected);
+  RegisterBenchFraud(*bench, selected);
 }
 
 }  // namespace depin::cli

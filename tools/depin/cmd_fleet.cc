@@ -1,18 +1,23 @@
 // `depin fleet`: thousands of emulated devices in one process against a node (src/fleet).
 //   depin fleet --node http://127.0.0.1:8080 --data DIR [--devices 1000] [--customers 5]
 //        [--seed 1] [--duration 60s] [--threads 2] [--per-owner 25] [--heartbeat 5s]
-//        [--class wireless] [--admin-token FILE] [--topup-every 1m]
+//        [--class wireless] [--admin-token FILE] [--topup-every 1m] [--adversaries FILE]
 // DIR is the network's data directory made by `depin init` (network.toml and keys/governance.key,
 // keys/price-oracle.key, keys/maker.key). Progress once a second and one line per epoch go to
 // stderr; stdout gets "onboarded N/N devices in T ms" once all are on the ledger, and a summary
 // line when the fleet stops (after --duration, or on SIGINT/SIGTERM). Customer top-ups (and failed
-// top-up checks) are logged to stderr as they happen.
+// top-up checks) are logged to stderr as they happen. With --adversaries, the classes of FILE
+// (src/fleet/adversary_config.h, docs/fleet.md) are onboarded and set up first, then run beside
+// the fleet; a line per class follows the summary.
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "cli.h"
 #include "crypto/key_file.h"
+#include "fleet/adversary.h"
 #include "fleet/fleet.h"
 #include "fleet_cli.h"
 #include "ingest/device_client.h"
@@ -34,6 +39,7 @@ struct FleetArgs {
   std::string resource_class = "wireless";
   std::string admin_token_file;
   std::string topup_every = "1m";
+  std::string adversaries;
 };
 
 util::Result<std::string> ReadToken(const std::string& path) {
@@ -113,6 +119,10 @@ util::Status RunFleet(const FleetArgs& args) {
   if (!args.admin_token_file.empty()) {
     DEPIN_ASSIGN_OR_RETURN(o.admin_token, ReadToken(args.admin_token_file));
   }
+  std::vector<fleet::AdversarySpec> adversaries;
+  if (!args.adversaries.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(adversaries, fleet::LoadAdversaries(args.adversaries));
+  }
   DEPIN_ASSIGN_OR_RETURN(fleet::FleetKeys keys, ReadFleetKeys(args.data));
 
   auto last = std::make_shared<fleet::FleetSnapshot>();
@@ -133,13 +143,45 @@ util::Status RunFleet(const FleetArgs& args) {
                static_cast<unsigned long long>(args.devices),
                static_cast<unsigned long long>(args.customers),
                static_cast<unsigned long long>(args.seed), args.node.c_str());
-  fleet::Fleet fleet(std::move(o), std::move(keys));
+  std::unique_ptr<fleet::AdversaryEngine> engine;
+  if (!adversaries.empty()) {
+    fleet::AdversaryOptions ao;
+    ao.node_url = args.node;
+    ao.seed = args.seed;
+    ao.tick_ms = o.behaviour.tick_ms;
+    ao.resource_class = o.resource_class;
+    ao.economics = o.economics;
+    ao.log = o.on_log;
+    DEPIN_ASSIGN_OR_RETURN(fleet::FleetKeys engine_keys, ReadFleetKeys(args.data));
+    engine = std::make_unique<fleet::AdversaryEngine>(ao, std::move(engine_keys), adversaries);
+  }
+  std::unique_ptr<fleet::Fleet> fleet;
   util::Status status;
   {
-    SignalStopper stopper([&fleet] { fleet.Stop(); });
-    status = fleet.Run();
+    std::mutex mu;  // guards `fleet` against the signal thread
+    SignalStopper stopper([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      if (engine) engine->Stop();
+      if (fleet) fleet->Stop();
+    });
+    // The adversaries use the treasury and oracle keys first, alone (nonces are counted
+    // locally); the fleet then keeps the price they left.
+    if (engine) status = engine->Setup().WithContext("adversary set-up");
+    if (status.ok() && !stopper.signalled()) {
+      if (engine) o.economics.price_usd_e8 = engine->price_usd_e8();
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        fleet = std::make_unique<fleet::Fleet>(std::move(o), std::move(keys));
+      }
+      std::thread attackers;
+      if (engine) attackers = std::thread([&engine] { (void)engine->Run(); });
+      status = fleet->Run();
+      if (engine) engine->Stop();
+      if (attackers.joinable()) attackers.join();
+    }
   }
-  const fleet::FleetSnapshot s = fleet.Snapshot();
+  if (!fleet) return status;
+  const fleet::FleetSnapshot s = fleet->Snapshot();
   std::printf(
       "summary: onboarded %llu/%llu reports sent %llu accepted %llu duplicate %llu "
       "rejected %llu request_failures %llu customer_topups %llu\n",
@@ -148,6 +190,17 @@ util::Status RunFleet(const FleetArgs& args) {
       static_cast<unsigned long long>(s.duplicate), static_cast<unsigned long long>(s.rejected),
       static_cast<unsigned long long>(s.request_failures),
       static_cast<unsigned long long>(s.customer_topups));
+  if (engine) {
+    for (const fleet::PopulationStats& p : engine->Stats()) {
+      std::string reasons;
+      for (const auto& [r, n] : p.reject_reasons) reasons += " " + r + "=" + std::to_string(n);
+      std::printf("adversary %s (%s, %zu devices): sent %llu accepted %llu rejected %llu%s\n",
+                  p.class_name.c_str(), p.honest ? "honest" : "attacker", p.device_keys.size(),
+                  static_cast<unsigned long long>(p.sent),
+                  static_cast<unsigned long long>(p.accepted),
+                  static_cast<unsigned long long>(p.rejected), reasons.c_str());
+    }
+  }
   std::fflush(stdout);
   return status;
 }
@@ -182,6 +235,9 @@ void RegisterFleetCommand(CLI::App& app, Selected& selected) {
   cmd->add_option("--topup-every", args->topup_every,
                   "How often to check customers' delegated data credits and top up low ones")
       ->capture_default_str();
+  cmd->add_option("--adversaries", args->adversaries,
+                  "Also run the attackers (and hard honest cases) of this TOML file "
+                  "(docs/fleet.md, testdata/adversaries/)");
 }
 
 }  // namespace depin::cli

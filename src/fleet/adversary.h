@@ -1,0 +1,199 @@
+// The adversary library: attackers (and the hard honest cases they hide among) as fleet
+// populations that sign and send real reports and transactions to a real node. Each population is
+// one class from an adversary file (adversary_config.h) with its own devices, owner and keys; the
+// AdversaryEngine onboards them through the ledger like any operator, runs each class's ledger
+// set-up (burns, delegations, a price change), then ticks every population on the fleet's
+// heartbeat interval and sends what it produced, grouped by network origin.
+//
+// Replay: the wire format binds a receipt to the device it names, so a replaying attacker keeps
+// the genuine receipts its own devices were given (ReceiptTap) and re-submits them.
+//
+// Extension point: a class is a factory in the registry of adversary_config.cc (name, role,
+// parameters, runnable). Coverage and QoD classes are listed there as not yet runnable; once the
+// fleet has hotspots and weather stations they get a factory like the ones in adversary_usage.cc
+// and adversary_farm.cc and nothing else changes.
+//
+// Thread-safety: ReceiptTap is thread-safe. AdversaryEngine: Setup() then Run() from one thread;
+// Stop() and Stats() from any thread. A Population is ticked by the engine's thread only.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fleet/adversary_config.h"
+#include "fleet/behaviour.h"
+#include "fleet/fleet.h"
+#include "fleet/node_api.h"
+#include "fleet/onboarding.h"
+#include "util/status.h"
+
+namespace depin::fleet {
+
+// Genuine usage receipts an attacker holds, oldest first, with the time it got them.
+class ReceiptTap {
+ public:
+  explicit ReceiptTap(size_t capacity = 4096) : capacity_(capacity) {}
+  ReceiptTap(ReceiptTap&& other) noexcept
+      : capacity_(other.capacity_), pool_(std::move(other.pool_)) {}
+  // Keeps the data-transfer receipts among `reports`.
+  void Observe(const std::vector<wire::v1::Report>& reports, uint64_t now_ms);
+  struct Captured {
+    wire::v1::SignedUsageReceipt receipt;
+    uint64_t captured_ms = 0;
+  };
+  // Up to `n` receipts captured at or before `max_captured_ms`, drawn with `rng` (repeats
+  // possible: an attacker replays whatever it holds).
+  std::vector<Captured> Draw(sim::Rng& rng, size_t n, uint64_t max_captured_ms) const;
+  size_t size() const;
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::deque<Captured> pool_;  // GUARDED_BY(mu_)
+};
+
+// One item of a request: a signed report or a signed batch of `reports` reports.
+struct Outgoing {
+  uint32_t origin = 0;  // which network origin (source address) sends it
+  util::Bytes bytes;
+  bool batch = false;
+  uint32_t reports = 1;
+};
+
+struct AdversaryContext;
+
+// One population of devices behaving as its class says.
+class Population {
+ public:
+  Population(const AdversarySpec& spec, uint64_t seed, uint32_t index);
+  virtual ~Population() = default;
+  const AdversarySpec& spec() const { return spec_; }
+  bool honest() const { return spec_.honest; }
+  std::vector<EmulatedDevice>& devices() { return devices_; }
+  const std::vector<EmulatedDevice>& devices() const { return devices_; }
+  NonceSigner& owner() { return owner_; }
+  uint32_t origins() const { return origins_; }
+  // Ledger set-up after onboarding: phase 0 before the price change, phase 1 after it.
+  virtual util::Status Setup(AdversaryContext& ctx, int phase);
+  // The reports of this tick.
+  virtual void Tick(AdversaryContext& ctx, uint64_t now_ms, std::vector<Outgoing>* out) = 0;
+  // Payer keys (routers) this population spends DC from, and the token base units each DC cost
+  // it (numerator, denominator): the runner values the DC they burned as the attackers' cost.
+  struct PaidDc {
+    crypto::PublicKey payer;
+    uint64_t tokens = 0, dc = 0;
+  };
+  const std::vector<PaidDc>& paid_dc() const { return paid_dc_; }
+
+ protected:
+  // A signed single report or batch of `reports` from device `d` at `now_ms`.
+  void Send(const EmulatedDevice& d, std::vector<wire::v1::Report> reports, uint64_t now_ms,
+            uint32_t origin, bool as_batch, std::vector<Outgoing>* out);
+  // Heartbeat at the device's placement (+ GPS noise) and, every other tick, a speedtest with
+  // its link figures divided by `share_link` (devices sharing one uplink).
+  void AddLiveness(EmulatedDevice& d, uint64_t now_ms, uint32_t share_link,
+                   std::vector<wire::v1::Report>* reports);
+
+  AdversarySpec spec_;
+  std::vector<EmulatedDevice> devices_;
+  NonceSigner owner_;
+  uint32_t origins_ = 1;
+  sim::Rng rng_;
+  std::vector<PaidDc> paid_dc_;
+};
+
+struct AdversaryContext {
+  NodeApi* api = nullptr;
+  const Economics* economics = nullptr;
+  NonceSigner* treasury = nullptr;      // funds attackers' owners and customers
+  NonceSigner* price_oracle = nullptr;  // dev networks: the fleet holds the oracle key
+  const std::atomic<bool>* stop = nullptr;
+  uint64_t seed = 1;
+  int64_t tick_ms = 5'000;
+  // The price the network moves to after phase 0 (a class that needs a price path sets it);
+  // 0: unchanged.
+  uint64_t new_price_usd_e8 = 0;
+};
+
+// A customer of the adversary library: account and router keys derived from (seed, role, index),
+// funded by the treasury, burned at the current price and delegated to its router. Returns the
+// DC delegated and the token base units it cost.
+struct FundedCustomer {
+  uint64_t dc = 0, tokens = 0;
+};
+util::Result<FundedCustomer> FundCustomer(AdversaryContext& ctx, const Customer& customer,
+                                          uint64_t tokens);
+
+struct PopulationStats {
+  std::string class_name;
+  bool honest = false;
+  uint32_t line = 0;
+  std::vector<std::string> device_keys;  // base58
+  std::vector<Population::PaidDc> paid_dc;
+  uint64_t sent = 0, accepted = 0, duplicate = 0, rejected = 0;
+  std::map<std::string, uint64_t> reject_reasons;
+};
+
+struct AdversaryOptions {
+  std::string node_url;
+  uint64_t seed = 1;
+  int64_t tick_ms = 5'000;
+  uint32_t resource_class = 0;  // index of the devices' class (the fleet's)
+  Economics economics;
+  BackoffPolicy backoff;
+  std::function<int64_t()> now_ms;  // Unix ms; defaults to the system clock
+  std::function<void(const std::string&)> log;
+};
+
+class AdversaryEngine {
+ public:
+  // `specs` must be runnable (ParseAdversaries refuses the others).
+  AdversaryEngine(AdversaryOptions options, FleetKeys keys, std::vector<AdversarySpec> specs);
+  ~AdversaryEngine();
+  AdversaryEngine(const AdversaryEngine&) = delete;
+  AdversaryEngine& operator=(const AdversaryEngine&) = delete;
+
+  // Funds and onboards every population's devices, runs the classes' set-up and the price
+  // change. Must finish before another client uses the treasury or oracle keys (their nonces
+  // are counted locally). Unavailable when stopped or the node keeps refusing.
+  util::Status Setup();
+  // Ticks until Stop(). OK when stopped.
+  util::Status Run();
+  void Stop();
+  // The token price after set-up (what the honest fleet's oracle should keep submitting).
+  uint64_t price_usd_e8() const { return price_usd_e8_; }
+  std::vector<PopulationStats> Stats() const;
+  bool ready() const { return ready_; }
+
+ private:
+  util::Status SubmitPrice(NodeApi& api, uint64_t price_usd_e8);
+  util::Status OnboardAll(NodeApi& api);
+  void Log(const std::string& line) const;
+  bool Sleep(int64_t ms);
+
+  AdversaryOptions options_;
+  FleetKeys keys_;
+  NonceSigner treasury_, oracle_;
+  std::vector<std::unique_ptr<Population>> populations_;
+  uint64_t price_usd_e8_ = 0;
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stop_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  mutable std::mutex stats_mu_;
+  std::vector<PopulationStats> stats_;  // GUARDED_BY(stats_mu_), parallel to populations_
+};
+
+// The factory of a runnable class (adversary_usage.cc, adversary_farm.cc).
+std::unique_ptr<Population> MakePopulation(const AdversarySpec& spec, uint64_t seed,
+                                           uint32_t index);
+
+}  // namespace depin::fleet

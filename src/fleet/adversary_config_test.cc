@@ -1,0 +1,137 @@
+// The adversary file: every runnable class parses with its defaults, errors name the file, the
+// line and the field, and coverage/QoD classes are refused as not yet runnable (never skipped).
+// The fraud table: shares, flags and limits from synthetic manifests.
+#include <gtest/gtest.h>
+
+#include "fleet/adversary_config.h"
+#include "fleet/fraud_table.h"
+
+namespace depin::fleet {
+namespace {
+
+std::string ErrorOf(std::string_view text) {
+  auto r = ParseAdversaries(text, "adv.toml");
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? "" : r.status().ToString();
+}
+
+TEST(AdversaryConfigTest, TheDefaultSetParsesInFileOrderWithDefaultsFilledIn) {
+  auto specs = ParseAdversaries(DefaultAdversariesToml(), "(built-in)");
+  ASSERT_TRUE(specs.ok()) << specs.status().ToString();
+  std::vector<std::string> names;
+  for (const AdversarySpec& s : *specs) names.push_back(s.class_name);
+  EXPECT_EQ(names, (std::vector<std::string>{"receipt_replay", "replay_modified",
+                                             "stale_receipt_replay", "uptime_farm", "spread_farm",
+                                             "wash_trade", "colluding_usage", "shared_uplink"}));
+  EXPECT_EQ((*specs)[0].count, 6u);
+  EXPECT_EQ((*specs)[0].Param("mode"), 2u);   // "mixed"
+  EXPECT_EQ((*specs)[0].Param("given"), 4u);  // default filled in
+  EXPECT_EQ((*specs)[5].Param("price_drop_percent"), 90u);
+  EXPECT_EQ((*specs)[5].Param("same_owner"), 0u);  // default filled in
+  EXPECT_TRUE((*specs)[7].honest);
+  EXPECT_FALSE((*specs)[0].honest);
+}
+
+TEST(AdversaryConfigTest, ErrorsNameFileLineAndField) {
+  EXPECT_NE(ErrorOf("[receipt_replay]\ncount = 2\n\n[sybil_magic]\ncount = 1\n")
+                .find("adv.toml:4: sybil_magic: unknown adversary class"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("[receipt_replay]\ncount = 2\nreceipts = 3\n")
+                .find("adv.toml:3: receipt_replay.receipts: unknown field (known: count, "
+                      "receipts_per_tick, mode, usage_permille, given, liveness)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("[wash_trade]\nprice_drop_percent = 100\n")
+                .find("adv.toml:2: wash_trade.price_drop_percent: 100 is outside 0..99"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("[uptime_farm]\ncount = \"many\"\n")
+                .find("adv.toml:2: uptime_farm.count: want a non-negative integer"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("[receipt_replay]\nmode = \"burst\"\n")
+                .find("adv.toml:2: receipt_replay.mode: \"burst\" is not one of single, batch, "
+                      "mixed"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("receipt_replay = 3\n").find("adv.toml:1: receipt_replay: want a table"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("[receipt_replay\n").find("adv.toml:1: TOML syntax error"), std::string::npos);
+}
+
+TEST(AdversaryConfigTest, CoverageAndQodClassesAreRefusedAsNotYetRunnable) {
+  const std::string e = ErrorOf("[uptime_farm]\ncount = 1\n[coverage_ring]\ncount = 5\n");
+  EXPECT_NE(e.find("adv.toml:3: coverage_ring: not yet runnable: needs hotspots"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(ErrorOf("[sensor_backfill]\n")
+                .find("sensor_backfill: not yet runnable: needs "
+                      "weather stations"),
+            std::string::npos);
+  size_t runnable = 0, waiting = 0;
+  for (const AdversaryClass& c : AdversaryClasses())
+    (c.not_runnable.empty() ? runnable : waiting)++;
+  EXPECT_EQ(runnable, 8u);
+  EXPECT_EQ(waiting, 15u);
+}
+
+nlohmann::json Device(const std::string& key, uint64_t amount, nlohmann::json extra = {}) {
+  nlohmann::json d = {{"device", key},
+                      {"amount", std::to_string(amount)},
+                      {"heartbeats", 3},
+                      {"uptime_ok", true},
+                      {"location_trust_ppm", 1000000},
+                      {"speedtests", 1},
+                      {"speedtest_tier_name", "good"},
+                      {"invalid", nlohmann::json::object()}};
+  for (auto& [k, v] : extra.items()) d[k] = v;
+  return d;
+}
+
+TEST(FraudTableTest, SharesFlagsAndLimitsFromManifests) {
+  nlohmann::json m = {{"epoch", "7"}, {"emission", "1000"}, {"devices", nlohmann::json::array()}};
+  m["devices"].push_back(Device("A1", 20));  // attacker: 2 %
+  m["devices"].push_back(
+      Device("A2", 0, {{"invalid", nlohmann::json::object({{"unknown_payer", 2}})}}));
+  m["devices"].push_back(Device("W1", 300));  // self-dealer
+  // A report across an epoch boundary is counted, not a flag.
+  m["devices"].push_back(
+      Device("H1", 680, {{"invalid", nlohmann::json::object({{"outside_epoch", 1}})}}));
+  m["devices"].push_back(Device("H2", 0, {{"location_trust_ppm", 250000}}));
+  m["payer_burns"] = {{{"payer", "R"}, {"dc_burned", "1000"}}};
+  std::vector<MeasuredPopulation> pops(3);
+  pops[0].name = "receipt_replay";
+  pops[0].keys = {"A1", "A2"};
+  pops[1].name = "wash_trade";
+  pops[1].limit = FraudLimit::kProfit;
+  pops[1].keys = {"W1"};
+  pops[1].paid = {{"R", 10, 100}};  // 1000 DC cost 100 base units
+  pops[2].name = "fleet";
+  pops[2].honest = true;
+  pops[2].keys = {"H1", "H2", "H3"};  // H3 never reported
+  const FraudTable t = MeasureFraud({m}, pops);
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.device_rewards, 1000u);
+  EXPECT_EQ(t.rows[0].share_ppm, 20'000u);
+  EXPECT_FALSE(t.rows[0].pass);  // 2 % > 1 %
+  EXPECT_EQ(t.rows[0].flagged, 1u);
+  EXPECT_EQ(t.rows[0].reasons.at("unknown_payer"), 1u);
+  EXPECT_EQ(t.rows[1].cost, 100u);
+  EXPECT_FALSE(t.rows[1].pass);  // earned 300 for 100
+  EXPECT_EQ(t.rows[2].devices, 2u);
+  EXPECT_EQ(t.rows[2].flagged, 1u);
+  EXPECT_EQ(t.rows[2].boundary_rejects, 1u);
+  EXPECT_EQ(t.honest_flagged_ppm, 500'000u);
+  EXPECT_EQ(t.honest_reasons.at("location_untrusted"), 1u);
+  EXPECT_FALSE(t.pass);
+  EXPECT_EQ(PpmPercent(20'000), "2.00 %");
+  EXPECT_EQ(FraudTableJson(t)["classes"][0]["share_ppm"], 20'000u);
+
+  // Below every limit: passes.
+  pops[0].keys = {"A2"};
+  pops[1].paid = {{"R", 400, 1000}};
+  pops[2].keys = {"H1", "A1"};
+  const FraudTable ok = MeasureFraud({m}, pops);
+  EXPECT_TRUE(ok.rows[0].pass);
+  EXPECT_TRUE(ok.rows[1].pass);
+  EXPECT_TRUE(ok.pass) << FraudTableText(ok);
+}
+
+}  // namespace
+}  // namespace depin::fleet

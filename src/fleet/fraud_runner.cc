@@ -1,0 +1,302 @@
+#include "fleet/fraud_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "crypto/key_file.h"
+#include "fleet/adversary.h"
+#include "fleet/fleet.h"
+#include "util/env.h"
+#include "util/temp_dir.h"
+
+extern char** environ;
+
+namespace depin::fleet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+using util::Status;
+
+// A `depin` child: stdout is a pipe read line by line, stderr goes to a file. Killed (SIGKILL)
+// and reaped on destruction if still running.
+class Child {
+ public:
+  Child(const std::string& binary, const std::vector<std::string>& args,
+        const std::string& stderr_path) {
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    std::vector<std::string> storage = {binary};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    out_ = fds[0];
+  }
+  ~Child() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      Wait();
+    }
+    if (out_ >= 0) ::close(out_);
+  }
+  bool started() const { return pid_ > 0; }
+
+  // The next stdout line; empty on EOF or when `timeout_ms` passes first.
+  std::string ReadLine(int64_t timeout_ms) {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (true) {
+      const size_t nl = buffer_.find('\n');
+      if (nl != std::string::npos) {
+        std::string line = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        return line;
+      }
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return "";
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      char chunk[256];
+      const ssize_t n = ::read(out_, chunk, sizeof chunk);
+      if (n <= 0) return "";
+      buffer_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+  // SIGTERM (a node shuts down cleanly), then waits; the exit code or -1.
+  int Terminate() {
+    if (pid_ > 0 && !reaped_) ::kill(pid_, SIGTERM);
+    return Wait();
+  }
+  int Wait() {
+    if (pid_ <= 0 || reaped_) return -1;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0) {
+      if (errno != EINTR) return -1;
+    }
+    reaped_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  bool reaped_ = false;
+  std::string buffer_;
+};
+
+std::string Tail(const std::string& path) {
+  util::Result<util::Bytes> raw = util::Env::Default()->ReadFile(path);
+  if (!raw.ok()) return "";
+  std::string text(util::AsChars(*raw));
+  return text.size() > 600 ? text.substr(text.size() - 600) : text;
+}
+
+// `depin init DIR`, then the epoch length set to `epoch_ms` (whole seconds).
+Status InitNetwork(const FraudRunOptions& o, const util::TempDir& dir) {
+  Child init(o.depin_binary, {"init", dir.File("net")}, dir.File("init.stderr"));
+  if (!init.started()) return Status::Unavailable("cannot run " + o.depin_binary);
+  if (init.Wait() != 0) {
+    return Status::Unavailable("depin init failed: " + Tail(dir.File("init.stderr")));
+  }
+  util::Env* env = util::Env::Default();
+  const std::string path = dir.File("net/network.toml");
+  DEPIN_ASSIGN_OR_RETURN(util::Bytes raw, env->ReadFile(path));
+  std::string text(util::AsChars(raw));
+  const std::regex length(R"(\nlength = "[^"]*")");
+  if (!std::regex_search(text, length)) {
+    return Status::FailedPrecondition(path + ": no [epoch] length line to shorten");
+  }
+  const int64_t seconds = std::max<int64_t>(1, o.epoch_ms / 1000);
+  text = std::regex_replace(text, length, "\nlength = \"" + std::to_string(seconds) + "s\"",
+                            std::regex_constants::format_first_only);
+  return env->WriteFileAtomic(path, util::AsBytes(text));
+}
+
+util::Result<FleetKeys> ReadKeys(const util::TempDir& dir) {
+  util::Env* env = util::Env::Default();
+  auto read = [&](const char* name) {
+    return crypto::ReadKeyFile(env, dir.File(std::string("net/keys/") + name));
+  };
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair governance, read("governance.key"));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair oracle, read("price-oracle.key"));
+  DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair maker, read("maker.key"));
+  return FleetKeys{std::move(governance), std::move(oracle), std::move(maker)};
+}
+
+// A JSON integer the API may send as a number or a decimal string; 0 when absent.
+int64_t NumberField(const json& obj, const char* key) {
+  if (!obj.contains(key)) return 0;
+  const json& v = obj[key];
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_string()) return std::strtoll(v.get<std::string>().c_str(), nullptr, 10);
+  return 0;
+}
+
+bool WaitUntil(Clock::time_point deadline, const std::function<bool()>& done) {
+  while (Clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return done();
+}
+
+FraudLimit LimitOf(const std::string& class_name) {
+  return class_name == "wash_trade" || class_name == "colluding_usage" ? FraudLimit::kProfit
+                                                                       : FraudLimit::kShare;
+}
+
+// Who is who: the adversary populations as the engine ran them, and the honest fleet split into
+// steady and flaky devices (dead ones never report and are left out).
+std::vector<MeasuredPopulation> Populations(const AdversaryEngine& engine, const Fleet& fleet) {
+  std::vector<MeasuredPopulation> out;
+  for (const PopulationStats& s : engine.Stats()) {
+    MeasuredPopulation p;
+    p.name = s.class_name;
+    p.honest = s.honest;
+    p.limit = LimitOf(s.class_name);
+    p.keys = s.device_keys;
+    for (const Population::PaidDc& paid : s.paid_dc) {
+      p.paid.push_back({paid.payer.ToBase58(), paid.tokens, paid.dc});
+    }
+    p.sent = s.sent;
+    p.accepted = s.accepted;
+    p.rejected = s.rejected;
+    p.reject_reasons = s.reject_reasons;
+    out.push_back(std::move(p));
+  }
+  MeasuredPopulation steady, flaky;
+  steady.name = "fleet";
+  flaky.name = "fleet_flaky";
+  steady.honest = flaky.honest = true;
+  for (const EmulatedDevice& d : fleet.devices()) {
+    if (d.dead) continue;
+    (d.flaky ? flaky : steady).keys.push_back(d.managed.key.public_key().ToBase58());
+  }
+  out.push_back(std::move(steady));
+  out.push_back(std::move(flaky));
+  return out;
+}
+
+}  // namespace
+
+util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
+  DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
+  auto log = [&o](const std::string& line) {
+    if (o.log) o.log(line);
+  };
+  const auto deadline = Clock::now() + std::chrono::milliseconds(o.timeout_ms);
+  util::TempDir dir;
+  if (dir.path().empty()) return Status::Unavailable("cannot create a temporary directory");
+  DEPIN_RETURN_IF_ERROR(InitNetwork(o, dir));
+  Child node(
+      o.depin_binary,
+      {"node", "--data", dir.File("net"), "--dev", "--api", "127.0.0.1:0", "--log-level", "warn"},
+      dir.File("node.stderr"));
+  std::smatch m;
+  const std::string listening = node.ReadLine(60'000);
+  if (!std::regex_match(listening, m, std::regex(R"(listening on (http://127\.0\.0\.1:\d+))"))) {
+    return Status::Unavailable("the node did not start: " + Tail(dir.File("node.stderr")));
+  }
+  const std::string url = m[1];
+  log("fraud: node at " + url + ", data " + dir.File("net"));
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(url));
+  DEPIN_ASSIGN_OR_RETURN(std::optional<std::string> summary_text,
+                         api->GetJson("/v1/network/summary"));
+  const json summary = json::parse(summary_text.value_or(""), nullptr, false);
+  if (!summary.is_object()) return Status::Unavailable("no /v1/network/summary");
+  const int64_t genesis_ms = NumberField(summary, "genesis_time_ms");
+  const int64_t epoch_ms = std::max<int64_t>(1, NumberField(summary, "epoch_length_ms"));
+  DEPIN_ASSIGN_OR_RETURN(FleetKeys keys, ReadKeys(dir));
+  DEPIN_ASSIGN_OR_RETURN(FleetKeys engine_keys, ReadKeys(dir));
+
+  AdversaryOptions ao;
+  ao.node_url = url;
+  ao.seed = o.seed;
+  ao.tick_ms = o.tick_ms;
+  ao.log = log;
+  AdversaryEngine engine(ao, std::move(engine_keys), o.adversaries);
+  DEPIN_RETURN_IF_ERROR(engine.Setup().WithContext("adversary set-up"));
+  log("fraud: adversaries set up");
+
+  FleetOptions fo;
+  fo.node_url = url;
+  fo.devices = o.devices;
+  fo.customers = o.customers;
+  fo.seed = o.seed;
+  fo.devices_per_owner = 20;
+  fo.epoch_ms = epoch_ms;
+  fo.genesis_ms = genesis_ms;
+  fo.economics.price_usd_e8 = engine.price_usd_e8();  // the price path the adversaries set
+  fo.behaviour.tick_ms = o.tick_ms;
+  fo.behaviour.flaky_permille = o.flaky_permille;
+  fo.on_log = log;
+  Fleet fleet(fo, std::move(keys));
+  std::thread fleet_thread([&fleet] { (void)fleet.Run(); });
+  std::thread engine_thread([&engine] { (void)engine.Run(); });
+  auto stop_all = [&] {
+    fleet.Stop();
+    engine.Stop();
+    if (fleet_thread.joinable()) fleet_thread.join();
+    if (engine_thread.joinable()) engine_thread.join();
+  };
+
+  if (!WaitUntil(deadline, [&] { return fleet.Snapshot().onboarding_ms >= 0; })) {
+    stop_all();
+    return Status::Unavailable("the fleet did not onboard in time: " + fleet.Snapshot().last_error);
+  }
+  // Warm-up: every class active (stale replay needs receipts at least min_age_s old).
+  int64_t warmup_ms = 2 * o.tick_ms;
+  for (const AdversarySpec& s : o.adversaries) {
+    warmup_ms =
+        std::max<int64_t>(warmup_ms, static_cast<int64_t>(s.Param("min_age_s")) * 1000 + o.tick_ms);
+  }
+  const int64_t active_ms = util::Env::Default()->NowUnixMillis() + warmup_ms;
+  const uint64_t first = static_cast<uint64_t>((active_ms - genesis_ms) / epoch_ms) + 1;
+  const uint64_t last = first + std::max<uint64_t>(1, o.epochs) - 1;
+  log("fraud: fleet onboarded; measuring epochs " + std::to_string(first) + ".." +
+      std::to_string(last));
+  std::vector<json> manifests;
+  for (uint64_t e = first; e <= last; ++e) {
+    std::optional<std::string> body;
+    const bool closed = WaitUntil(deadline, [&] {
+      util::Result<std::optional<std::string>> r =
+          api->GetJson("/v1/epochs/" + std::to_string(e) + "/manifest");
+      if (r.ok() && *r) body = **r;
+      return body.has_value();
+    });
+    if (!closed) {
+      stop_all();
+      return Status::Unavailable("epoch " + std::to_string(e) +
+                                 " did not close in time: " + Tail(dir.File("node.stderr")));
+    }
+    manifests.push_back(json::parse(*body, nullptr, false));
+    log("fraud: epoch " + std::to_string(e) + " closed");
+  }
+  stop_all();
+  FraudTable table = MeasureFraud(manifests, Populations(engine, fleet));
+  node.Terminate();
+  return table;
+}
+
+}  // namespace depin::fleet
