@@ -152,6 +152,8 @@ CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
     raw.push_back({role, asserted, real, group, radios++, age});
   };
   auto city = [&] { return static_cast<uint32_t>(rng.Below(sc.cities)); };
+  std::vector<std::pair<uint32_t, uint32_t>> twins;   // (home city, twin town group)
+  std::vector<std::pair<size_t, uint32_t>> relay_of;  // (raw index, twin town group)
   for (uint32_t i = 0; i < sc.devices; ++i) {
     uint32_t c = city();
     Location p = InDisk(rng, cities[c], sc.city_radius_m);
@@ -223,16 +225,30 @@ CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
       raw.back().radio = radio;
     }
   }
+  // Relays: real hotspots at home in town c that also report the beacons of a twin town 25-35
+  // km away, relayed from an accomplice's radio there, with signals fabricated to fit the
+  // distance. One twin town of 40 honest hotspots per 20 relays.
   for (uint32_t i = 0; i < sc.relays; ++i) {
-    // The accomplice's radio sits in town c; the key is asserted 25-45 km away.
-    uint32_t c = city();
-    Location p = InDisk(rng, cities[c], sc.city_radius_m);
-    double d = 25'000 + rng.Unit() * 20'000, a = Angle(rng);
-    add(Role::kRelay, Offset(cities[c], d * std::cos(a), d * std::sin(a)), p, c, attacker_age());
+    if (i % 20 == 0) {
+      const uint32_t home = city();
+      double d = 25'000 + rng.Unit() * 10'000, a = Angle(rng);
+      Location twin = Offset(cities[home], d * std::cos(a), d * std::sin(a));
+      for (uint32_t k = 0; k < 40; ++k) {
+        Location p = InDisk(rng, twin, 3'000);
+        add(Role::kHonest, p, p, groups, honest_age());
+      }
+      twins.push_back({home, groups++});
+    }
+    const auto [home, twin_group] = twins.back();
+    Location p = InDisk(rng, cities[home], sc.city_radius_m);
+    add(Role::kRelay, p, p, home, attacker_age());
+    relay_of.emplace_back(raw.size() - 1, twin_group);
   }
   // Keys, then everything sorted by key.
   auto [keys, order] = MakeRandomKeys(rng, raw.size());
   net.members.resize(groups);
+  std::vector<uint32_t> relays_from(raw.size(), UINT32_MAX);
+  for (const auto& [index, twin] : relay_of) relays_from[index] = twin;
   for (uint32_t i : order) {
     DeviceInfo d;
     d.key = keys[i];
@@ -246,6 +262,11 @@ CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
     net.real.push_back(raw[i].real);
     net.group.push_back(raw[i].group);
     net.radio.push_back(raw[i].radio);
+    net.relays_from.push_back(relays_from[i]);
+  }
+  net.relayers.resize(groups);
+  for (uint32_t d = 0; d < net.devices.size(); ++d) {
+    if (net.relays_from[d] != UINT32_MAX) net.relayers[net.relays_from[d]].push_back(d);
   }
   verify::Hash32 block{};
   block[0] = static_cast<uint8_t>(sc.seed);
@@ -293,10 +314,7 @@ uint64_t CoverageNetwork::Run(const std::function<void(const ReportView&)>& sink
       sink(beacon);
 
       heard.clear();
-      // A relay without its own radio (every other one) transmits nothing anyone hears.
-      const bool silent = roles[b] == Role::kRelay && b % 2 == 1;
-      static const std::vector<uint32_t> kNobody;
-      for (uint32_t w : silent ? kNobody : members[group[b]]) {
+      for (uint32_t w : members[group[b]]) {
         if (w == b || radio[w] == radio[b]) continue;
         if (roles[b] == Role::kCollusionRing) {
           heard.emplace_back(w, -950 + static_cast<int32_t>(rng.Below(21)) - 10);  // flat
@@ -316,11 +334,14 @@ uint64_t CoverageNetwork::Run(const std::function<void(const ReportView&)>& sink
         if (d > sc.radio_range_m || air.Unit() > 1.0 - double(d) / sc.radio_range_m) continue;
         double signal = ModelSignalX10(double(d)) + air.Normal() * sc.shadowing_db_x10;
         if (signal < -1350) continue;
-        if (roles[w] == Role::kRelay) {
-          // Heard by the accomplice's radio; reported as if heard at the asserted place.
-          signal = std::max(-1340.0, ModelSignalX10(asserted_m(b, w)) + rng.Normal() * 20);
-        }
         heard.emplace_back(w, static_cast<int32_t>(std::lround(signal)));
+      }
+      // Relays report this town's beacons heard by their accomplice's radio (at the town's
+      // centre), with a signal fabricated for their own asserted distance.
+      for (uint32_t w : relayers[group[b]]) {
+        if (rng.Below(3) == 0) continue;
+        double signal = ModelSignalX10(asserted_m(b, w)) + rng.Normal() * 20;
+        if (signal >= -1345) heard.emplace_back(w, static_cast<int32_t>(std::lround(signal)));
       }
       if (heard.size() > sc.max_witnesses) {
         for (size_t i = 0; i < sc.max_witnesses; ++i) {

@@ -52,12 +52,14 @@ const char* RoleName(Role role);
 struct CoverageNetwork {
   CoverageScenario scenario;
   verify::EpochWindow window;
-  std::vector<verify::DeviceInfo> devices;     // sorted by key
-  std::vector<Role> roles;                     // per device
-  std::vector<verify::Location> real;          // where each device really is
-  std::vector<uint32_t> group;                 // city (or ring) index: who can hear whom
-  std::vector<uint32_t> radio;                 // physical radio (keys sharing one share it)
-  std::vector<std::vector<uint32_t>> members;  // per group
+  std::vector<verify::DeviceInfo> devices;      // sorted by key
+  std::vector<Role> roles;                      // per device
+  std::vector<verify::Location> real;           // where each device really is
+  std::vector<uint32_t> group;                  // city (or ring) index: who can hear whom
+  std::vector<uint32_t> radio;                  // physical radio (keys sharing one share it)
+  std::vector<uint32_t> relays_from;            // per device: the group whose beacons it relays
+  std::vector<std::vector<uint32_t>> relayers;  // per group: the devices relaying its beacons
+  std::vector<std::vector<uint32_t>> members;   // per group
   std::vector<verify::EntropyRecord> entropy;
 
   // Streams every report to `sink` (each beacon before its witnesses). Returns witnesses sent.

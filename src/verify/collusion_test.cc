@@ -281,7 +281,8 @@ TEST(RadioTest, RelayedWitnessHeardByNobodyIsFlagged) {
   WitnessGraph graph(g.edges, g.devices.size());
   TrustResult trust = PropagateTrust(TrustParams{}, graph, g.devices, testing::DayEpoch());
   std::vector<uint8_t> beaconed(g.devices.size(), 1);
-  auto relays = DetectRelayedWitnesses(RadioParams{}, TrustParams{}, graph, trust, beaconed);
+  auto relays =
+      DetectRelayedWitnesses(RadioParams{}, TrustParams{}, graph, trust, beaconed, g.devices);
   ASSERT_EQ(relays.size(), 1u);
   EXPECT_EQ(relays[0].device, relay);
   EXPECT_EQ(relays[0].heard, 0u);

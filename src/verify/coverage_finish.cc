@@ -168,7 +168,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
     std::vector<uint8_t> beaconed(n_dev, 0);
     for (const BeaconRec& b : s.beacons) beaconed[b.slot] = 1;
     for (const RelayFlag& f :
-         DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust, beaconed)) {
+         DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust, beaconed, devices_)) {
       ++stats_.relays;
       flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
     }

@@ -81,6 +81,12 @@ struct TrustParams {
 // Relayed witnesses: a device with at least min_relay_edges witness edges whose own beacons
 // were heard by trusted devices on fewer than max_heard_ppm of that count is flagged (radio
 // links are reciprocal; a relay hears far-away beacons that nobody there hears back).
+// A relay that is also a real hotspot (heard at home) is found by its long edges: a witness edge
+// of at least long_edge_m is unsupported when at least min_supporters trusted devices lie within
+// support_radius_m of the witness and nearer the beaconer than it, and fewer than
+// max_support_ppm of them heard that beaconer (a few relays side by side do not vouch for each
+// other); a device with at least min_relay_edges unsupported long edges, at least
+// min_unsupported_ppm of its long edges, is flagged.
 struct RadioParams {
   bool enabled = true;
   uint32_t min_common = 8;
@@ -88,6 +94,11 @@ struct RadioParams {
   uint32_t min_match_ppm = 800'000;
   uint32_t min_relay_edges = 8;
   uint32_t max_heard_ppm = 100'000;
+  uint32_t long_edge_m = 10'000;
+  uint32_t support_radius_m = 3'000;
+  uint32_t min_supporters = 3;
+  uint32_t max_support_ppm = 200'000;
+  uint32_t min_unsupported_ppm = 500'000;
 };
 
 struct CoverageParams {

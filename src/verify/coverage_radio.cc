@@ -1,9 +1,11 @@
 #include "verify/coverage_radio.h"
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 
 #include "verify/fixed_point.h"
+#include "verify/geo.h"
 
 namespace depin::verify {
 
@@ -127,30 +129,113 @@ std::vector<SharedRadio> DetectSharedRadios(const RadioParams& p, const WitnessG
 }
 
 std::string RelayFlag::Evidence() const {
+  if (unsupported > 0) {
+    return "witnessed " + std::to_string(long_edges) + " beacons from " + "far away, " +
+           std::to_string(unsupported) +
+           " of them unheard by every trusted device around it that is nearer the beaconer "
+           "(relayed witnesses)";
+  }
   return "witnessed " + std::to_string(witnessed) +
          " beacons but its own beacons were heard by trusted devices " + std::to_string(heard) +
          " times (radio links are reciprocal: relayed witnesses)";
 }
 
+namespace {
+
+// Devices bucketed on a grid of cells at least `radius_m` across (asserted locations), for
+// "who is near this device" queries.
+class NearIndex {
+ public:
+  NearIndex(std::span<const DeviceInfo> devices, uint32_t radius_m)
+      : cell_e7_(int64_t{radius_m} * 10'000'000 / 111'195 * 2 + 1) {
+    for (uint32_t v = 0; v < devices.size(); ++v) {
+      cells_.emplace_back(Key(devices[v].asserted_location), v);
+    }
+    std::sort(cells_.begin(), cells_.end());
+  }
+  // Every device in the 3 x 3 cells around `at` (a superset of those within the radius below
+  // about 60 degrees of latitude; farther out the test simply sees fewer neighbours).
+  template <typename Fn>
+  void ForNear(const Location& at, Fn&& fn) const {
+    const int64_t row = Row(at.lat_e7), col = Col(at.lon_e7);
+    for (int64_t r = row - 1; r <= row + 1; ++r) {
+      auto lo = std::lower_bound(cells_.begin(), cells_.end(),
+                                 std::pair<uint64_t, uint32_t>{Pack(r, col - 1), 0});
+      auto hi = std::lower_bound(cells_.begin(), cells_.end(),
+                                 std::pair<uint64_t, uint32_t>{Pack(r, col + 2), 0});
+      for (auto it = lo; it != hi; ++it) fn(it->second);
+    }
+  }
+
+ private:
+  int64_t Row(int32_t lat) const { return (int64_t{lat} + 900'000'000) / cell_e7_; }
+  int64_t Col(int32_t lon) const { return (int64_t{lon} + 1'800'000'000) / cell_e7_; }
+  static uint64_t Pack(int64_t r, int64_t c) {
+    return static_cast<uint64_t>(r) << 32 | static_cast<uint32_t>(c);
+  }
+  uint64_t Key(const Location& l) const { return Pack(Row(l.lat_e7), Col(l.lon_e7)); }
+  int64_t cell_e7_;
+  std::vector<std::pair<uint64_t, uint32_t>> cells_;
+};
+
+bool Witnessed(const WitnessGraph& g, uint32_t witness, uint32_t beaconer) {
+  for (uint32_t e : g.Incident(witness)) {
+    const WitnessEdge& edge = g.edges()[e];
+    if (edge.witness == witness && edge.beaconer == beaconer) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<RelayFlag> DetectRelayedWitnesses(const RadioParams& p, const TrustParams& tp,
                                               const WitnessGraph& g, const TrustResult& trust,
-                                              std::span<const uint8_t> beaconed) {
+                                              std::span<const uint8_t> beaconed,
+                                              std::span<const DeviceInfo> devices) {
   std::vector<RelayFlag> out;
   if (!p.enabled) return out;
+  std::unique_ptr<NearIndex> near;  // built on the first long edge (most epochs have none)
+  const uint64_t radius_mm = uint64_t{p.support_radius_m} * 1000;
   for (uint32_t v = 0; v < g.device_count(); ++v) {
     if (!beaconed[v] || g.Degree(v) < p.min_relay_edges) continue;
-    uint32_t witnessed = 0, heard = 0;
+    RelayFlag f;
+    f.device = v;
     for (uint32_t e : g.Incident(v)) {
       const WitnessEdge& edge = g.edges()[e];
-      if (edge.witness == v) {
-        ++witnessed;
-      } else if (trust.Trusted(edge.witness, tp.low_trust_ppm)) {
-        ++heard;
+      if (edge.witness != v) {
+        f.heard += trust.Trusted(edge.witness, tp.low_trust_ppm);
+        continue;
+      }
+      ++f.witnessed;
+      if (edge.distance_m < p.long_edge_m) continue;
+      ++f.long_edges;
+      if (!near) near = std::make_unique<NearIndex>(devices, p.support_radius_m);
+      // Trusted devices around v, nearer the beaconer: did any of them hear it?
+      const Location& at = devices[v].asserted_location;
+      const Location& far = devices[edge.beaconer].asserted_location;
+      const uint64_t reach_mm = DistanceMm(at, far);
+      uint32_t supporters = 0, heard_it = 0;
+      near->ForNear(at, [&](uint32_t u) {
+        if (u == v || u == edge.beaconer || g.Degree(u) == 0) return;
+        if (!trust.Trusted(u, tp.low_trust_ppm)) return;
+        const Location& ul = devices[u].asserted_location;
+        if (DistanceMm(at, ul) > radius_mm || DistanceMm(ul, far) > reach_mm) return;
+        ++supporters;
+        heard_it += Witnessed(g, u, edge.beaconer);
+      });
+      if (supporters >= p.min_supporters &&
+          uint64_t{heard_it} * kPpmOne < uint64_t{p.max_support_ppm} * supporters) {
+        ++f.unsupported;
       }
     }
-    if (witnessed < p.min_relay_edges) continue;
-    if (uint64_t{heard} * kPpmOne < uint64_t{p.max_heard_ppm} * witnessed) {
-      out.push_back({v, witnessed, heard});
+    if (f.witnessed < p.min_relay_edges) continue;
+    const bool deaf = uint64_t{f.heard} * kPpmOne < uint64_t{p.max_heard_ppm} * f.witnessed;
+    const bool relayed =
+        f.unsupported >= p.min_relay_edges &&
+        uint64_t{f.unsupported} * kPpmOne >= uint64_t{p.min_unsupported_ppm} * f.long_edges;
+    if (deaf || relayed) {
+      if (deaf) f.unsupported = 0;  // the evidence names the stronger reason
+      out.push_back(f);
     }
   }
   return out;
