@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   g_out = argv[1];
-  crypto::InitCrypto();
+  if (!crypto::InitCrypto().ok()) return 1;
   const crypto::KeyPair device = samples::DeviceKey();
 
   // --- Reports: one of every kind, signed; a batch of all of them with its proofs. ---
