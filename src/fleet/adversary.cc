@@ -72,11 +72,11 @@ void Population::Send(const EmulatedDevice& d, std::vector<wire::v1::Report> rep
     out->push_back({origin, std::move(*bytes), batch, static_cast<uint32_t>(n)});
   };
   if (as_batch && reports.size() > 1) {
-    emit(ingest::SignBatchToBytes(reports, now_ms, d.managed.key), true, reports.size());
+    emit(ingest::SignBatchToBytes(reports, now_ms, network_id_, d.managed.key), true, reports.size());
     return;
   }
   for (const wire::v1::Report& r : reports) {
-    emit(ingest::SignReportToBytes(r, d.managed.key), false, 1);
+    emit(ingest::SignReportToBytes(r, network_id_, d.managed.key), false, 1);
   }
 }
 
@@ -213,6 +213,8 @@ util::Status AdversaryEngine::Setup() {
   // A fresh price first: onboarding and the classes' burns need one.
   DEPIN_RETURN_IF_ERROR(SubmitPrice(*api, price_usd_e8_).WithContext("submitting the price"));
   DEPIN_RETURN_IF_ERROR(OnboardAll(*api));
+  DEPIN_ASSIGN_OR_RETURN(std::string network_id, api->NetworkId());
+  for (auto& p : populations_) p->set_network_id(network_id);
   AdversaryContext ctx;
   ctx.api = api.get();
   ctx.economics = &options_.economics;

@@ -81,6 +81,8 @@ class Population {
   const std::vector<EmulatedDevice>& devices() const { return devices_; }
   NonceSigner& owner() { return owner_; }
   uint32_t origins() const { return origins_; }
+  // The network every report and receipt is signed for (NodeApi::NetworkId); set before Setup.
+  void set_network_id(std::string network_id) { network_id_ = std::move(network_id); }
   // Ledger set-up after onboarding: phase 0 before the price change, phase 1 after it.
   virtual util::Status Setup(AdversaryContext& ctx, int phase);
   // The reports of this tick.
@@ -108,6 +110,7 @@ class Population {
   uint32_t origins_ = 1;
   sim::Rng rng_;
   std::vector<PaidDc> paid_dc_;
+  std::string network_id_;
 };
 
 struct AdversaryContext {

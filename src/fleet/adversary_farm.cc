@@ -87,7 +87,7 @@ class SharedUplinkPopulation : public Population {
         r.set_version(wire::kWireVersion);
         r.set_device_key(key.bytes.data(), key.bytes.size());
         r.set_timestamp_ms(now_ms + 2);
-        *r.mutable_data_transfer() = customer_.Sign(key, down / 6, down, now_ms);
+        *r.mutable_data_transfer() = customer_.Sign(key, down / 6, down, now_ms, network_id_);
         reports.push_back(std::move(r));
       }
       Send(d, std::move(reports), now_ms, static_cast<uint32_t>(i % origins_), true, out);

@@ -28,7 +28,8 @@ wire::v1::Report WrapReceipt(const crypto::PublicKey& device, uint64_t ts,
 // attacker may not).
 wire::v1::SignedUsageReceipt SignReceipt(const crypto::KeyPair& router, uint64_t session,
                                          uint64_t sequence, const crypto::PublicKey& device,
-                                         uint64_t up, uint64_t down, uint64_t dc, uint64_t ts) {
+                                         uint64_t up, uint64_t down, uint64_t dc, uint64_t ts,
+                                         std::string_view network_id) {
   wire::v1::UsageReceipt r;
   const crypto::PublicKey& payer = router.public_key();
   r.set_payer_key(payer.bytes.data(), payer.bytes.size());
@@ -39,7 +40,7 @@ wire::v1::SignedUsageReceipt SignReceipt(const crypto::KeyPair& router, uint64_t
   r.set_bytes_down(down);
   r.set_dc_amount(dc);
   r.set_timestamp_ms(ts);
-  return wire::SignUsageReceipt(r, router).value();  // signed by the key named in it
+  return wire::SignUsageReceipt(r, network_id, router).value();  // signed by the key named in it
 }
 
 enum class ReplayKind { kFresh, kModified, kStale };
@@ -73,7 +74,7 @@ class ReplayPopulation : public Population {
     EmulatedDevice& d = devices_[i];
     const crypto::PublicKey& key = d.managed.key.public_key();
     const uint64_t down = 20'000 + d.rng.Below(200'000);
-    reports->push_back(WrapReceipt(key, ts, victim_.Sign(key, down / 6, down, now_ms)));
+    reports->push_back(WrapReceipt(key, ts, victim_.Sign(key, down / 6, down, now_ms, network_id_)));
     given_[i].Observe({reports->back()}, now_ms);
   }
 
@@ -159,7 +160,7 @@ class SelfDealingPopulation : public Population {
       if (wash_) {
         const uint64_t bytes = spec_.Param("bytes_per_tick");
         reports.push_back(
-            WrapReceipt(key, ts, customer_.Sign(key, bytes / 5, bytes - bytes / 5, now_ms)));
+            WrapReceipt(key, ts, customer_.Sign(key, bytes / 5, bytes - bytes / 5, now_ms, network_id_)));
       } else {
         const uint64_t real = spec_.Param("bytes_per_receipt");
         const uint64_t claimed = real * (100 + spec_.Param("overclaim_percent")) / 100;
@@ -168,7 +169,7 @@ class SelfDealingPopulation : public Population {
           reports.push_back(
               WrapReceipt(key, ts++,
                           SignReceipt(customer_.router(), 1, sequence_++, key, claimed / 5,
-                                      claimed - claimed / 5, dc, now_ms)));
+                                      claimed - claimed / 5, dc, now_ms, network_id_)));
         }
       }
       Send(d, std::move(reports), now_ms, 0, true, out);

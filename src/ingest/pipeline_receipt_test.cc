@@ -42,6 +42,7 @@ class PipelineReceiptTest : public PipelineTest {
     IngestOptions options;
     options.env = &env_;
     options.epoch_ms = kDayMs;
+    options.network_id = kNet;
     options.verify_threads = 2;
     auto p = IngestPipeline::Create(options, &registry_, log_.get(), dir_.path(), &observer_);
     ASSERT_TRUE(p.ok()) << p.status().ToString();

@@ -229,7 +229,8 @@ Status LoadProofInputs(const CloseInputs& in, verify::EpochInputs* out) {
   if (!coverage && !qod) return Status::Ok();
   if (setup.denylist_operator && in.env->FileExists(DenylistPath(in.data_dir))) {
     Result<verify::Denylist> denylist =
-        verify::Denylist::Load(in.env, DenylistPath(in.data_dir), *setup.denylist_operator);
+        verify::Denylist::Load(in.env, DenylistPath(in.data_dir), in.network_id,
+                                 *setup.denylist_operator);
     if (!denylist.ok()) return denylist.status().WithContext("epoch close: the denylist");
     out->denylist = std::move(denylist).value();
   }

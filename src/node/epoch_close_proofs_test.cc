@@ -31,6 +31,7 @@ class EpochCloseProofsTest : public ::testing::Test {
     in.data_dir = dir_.path();
     in.window = EpochWindowOf(FixtureParams(), 0);
     in.config = FixtureRewardConfig();
+    in.network_id = ledger::testing::kTestChainId;
     in.config.verify.min_heartbeat_hours = 8;
     in.config.verifiers.classes = {{"only", class0}};
     in.config.verifiers.network_id = "test-1";

@@ -32,17 +32,20 @@ TEST(LedgerMetricsTest, CountsCommitsRejectionsDepthAndLatency) {
                         nlohmann::json{{"tx_hex", util::HexEncode(ledger::EncodeTx(tx))}}.dump());
   };
   ASSERT_EQ(submit(MakeTx(net.alice, 0, ledger::Transfer{net.bob.public_key(), 5})).status, 202);
-  ASSERT_EQ(
-      submit(MakeTx(net.carol, 0, ledger::Transfer{net.bob.public_key(), 99 * kToken})).status,
-      202);
-  EXPECT_NE(registry.Render().find("depin_ledger_mempool_depth 2\n"), std::string::npos);
+  // Carol holds 10 tokens: admission checks what the head of her chain moves, so her second
+  // transfer is admitted and the block producer rejects it.
+  ASSERT_EQ(submit(MakeTx(net.carol, 0, ledger::Transfer{net.bob.public_key(), 6 * kToken})).status,
+            202);
+  ASSERT_EQ(submit(MakeTx(net.carol, 1, ledger::Transfer{net.bob.public_key(), 6 * kToken})).status,
+            202);
+  EXPECT_NE(registry.Render().find("depin_ledger_mempool_depth 3\n"), std::string::npos);
   ASSERT_TRUE(producer.ProduceOnce().ok());
   // A replay of alice's nonce 0 is refused at submission.
   EXPECT_EQ(submit(MakeTx(net.alice, 0, ledger::Transfer{net.bob.public_key(), 6})).status, 400);
 
   const std::string text = registry.Render();
   EXPECT_NE(text.find("depin_ledger_height 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("depin_ledger_txs_committed_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("depin_ledger_txs_committed_total 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("depin_ledger_txs_rejected_total{stage=\"block\",tx_error="
                       "\"insufficient_balance\"} 1\n"),
             std::string::npos)

@@ -27,9 +27,10 @@ std::string TxJson(const ledger::Tx& tx) {
   return json{{"tx_hex", util::HexEncode(ledger::EncodeTx(tx))}}.dump();
 }
 
-ledger::Tx SignedTransfer(const crypto::KeyPair& from, uint64_t nonce, const crypto::PublicKey& to,
-                          uint64_t amount) {
+ledger::Tx SignedTransfer(const std::string& network, const crypto::KeyPair& from, uint64_t nonce,
+                          const crypto::PublicKey& to, uint64_t amount) {
   ledger::Tx tx;
+  tx.network_id = network;
   tx.signer = from.public_key();
   tx.nonce = nonce;
   tx.body = ledger::Transfer{to, amount};
@@ -75,8 +76,10 @@ TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSe
   util::Result<std::unique_ptr<Node>> node = Node::Start(options);
   ASSERT_TRUE(node.ok()) << node.status().ToString();
   const uint16_t port = (*node)->port();
+  const std::string network =
+      testing::HttpJson(port, http::verb::get, "/v1/health").body["network_id"].get<std::string>();
 
-  Reply funded = Post(port, SignedTransfer(gov, 0, honest.public_key(), 1'000'000));
+  Reply funded = Post(port, SignedTransfer(network, gov, 0, honest.public_key(), 1'000'000));
   ASSERT_EQ(funded.status, 202) << funded.body.dump();
   ASSERT_EQ(WaitSettled(port, funded.body["tx_id"])["status"], "committed");
 
@@ -85,7 +88,7 @@ TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSe
   for (int k = 0; k < 6; ++k) {
     const crypto::KeyPair flooder = crypto::KeyPair::Generate();
     for (uint64_t nonce = 1; nonce <= 12; ++nonce) {
-      Reply r = Post(port, SignedTransfer(flooder, nonce, gov.public_key(), 1));
+      Reply r = Post(port, SignedTransfer(network, flooder, nonce, gov.public_key(), 1));
       if (r.status == 202) {
         ++accepted;
         continue;
@@ -96,7 +99,7 @@ TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSe
   }
   EXPECT_EQ(accepted, 0) << "transactions from keys that hold nothing were admitted";
 
-  Reply transfer = Post(port, SignedTransfer(honest, 0, gov.public_key(), 10));
+  Reply transfer = Post(port, SignedTransfer(network, honest, 0, gov.public_key(), 10));
   ASSERT_EQ(transfer.status, 202) << "a funded sender was locked out: " << transfer.body.dump();
   json settled = WaitSettled(port, transfer.body["tx_id"]);
   EXPECT_EQ(settled["status"], "committed") << settled.dump();

@@ -71,6 +71,7 @@ class WashTradingTest : public ::testing::Test {
     in.data_dir = dir_.path();
     in.window = window;
     in.config = FixtureRewardConfig();
+    in.network_id = ledger::testing::kTestChainId;
     in.snapshot = &*snap;
     in.emission = EpochEmission(ledger_->machine(), 0, *snap);
     auto m = CloseEpoch(in);

@@ -57,10 +57,14 @@ TEST(Registry, RefusesClassesThatCannotBeVerified) {
 
 // Samples of every default QoD parameter, one per minute for `minutes` minutes from `from_ms`.
 std::vector<SensorSample> WeatherSamples(uint64_t from_ms, uint32_t minutes) {
+  // Noise from a small LCG on a slow drift: a strictly periodic wobble reads as fabricated to
+  // QoD's series checks (qod_series.h).
   std::vector<SensorSample> out;
+  uint32_t lcg = 12345;
   for (uint32_t m = 0; m < minutes; ++m) {
     const uint64_t t = from_ms + m * 60'000;
-    const int64_t wobble = (m * 37) % 11;
+    lcg = lcg * 1'103'515'245u + 12'345u;
+    const int64_t wobble = static_cast<int64_t>(m) * 3 + static_cast<int64_t>((lcg >> 16) % 40);
     out.push_back({static_cast<uint32_t>(wire::SensorParameter::kTemperature), 15'000 + wobble, t});
     out.push_back({static_cast<uint32_t>(wire::SensorParameter::kHumidity), 60'000 + wobble, t});
     out.push_back({static_cast<uint32_t>(wire::SensorParameter::kPressure), 1'013'000 + wobble, t});
