@@ -131,9 +131,14 @@ std::vector<SubmitResult> Mempool::SubmitBatch(const std::vector<Tx>& txs) {
   std::vector<bool> claim_pays(txs.size(), false);
   for (size_t i = 0; i < txs.size(); ++i) {
     const SenderView* v = out[i].tx_error == TxError::kOk ? &senders[txs[i].signer] : nullptr;
-    const auto* claim = std::get_if<ClaimRewards>(&txs[i].body);
-    if (v == nullptr || v->exists || v->privileged || claim == nullptr) continue;
-    claim_pays[i] = txs[i].nonce == v->account.nonce && ClaimWouldPay(txs[i].signer, *claim);
+    if (v == nullptr || v->exists || v->privileged || txs[i].nonce != v->account.nonce) continue;
+    // A key that holds nothing of its own may still pay: a claim that pays it, or a router
+    // spending credits an owner delegated to it.
+    if (const auto* claim = std::get_if<ClaimRewards>(&txs[i].body)) {
+      claim_pays[i] = ClaimWouldPay(txs[i].signer, *claim);
+    } else if (const auto* spend = std::get_if<SpendCredits>(&txs[i].body)) {
+      claim_pays[i] = DelegationCovers(spend->owner, txs[i].signer, spend->amount);
+    }
   }
 
   std::lock_guard<std::mutex> lock(mu_);

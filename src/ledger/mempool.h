@@ -175,6 +175,8 @@ class Mempool {
   // committed state (root posted, proof valid, more than already claimed): how an owner with no
   // tokens yet may still submit.
   bool ClaimWouldPay(const Address& signer, const ClaimRewards& c) const;
+  // Whether `owner` has delegated at least `amount` DC to `delegate` (a router's spend_credits).
+  bool DelegationCovers(const Address& owner, const Address& delegate, uint64_t amount) const;
   size_t OrdinaryCapacity() const;
 
   const StateMachine& machine_;

@@ -76,6 +76,14 @@ bool Mempool::ClaimWouldPay(const Address& signer, const ClaimRewards& c) const 
                                    c.proof);
 }
 
+bool Mempool::DelegationCovers(const Address& owner, const Address& delegate,
+                               uint64_t amount) const {
+  std::optional<util::Bytes> raw = read_state_(keys::Delegation(owner, delegate));
+  if (!raw) return false;
+  util::Result<uint64_t> held = DecodeU64(*raw);
+  return held.ok() && amount > 0 && *held >= amount;
+}
+
 size_t Mempool::OrdinaryCapacity() const {
   const size_t reserved = std::min(options_.reserved, options_.max_txs / 2);
   return options_.max_txs - reserved;
