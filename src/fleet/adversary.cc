@@ -72,7 +72,8 @@ void Population::Send(const EmulatedDevice& d, std::vector<wire::v1::Report> rep
     out->push_back({origin, std::move(*bytes), batch, static_cast<uint32_t>(n)});
   };
   if (as_batch && reports.size() > 1) {
-    emit(ingest::SignBatchToBytes(reports, now_ms, network_id_, d.managed.key), true, reports.size());
+    emit(ingest::SignBatchToBytes(reports, now_ms, network_id_, d.managed.key), true,
+         reports.size());
     return;
   }
   for (const wire::v1::Report& r : reports) {

@@ -74,7 +74,8 @@ class ReplayPopulation : public Population {
     EmulatedDevice& d = devices_[i];
     const crypto::PublicKey& key = d.managed.key.public_key();
     const uint64_t down = 20'000 + d.rng.Below(200'000);
-    reports->push_back(WrapReceipt(key, ts, victim_.Sign(key, down / 6, down, now_ms, network_id_)));
+    reports->push_back(
+        WrapReceipt(key, ts, victim_.Sign(key, down / 6, down, now_ms, network_id_)));
     given_[i].Observe({reports->back()}, now_ms);
   }
 
@@ -159,8 +160,8 @@ class SelfDealingPopulation : public Population {
       uint64_t ts = now_ms + 2;
       if (wash_) {
         const uint64_t bytes = spec_.Param("bytes_per_tick");
-        reports.push_back(
-            WrapReceipt(key, ts, customer_.Sign(key, bytes / 5, bytes - bytes / 5, now_ms, network_id_)));
+        reports.push_back(WrapReceipt(
+            key, ts, customer_.Sign(key, bytes / 5, bytes - bytes / 5, now_ms, network_id_)));
       } else {
         const uint64_t real = spec_.Param("bytes_per_receipt");
         const uint64_t claimed = real * (100 + spec_.Param("overclaim_percent")) / 100;

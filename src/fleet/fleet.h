@@ -125,8 +125,7 @@ class Fleet {
                    SourceClients* households);
   // One request with these devices' ticks; on a transport failure pushes *next back.
   void SendFrom(NodeApi& api, const std::string& network, const std::vector<uint64_t>& device_tasks,
-                Backoff& backoff,
-                int64_t* next);
+                Backoff& backoff, int64_t* next);
   void RegisterWithAdmin(NodeApi& api, uint64_t owner);
   void Monitor(NodeApi& api);
   bool ReadRewards(NodeApi& api, EpochSummary* sum);

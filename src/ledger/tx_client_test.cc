@@ -79,11 +79,12 @@ TEST_F(TxClientTest, StaleNonceIsRejectedAtSubmitWithItsName) {
 TEST_F(TxClientTest, InsufficientBalanceIsRejectedByTheProducer) {
   // Carol holds 10 tokens: the mempool admits her second transfer (it checks only what the head
   // of a chain moves), the producer rejects it.
-  ASSERT_EQ(
-      client.Submit(BuildSignedTx(kTestChainId, net.carol, 0, 0, Transfer{net.bob.public_key(), 6 * kToken}))
-          .value()
-          .state,
-      TxProgress::kPending);
+  ASSERT_EQ(client
+                .Submit(BuildSignedTx(kTestChainId, net.carol, 0, 0,
+                                      Transfer{net.bob.public_key(), 6 * kToken}))
+                .value()
+                .state,
+            TxProgress::kPending);
   Tx tx = BuildSignedTx(kTestChainId, net.carol, 1, 0, Transfer{net.bob.public_key(), 6 * kToken});
   TxOutcome sent = client.Submit(tx).value();
   ASSERT_EQ(sent.state, TxProgress::kPending);

@@ -14,8 +14,8 @@
 #include "ingest/report_log_reader.h"
 #include "ledger/records.h"
 #include "node/admin_routes.h"
-#include "node/poc_entropy.h"
 #include "node/epoch_receipts.h"
+#include "node/poc_entropy.h"
 #include "rewards/compute.h"
 #include "verify/registry.h"
 #include "verify/wire_adapter.h"
@@ -228,9 +228,8 @@ Status LoadProofInputs(const CloseInputs& in, verify::EpochInputs* out) {
   const bool qod = verify::SetupRuns(setup, verify::VerifierId::kQod);
   if (!coverage && !qod) return Status::Ok();
   if (setup.denylist_operator && in.env->FileExists(DenylistPath(in.data_dir))) {
-    Result<verify::Denylist> denylist =
-        verify::Denylist::Load(in.env, DenylistPath(in.data_dir), in.network_id,
-                                 *setup.denylist_operator);
+    Result<verify::Denylist> denylist = verify::Denylist::Load(
+        in.env, DenylistPath(in.data_dir), in.network_id, *setup.denylist_operator);
     if (!denylist.ok()) return denylist.status().WithContext("epoch close: the denylist");
     out->denylist = std::move(denylist).value();
   }
@@ -262,9 +261,8 @@ Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats,
   proofs.payers = in.snapshot->payers;
   proofs.prior_speedtests = in.prior_speedtests;
   // Receipts that appeared in earlier epochs are spent: never paid again (epoch_receipts.h).
-  DEPIN_ASSIGN_OR_RETURN(proofs.prior_receipts,
-                         PriorReceipts(in.env, in.data_dir, in.window, in.config.verify,
-                                       in.network_id));
+  DEPIN_ASSIGN_OR_RETURN(proofs.prior_receipts, PriorReceipts(in.env, in.data_dir, in.window,
+                                                              in.config.verify, in.network_id));
   DEPIN_ASSIGN_OR_RETURN(auto epoch, verify::ConfiguredEpoch::Create(std::move(proofs)));
   std::vector<verify::SensorSample> sensor_samples;  // reused for every sensor batch
   DEPIN_RETURN_IF_ERROR(ForEachReport(
@@ -298,10 +296,11 @@ Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64
   CloseStats stats;
   const uint64_t t0 = env->NowMicros();
   uint64_t sink = 0;
-  DEPIN_RETURN_IF_ERROR(ForEachReport(env, data_dir, epoch, network_id, false, &stats,
-                                      [&](const wire::v1::Report& r, uint64_t receive_ms, uint64_t /*origin*/) {
-                                        sink += r.timestamp_ms() ^ receive_ms;
-                                      }));
+  DEPIN_RETURN_IF_ERROR(
+      ForEachReport(env, data_dir, epoch, network_id, false, &stats,
+                    [&](const wire::v1::Report& r, uint64_t receive_ms, uint64_t /*origin*/) {
+                      sink += r.timestamp_ms() ^ receive_ms;
+                    }));
   stats.scan_micros = env->NowMicros() - t0;
   stats.total_micros = stats.scan_micros;
   if (sink == 1) spdlog::trace("scan checksum {}", sink);  // keeps the loop from being elided

@@ -65,7 +65,8 @@ util::Status BuildOriginLog(const std::string& data_dir) {
                            at);
     }
     for (const auto& [report, at] : reports) {
-      DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, ingest::SignReportToBytes(report, ledger::testing::kTestChainId, k));
+      DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes,
+                             ingest::SignReportToBytes(report, ledger::testing::kTestChainId, k));
       util::Bytes payload;
       ingest::EncodeSignedReportPayload(bytes, &payload);
       ingest::AppendOriginToPayload(origin, &payload);

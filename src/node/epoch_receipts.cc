@@ -45,7 +45,8 @@ util::Result<std::vector<verify::ReceiptKey>> PriorReceipts(util::Env* env,
       }
       if (!*next) break;
       if (record.receive_ms < from_ms) continue;  // header only: no decoding for old records
-      util::Result<ingest::LoggedReport> logged = ingest::DecodeLoggedReport(record.payload, network_id);
+      util::Result<ingest::LoggedReport> logged =
+          ingest::DecodeLoggedReport(record.payload, network_id);
       if (!logged.ok() || logged->report.body_case() != wire::v1::Report::kDataTransfer) continue;
       const wire::v1::UsageReceipt& r = logged->report.data_transfer().receipt();
       if (r.timestamp_ms() < signed_from_ms) continue;  // stale in this epoch whatever happens

@@ -42,7 +42,8 @@ class EpochReceiptsTest : public ::testing::Test {
     u.set_bytes_down(dc * 24);
     u.set_dc_amount(dc);
     u.set_timestamp_ms(signed_ms);
-    return std::move(wire::SignUsageReceipt(u, ledger::testing::kTestChainId, UsagePayerKey())).value();
+    return std::move(wire::SignUsageReceipt(u, ledger::testing::kTestChainId, UsagePayerKey()))
+        .value();
   }
 
   // Appends device `i`'s reports carrying `receipts` to `epoch`'s log, each received (and
@@ -154,9 +155,8 @@ TEST_F(EpochReceiptsTest, LookbackCoversTheValidityWindowAndNoMore) {
   auto old = Receipt(0, 1, 1'000, kEpoch1Start - 120 * kMinuteMs);
   auto recent = Receipt(0, 2, 1'000, kEpoch1Start - 30 * kMinuteMs);
   Append(0, 0, {{old, kEpoch1Start - 119 * kMinuteMs}, {recent, kEpoch1Start - 29 * kMinuteMs}});
-  auto keys =
-      PriorReceipts(util::Env::Default(), dir_.path(), EpochWindowOf(FixtureParams(), 1), p,
-                    ledger::testing::kTestChainId);
+  auto keys = PriorReceipts(util::Env::Default(), dir_.path(), EpochWindowOf(FixtureParams(), 1), p,
+                            ledger::testing::kTestChainId);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   ASSERT_EQ(keys->size(), 1u);
   EXPECT_EQ((*keys)[0].sequence, 2u);

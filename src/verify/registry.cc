@@ -180,7 +180,8 @@ Result<std::unique_ptr<ConfiguredEpoch>> ConfiguredEpoch::Create(EpochInputs in)
         in.params, epoch.window(), std::move(in.prior_speedtests))));
   }
   if (any & KindBitOf(ReportKind::kDataTransfer)) {
-    DEPIN_ASSIGN_OR_RETURN(auto usage, UsageVerifier::Create(in.params, std::move(in.payers), in.prior_receipts));
+    DEPIN_ASSIGN_OR_RETURN(
+        auto usage, UsageVerifier::Create(in.params, std::move(in.payers), in.prior_receipts));
     DEPIN_RETURN_IF_ERROR(epoch.Register(std::move(usage)));
   }
   if (any & kCoverageKinds) {

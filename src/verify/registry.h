@@ -91,12 +91,12 @@ struct EpochInputs {
   EpochWindow window;
   VerifyParams params;
   VerifierSetup setup;
-  std::vector<DeviceInfo> devices;     // sorted by key, unique
-  std::vector<PayerInfo> payers;       // any order
-  SpeedtestHistory prior_speedtests;   // the previous epoch's window
+  std::vector<DeviceInfo> devices;         // sorted by key, unique
+  std::vector<PayerInfo> payers;           // any order
+  SpeedtestHistory prior_speedtests;       // the previous epoch's window
   std::vector<ReceiptKey> prior_receipts;  // receipts spent in earlier epochs (usage_verifier.h)
-  std::vector<EntropyRecord> entropy;  // published for (and shortly before) the epoch
-  Denylist denylist;                   // the operator's, in force at the close
+  std::vector<EntropyRecord> entropy;      // published for (and shortly before) the epoch
+  Denylist denylist;                       // the operator's, in force at the close
 };
 
 class ConfiguredEpoch {

@@ -24,14 +24,14 @@ using json = nlohmann::json;
 
 // Defences on this branch: the payer's signature over the receipt (ingest), and the usage cap
 // (0.9 x the DC's value) that makes self-dealing at a steady price lose money.
-const std::set<std::string> kDefended = {"replay_modified", "colluding_usage"};
+const std::set<std::string> kDefended = {"replay_modified", "colluding_usage",
+                                         "receipt_replay",  "stale_receipt_replay",
+                                         "spread_farm",     "wash_trade"};
 // Defences not on this branch yet: class -> the change of issue 12 that brings it.
 const std::map<std::string, std::string> kAwaitingDefence = {
-    {"receipt_replay", "usage: each receipt paid once (payer, session, sequence)"},
-    {"stale_receipt_replay", "usage: receipt time checked against the report and the epoch"},
-    {"uptime_farm", "usage: network origins, diminishing rewards per origin"},
-    {"spread_farm", "usage: network origins, diminishing rewards per origin"},
-    {"wash_trade", "mempool: usage capped by the DC's cost basis"},
+    // Origin density caps a one-origin farm at about two devices' worth (full_devices 1, decay
+    // 0.5): 2.8 % of this 40-device network, under 1 % only from about 200 honest devices.
+    {"uptime_farm", "a limit that holds at this small size (origin density pays ~2 devices)"},
 };
 
 class FraudBenchTest : public ::testing::Test {
@@ -105,10 +105,10 @@ TEST_F(FraudBenchTest, MeasuresEachLeakWhoseDefenceIsAbsent) {
         << name << " passes its limit: its defence (" << defence
         << ") seems to have landed; move it to kDefended. " << Figures(*r);
   }
-  // The plainest leak, in figures: replayed receipts earn attackers more than 1 %.
-  const json* replay = Row("receipt_replay");
-  ASSERT_NE(replay, nullptr);
-  EXPECT_GT((*replay)["share_ppm"].get<uint64_t>(), 10'000u) << Figures(*replay);
+  // The measuring stick can fail: the farm's two devices' worth is over 1 % at this size.
+  const json* farm = Row("uptime_farm");
+  ASSERT_NE(farm, nullptr);
+  EXPECT_GT((*farm)["share_ppm"].get<uint64_t>(), 10'000u) << Figures(*farm);
 }
 
 TEST_F(FraudBenchTest, HonestDevicesFlaggedAtMostHalfAPercent) {
