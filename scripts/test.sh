@@ -5,8 +5,10 @@
 # a short while. Each configuration has its own build directory, built once (ccache shares
 # objects across runs). The stages and what each costs are in docs/security.md ("CI").
 #   BUILD_DIR        the main build (default: build)
-#   SANITIZERS=0     skip the ASan+UBSan and TSan stages      FUZZ_SECONDS=20 per fuzz target
-#   FUZZ_SECONDS=0   skip the fuzz stage
+#   SANITIZERS=1     run the ASan+UBSan and TSan stages       FUZZ_SECONDS=20 run each fuzz target
+# The sanitizer and fuzz stages are off by default until a CI run has proved them green and within
+# the time budget (they were wired up on 2026-12-07 but never completed on a quiet machine; see
+# docs/security.md, "CI"). scripts/ci-full.sh turns them on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -22,7 +24,7 @@ scripts/build.sh
 stage "tests"
 (cd "${BUILD_DIR:-build}" && ctest --output-on-failure --parallel "$jobs" --timeout 600)
 
-if [ "${SANITIZERS:-1}" != 0 ]; then
+if [ "${SANITIZERS:-0}" != 0 ]; then
   # The whole suite under ASan+UBSan. Benchmarks and the dashboard are not built here (the
   # dashboard's e2e test drives Chromium against the main build; nothing of ours runs in it).
   stage "build-asan (address,undefined)"
@@ -45,7 +47,7 @@ if [ "${SANITIZERS:-1}" != 0 ]; then
       -R '^(GroupCommitTest|VerifyPoolTest|PipelineTest|ReportLogTest|DedupWindowTest|RateLimiterTest|HttpServerTest|CommitQueueTest|EpochServiceTest|MempoolTest)\.')
 fi
 
-if [ "${FUZZ_SECONDS:-20}" != 0 ]; then
+if [ "${FUZZ_SECONDS:-0}" != 0 ]; then
   stage "fuzz targets, ${FUZZ_SECONDS:-20} s each"
   FUZZ_NICE=0 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
