@@ -26,7 +26,7 @@ EpochWork RunEpoch(std::vector<DeviceInfo> devices, std::vector<PayerInfo> payer
 
 TEST(UsageVerifierTest, BurnsInLogOrderAndCountsBackedBytes) {
   // Payer 50 (owned by account 60) holds 100 DC.
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 100}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 100, {}}};
   std::vector<ReportView> r = {
       Receipt(1, kEpochStart + 1, 50, 1'000, 40),  // 1000 bytes > 40 * 24 = 960: backed 960
       Receipt(2, kEpochStart + 2, 50, 480, 50),    // 480 <= 1200: backed 480; 90 DC burned so far
@@ -52,7 +52,7 @@ TEST(UsageVerifierTest, BurnsInLogOrderAndCountsBackedBytes) {
 // One genuine receipt re-wrapped in new reports (later device and receive times) is paid once;
 // the payer's DC is burned once.
 TEST(UsageVerifierTest, ReceiptReplayedInNewReportsIsPaidOnce) {
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000, {}}};
   ReportView original = Receipt(1, kEpochStart + 1'000, 50, 2'400, 100);
   ReportView replay = original;
   replay.device_ms = replay.received_ms = kEpochStart + 60'000;
@@ -68,7 +68,7 @@ TEST(UsageVerifierTest, ReceiptReplayedInNewReportsIsPaidOnce) {
 
 // A receipt that appeared in an earlier epoch's log (the close passes it as prior) earns nothing.
 TEST(UsageVerifierTest, ReceiptSeenInAnEarlierEpochIsRefused) {
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000, {}}};
   ReportView replay = Receipt(1, kEpochStart + 1'000, 50, 2'400, 100);
   ReportView fresh = Receipt(1, kEpochStart + 2'000, 50, 2'400, 100);
   const ReceiptKey seen{replay.usage.payer, replay.usage.session_id, replay.usage.sequence};
@@ -80,7 +80,8 @@ TEST(UsageVerifierTest, ReceiptSeenInAnEarlierEpochIsRefused) {
 
 // The same session and sequence under another payer is another receipt.
 TEST(UsageVerifierTest, ReceiptKeyIncludesThePayer) {
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}, {KeyOf(51), KeyOf(61), 1'000}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000, {}},
+                                   {KeyOf(51), KeyOf(61), 1'000, {}}};
   ReportView a = Receipt(1, kEpochStart + 1'000, 50, 2'400, 100);
   ReportView b = a;
   b.usage.payer = KeyOf(51);
@@ -92,7 +93,7 @@ TEST(UsageVerifierTest, ReceiptKeyIncludesThePayer) {
 // A receipt received more than receipt_max_age_ms (1 h) after its payer signed it is stale; one
 // signed after the report carrying it (beyond the clock skew) is impossible. Neither burns DC.
 TEST(UsageVerifierTest, ReceiptTimeIsCheckedAgainstTheReport) {
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), 1'000, {}}};
   ReportView stale = Receipt(1, kEpochStart + 2 * kHourMs, 50, 2'400, 100);
   stale.usage.timestamp_ms = kEpochStart + kHourMs - 1;  // 1 h + 1 ms before it was received
   ReportView edge = Receipt(1, kEpochStart + 2 * kHourMs, 50, 2'400, 100);
@@ -110,7 +111,8 @@ TEST(UsageVerifierTest, ReceiptTimeIsCheckedAgainstTheReport) {
 
 TEST(UsageVerifierTest, FlagsDcPaidByTheDevicesOwnOwner) {
   // Device 1 is owned by account 9, and so is payer 50: self-dealing. Payer 51 is a customer.
-  std::vector<PayerInfo> payers = {{KeyOf(51), KeyOf(70), 1'000}, {KeyOf(50), KeyOf(9), 1'000}};
+  std::vector<PayerInfo> payers = {{KeyOf(51), KeyOf(70), 1'000, {}},
+                                   {KeyOf(50), KeyOf(9), 1'000, {}}};
   std::vector<ReportView> r = {
       Receipt(1, kEpochStart + 1, 50, 2'400, 100),
       Receipt(1, kEpochStart + 2, 51, 2'400, 100),
@@ -138,20 +140,20 @@ TEST(UsageVerifierTest, ReceiptsCarryTheCostBasisOfTheLotsInSettlementOrder) {
   // Together exactly the basis the settlement of all 50 DC removes.
   EXPECT_EQ(w.work[0].dc_basis + w.work[1].dc_basis, 1'100u);
   // A payer whose DC carry no basis (bought before the ledger recorded it) backs no cap.
-  EpochWork none = RunEpoch({Device(1, 9)}, {{KeyOf(50), KeyOf(60), 50}},
+  EpochWork none = RunEpoch({Device(1, 9)}, {{KeyOf(50), KeyOf(60), 50, {}}},
                             {Receipt(1, kEpochStart + 1, 50, 240, 10)});
   EXPECT_EQ(none.work[0].dc_burned, 10u);
   EXPECT_EQ(none.work[0].dc_basis, 0u);
 }
 
 TEST(UsageVerifierTest, DuplicatePayerIsRefused) {
-  auto v = UsageVerifier::Create({}, {{KeyOf(50), KeyOf(9), 1}, {KeyOf(50), KeyOf(9), 2}});
+  auto v = UsageVerifier::Create({}, {{KeyOf(50), KeyOf(9), 1, {}}, {KeyOf(50), KeyOf(9), 2, {}}});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), util::Code::kInvalidArgument);
 }
 
 TEST(UsageVerifierTest, HugeBytesDoNotOverflow) {
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), UINT64_MAX}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(60), UINT64_MAX, {}}};
   std::vector<ReportView> r = {
       Receipt(1, kEpochStart + 1, 50, UINT64_MAX, UINT64_MAX / 2),
       Receipt(1, kEpochStart + 2, 50, UINT64_MAX, UINT64_MAX / 2),
@@ -164,8 +166,8 @@ TEST(UsageVerifierTest, HugeBytesDoNotOverflow) {
 TEST(UsageVerifierTest, DcFromSeveralFullPayersSaturates) {
   // Two payers with 2^64 - 1 DC each pay one device: its DC total saturates instead of wrapping
   // (a wrapped total would shrink its usage cap).
-  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(9), UINT64_MAX},
-                                   {KeyOf(51), KeyOf(9), UINT64_MAX}};
+  std::vector<PayerInfo> payers = {{KeyOf(50), KeyOf(9), UINT64_MAX, {}},
+                                   {KeyOf(51), KeyOf(9), UINT64_MAX, {}}};
   std::vector<ReportView> r = {
       Receipt(1, kEpochStart + 1, 50, 24, UINT64_MAX),
       Receipt(1, kEpochStart + 2, 51, 24, UINT64_MAX),

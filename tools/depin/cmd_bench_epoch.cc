@@ -124,7 +124,8 @@ util::Status BenchEpoch(const EpochArgs& args) {
   }
   std::sort(snap.devices.begin(), snap.devices.end(),
             [](const auto& a, const auto& b) { return a.key < b.key; });
-  for (int i = 0; i < 64; ++i) snap.payers.push_back({RandomKey(rng), RandomKey(rng), UINT64_MAX});
+  for (int i = 0; i < 64; ++i)
+    snap.payers.push_back({RandomKey(rng), RandomKey(rng), UINT64_MAX, {}});
   std::sort(snap.payers.begin(), snap.payers.end(),
             [](const auto& a, const auto& b) { return a.payer < b.payer; });
   snap.dc_price = {100'000 * 10'000ull, 5'000'000'000ull};
