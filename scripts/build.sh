@@ -12,6 +12,8 @@ build_dir=${BUILD_DIR:-build}
 werror=$([ "${WERROR:-1}" = 0 ] && echo OFF || echo ON)
 # ccache keeps its default cache (~/.cache/ccache), so clones on one machine share it.
 export CCACHE_BASEDIR=$PWD
+# Debug info names the build directory; without this, worktrees and clones never share objects.
+export CCACHE_NOHASHDIR=1
 args=(-DDEPIN_WERROR="$werror" "$@")
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \

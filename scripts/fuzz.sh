@@ -17,6 +17,8 @@ build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 work=${FUZZ_DIR:-fuzz-corpus}
 niceness=${FUZZ_NICE:-19}
 export CCACHE_BASEDIR=$PWD
+# Debug info names the build directory; without this, worktrees and clones never share objects.
+export CCACHE_NOHASHDIR=1
 
 # -O1 with line tables: fast enough to fuzz, quick to build, symbolized stacks; no NDEBUG, so
 # assert()ed invariants are checked while fuzzing.
