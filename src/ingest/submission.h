@@ -1,4 +1,4 @@
-// The body of POST /v1/reports: a small protobuf envelope (src/ingest/proto/submission.proto,
+// The body of POST /v1/reports: a small protobuf envelope (src/wire/proto/submission.proto,
 // docs/api.md) holding any mix of individually signed reports and signed report batches:
 //
 //   message ReportSubmission {

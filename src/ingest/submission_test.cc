@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "wire/proto/submission.pb.h"
+
 namespace depin::ingest {
 namespace {
 
@@ -60,6 +62,44 @@ TEST(SubmissionTest, RejectsTooManyEntries) {
   auto view = ParseSubmission(body);
   ASSERT_FALSE(view.ok());
   EXPECT_NE(view.status().message().find("entries"), std::string_view::npos);
+}
+
+// The hand-written parser and the published schema (src/wire/proto/submission.proto) agree in
+// both directions: a body protoc's code writes parses into the same entries, and a body built
+// with AppendSubmissionEntry is read by protoc's code as the same messages.
+TEST(SubmissionTest, AgreesWithThePublishedSchema) {
+  v1::ReportSubmission published;
+  wire::v1::SignedReport* signed_report = published.add_signed_reports();
+  signed_report->mutable_report()->set_version(1);
+  signed_report->mutable_report()->set_device_key(std::string(32, 'k'));
+  signed_report->mutable_report()->set_timestamp_ms(1'700'000'000'000);
+  signed_report->set_signature(std::string(64, 's'));
+  wire::v1::ReportBatch* batch = published.add_batches();
+  batch->set_device_key(std::string(32, 'b'));
+  batch->add_reports()->set_version(1);
+  v1::BatchedReport* proven = published.add_proven_reports();
+  proven->mutable_report()->set_version(1);
+  proven->mutable_proof()->set_leaf_count(2);
+  proven->mutable_proof()->add_siblings(std::string(32, 'p'));
+
+  const std::string wire_bytes = published.SerializeAsString();
+  const util::Bytes published_body(wire_bytes.begin(), wire_bytes.end());  // the views point here
+  auto view = ParseSubmission(published_body);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  ASSERT_EQ(view->signed_reports.size(), 1u);
+  ASSERT_EQ(view->batches.size(), 1u);
+  ASSERT_EQ(view->proven_reports.size(), 1u);
+  EXPECT_EQ(util::AsChars(view->signed_reports[0]), signed_report->SerializeAsString());
+  EXPECT_EQ(util::AsChars(view->batches[0]), batch->SerializeAsString());
+  EXPECT_EQ(util::AsChars(view->proven_reports[0]), proven->SerializeAsString());
+
+  util::Bytes body;
+  AppendSubmissionEntry(kSubmissionSignedReportField, B(signed_report->SerializeAsString()), &body);
+  AppendSubmissionEntry(kSubmissionBatchField, B(batch->SerializeAsString()), &body);
+  AppendSubmissionEntry(kSubmissionProvenReportField, B(proven->SerializeAsString()), &body);
+  v1::ReportSubmission read;
+  ASSERT_TRUE(read.ParseFromArray(body.data(), static_cast<int>(body.size())));
+  EXPECT_EQ(read.SerializeAsString(), wire_bytes);
 }
 
 }  // namespace

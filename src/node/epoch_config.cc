@@ -36,11 +36,21 @@ util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig&
   }
   // Receipts are judged with the validity window ingest enforces (docs/rewards.md 1.4).
   out.verify.receipt_max_age_ms = config.ingest.receipt_max_age_seconds * 1000;
-  // Uptime needs heartbeats in min_heartbeat_hours distinct hours (12 by default); an epoch
-  // shorter than that (dev networks close every few seconds or minutes) needs one per hour of it.
+  // [rewards.verify] overrides the verifiers' defaults key by key.
+  const VerifyRulesSection& rules = config.verify_rules;
+  if (rules.min_speedtests) out.verify.min_speedtests = *rules.min_speedtests;
+  if (rules.speedtest_window_seconds) {
+    out.verify.speedtest_window_ms = *rules.speedtest_window_seconds * 1000;
+  }
+  if (rules.max_clock_skew_seconds)
+    out.verify.max_clock_skew_ms = *rules.max_clock_skew_seconds * 1000;
+  if (rules.bytes_per_dc) out.verify.bytes_per_dc = *rules.bytes_per_dc;
+  // Uptime needs heartbeats in min_heartbeat_hours distinct hours (12 by default). The parser
+  // refuses an explicit value the epoch cannot hold; the default is lowered to the epoch's hours
+  // (dev networks close every few seconds or minutes: one hour of heartbeats).
   const uint64_t hours = (config.epoch.length_seconds + 3599) / 3600;
-  out.verify.min_heartbeat_hours =
-      static_cast<uint32_t>(std::min<uint64_t>(out.verify.min_heartbeat_hours, hours));
+  out.verify.min_heartbeat_hours = rules.min_heartbeat_hours.value_or(
+      static_cast<uint32_t>(std::min<uint64_t>(out.verify.min_heartbeat_hours, hours)));
   // The verifiers each class runs (verify/registry.h) and the physical proofs' timing.
   for (const ResourceClass& rc : config.resource_classes) {
     verify::ResourceClassProofs proofs{rc.name, 0};

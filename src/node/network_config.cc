@@ -279,10 +279,34 @@ Status ParseOriginDensity(TableReader& r, OriginDensitySection* out) {
   return r.Finish();
 }
 
-Status ParseRewards(TableReader& r, std::vector<RewardPool>* out, OriginDensitySection* origin) {
+// An epoch holds ceil(length / 1h) distinct hours; more required heartbeat hours could never
+// be met, so an explicit value above that is refused rather than silently lowered.
+Status ParseVerifyRules(TableReader& r, uint64_t epoch_seconds, VerifyRulesSection* out) {
+  const uint64_t epoch_hours = std::max<uint64_t>(1, (epoch_seconds + 3599) / 3600);
+  uint64_t v = 0;
+  if (r.Uint("min_heartbeat_hours", &v, false, 1, kMaxHeartbeatHours)) {
+    if (v > epoch_hours) {
+      r.Fail("min_heartbeat_hours", "is " + std::to_string(v) + " but an epoch holds only " +
+                                        std::to_string(epoch_hours) + " distinct hour(s)");
+    }
+    out->min_heartbeat_hours = static_cast<uint32_t>(v);
+  }
+  if (r.Uint("min_speedtests", &v, false, 1, 1000)) out->min_speedtests = static_cast<uint32_t>(v);
+  if (r.Duration("speedtest_window", &v, false)) out->speedtest_window_seconds = v;
+  if (r.Duration("max_clock_skew", &v, false)) out->max_clock_skew_seconds = v;
+  if (r.Uint("bytes_per_dc", &v, false, 1, 1ull << 40)) out->bytes_per_dc = v;
+  return r.Finish();
+}
+
+Status ParseRewards(TableReader& r, uint64_t epoch_seconds, std::vector<RewardPool>* out,
+                    OriginDensitySection* origin, VerifyRulesSection* rules) {
   if (const toml::table* t = r.Table("origin", false)) {
     TableReader o(*t, r.FieldPath("origin"), r.source());
     DEPIN_RETURN_IF_ERROR(ParseOriginDensity(o, origin));
+  }
+  if (const toml::table* t = r.Table("verify", false)) {
+    TableReader v(*t, r.FieldPath("verify"), r.source());
+    DEPIN_RETURN_IF_ERROR(ParseVerifyRules(v, epoch_seconds, rules));
   }
   const toml::array* pools = r.TableArray("pools", true);
   if (!pools) return r.Finish();
@@ -481,7 +505,7 @@ util::Result<NetworkConfig> ParseNetworkConfig(std::string_view text,
   }));
   DEPIN_RETURN_IF_ERROR(ParseResourceClasses(root, &c.resource_classes));
   DEPIN_RETURN_IF_ERROR(Section(root, "rewards", true, [&](TableReader& r) {
-    return ParseRewards(r, &c.pools, &c.origin_density);
+    return ParseRewards(r, c.epoch.length_seconds, &c.pools, &c.origin_density, &c.verify_rules);
   }));
   DEPIN_RETURN_IF_ERROR(
       Section(root, "keys", true, [&](TableReader& r) { return ParseKeys(r, &c.keys); }));

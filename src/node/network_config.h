@@ -113,6 +113,17 @@ struct OriginDensitySection {
   std::vector<std::string> exempt_owners;  // base58 account keys: never reduced nor counted
 };
 
+// [rewards.verify]: the uptime, speedtest and usage rules (docs/rewards.md 1.2-1.4). Optional;
+// an absent key keeps verify::VerifyParams' default (the one home of those defaults).
+inline constexpr uint64_t kMaxHeartbeatHours = 64;  // DeviceWork::hour_mask has 64 bits
+struct VerifyRulesSection {
+  std::optional<uint32_t> min_heartbeat_hours;  // 1..min(kMaxHeartbeatHours, epoch hours)
+  std::optional<uint32_t> min_speedtests;       // 1..1000
+  std::optional<uint64_t> speedtest_window_seconds;
+  std::optional<uint64_t> max_clock_skew_seconds;  // report time outside the epoch, both ways
+  std::optional<uint64_t> bytes_per_dc;
+};
+
 struct CreditsSection {
   uint64_t usd_per_dc_nanos = 0;       // 1 DC = $0.00001 -> 10000 nano-USD
   uint64_t price_max_age_seconds = 0;  // older oracle prices are refused
@@ -196,6 +207,7 @@ struct NetworkConfig {
   std::vector<ResourceClass> resource_classes;
   std::vector<RewardPool> pools;        // [[rewards.pools]]
   OriginDensitySection origin_density;  // [rewards.origin]
+  VerifyRulesSection verify_rules;      // [rewards.verify]
   CreditsSection credits;
   FeesSection fees;
   LedgerSection ledger;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 
+#include "node/epoch_config.h"
 #include "node/ingest_service.h"
 #include "node/ledger_params.h"
 #include "node/network_template.h"
@@ -339,6 +340,49 @@ TEST_F(NetworkConfigTest, IngestSection) {
   });
   Replace("max_clock_skew = \"60s\"", "max_clock_skew = \"soon\"");
   EXPECT_NE(Error().find("ingest.max_clock_skew"), std::string::npos) << Error();
+}
+
+// [rewards.verify] carries the verifiers' rules into the reward config; the dev template writes
+// each out, an explicit uptime minimum the epoch cannot hold is refused, and an absent section
+// keeps VerifyParams' defaults (the uptime minimum lowered to the epoch's hours).
+TEST_F(NetworkConfigTest, VerifyRulesReachTheVerifiersAndImpossibleOnesAreRefused) {
+  Replace("length = \"30s\"", "length = \"24h\"");
+  Replace("min_heartbeat_hours = 1 ", "min_heartbeat_hours = 20");
+  Replace("speedtest_window = \"48h\"", "speedtest_window = \"24h\"");
+  Replace("bytes_per_dc = 24", "bytes_per_dc = 1000");
+  util::Result<NetworkConfig> r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  util::Result<rewards::RewardConfig> rc = RewardConfigFromNetwork(*r);
+  ASSERT_TRUE(rc.ok()) << rc.status().ToString();
+  EXPECT_EQ(rc->verify.min_heartbeat_hours, 20u);
+  EXPECT_EQ(rc->verify.speedtest_window_ms, 24ull * 3600 * 1000);
+  EXPECT_EQ(rc->verify.bytes_per_dc, 1000u);
+  EXPECT_EQ(rc->verify.min_speedtests, 2u);
+  EXPECT_EQ(rc->verify.max_clock_skew_ms, 300'000u);
+
+  ExpectEachFails({
+      {"min_heartbeat_hours = 20", "min_heartbeat_hours = 0",
+       "rewards.verify.min_heartbeat_hours: is 0, must be between 1 and 64"},
+      {"min_speedtests = 2 ", "min_speedtests = 0 ",
+       "rewards.verify.min_speedtests: is 0, must be between 1 and 1000"},
+  });
+  Replace("length = \"24h\"", "length = \"30s\"");
+  EXPECT_NE(Error().find("rewards.verify.min_heartbeat_hours: is 20 but an epoch holds only 1 "
+                         "distinct hour(s)"),
+            std::string::npos)
+      << Error();
+
+  // Without the section, the defaults: 12 hours, lowered to a 30 s epoch's single hour.
+  const size_t at = text_.find("[rewards.verify]");
+  const size_t end = text_.find("\n\n", at);
+  text_.erase(at, end - at);
+  r = ParseNetworkConfig(text_, "network.toml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  rc = RewardConfigFromNetwork(*r);
+  ASSERT_TRUE(rc.ok()) << rc.status().ToString();
+  EXPECT_EQ(rc->verify.min_heartbeat_hours, 1u);
+  EXPECT_EQ(rc->verify.speedtest_window_ms, verify::VerifyParams{}.speedtest_window_ms);
+  EXPECT_EQ(rc->verify.bytes_per_dc, verify::VerifyParams{}.bytes_per_dc);
 }
 
 TEST_F(NetworkConfigTest, LoadNamesThePath) {

@@ -79,6 +79,14 @@ proofs = ["heartbeat", "coverage_beacon", "coverage_witness", "speedtest", "sens
 name = "operations"               # oracles and the treasury
 share = "0.15"
 
+[rewards.verify]                  # the verifiers' rules (docs/rewards.md 1.2-1.4); dev values
+min_heartbeat_hours = 1           # distinct hours with a heartbeat for uptime; 12 for a "24h"
+                                  # epoch (the default, lowered to the epoch's hours when absent)
+min_speedtests = 2                # speedtests inside the window for a speed tier
+speedtest_window = "48h"          # the rolling window of speedtests judged at each close
+max_clock_skew = "5m"             # report timestamps may fall this far outside their epoch
+bytes_per_dc = 24                 # bytes of paid traffic one data credit buys
+
 [credits]
 usd_per_dc = "0.00001"            # 1 data credit = $0.00001, fixed
 price_max_age = "10m"             # refuse oracle prices older than this
