@@ -154,6 +154,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
                                                  int64_t timestamp_ms,
                                                  const crypto::KeyPair& producer) {
   std::lock_guard<std::mutex> lock(mu_);
+  store_->ClearReadError();  // a read error of an earlier attempt must not poison this one
   ProducedBlock out;
   out.results.reserve(candidates.size());
   BlockHeader& h = out.block.header;
@@ -186,6 +187,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
 
 Status Ledger::ApplyBlock(const Block& block) {
   std::lock_guard<std::mutex> lock(mu_);
+  store_->ClearReadError();
   Tip tip{store_->height(), store_->tip_hash(), store_->tip_timestamp_ms()};
   Overlay block_state(store_.get());
   LtHash hash = store_->lthash();

@@ -1,5 +1,7 @@
 #include "ledger/producer.h"
 
+#include <algorithm>
+#include <chrono>
 #include <vector>
 
 namespace depin::ledger {
@@ -35,14 +37,19 @@ util::Status BlockProducer::last_error() const {
 }
 
 util::Result<ProducedBlock> BlockProducer::ProduceOnce() {
-  std::vector<Tx> batch = mempool_->TakeBatch(options_.max_block_txs);
+  std::vector<Tx> batch =
+      held_.empty() ? mempool_->TakeBatch(options_.max_block_txs) : std::move(held_);
+  held_.clear();
   if (batch.empty()) return ProducedBlock{};
   std::vector<const Tx*> ptrs;
   ptrs.reserve(batch.size());
   for (const Tx& tx : batch) ptrs.push_back(&tx);
   const uint64_t start_us = env_->NowMicros();
   auto produced = ledger_->ProduceBlock(ptrs, env_->NowUnixMillis(), key_);
-  if (!produced.ok()) return produced.status();
+  if (!produced.ok()) {
+    held_ = std::move(batch);  // not settled: the same txs are retried, none is lost
+    return produced.status();
+  }
   const uint64_t end_us = env_->NowMicros();
   mempool_->Settle(batch, produced->results);
   if (observe_) observe_(*produced, end_us > start_us ? end_us - start_us : 0);
@@ -53,9 +60,20 @@ util::Result<ProducedBlock> BlockProducer::ProduceOnce() {
   return produced;
 }
 
+void BlockProducer::SetHealth(const util::Status& health) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_error_ = health;
+  }
+  if (options_.on_health) options_.on_health(health);
+}
+
 void BlockProducer::Loop() {
+  constexpr std::chrono::milliseconds kMinBackoff{10};
+  constexpr std::chrono::milliseconds kMaxBackoff{2000};
+  std::chrono::milliseconds backoff{0};  // 0: healthy
   while (!stop_) {
-    if (!mempool_->WaitForPending(options_.idle_wait_ms)) {
+    if (held_.empty() && !mempool_->WaitForPending(options_.idle_wait_ms)) {
       mempool_->Expire();  // an idle pool still drops what waited too long
       continue;
     }
@@ -70,9 +88,15 @@ void BlockProducer::Loop() {
     }
     auto produced = ProduceOnce();
     if (!produced.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      last_error_ = produced.status();
-      return;  // crash-only: the owner restarts from the last committed block
+      SetHealth(produced.status());
+      backoff = backoff.count() == 0 ? kMinBackoff : std::min(backoff * 2, kMaxBackoff);
+      std::unique_lock<std::mutex> lock(mu_);
+      stop_cv_.wait_for(lock, backoff, [&] { return stop_.load(); });
+      continue;
+    }
+    if (backoff.count() != 0) {
+      backoff = std::chrono::milliseconds(0);
+      SetHealth(util::Status::Ok());
     }
     if (produced->committed) last_block_us_ = env_->NowMicros();
   }

@@ -4,8 +4,10 @@
 // `min_interval_ms` has passed since the last block), takes up to `max_block_txs` ready ones,
 // has the Ledger apply, sign and commit them as one block, reports each outcome back to the
 // mempool, and then calls `on_commit` — only after the block is durable, so whatever on_commit
-// announces is acknowledged. A store error stops the producer (crash-only: restart recovers the
-// last committed block); last_error() says why.
+// announces is acknowledged. Self-healing: when a commit fails (a store error: EIO, ENOSPC, EMFILE,
+// ...) nothing changed (the SQLite transaction rolled back) and the producer keeps the batch and
+// retries it, before anything newer, with backoff (10 ms doubling to 2 s) until it commits;
+// meanwhile last_error() is the cause and on_health hears it, then OK once a block commits again.
 //
 // Thread-safe: Start/Stop from one owner thread; ProduceOnce must not race the thread (tests call
 // it without Start).
@@ -17,6 +19,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "crypto/ed25519.h"
 #include "ledger/ledger.h"
@@ -29,6 +32,9 @@ struct ProducerOptions {
   size_t max_block_txs = 20'000;
   int64_t min_interval_ms = 0;  // at most one block per interval
   int64_t idle_wait_ms = 200;   // how often an idle producer re-checks for shutdown
+  // Called on the producing thread with the cause when a commit fails and with OK when one
+  // succeeds again; must be quick.
+  std::function<void(const util::Status&)> on_health;
 };
 
 class BlockProducer {
@@ -49,14 +55,18 @@ class BlockProducer {
 
   void Start();
   void Stop();
-  // Produces one block from what is ready now; committed=false if nothing applied.
+  // Produces one block from what is ready now (a batch whose commit failed first); committed=false
+  // if nothing applied.
   util::Result<ProducedBlock> ProduceOnce();
+  // A batch whose commit failed is waiting to be retried.
+  bool retrying() const { return !held_.empty(); }
 
   util::Status last_error() const;
   uint64_t blocks_produced() const { return blocks_.load(); }
 
  private:
   void Loop();
+  void SetHealth(const util::Status& health);
 
   Ledger* ledger_;
   Mempool* mempool_;
@@ -71,8 +81,9 @@ class BlockProducer {
   std::atomic<uint64_t> blocks_{0};
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;
-  util::Status last_error_;
+  util::Status last_error_;  // guarded by mu_
   uint64_t last_block_us_ = 0;
+  std::vector<Tx> held_;  // producing thread: the batch whose commit failed
 };
 
 }  // namespace depin::ledger

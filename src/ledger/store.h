@@ -11,7 +11,9 @@
 //
 // Committed values are cached in memory (a read cache of entries the state machine touched), so
 // the hot path rarely reaches SQLite. Errors reading the database are sticky: Get() reports the
-// entry as absent and status() turns non-OK; callers check status() before committing.
+// entry as absent and status() turns non-OK; callers check status() before committing, and clear
+// it (ClearReadError) before computing a new block, so a transient error (EMFILE, EIO) fails
+// only the blocks computed while it lasts. A failed commit rolls back and changes nothing.
 //
 // Not thread-safe: one owner (the Ledger serializes access with its own mutex).
 #pragma once
@@ -46,6 +48,7 @@ class Store : public StateReader {
   std::optional<util::Bytes> Get(std::string_view key) const override;
   void ScanPrefix(std::string_view prefix, const ScanFn& fn) const override;
   const util::Status& status() const { return status_; }
+  void ClearReadError() { status_ = util::Status::Ok(); }
 
   bool initialized() const { return initialized_; }
   uint64_t height() const { return height_; }

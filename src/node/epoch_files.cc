@@ -155,7 +155,8 @@ Result<std::vector<verify::PayerBurn>> LoadPayerBurns(util::Env* env, const std:
 Result<EpochLeaves> LoadEpochLeaves(util::Env* env, const std::string& data_dir, uint64_t epoch) {
   const std::string path = LeavesPath(data_dir, epoch);
   if (!env->FileExists(path)) {
-    return Status::NotFound("epoch " + std::to_string(epoch) + " has no manifest (" + path + ")");
+    return Status::NotFound("epoch " + std::to_string(epoch) +
+                            " has no manifest yet");  // no path: API clients see it
   }
   DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, env->ReadFile(path));
   util::ByteReader r(bytes);
@@ -193,7 +194,8 @@ Result<EpochLeaves> LoadEpochLeaves(util::Env* env, const std::string& data_dir,
 Result<std::string> LoadManifestText(util::Env* env, const std::string& data_dir, uint64_t epoch) {
   const std::string path = ManifestPath(data_dir, epoch);
   if (!env->FileExists(path)) {
-    return Status::NotFound("epoch " + std::to_string(epoch) + " has no manifest (" + path + ")");
+    return Status::NotFound("epoch " + std::to_string(epoch) +
+                            " has no manifest yet");  // no path: API clients see it
   }
   DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, env->ReadFile(path));
   return std::string(util::AsChars(bytes));

@@ -1,4 +1,6 @@
 // Request helpers, Responder, and JSON error responses.
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 #include "node/http_types.h"
@@ -53,7 +55,15 @@ Response JsonError(int http_status, std::string_view code, std::string_view mess
 }
 
 Response JsonError(const util::Status& status) {
-  return JsonError(HttpStatusFor(status.code()), util::CodeName(status.code()), status.message());
+  const util::Code code = status.code();
+  if (code == util::Code::kIOError || code == util::Code::kInternal) {
+    // The node's own failure: its message names files and internals. Log it, answer a stable
+    // generic message with the code.
+    spdlog::error("api: answering {} for: {}", HttpStatusFor(code), status.ToString());
+    return JsonError(HttpStatusFor(code), util::CodeName(code),
+                     "the node failed to complete the request (details are in its log)");
+  }
+  return JsonError(HttpStatusFor(code), util::CodeName(code), status.message());
 }
 
 }  // namespace depin::node

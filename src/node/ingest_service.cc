@@ -257,15 +257,29 @@ void IngestService::HandleAdminDevices(const Request& request, Responder respond
       respond(JsonError(400, "invalid_argument", where + ".key: " + key.status().ToString()));
       return;
     }
-    ingest::DeviceInfo info{0, d.value("active", true)};
-    if (d.contains("class") && d["class"].is_string()) {
+    // Every field's type is checked before it is read: a wrong type is the client's error (400
+    // naming the field), never a json exception (500).
+    if (d.contains("active") && !d["active"].is_boolean()) {
+      respond(JsonError(400, "invalid_argument", where + ".active: want true or false"));
+      return;
+    }
+    if (d.contains("class") && !d["class"].is_string()) {
+      respond(JsonError(400, "invalid_argument", where + ".class: want a string"));
+      return;
+    }
+    if (d.contains("kinds") && !d["kinds"].is_array()) {
+      respond(JsonError(400, "invalid_argument", where + ".kinds: want an array of strings"));
+      return;
+    }
+    ingest::DeviceInfo info{0, d.contains("active") ? d["active"].get<bool>() : true};
+    if (d.contains("class")) {
       std::optional<ingest::KindMask> mask = KindsOfClass(d["class"].get<std::string>());
       if (!mask) {
         respond(JsonError(400, "invalid_argument", where + ".class: no such resource class"));
         return;
       }
       info.allowed_kinds = *mask;
-    } else if (d.contains("kinds") && d["kinds"].is_array()) {
+    } else if (d.contains("kinds")) {
       for (const nlohmann::json& k : d["kinds"]) {
         std::optional<ProofKind> kind =
             k.is_string() ? ProofKindFromName(k.get<std::string>()) : std::nullopt;

@@ -17,7 +17,9 @@ Response JsonError(int http_status, std::string_view code, std::string_view mess
 // The HTTP status for a Status code: the one table in util/status.h.
 using util::HttpStatusFor;
 
-// JsonError(HttpStatusFor(status.code()), CodeName(status.code()), status.message()).
+// JsonError(HttpStatusFor(status.code()), CodeName(status.code()), status.message()), except that
+// the node's own failures (io_error, internal) answer a generic message and log the status: their
+// messages name files and other internals, which clients must not see.
 Response JsonError(const util::Status& status);
 
 }  // namespace depin::node

@@ -423,6 +423,11 @@ Status ParseApi(TableReader& r, ApiSection* out) {
   r.String("admin_token_file", &out->admin_token_file, false);
   r.Uint("body_limit", &out->body_limit_bytes, false, 1);
   r.Uint("header_limit", &out->header_limit_bytes, false, 256);
+  r.Uint("max_connections", &out->max_connections, false, 0, kMaxConnectionsLimit);
+  r.Uint("max_connections_per_client", &out->max_connections_per_client, false, 0,
+         kMaxConnectionsLimit);
+  r.Duration("idle_timeout", &out->idle_timeout_seconds, false);
+  r.Duration("header_timeout", &out->header_timeout_seconds, false);
   r.Duration("read_timeout", &out->read_timeout_seconds, false);
   r.Duration("write_timeout", &out->write_timeout_seconds, false);
   uint64_t threads = 0;

@@ -165,11 +165,17 @@ struct KeysSection {  // every key is a validated base58 Ed25519 public key
   std::vector<std::string> makers;
 };
 
+inline constexpr uint64_t kMaxConnectionsLimit = 1'048'576;  // Linux's default nr_open
+
 struct ApiSection {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; `depin node --api` overrides it
   std::string admin_token_file;           // relative paths are relative to the data dir
   uint64_t body_limit_bytes = 1 << 20;
   uint64_t header_limit_bytes = 16 << 10;
+  uint64_t max_connections = 4096;           // open connections in all (0: unlimited)
+  uint64_t max_connections_per_client = 64;  // per IPv4 address or IPv6 /64 (0: unlimited)
+  uint64_t idle_timeout_seconds = 10;        // no byte of a next request: close
+  uint64_t header_timeout_seconds = 10;      // first byte to end of headers
   uint64_t read_timeout_seconds = 30;
   uint64_t write_timeout_seconds = 30;
   uint32_t io_threads = 0;  // 0: one per core

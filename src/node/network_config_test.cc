@@ -108,6 +108,10 @@ TEST_F(NetworkConfigTest, TemplateParsesAndValidates) {
   EXPECT_EQ(c.api.admin_token_file, "keys/admin.token");
   EXPECT_EQ(c.api.body_limit_bytes, 1048576u);
   EXPECT_EQ(c.api.read_timeout_seconds, 30u);
+  EXPECT_EQ(c.api.max_connections, 4096u);
+  EXPECT_EQ(c.api.max_connections_per_client, 64u);
+  EXPECT_EQ(c.api.idle_timeout_seconds, 10u);
+  EXPECT_EQ(c.api.header_timeout_seconds, 10u);
 }
 
 TEST_F(NetworkConfigTest, SharesMustSumToExactlyOne) {

@@ -11,6 +11,7 @@
 
 #include "crypto/hash.h"
 #include "node/dashboard_api.h"
+#include "node/data_dir_lock.h"
 #include "node/epoch_service.h"
 #include "node/json_error.h"
 
@@ -28,6 +29,7 @@ struct Node::Control {
 Node::Node(NodeOptions options, NetworkConfig config)
     : options_(std::move(options)),
       config_(std::move(config)),
+      health_(std::make_unique<HealthBoard>(&registry_)),
       control_(std::make_unique<Control>()) {}
 
 util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
@@ -36,6 +38,9 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
     return util::Status::NotFound("data directory \"" + options.data_dir +
                                   "\" does not exist (create one with `depin init DIR`)");
   }
+  // One node per directory: a second one would append to the same log segments and database.
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<util::FileLock> dir_lock,
+                         LockDataDir(env, options.data_dir, util::LockMode::kExclusive));
   DEPIN_ASSIGN_OR_RETURN(NetworkConfig config,
                          LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
   {  // a malformed --api fails before anything starts (and logs)
@@ -45,12 +50,17 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
         ParseHostPort(options.api_address.value_or(config.api.listen), &host, &port));
   }
   std::unique_ptr<Node> node(new Node(std::move(options), std::move(config)));
+  node->dir_lock_ = std::move(dir_lock);
   const ApiSection& api = node->config_.api;
   HttpServerOptions http;
   http.address = node->options_.api_address.value_or(api.listen);
   http.io_threads = node->options_.io_threads ? node->options_.io_threads : api.io_threads;
   http.body_limit = api.body_limit_bytes;
   http.header_limit = static_cast<uint32_t>(std::min<uint64_t>(api.header_limit_bytes, UINT32_MAX));
+  http.max_connections = static_cast<size_t>(api.max_connections);
+  http.max_connections_per_client = static_cast<size_t>(api.max_connections_per_client);
+  http.idle_timeout = std::chrono::seconds(api.idle_timeout_seconds);
+  http.header_timeout = std::chrono::seconds(api.header_timeout_seconds);
   http.read_timeout = std::chrono::seconds(api.read_timeout_seconds);
   http.write_timeout = std::chrono::seconds(api.write_timeout_seconds);
 
@@ -59,6 +69,9 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   ingest_options.data_dir = node->options_.data_dir;
   ingest_options.dev = node->options_.dev;
   ingest_options.env = env;
+  ingest_options.log.on_health = [board = node->health_.get()](const util::Status& health) {
+    board->Set("report_log", health);
+  };
   DEPIN_ASSIGN_OR_RETURN(node->ingest_, IngestService::Start(std::move(ingest_options),
                                                              node->config_, &node->registry_));
   DEPIN_RETURN_IF_ERROR(node->StartLedger());  // also adds the /v1/ledger/ routes
@@ -77,6 +90,12 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
       control->io.stop();
     });
   }
+  // Every connection holds a descriptor: take all the OS allows before the server sizes its cap.
+  if (util::Result<util::FileLimit> limit = util::RaiseFileLimit(); limit.ok()) {
+    spdlog::debug("node: descriptor limit {}", limit->soft);
+  } else {
+    spdlog::warn("node: cannot raise the descriptor limit: {}", limit.status().ToString());
+  }
   util::Result<std::unique_ptr<HttpServer>> server =
       HttpServer::Start(std::move(http), &node->router_, &node->registry_);
   if (!server.ok()) return server.status().WithContext("api");
@@ -93,14 +112,23 @@ void Node::AddRoutes() {
                 {"network", "version"})
       .WithLabels({config_.network.id, options_.version})
       .Set(1);
+  // 503 while a component repairs itself, naming it (and the code of its cause, not the cause:
+  // that names files).
   router_.Get("/v1/health", [this](const Request&, Responder respond) {
-    nlohmann::json body = {{"status", "ok"},
+    const std::vector<HealthBoard::Degraded> degraded = health_->degraded();
+    nlohmann::json body = {{"status", degraded.empty() ? "ok" : "degraded"},
                            {"network", config_.network.name},
                            {"network_id", config_.network.id},  // what clients sign for
                            {"version", options_.version},
                            {"height", ledger_->height()},
                            {"state_hash", crypto::ToHex(ledger_->state_hash())}};
-    respond(Response::Json(200, body.dump()));
+    if (!degraded.empty()) {
+      nlohmann::json& list = body["degraded"] = nlohmann::json::array();
+      for (const HealthBoard::Degraded& d : degraded) {
+        list.push_back({{"component", d.component}, {"code", d.code}});
+      }
+    }
+    respond(Response::Json(degraded.empty() ? 200 : 503, body.dump()));
   });
   ingest_->AddRoutes(&router_);
   AddEpochRoutes(&router_, options_.env, options_.data_dir);  // manifests in <data dir>/rewards

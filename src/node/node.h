@@ -33,6 +33,7 @@
 #include "node/commit_waiter.h"
 #include "node/device_sync.h"
 #include "node/epoch_service.h"
+#include "node/health_board.h"
 #include "node/http_server.h"
 #include "node/ingest_service.h"
 #include "node/metrics.h"
@@ -117,7 +118,9 @@ class Node {
 
   NodeOptions options_;
   NetworkConfig config_;
+  std::unique_ptr<util::FileLock> dir_lock_;  // <data dir>/LOCK; released last
   metrics::Registry registry_;
+  std::unique_ptr<HealthBoard> health_;  // components repairing themselves (GET /v1/health)
   Router router_;
   std::unique_ptr<Control> control_;
   std::unique_ptr<ledger::Ledger> ledger_;  // the ledger members outlive every request

@@ -14,6 +14,9 @@ util::Status Node::StartLedger() {
   DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, LedgerParamsFromConfig(config_));
   LedgerRuntime runtime = LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
   runtime.mempool.env = env;                                 // the expiry clock
+  runtime.producer.on_health = [board = health_.get()](const util::Status& health) {
+    board->Set("ledger", health);
+  };
   const std::string key_path = util::JoinPath(options_.data_dir, "keys/producer.key");
   util::Result<crypto::KeyPair> key = crypto::ReadKeyFile(env, key_path);
   if (!key.ok()) return key.status().WithContext("ledger: block producer key");
@@ -74,7 +77,7 @@ void Node::StopLedger() {
   producer_->Stop();
   // Commit what was accepted (the server no longer takes requests); txs that can never become
   // ready (a nonce gap) stay behind, unacknowledged.
-  while (mempool_->size() > 0) {
+  while (mempool_->size() > 0 || producer_->retrying()) {
     util::Result<ledger::ProducedBlock> b = producer_->ProduceOnce();
     if (!b.ok()) {
       spdlog::error("ledger: draining the mempool: {}", b.status().ToString());

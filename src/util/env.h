@@ -32,6 +32,18 @@ class RandomAccessFile {
   virtual Result<ByteView> Read(uint64_t offset, size_t n, uint8_t* scratch) const = 0;
 };
 
+// A lock held on a file; released when destroyed (and by the OS when the process dies, however it
+// dies, so a SIGKILLed holder leaves no stale lock behind).
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
+enum class LockMode {
+  kShared,     // any number of shared holders, no exclusive one
+  kExclusive,  // one holder, no shared ones
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -63,6 +75,12 @@ class Env {
   virtual Status CreateDirs(const std::string& dir) = 0;
   // fsyncs a directory so that creations, renames and removals in it are durable.
   virtual Status SyncDir(const std::string& dir) = 0;
+
+  // Takes a `mode` lock on `path` (created if missing, mode 0644) without waiting (flock(2): it
+  // conflicts between processes and between two opens in one process). An exclusive holder writes
+  // its pid into the file. When the lock is held elsewhere: FailedPrecondition, saying
+  // "held by pid N" when the holder is exclusive and its pid is known, else "held by readers".
+  virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path, LockMode mode) = 0;
 
   // Monotonic microseconds, for measuring durations.
   virtual uint64_t NowMicros() = 0;
@@ -105,12 +123,26 @@ class EnvWrapper : public Env {
   }
   Status CreateDirs(const std::string& d) override { return target_->CreateDirs(d); }
   Status SyncDir(const std::string& d) override { return target_->SyncDir(d); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p, LockMode mode) override {
+    return target_->LockFile(p, mode);
+  }
   uint64_t NowMicros() override { return target_->NowMicros(); }
   int64_t NowUnixMillis() override { return target_->NowUnixMillis(); }
 
  private:
   Env* target_;
 };
+
+// The process's open-descriptor limit (RLIMIT_NOFILE); 0 stands for unlimited.
+struct FileLimit {
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+};
+Result<FileLimit> GetFileLimit();
+// Raises the soft descriptor limit to the hard one (a server holds a descriptor per connection,
+// and Linux's default soft limit of 1024 is far below what the hard limit allows); returns the
+// limit in force afterwards. Process-wide; call it once at start.
+Result<FileLimit> RaiseFileLimit();
 
 // Joins path components with '/'.
 std::string JoinPath(const std::string& a, const std::string& b);

@@ -1,6 +1,8 @@
 // POSIX implementation of Env. Every failure carries the path and strerror(errno).
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,8 +104,61 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   int fd_;
 };
 
+class PosixFileLock final : public FileLock {
+ public:
+  PosixFileLock(int fd, bool exclusive) : fd_(fd), exclusive_(exclusive) {}
+  ~PosixFileLock() override {
+    if (exclusive_) (void)::ftruncate(fd_, 0);  // no stale pid for the next reader of the file
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+
+ private:
+  int fd_;
+  bool exclusive_;
+};
+
+// Who holds the lock on `fd`'s file: an exclusive holder's pid (from the file), or readers.
+std::string DescribeHolder(int fd) {
+  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {  // only shared holders
+    ::flock(fd, LOCK_UN);
+    return "held by readers";
+  }
+  char text[32] = {};
+  const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+  long long pid = 0;
+  for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9'; ++i)
+    pid = pid * 10 + (text[i] - '0');
+  if (pid <= 0) return "held by another process";
+  return "held by pid " + std::to_string(pid);
+}
+
 class PosixEnv final : public Env {
  public:
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path, LockMode mode) override {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return PosixError("open lock file", path, errno);
+    const bool exclusive = mode == LockMode::kExclusive;
+    while (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      Status st = err == EWOULDBLOCK ? Status::FailedPrecondition(path + ": " + DescribeHolder(fd))
+                                     : PosixError("flock", path, err);
+      ::close(fd);
+      return st;
+    }
+    if (exclusive) {
+      const std::string pid = std::to_string(::getpid()) + "\n";
+      if (::ftruncate(fd, 0) != 0 ||
+          ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+        const int err = errno;
+        ::close(fd);
+        return PosixError("write pid to lock file", path, err);
+      }
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd, exclusive));
+  }
+
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                         uint32_t mode) override {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -221,6 +276,30 @@ class PosixEnv final : public Env {
 Env* Env::Default() {
   static PosixEnv* env = new PosixEnv();  // never destroyed: used until process exit
   return env;
+}
+
+Result<FileLimit> GetFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return Status::IOError(std::string("getrlimit(RLIMIT_NOFILE): ") + std::strerror(errno));
+  }
+  auto value = [](rlim_t v) { return v == RLIM_INFINITY ? uint64_t{0} : uint64_t{v}; };
+  return FileLimit{value(limit.rlim_cur), value(limit.rlim_max)};
+}
+
+Result<FileLimit> RaiseFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return Status::IOError(std::string("getrlimit(RLIMIT_NOFILE): ") + std::strerror(errno));
+  }
+  if (limit.rlim_cur != limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+      return Status::IOError(std::string("setrlimit(RLIMIT_NOFILE): ") + std::strerror(errno));
+    }
+  }
+  return GetFileLimit();
 }
 
 std::string JoinPath(const std::string& a, const std::string& b) {

@@ -48,5 +48,6 @@ void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_led
 void RegisterBenchProofs(CLI::App& bench, Selected& selected);  // cmd_bench_proofs.cc
 void RegisterBenchEpoch(CLI::App& bench, Selected& selected);   // cmd_bench_epoch.cc
 void RegisterBenchFraud(CLI::App& bench, Selected& selected);   // cmd_bench_fraud.cc
+void RegisterBenchConns(CLI::App& bench, Selected& selected);   // cmd_bench_conns.cc
 
 }  // namespace depin::cli

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "ledger/ledger.h"
+#include "node/data_dir_lock.h"
 #include "node/ledger_params.h"
 #include "node/network_config.h"
 #include "util/env.h"
@@ -27,6 +28,7 @@ util::Status LedgerVerify(const LedgerVerifyArgs& args) {
   const std::string network = args.network.empty() ? args.dir + "/network.toml" : args.network;
   const std::string db = args.db.empty() ? node::LedgerDbPath(args.dir) : args.db;
   util::Env* env = util::Env::Default();
+  DEPIN_ASSIGN_OR_RETURN(auto lock, node::LockDataDir(env, args.dir, util::LockMode::kShared));
   DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig config, node::LoadNetworkConfig(env, network));
   DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, node::LedgerParamsFromConfig(config));
   if (!env->FileExists(db)) return util::Status::NotFound(db + ": no ledger database");

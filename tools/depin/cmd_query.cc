@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "ledger/api.h"
 #include "ledger/ledger.h"
+#include "node/data_dir_lock.h"
 #include "node/network_config.h"
 #include "util/env.h"
 
@@ -27,6 +28,8 @@ struct QueryArgs {
 
 util::Status Query(const QueryArgs& args) {
   DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
+  DEPIN_ASSIGN_OR_RETURN(
+      auto lock, node::LockDataDir(util::Env::Default(), args.dir, util::LockMode::kShared));
   DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params,
                          LedgerParamsFromNetworkFile(args.dir + "/network.toml"));
   const std::string db = args.dir + "/ledger.db";

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "crypto/key_file.h"
 #include "ledger/records.h"
+#include "node/data_dir_lock.h"
 #include "node/epoch_close.h"
 #include "node/epoch_config.h"
 #include "node/epoch_files.h"
@@ -38,15 +39,20 @@ struct RewardsArgs {
 };
 
 struct Opened {
+  std::unique_ptr<util::FileLock> lock;  // <dir>/LOCK: shared to read, exclusive to write
   ledger::LedgerParams params;
   rewards::RewardConfig config;
   std::unique_ptr<ledger::Ledger> ledger;
 };
 
-util::Result<Opened> Open(const RewardsArgs& a, bool create = false) {
+// `writes`: the command changes the ledger or the data directory (close, claim).
+util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes = false) {
   DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
   DEPIN_RETURN_IF_ERROR(node::ConfigureLogging("warn"));  // stderr; stdout is for results
   Opened o;
+  DEPIN_ASSIGN_OR_RETURN(
+      o.lock, node::LockDataDir(util::Env::Default(), a.dir,
+                                writes ? util::LockMode::kExclusive : util::LockMode::kShared));
   const std::string network = a.dir + "/network.toml";
   DEPIN_ASSIGN_OR_RETURN(o.params, LedgerParamsFromNetworkFile(network));
   DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig nc,
@@ -60,6 +66,8 @@ util::Result<Opened> Open(const RewardsArgs& a, bool create = false) {
 }
 
 util::Status Explain(const RewardsArgs& a) {
+  DEPIN_ASSIGN_OR_RETURN(auto lock,
+                         node::LockDataDir(util::Env::Default(), a.dir, util::LockMode::kShared));
   DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey device, crypto::PublicKey::FromBase58(a.device));
   DEPIN_ASSIGN_OR_RETURN(std::string text,
                          node::LoadManifestText(util::Env::Default(), a.dir, a.epoch));
@@ -115,7 +123,7 @@ util::Result<std::unique_ptr<node::EpochService>> DevService(const RewardsArgs& 
 }
 
 util::Status Close(const RewardsArgs& a) {
-  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/true));
+  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/true, /*writes=*/true));
   DEPIN_ASSIGN_OR_RETURN(auto svc, DevService(a, o));
   DEPIN_ASSIGN_OR_RETURN(node::CloseOutcome r, svc->Close(a.epoch));
   std::printf("epoch %llu closed: root %s, minted %llu%s\n",
@@ -127,7 +135,7 @@ util::Status Close(const RewardsArgs& a) {
 
 util::Status Claim(const RewardsArgs& a) {
   DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey device, crypto::PublicKey::FromBase58(a.device));
-  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a));
+  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/false, /*writes=*/true));
   DEPIN_ASSIGN_OR_RETURN(node::EpochLeaves leaves,
                          node::LoadEpochLeaves(util::Env::Default(), a.dir, a.epoch));
   rewards::Manifest m;

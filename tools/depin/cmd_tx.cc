@@ -17,11 +17,13 @@
 // Prints "tx <id>" and then "committed at height H index I" (or "pending" with --no-wait); a
 // rejected tx exits 1 with "rejected: <tx_error name>". Nonce: --nonce, or the account's next
 // nonce from GET /v1/ledger/accounts/{address}.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -357,6 +359,45 @@ void AddStaking(CLI::App& g, Selected& sel, const std::shared_ptr<TxArgs>& args)
   c->add_option("--amount", args->amount, "Base units (default 0: all)");
 }
 
+// Every numeric flag of `depin tx` with its largest value. CLI11 converts unsigned options with
+// strtoull, which reads "-5" as 2^64 - 5 and saturates past 2^64; checking the text first makes
+// such input a usage error (exit 2) before anything is signed or sent.
+constexpr std::pair<const char*, uint64_t> kNumericFlags[] = {
+    {"--nonce", UINT64_MAX},      {"--fee", UINT64_MAX},         {"--timeout", 86'400},
+    {"--amount", UINT64_MAX},     {"--min-credits", UINT64_MAX}, {"--network", UINT32_MAX},
+    {"--usd-e8", UINT64_MAX},     {"--epoch", UINT64_MAX},       {"--minted", UINT64_MAX},
+    {"--reason", UINT32_MAX},     {"--class", UINT32_MAX},       {"--cell", UINT64_MAX},
+    {"--cumulative", UINT64_MAX}, {"--leaf-index", UINT64_MAX},  {"--leaf-count", UINT64_MAX},
+};
+
+CLI::Validator UnsignedAtMost(uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [at, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || text[0] < '0' || text[0] > '9' || at != end ||
+            (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+          return "\"" + text + "\" is not an unsigned integer";
+        }
+        if (ec == std::errc::result_out_of_range || value > max) {
+          return "\"" + text + "\" is out of range (at most " + std::to_string(max) + ")";
+        }
+        return "";
+      },
+      "UINT");
+}
+
+void CheckNumericFlags(CLI::App* group) {
+  for (CLI::App* command : group->get_subcommands({})) {
+    for (const auto& [flag, max] : kNumericFlags) {
+      if (CLI::Option* option = command->get_option_no_throw(flag)) {
+        option->check(UnsignedAtMost(max));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void RegisterTxCommands(CLI::App& app, Selected& selected) {
@@ -368,6 +409,7 @@ void RegisterTxCommands(CLI::App& app, Selected& selected) {
   AddOracleAndGovernance(*group, selected, args);
   AddDevices(*group, selected, args);
   AddStaking(*group, selected, args);
+  CheckNumericFlags(group);
 }
 
 }  // namespace depin::cli

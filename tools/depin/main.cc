@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli.h"
+#include "node/node.h"
 
 namespace {
 
@@ -21,6 +22,9 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   depin::cli::Selected selected;
+  // Logs go to stderr from the start: stdout is for results (`--json` must be pure JSON), and
+  // spdlog's own default logger writes to stdout. `depin node` sets its --log-level later.
+  (void)depin::node::ConfigureLogging("info");
   depin::cli::RegisterVersionCommand(app, selected);
   depin::cli::RegisterKeysCommands(app, selected);
   depin::cli::RegisterInitCommand(app, selected);

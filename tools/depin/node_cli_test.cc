@@ -129,3 +129,40 @@ TEST(NodeCliTest, BadApiAddressAndLogLevelAreErrors) {
 
 }  // namespace
 }  // namespace depin::cli
+
+namespace depin::cli {
+namespace {
+
+// One owner per data directory (issue 16), with two real processes: a second `depin node` is
+// refused naming the directory and the first one's pid, and so is a reader while the node runs;
+// once the node has exited, the reader runs.
+TEST(NodeCliTest, SecondNodeAndReadersAreRefusedWhileANodeOwnsTheDirectory) {
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.path()}).exit_code, 0);
+  Child node({"node", "--data", dir.path(), "--api", "127.0.0.1:0"}, dir.File("node.stderr"));
+  ASSERT_GT(node.pid(), 0);
+  ASSERT_NE(node.ReadLine(std::chrono::seconds(30)).find("listening on"), std::string::npos);
+
+  {  // a child, not RunDepin: without the lock it would serve forever instead of exiting
+    Child second({"node", "--data", dir.path(), "--api", "127.0.0.1:0"}, dir.File("second.stderr"));
+    EXPECT_EQ(second.ReadLine(std::chrono::seconds(30)), "");  // exits without listening
+    EXPECT_NE(second.Wait(), 0);
+    const std::string err = testing::ReadWholeFile(dir.File("second.stderr"));
+    EXPECT_NE(err.find("data directory \"" + dir.path() + "\" is in use"), std::string::npos)
+        << err;
+    EXPECT_NE(err.find("pid " + std::to_string(node.pid())), std::string::npos) << err;
+  }
+
+  RunResult verify = RunDepin({"ledger", "verify", dir.path()});
+  EXPECT_NE(verify.exit_code, 0);
+  EXPECT_NE(verify.err.find("pid " + std::to_string(node.pid())), std::string::npos) << verify.err;
+
+  ASSERT_EQ(::kill(node.pid(), SIGTERM), 0);
+  EXPECT_EQ(node.Wait(), 0);
+  // Readers share the lock with each other; the node is gone.
+  RunResult after = RunDepin({"ledger", "verify", dir.path()});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+}
+
+}  // namespace
+}  // namespace depin::cli

@@ -142,5 +142,48 @@ TEST_F(TxCliTest, OnboardWithCosignersThenSuspend) {
   EXPECT_NE(bad.err.find("--status: want active, suspended or denied"), std::string::npos);
 }
 
+// Negative, fractional and too-large numbers used to be read by strtoull (-5 as 2^64 - 5) and
+// signed and sent; now every numeric flag of `depin tx` is a usage error (exit 2) that names the
+// flag, before the node (here: none listening) is ever contacted.
+TEST(TxCliFlagsTest, NumbersOutOfRangeAreUsageErrorsBeforeAnythingIsSent) {
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"keys", "new", dir.File("k.key")}).exit_code, 0);
+  RunResult to = RunDepin({"keys", "new", dir.File("to.key")});
+  const std::string addr = to.out.substr(0, to.out.find('\n'));
+  const std::vector<std::string> common = {"--key", dir.File("k.key"), "--node",
+                                           "http://127.0.0.1:1", "--no-wait"};
+  const std::vector<std::vector<std::string>> cases = {
+      {"transfer", "--to", addr, "--amount", "-5"},
+      {"transfer", "--to", addr, "--amount", "18446744073709551616"},
+      {"transfer", "--to", addr, "--amount", "99999999999999999999999"},
+      {"transfer", "--to", addr, "--amount", "1e3"},
+      {"transfer", "--to", addr, "--amount", "+5"},
+      {"transfer", "--to", addr, "--amount", "5", "--fee", "-1"},
+      {"transfer", "--to", addr, "--amount", "5", "--nonce", "-1"},
+      {"transfer", "--to", addr, "--amount", "5", "--timeout", "99999999999"},
+      {"burn", "--amount", "10", "--min-credits", "-1"},
+      {"spend-credits", "--network", "4294967296", "--amount", "1"},
+      {"stake", "--amount", "-5"},
+  };
+  for (const std::vector<std::string>& c : cases) {
+    std::vector<std::string> argv = {"tx"};
+    argv.insert(argv.end(), c.begin(), c.end());
+    argv.insert(argv.end(), common.begin(), common.end());
+    RunResult r = RunDepin(argv);
+    std::string shown;
+    for (const std::string& a : c) shown += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << shown << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << shown;  // nothing signed, no tx id printed
+    const bool names_the_problem = r.err.find("out of range") != std::string::npos ||
+                                   r.err.find("not an unsigned integer") != std::string::npos;
+    EXPECT_TRUE(names_the_problem) << shown << r.err;
+  }
+  // The largest values are still accepted by the parser (the failure is the unreachable node).
+  RunResult max =
+      RunDepin({"tx", "transfer", "--to", addr, "--amount", "18446744073709551615", "--key",
+                dir.File("k.key"), "--node", "http://127.0.0.1:1", "--no-wait"});
+  EXPECT_EQ(max.exit_code, 1) << max.err;
+}
+
 }  // namespace
 }  // namespace depin::cli
