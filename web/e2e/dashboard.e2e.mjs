@@ -48,7 +48,9 @@ function start(name, argv, options = {}) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { name, child, tail, exited };
 }
 
@@ -56,7 +58,10 @@ function start(name, argv, options = {}) {
 function waitForLine(proc, re, ms) {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${proc.name}: no line matching ${re} within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`${proc.name}: no line matching ${re} within ${ms} ms`)),
+      ms,
+    );
     proc.child.stdout.on('data', (chunk) => {
       buf += chunk.toString();
       const m = buf.match(re);
@@ -67,7 +72,9 @@ function waitForLine(proc, re, ms) {
     });
     proc.exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`${proc.name} exited (code ${code}, signal ${signal}) before printing ${re}`));
+      reject(
+        new Error(`${proc.name} exited (code ${code}, signal ${signal}) before printing ${re}`),
+      );
     });
   });
 }
@@ -83,7 +90,10 @@ async function poll(what, fn, ms, every = 250) {
     } catch (e) {
       last = e.message;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, every));
   }
 }
@@ -125,25 +135,64 @@ async function main() {
     if (shorter === toml) throw new Error('network.toml has no [epoch] length line to shorten');
     fs.writeFileSync(tomlPath, shorter);
 
-    node = start('node', [args.depin, 'node', '--data', data, '--dev', '--api', '127.0.0.1:0',
-      '--dashboard', args.dashboard, '--log-level', 'info']);
+    node = start('node', [
+      args.depin,
+      'node',
+      '--data',
+      data,
+      '--dev',
+      '--api',
+      '127.0.0.1:0',
+      '--dashboard',
+      args.dashboard,
+      '--log-level',
+      'info',
+    ]);
     const [, base] = await waitForLine(node, /listening on (http:\/\/[^\s]+)/, 60000);
     log('node at', base);
 
-    fleet = start('fleet', [args.depin, 'fleet', '--node', base, '--data', data, '--devices',
-      String(args.devices), '--customers', '3', '--heartbeat', '1s', '--threads', '1',
-      '--admin-token', path.join(data, 'keys', 'admin.token')]);
-    await poll(`${args.devices} devices on the ledger`, async () => {
-      const s = await api(base, '/v1/network/summary');
-      return s.registered_devices >= args.devices && s.located_devices >= args.devices;
-    }, 180000);
+    fleet = start('fleet', [
+      args.depin,
+      'fleet',
+      '--node',
+      base,
+      '--data',
+      data,
+      '--devices',
+      String(args.devices),
+      '--customers',
+      '3',
+      '--heartbeat',
+      '1s',
+      '--threads',
+      '1',
+      '--admin-token',
+      path.join(data, 'keys', 'admin.token'),
+    ]);
+    await poll(
+      `${args.devices} devices on the ledger`,
+      async () => {
+        const s = await api(base, '/v1/network/summary');
+        return s.registered_devices >= args.devices && s.located_devices >= args.devices;
+      },
+      180000,
+    );
     log('devices onboarded');
     // An epoch with the fleet's reports and usage closed: tokens emitted and data credits burned.
-    const epoch = await poll('a closed epoch with emitted tokens and burned data credits', async () => {
-      const h = await api(base, '/v1/network/health?limit=50');
-      return h.items.find((e) => BigInt(e.minted) > 0n && BigInt(e.dc_burned_value) > 0n && e.active_devices > 0);
-    }, 240000, 500);
-    log(`epoch ${epoch.epoch}: emitted ${epoch.minted}, DC burned ${epoch.dc_burned} worth ${epoch.dc_burned_value}`);
+    const epoch = await poll(
+      'a closed epoch with emitted tokens and burned data credits',
+      async () => {
+        const h = await api(base, '/v1/network/health?limit=50');
+        return h.items.find(
+          (e) => BigInt(e.minted) > 0n && BigInt(e.dc_burned_value) > 0n && e.active_devices > 0,
+        );
+      },
+      240000,
+      500,
+    );
+    log(
+      `epoch ${epoch.epoch}: emitted ${epoch.minted}, DC burned ${epoch.dc_burned} worth ${epoch.dc_burned_value}`,
+    );
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -164,20 +213,33 @@ async function main() {
 
     // Health: non-zero burned and emitted values.
     await page.goto(base + '/#/health');
-    await page.waitForFunction(() => {
-      const v = (id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-value');
-      return BigInt(v('kpi-burned') || '0') > 0n && BigInt(v('kpi-emitted') || '0') > 0n;
-    }, null, { timeout: 30000 });
+    await page.waitForFunction(
+      () => {
+        const v = (id) => document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-value');
+        return BigInt(v('kpi-burned') || '0') > 0n && BigInt(v('kpi-emitted') || '0') > 0n;
+      },
+      null,
+      { timeout: 30000 },
+    );
     await page.waitForSelector('#c-demand .uplot', { timeout: 10000 });
     await shot('health.png');
     log('health panel shows burned and emitted');
 
     // Map: one marker per located device.
     await page.goto(base + '/#/map');
-    await page.waitForFunction((n) => document.querySelectorAll('path.device-marker').length >= n,
-      args.devices, { timeout: 30000 });
-    await page.waitForFunction(() => document.querySelectorAll('path.cell-poly').length > 0, null, { timeout: 10000 });
-    await page.waitForFunction(() => document.querySelectorAll('.leaflet-overlay-pane path:not(.device-marker):not(.cell-poly)').length > 100); // countries
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('path.device-marker').length >= n,
+      args.devices,
+      { timeout: 30000 },
+    );
+    await page.waitForFunction(() => document.querySelectorAll('path.cell-poly').length > 0, null, {
+      timeout: 10000,
+    });
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.leaflet-overlay-pane path:not(.device-marker):not(.cell-poly)')
+          .length > 100,
+    ); // countries
     await shot('map.png');
     log('map shows', await page.locator('path.device-marker').count(), 'device markers');
 
@@ -192,7 +254,8 @@ async function main() {
     await page.waitForURL(`**/#/device/${key}`, { timeout: 10000 });
     const explanation = await page.waitForSelector('[data-testid=explanation]', { timeout: 20000 });
     const text = await explanation.textContent();
-    if (!/epoch/i.test(text) || text.length < 80) throw new Error(`explanation looks empty: ${text}`);
+    if (!/epoch/i.test(text) || text.length < 80)
+      throw new Error(`explanation looks empty: ${text}`);
     await shot('device.png');
     log('device page explains the reward:', text.split('\n')[0]);
 
@@ -203,7 +266,9 @@ async function main() {
 
     // Explorer: latest blocks.
     await page.goto(base + '/#/explorer');
-    await page.waitForFunction(() => document.querySelectorAll('tr.block-row').length > 0, null, { timeout: 20000 });
+    await page.waitForFunction(() => document.querySelectorAll('tr.block-row').length > 0, null, {
+      timeout: 20000,
+    });
     await shot('explorer.png');
     log('explorer lists', await page.locator('tr.block-row').count(), 'blocks');
     await page.locator('tr.block-row a').first().click();
@@ -211,17 +276,26 @@ async function main() {
     await shot('block.png');
 
     // Phone-sized screen.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
     const p2 = await phone.newPage();
     await p2.goto(base + '/#/health');
     await p2.waitForSelector('[data-testid=kpi-emitted]', { timeout: 20000 });
     await p2.screenshot({ path: path.join(args.out, 'phone-health.png'), fullPage: false });
     await p2.goto(base + '/#/map');
-    await p2.waitForFunction(() => document.querySelectorAll('path.device-marker').length > 0, null, { timeout: 20000 });
+    await p2.waitForFunction(
+      () => document.querySelectorAll('path.device-marker').length > 0,
+      null,
+      { timeout: 20000 },
+    );
     await p2.screenshot({ path: path.join(args.out, 'phone-map.png'), fullPage: false });
 
     if (pageErrors.length) throw new Error('page errors: ' + pageErrors.join(' | '));
-    if (foreign.length) throw new Error('requests outside the node: ' + foreign.slice(0, 5).join(', '));
+    if (foreign.length)
+      throw new Error('requests outside the node: ' + foreign.slice(0, 5).join(', '));
     ok = true;
     log('PASSED; screenshots in', args.out);
   } finally {

@@ -43,7 +43,10 @@ export class LineChart {
       cursor: { drag: { x: false, y: false } },
       scales: {
         // One epoch alone: a small range around it instead of uPlot's default 0..100.
-        x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        x: {
+          time: false,
+          range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]),
+        },
         y: this.options.yRange
           ? { range: this.options.yRange }
           : { range: (_u, min, max) => [Math.min(0, min), max <= 0 ? 1 : max * 1.1] },

@@ -40,7 +40,10 @@ export function pct(ppm: number, digits = 1): string {
 export function time(ms: number | string): string {
   const d = new Date(Number(ms));
   if (Number.isNaN(d.getTime())) return '–';
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 export function ago(ms: number, now = Date.now()): string {

@@ -32,7 +32,12 @@ const routes: Record<string, () => Page> = {
   tx: txPage,
   account: accountPage,
 };
-const navOf: Record<string, string> = { device: 'map', block: 'explorer', tx: 'explorer', account: 'explorer' };
+const navOf: Record<string, string> = {
+  device: 'map',
+  block: 'explorer',
+  tx: 'explorer',
+  account: 'explorer',
+};
 
 const app = document.getElementById('app')!;
 let current: Page | null = null;
@@ -45,7 +50,11 @@ function setLive(ok: boolean, text: string): void {
 }
 
 async function route(): Promise<void> {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = location.hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map(decodeURIComponent);
   const name = routes[parts[0]] ? parts[0] : 'health';
   current?.unmount?.();
   const page = routes[name]();
@@ -80,7 +89,7 @@ async function poll(): Promise<void> {
     if (page?.refresh) await page.refresh();
     else await get<Summary>('/v1/network/summary');
     setLive(true, 'live · ' + new Date().toLocaleTimeString());
-  } catch (e) {
+  } catch {
     setLive(false, 'node unreachable');
   }
 }

@@ -27,10 +27,12 @@ export function devicePage(): Page {
         <span>usage ${tokens(e.usage_amount ?? '0')}</span>
         <span>lifetime ${tokens(e.cumulative)}</span></div>
       <pre class="explanation" data-testid="explanation">${e.explanation}</pre>
-      ${e.proof
-        ? html`<details><summary>Merkle proof (leaf ${e.proof.leaf_index} of ${e.proof.leaf_count}, root ${short(e.root, 8)})</summary>
+      ${
+        e.proof
+          ? html`<details><summary>Merkle proof (leaf ${e.proof.leaf_index} of ${e.proof.leaf_count}, root ${short(e.root, 8)})</summary>
             <pre class="mono small">${e.proof.siblings.join('\n')}</pre></details>`
-        : html`<p class="muted">No reward leaf: nothing to claim.</p>`}`.html;
+          : html`<p class="muted">No reward leaf: nothing to claim.</p>`
+      }`.html;
   }
 
   async function refresh(): Promise<void> {
@@ -86,7 +88,10 @@ export function devicePage(): Page {
           )}</tbody></table>`.html
       : '<div class="empty">No beacons, witnesses or sensor data in the closed epochs.</div>';
     const rows = [...history].reverse();
-    chart!.setData(rows.map((h) => Number(h.epoch)), [rows.map((h) => tokenNumber(h.amount))]);
+    chart!.setData(
+      rows.map((h) => Number(h.epoch)),
+      [rows.map((h) => tokenNumber(h.amount))],
+    );
     const epoch = chosen ?? history[0]?.epoch;
     if (epoch != null) await explain(epoch);
   }
@@ -103,7 +108,9 @@ export function devicePage(): Page {
         </div>
         <section class="panel"><h3>Physical proofs <small>coverage: beacons and witnesses sent; sensors: batches and quality of data, per epoch</small></h3>
           <div class="scroll" id="proofs"></div></section>`.html;
-      chart = new LineChart(root.querySelector('#device-chart')!, [{ label: 'reward (tokens)', color: '#2f9e44', fill: true }]);
+      chart = new LineChart(root.querySelector('#device-chart')!, [
+        { label: 'reward (tokens)', color: '#2f9e44', fill: true },
+      ]);
       await refresh();
     },
     refresh,

@@ -31,14 +31,20 @@ export function epochsPage(): Page {
       <h4>Pools</h4>
       <div class="scroll"><table><thead><tr><th>pool</th><th>kind</th><th class="num">share</th><th class="num">budget</th>
         <th class="num">overflow in / out</th><th class="num">paid</th><th class="num">unallocated</th></tr></thead><tbody>
-        ${e.pools.map((p) => html`<tr><td>${p.name}</td><td>${p.kind}</td><td class="num">${(p.share_ppm / 10000).toFixed(1)} %</td>
+        ${e.pools.map(
+          (
+            p,
+          ) => html`<tr><td>${p.name}</td><td>${p.kind}</td><td class="num">${(p.share_ppm / 10000).toFixed(1)} %</td>
           <td class="num">${tokens(p.budget)}</td><td class="num">${tokens(p.overflow_in ?? '0')} / ${tokens(p.overflow_out ?? '0')}</td>
-          <td class="num">${tokens(p.paid)}</td><td class="num">${tokens(p.unallocated)}</td></tr>`)}
+          <td class="num">${tokens(p.paid)}</td><td class="num">${tokens(p.unallocated)}</td></tr>`,
+        )}
       </tbody></table></div>
       <h4>Unallocated</h4>
-      ${e.unallocated_entries?.length
-        ? html`<ul>${e.unallocated_entries.map((u) => html`<li>${u.pool || 'emission split'}: ${tokens(u.amount)} (${u.reason.replace(/_/g, ' ')})</li>`)}</ul>`
-        : html`<p class="muted">nothing</p>`}
+      ${
+        e.unallocated_entries?.length
+          ? html`<ul>${e.unallocated_entries.map((u) => html`<li>${u.pool || 'emission split'}: ${tokens(u.amount)} (${u.reason.replace(/_/g, ' ')})</li>`)}</ul>`
+          : html`<p class="muted">nothing</p>`
+      }
       <h4>Top devices</h4>
       <ol>${(e.top_devices ?? []).map((d) => html`<li><a class="mono" href="#/device/${d.device}">${short(d.device)}</a> ${tokens(d.amount)}</li>`)}</ol>
     </section>`.html;
@@ -49,15 +55,20 @@ export function epochsPage(): Page {
     root.querySelector('#epochs-table')!.innerHTML = list.items.length
       ? html`<table><thead><tr><th>epoch</th><th>ended</th><th class="num">emission</th><th class="num">minted</th>
           <th class="num">unallocated</th><th>pools (paid)</th><th>root</th><th>claims</th></tr></thead><tbody>
-          ${list.items.map((e) => html`<tr class="clickable ${e.epoch === open ? 'sel' : ''}" data-epoch="${e.epoch}">
+          ${list.items.map(
+            (
+              e,
+            ) => html`<tr class="clickable ${e.epoch === open ? 'sel' : ''}" data-epoch="${e.epoch}">
             <td>${e.epoch}</td><td>${time(e.end_ms)}</td><td class="num">${tokens(e.emission)}</td>
             <td class="num">${tokens(e.minted)}</td><td class="num">${tokens(e.unallocated)}</td>
             <td class="small">${e.pools.map((p) => `${p.name} ${tokens(p.paid, 2)}`).join(' · ')}</td>
             <td class="mono">${short(e.root, 6)}</td>
-            <td>${status(e)} ${e.claim.claimed_leaves}/${e.claim.device_leaves}</td></tr>`)}
+            <td>${status(e)} ${e.claim.claimed_leaves}/${e.claim.device_leaves}</td></tr>`,
+          )}
           </tbody></table>`.html
       : '<div class="empty">No epoch has closed yet.</div>';
-    root.querySelector('#epochs-pager')!.innerHTML = html`<button ${offset === 0 ? 'disabled' : ''} data-dir="-1">newer</button>
+    root.querySelector('#epochs-pager')!.innerHTML =
+      html`<button ${offset === 0 ? 'disabled' : ''} data-dir="-1">newer</button>
       <span>${list.total ? `${offset + 1}–${offset + list.items.length} of ${list.total}` : ''}</span>
       <button ${offset + limit >= list.total ? 'disabled' : ''} data-dir="1">older</button>`.html;
     root.querySelectorAll<HTMLTableRowElement>('tr[data-epoch]').forEach((tr) =>

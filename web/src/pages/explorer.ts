@@ -20,7 +20,8 @@ function wireSearch(root: HTMLElement): void {
   });
 }
 
-const accountLink = (a: string): Raw => html`<a class="mono" href="#/account/${encodeURIComponent(a)}">${short(a)}</a>`;
+const accountLink = (a: string): Raw =>
+  html`<a class="mono" href="#/account/${encodeURIComponent(a)}">${short(a)}</a>`;
 const txLink = (id: string): Raw => html`<a class="mono" href="#/tx/${id}">${short(id, 8)}</a>`;
 
 // Renders a tx body's fields: keys become account links, amounts tokens.
@@ -29,7 +30,8 @@ function bodyRows(body: Record<string, unknown>): Raw {
     const s = v == null ? '–' : String(v);
     let cell: Raw | string = s;
     if (typeof v === 'string' && /^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(v)) cell = accountLink(v);
-    else if (/amount|minted|cumulative/.test(k) && /^\d+$/.test(s)) cell = html`${tokens(s)} <span class="muted">(${int(s)} base units)</span>`;
+    else if (/amount|minted|cumulative/.test(k) && /^\d+$/.test(s))
+      cell = html`${tokens(s)} <span class="muted">(${int(s)} base units)</span>`;
     return html`<tr><th>${k.replace(/_/g, ' ')}</th><td class="wrap">${cell}</td></tr>`;
   })}`;
 }
@@ -43,12 +45,15 @@ export function explorerPage(): Page {
     const page = await get<PageOf<BlockRow>>(`/v1/explorer/blocks?offset=${offset}&limit=${limit}`);
     root.querySelector('#blocks')!.innerHTML = page.items.length
       ? html`<table data-testid="blocks-table"><thead><tr><th>height</th><th>hash</th><th>time</th><th class="num">txs</th><th>producer</th></tr></thead>
-          <tbody>${page.items.map((b) => html`<tr class="block-row">
+          <tbody>${page.items.map(
+            (b) => html`<tr class="block-row">
             <td><a href="#/block/${b.height}">${b.height}</a></td><td class="mono">${short(b.hash, 8)}</td>
             <td title="${time(b.timestamp_ms)}">${ago(b.timestamp_ms)}</td><td class="num">${b.tx_count}</td>
-            <td>${accountLink(b.producer)}</td></tr>`)}</tbody></table>`.html
+            <td>${accountLink(b.producer)}</td></tr>`,
+          )}</tbody></table>`.html
       : '<div class="empty">No blocks yet: the ledger is at genesis.</div>';
-    root.querySelector('#blocks-pager')!.innerHTML = html`<button ${offset === 0 ? 'disabled' : ''} data-dir="-1">newer</button>
+    root.querySelector('#blocks-pager')!.innerHTML =
+      html`<button ${offset === 0 ? 'disabled' : ''} data-dir="-1">newer</button>
       <span>${page.total ? `${offset + 1}–${offset + page.items.length} of ${page.total}` : ''}</span>
       <button ${offset + limit >= page.total ? 'disabled' : ''} data-dir="1">older</button>`.html;
     root.querySelectorAll<HTMLButtonElement>('#blocks-pager button').forEach((b) =>
@@ -74,7 +79,9 @@ export function explorerPage(): Page {
 export function blockPage(): Page {
   return {
     async mount(root, params) {
-      const b = await get<BlockDetail>(`/v1/explorer/blocks/${encodeURIComponent(params[0] ?? '')}`);
+      const b = await get<BlockDetail>(
+        `/v1/explorer/blocks/${encodeURIComponent(params[0] ?? '')}`,
+      );
       const h = Number(b.height);
       root.innerHTML = html`<h1>Block ${b.height}</h1>${new Raw(searchBox())}
         <div class="pager"><a href="#/block/${h - 1}" class="${h <= 1 ? 'hidden' : ''}">← ${h - 1}</a>
@@ -89,8 +96,12 @@ export function blockPage(): Page {
         </tbody></table></section>
         <section class="panel"><h3>${b.txs.length} transactions</h3><div class="scroll"><table>
           <thead><tr><th>#</th><th>id</th><th>kind</th><th>signer</th><th class="num">fee</th></tr></thead>
-          <tbody>${b.txs.map((t) => html`<tr><td>${t.index}</td><td>${txLink(t.tx_id)}</td><td>${t.kind.replace(/_/g, ' ')}</td>
-            <td>${accountLink(t.signer)}</td><td class="num">${tokens(t.fee)}</td></tr>`)}</tbody></table></div></section>`.html;
+          <tbody>${b.txs.map(
+            (
+              t,
+            ) => html`<tr><td>${t.index}</td><td>${txLink(t.tx_id)}</td><td>${t.kind.replace(/_/g, ' ')}</td>
+            <td>${accountLink(t.signer)}</td><td class="num">${tokens(t.fee)}</td></tr>`,
+          )}</tbody></table></div></section>`.html;
       wireSearch(root);
     },
   };
@@ -100,7 +111,8 @@ export function txPage(): Page {
   return {
     async mount(root, params) {
       const t = await get<Tx>(`/v1/explorer/tx/${encodeURIComponent(params[0] ?? '')}`);
-      root.innerHTML = html`<h1>Transaction <span class="mono">${short(t.tx_id, 8)}</span></h1>${new Raw(searchBox())}
+      root.innerHTML =
+        html`<h1>Transaction <span class="mono">${short(t.tx_id, 8)}</span></h1>${new Raw(searchBox())}
         <section class="panel"><table class="kv"><tbody>
           <tr><th>id</th><td class="mono wrap">${t.tx_id}</td></tr>
           <tr><th>kind</th><td><span class="badge info">${t.kind.replace(/_/g, ' ')}</span></td></tr>
@@ -130,18 +142,23 @@ export function accountPage(): Page {
       ${a.device ? html`<p>This address is a device: <a href="#/device/${a.address}">open its reward page</a>.</p>` : ''}
       <div class="grid2">
         <section class="panel"><h3>Recent transactions</h3><div class="scroll"><table><thead><tr><th>id</th><th>kind</th><th>block</th></tr></thead>
-          <tbody>${a.recent_txs.map((t) => html`<tr><td>${txLink(t.tx_id)}</td><td>${t.kind.replace(/_/g, ' ')}</td>
-            <td><a href="#/block/${t.height}">${t.height}</a></td></tr>`)}</tbody></table></div></section>
-        <section class="panel"><h3>Devices</h3>${a.devices.length
-          ? html`<ul class="cols">${a.devices.map((d) => html`<li><a class="mono" href="#/device/${d}">${short(d)}</a></li>`)}</ul>`
-          : html`<p class="muted">none</p>`}</section>
+          <tbody>${a.recent_txs.map(
+            (t) => html`<tr><td>${txLink(t.tx_id)}</td><td>${t.kind.replace(/_/g, ' ')}</td>
+            <td><a href="#/block/${t.height}">${t.height}</a></td></tr>`,
+          )}</tbody></table></div></section>
+        <section class="panel"><h3>Devices</h3>${
+          a.devices.length
+            ? html`<ul class="cols">${a.devices.map((d) => html`<li><a class="mono" href="#/device/${d}">${short(d)}</a></li>`)}</ul>`
+            : html`<p class="muted">none</p>`
+        }</section>
       </div>`.html;
   }
   return {
     async mount(el, params) {
       root = el;
       address = params[0] ?? '';
-      root.innerHTML = html`<h1>Account <span class="mono">${short(address, 8)}</span></h1>${new Raw(searchBox())}
+      root.innerHTML =
+        html`<h1>Account <span class="mono">${short(address, 8)}</span></h1>${new Raw(searchBox())}
         <p class="mono wrap muted">${address}</p><div id="account"></div>`.html;
       wireSearch(root);
       await refresh();

@@ -29,46 +29,107 @@ export function healthPage(): Page {
     const rejected = ingest ? Object.values(ingest.rejected).reduce((a, b) => a + b, 0) : 0;
     root.querySelector('#cards-epoch')!.innerHTML = latest
       ? [
-          card('kpi-burned', 'Value of DC burned (demand)', tokens(latest.dc_burned_value),
-            `${int(latest.dc_burned)} DC in epoch ${latest.epoch}`, latest.dc_burned_value),
-          card('kpi-emitted', 'Tokens emitted (subsidy)', tokens(latest.minted),
-            `of ${tokens(latest.emission)} allowed`, latest.minted),
-          card('kpi-demand', 'Demand / subsidy', pct(latest.demand_to_subsidy_ppm, 2),
-            'value burned per token emitted', String(latest.demand_to_subsidy_ppm)),
-          card('kpi-active', 'Active / registered devices',
+          card(
+            'kpi-burned',
+            'Value of DC burned (demand)',
+            tokens(latest.dc_burned_value),
+            `${int(latest.dc_burned)} DC in epoch ${latest.epoch}`,
+            latest.dc_burned_value,
+          ),
+          card(
+            'kpi-emitted',
+            'Tokens emitted (subsidy)',
+            tokens(latest.minted),
+            `of ${tokens(latest.emission)} allowed`,
+            latest.minted,
+          ),
+          card(
+            'kpi-demand',
+            'Demand / subsidy',
+            pct(latest.demand_to_subsidy_ppm, 2),
+            'value burned per token emitted',
+            String(latest.demand_to_subsidy_ppm),
+          ),
+          card(
+            'kpi-active',
+            'Active / registered devices',
             `${int(latest.active_devices)} / ${int(latest.registered_devices)}`,
             `${int(latest.rewarded_devices)} rewarded, ${int(latest.flagged_devices)} flagged`,
-            String(latest.active_devices)),
-          card('kpi-invalid', 'Invalid reports', pct(latest.invalid_rate_ppm, 2),
+            String(latest.active_devices),
+          ),
+          card(
+            'kpi-invalid',
+            'Invalid reports',
+            pct(latest.invalid_rate_ppm, 2),
             `${int(latest.invalid_reports)} of ${int(Number(latest.valid_reports) + Number(latest.invalid_reports))}`,
-            String(latest.invalid_rate_ppm)),
-          card('kpi-top10', 'Top-10 owners’ share', pct(latest.top10_owner_share_ppm),
-            'of device rewards', String(latest.top10_owner_share_ppm)),
+            String(latest.invalid_rate_ppm),
+          ),
+          card(
+            'kpi-top10',
+            'Top-10 owners’ share',
+            pct(latest.top10_owner_share_ppm),
+            'of device rewards',
+            String(latest.top10_owner_share_ppm),
+          ),
         ].join('')
       : `<div class="empty">No epoch has closed yet (epoch ${s.current_epoch} is running; one lasts ${int(
           Math.round(Number(s.epoch_length_ms) / 1000),
         )} s). Charts appear when the first one closes.</div>`;
     root.querySelector('#cards-now')!.innerHTML = [
-      card('kpi-height', 'Block height', int(s.height), `epoch ${s.current_epoch} running`, String(s.height)),
-      card('kpi-devices', 'Devices', int(s.registered_devices), `${int(s.covered_cells)} covered cells`,
-        String(s.registered_devices)),
+      card(
+        'kpi-height',
+        'Block height',
+        int(s.height),
+        `epoch ${s.current_epoch} running`,
+        String(s.height),
+      ),
+      card(
+        'kpi-devices',
+        'Devices',
+        int(s.registered_devices),
+        `${int(s.covered_cells)} covered cells`,
+        String(s.registered_devices),
+      ),
       card('kpi-supply', 'Supply', tokens(s.supply, 0), `${tokens(s.minted, 2)} minted`, s.supply),
-      card('kpi-ledger-burned', 'Burned on the ledger', tokens(s.burned),
-        `${tokens(s.burned_for_credits)} for data credits`, s.burned),
-      card('kpi-credits', 'Data credits spent', int(s.credits_spent), `${int(s.credits_minted)} minted`,
-        s.credits_spent),
-      card('kpi-ingest', 'Reports accepted', int(ingest?.accepted ?? 0),
-        `${int(rejected)} rejected, ${int(ingest?.duplicate ?? 0)} duplicate`, String(ingest?.accepted ?? 0)),
+      card(
+        'kpi-ledger-burned',
+        'Burned on the ledger',
+        tokens(s.burned),
+        `${tokens(s.burned_for_credits)} for data credits`,
+        s.burned,
+      ),
+      card(
+        'kpi-credits',
+        'Data credits spent',
+        int(s.credits_spent),
+        `${int(s.credits_minted)} minted`,
+        s.credits_spent,
+      ),
+      card(
+        'kpi-ingest',
+        'Reports accepted',
+        int(ingest?.accepted ?? 0),
+        `${int(rejected)} rejected, ${int(ingest?.duplicate ?? 0)} duplicate`,
+        String(ingest?.accepted ?? 0),
+      ),
     ].join('');
 
     const rows = [...h.items].reverse();
     const x = rows.map((r) => Number(r.epoch));
-    charts[0].setData(x, [rows.map((r) => tokenNumber(r.dc_burned_value)), rows.map((r) => tokenNumber(r.minted))]);
-    charts[1].setData(x, [rows.map((r) => r.registered_devices), rows.map((r) => r.active_devices)]);
+    charts[0].setData(x, [
+      rows.map((r) => tokenNumber(r.dc_burned_value)),
+      rows.map((r) => tokenNumber(r.minted)),
+    ]);
+    charts[1].setData(x, [
+      rows.map((r) => r.registered_devices),
+      rows.map((r) => r.active_devices),
+    ]);
     charts[2].setData(x, [rows.map((r) => r.invalid_rate_ppm / 10_000)]);
     charts[3].setData(x, [rows.map((r) => r.top10_owner_share_ppm / 10_000)]);
 
-    const reasons = latest ? Object.entries(latest.invalid_by_reason).sort((a, b) => b[1] - a[1]) : [];
+    const reasons = latest
+      ? Object.entries(latest.invalid_by_reason).sort((a, b) => b[1] - a[1])
+      : [];
     root.querySelector('#reasons')!.innerHTML = reasons.length
       ? html`<table><thead><tr><th>reason</th><th class="num">reports</th></tr></thead><tbody>${reasons.map(
           ([k, v]) => html`<tr><td>${k.replace(/_/g, ' ')}</td><td class="num">${int(v)}</td></tr>`,
@@ -83,8 +144,12 @@ export function healthPage(): Page {
               <td class="num">${int(c.active_devices)}</td><td class="num">${int(c.rewarded_devices)}</td>
               <td class="num">${int(c.flagged_devices)}</td><td class="num">${int(c.proof_flagged_devices)}</td>
               <td class="num">${int(c.invalid_reports)}</td>
-              <td>${Object.entries(c.invalid_by_reason).sort((a, b) => b[1] - a[1])
-                .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`).join(', ') || '–'}</td></tr>`,
+              <td>${
+                Object.entries(c.invalid_by_reason)
+                  .sort((a, b) => b[1] - a[1])
+                  .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`)
+                  .join(', ') || '–'
+              }</td></tr>`,
           )}</tbody></table>`.html
       : '<div class="empty">No closed epoch yet.</div>';
     root.querySelector('#health-table')!.innerHTML = html`<table>
@@ -117,7 +182,8 @@ export function healthPage(): Page {
         <section class="panel"><h3>By resource class <small>latest closed epoch: flagged devices and invalid reports by reason</small></h3>
           <div class="scroll" id="by-class"></div></section>
         <section class="panel"><h3>Per epoch</h3><div class="scroll" id="health-table"></div></section>`;
-      const t = (v: number | null) => (v == null ? '–' : v.toLocaleString(undefined, { maximumFractionDigits: 4 }));
+      const t = (v: number | null) =>
+        v == null ? '–' : v.toLocaleString(undefined, { maximumFractionDigits: 4 });
       const p = (v: number | null) => (v == null ? '–' : v.toFixed(2) + ' %');
       charts.push(
         new LineChart(root.querySelector('#c-demand')!, [
@@ -128,12 +194,20 @@ export function healthPage(): Page {
           { label: 'registered', color: '#868e96' },
           { label: 'active', color: '#1c7ed6', fill: true },
         ]),
-        new LineChart(root.querySelector('#c-invalid')!, [{ label: 'invalid', color: '#e03131', fill: true, value: p }], {
-          yRange: [0, 100],
-        }),
-        new LineChart(root.querySelector('#c-top10')!, [{ label: 'top-10 share', color: '#7048e8', fill: true, value: p }], {
-          yRange: [0, 100],
-        }),
+        new LineChart(
+          root.querySelector('#c-invalid')!,
+          [{ label: 'invalid', color: '#e03131', fill: true, value: p }],
+          {
+            yRange: [0, 100],
+          },
+        ),
+        new LineChart(
+          root.querySelector('#c-top10')!,
+          [{ label: 'top-10 share', color: '#7048e8', fill: true, value: p }],
+          {
+            yRange: [0, 100],
+          },
+        ),
       );
       await refresh();
     },

@@ -25,7 +25,8 @@ function world(): FeatureCollection {
     fc.features = fc.features.filter((f) => f.id !== '010');
     for (const f of fc.features) {
       const g = f.geometry;
-      const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+      const polys =
+        g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
       for (const poly of polys) {
         for (const ring of poly) {
           for (let i = 1; i < ring.length; ++i) {
@@ -59,7 +60,13 @@ function rewardColour(amount: bigint, min: bigint, max: bigint): string {
   return `hsl(${hue}, 70%, ${light}%)`;
 }
 
-const SERIOUS_FLAGS = ['deactivated', 'uptime_not_met', 'location_untrusted', 'speedtest_fail', 'self_paid'];
+const SERIOUS_FLAGS = [
+  'deactivated',
+  'uptime_not_met',
+  'location_untrusted',
+  'speedtest_fail',
+  'self_paid',
+];
 
 function colourOf(d: Device, mode: Mode, min: bigint, max: bigint): string {
   if (mode === 'flags') {
@@ -89,7 +96,11 @@ export function mapPage(): Page {
   let mode: Mode = 'reward';
   let fitted = false;
   let alive = true;
-  let last: { devices: Device[]; cells: Cell[]; level: number } = { devices: [], cells: [], level: 0 };
+  let last: { devices: Device[]; cells: Cell[]; level: number } = {
+    devices: [],
+    cells: [],
+    level: 0,
+  };
 
   function draw(): void {
     const { devices, cells, level } = last;
@@ -99,10 +110,14 @@ export function mapPage(): Page {
     for (const c of cells) {
       const colour =
         mode === 'flags'
-          ? c.flagged_devices > 0 ? '#e03131' : '#2f9e44'
+          ? c.flagged_devices > 0
+            ? '#e03131'
+            : '#2f9e44'
           : rewardColour(BigInt(c.reward), cellMin, cellMax);
       L.polygon(c.corners, { color: colour, weight: 1, fillOpacity: 0.25, className: 'cell-poly' })
-        .bindTooltip(`cell ${esc(c.token)} · ${c.devices} devices · ${esc(tokens(c.reward))} tokens`)
+        .bindTooltip(
+          `cell ${esc(c.token)} · ${c.devices} devices · ${esc(tokens(c.reward))} tokens`,
+        )
         .addTo(cellsLayer);
     }
     devicesLayer.clearLayers();
@@ -127,7 +142,9 @@ export function mapPage(): Page {
       m.getElement()?.setAttribute('data-key', d.key);
     }
     if (!fitted && devices.some((d) => d.lat != null)) {
-      const pts = devices.filter((d) => d.lat != null).map((d) => [d.lat!, d.lng!] as [number, number]);
+      const pts = devices
+        .filter((d) => d.lat != null)
+        .map((d) => [d.lat!, d.lng!] as [number, number]);
       map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 11, animate: false });
       fitted = true;
     }
