@@ -16,6 +16,7 @@ packages=(
   clang-format
   python3 curl procps
   chromium                          # the dashboard's end-to-end browser test
+  prometheus                        # promtool: deploy/ checks and the /metrics lint
 )
 # The web dashboard builds with Node.js and npm (Debian 12: Node 18). A machine that already has
 # a node with npm (e.g. from NodeSource, which bundles npm and conflicts with Debian's npm

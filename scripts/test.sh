@@ -18,6 +18,7 @@ stage "dependencies, format, layers"
 scripts/install-deps.sh
 scripts/check-format.sh
 scripts/check-layers.py
+scripts/check-deploy.sh
 
 stage "build (warnings are errors)"
 scripts/build.sh

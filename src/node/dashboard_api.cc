@@ -107,7 +107,11 @@ DashboardApi::DashboardApi(DashboardSources sources)
             if (!row) return std::nullopt;
             return row->owner;
           },
-          sources_.epoch_rescan) {}
+          sources_.epoch_rescan) {
+  if (sources_.metrics) {
+    economy_ = std::make_unique<EconomyMetrics>(sources_.metrics, sources_.ledger, &epochs_);
+  }
+}
 
 void DashboardApi::Sync() {
   util::Status s = index_.Sync();
@@ -287,8 +291,9 @@ Response DashboardApi::CellList(const Request& r) {
 }
 
 Response DashboardApi::EpochList(const Request& r) {
-  return EpochPage(
-      r, [this](const EpochSummary& s) { return EpochJson(s, *sources_.ledger, /*full=*/false); });
+  return EpochPage(r, [this](const EpochSummary& s) {
+    return EpochJson(s, *sources_.ledger, Claims(s), /*full=*/false);
+  });
 }
 
 Response DashboardApi::EpochPage(const Request& r,
@@ -308,13 +313,32 @@ Response DashboardApi::EpochPage(const Request& r,
   return Response::Json(200, PageJson(epochs.size(), *page, std::move(items)).dump());
 }
 
+EpochClaims DashboardApi::Claims(const EpochSummary& s) {
+  const uint64_t height = sources_.ledger->height();
+  {
+    std::lock_guard<std::mutex> lock(claims_mu_);
+    auto it = claims_cache_.find(s.epoch);
+    // Claimed totals only grow, so a fully claimed epoch stays so; otherwise a count holds
+    // until the next block.
+    if (it != claims_cache_.end() &&
+        (it->second.claims.complete() || it->second.height == height)) {
+      return it->second.claims;
+    }
+  }
+  const EpochClaims claims = CountEpochClaims(s, *sources_.ledger);
+  std::lock_guard<std::mutex> lock(claims_mu_);
+  if (claims_cache_.size() >= kMaxCachedEpochClaims) claims_cache_.clear();
+  claims_cache_[s.epoch] = {height, claims};
+  return claims;
+}
+
 Response DashboardApi::EpochDetail(std::string_view epoch_text) {
   util::Result<uint64_t> epoch = ParseU64("epoch", epoch_text);
   if (!epoch.ok()) return JsonError(epoch.status());
   Sync();
   util::Result<std::shared_ptr<const EpochSummary>> s = epochs_.Get(*epoch);
   if (!s.ok()) return JsonError(s.status());
-  json body = EpochJson(**s, *sources_.ledger, /*full=*/true);
+  json body = EpochJson(**s, *sources_.ledger, Claims(**s), /*full=*/true);
   body["health"] = HealthJson(**s, index_.RegisteredBefore(static_cast<int64_t>((*s)->end_ms)));
   return Response::Json(200, body.dump());
 }

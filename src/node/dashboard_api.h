@@ -31,7 +31,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
@@ -41,6 +43,7 @@
 #include "ledger/ledger.h"
 #include "node/dashboard_epochs.h"
 #include "node/dashboard_index.h"
+#include "node/economy_metrics.h"
 #include "node/metrics.h"
 #include "node/router.h"
 #include "util/env.h"
@@ -50,9 +53,9 @@ namespace depin::node {
 
 struct DashboardSources {
   util::Env* env = util::Env::Default();
-  std::string data_dir;                        // manifests in <data_dir>/rewards
-  const ledger::Ledger* ledger = nullptr;      // outlives every request
-  const metrics::Registry* metrics = nullptr;  // ingest counters (optional)
+  std::string data_dir;                    // manifests in <data_dir>/rewards
+  const ledger::Ledger* ledger = nullptr;  // outlives every request
+  metrics::Registry* metrics = nullptr;    // ingest counters read, economy metrics added (optional)
   std::string network_name;
   std::chrono::milliseconds epoch_rescan{1000};  // how often new manifests are looked for
 };
@@ -108,9 +111,15 @@ class DashboardApi {
   Response EpochPage(const Request& r,
                      const std::function<nlohmann::json(const EpochSummary&)>& item);
 
+  // The claim counts of an epoch (CountEpochClaims: one ledger read per device leaf), cached
+  // until the next block, or for good once every leaf is claimed; so listing epochs costs ledger
+  // reads once per block, not once per request.
+  EpochClaims Claims(const EpochSummary& s);
+
   DashboardSources sources_;
   LedgerIndex index_;
   EpochCache epochs_;
+  std::unique_ptr<EconomyMetrics> economy_;  // on sources_.metrics, when given
 
   // Device lookups answered at (ledger height, newest closed epoch + 1); a new block or a new
   // epoch makes every entry stale. Cleared when it exceeds kMaxCachedDevices.
@@ -120,6 +129,13 @@ class DashboardApi {
     std::string body;
   };
   static constexpr size_t kMaxCachedDevices = 200'000;
+  struct CachedClaims {
+    uint64_t height = 0;
+    EpochClaims claims;
+  };
+  static constexpr size_t kMaxCachedEpochClaims = 4096;
+  std::mutex claims_mu_;
+  std::map<uint64_t, CachedClaims> claims_cache_;  // by epoch; GUARDED_BY(claims_mu_)
   std::shared_mutex device_cache_mu_;
   std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_;
 };

@@ -267,6 +267,41 @@ TEST_F(DashboardApiTest, EpochsListClaimStatusAndDetail) {
   ExpectError(Call("GET", "/v1/epochs/x7"), 400, "invalid_argument");
 }
 
+// A device that earned in epoch 0 and sent nothing in epoch 1 still has a claimable leaf in
+// epoch 1's tree (its lifetime total): the epochs list counts it (issue 17: 987 of 988).
+TEST_F(DashboardApiTest, DeviceLeavesCountDevicesSilentThisEpoch) {
+  CloseEpoch0();
+  const json first = GetJson("/v1/epochs")["items"][0];
+  const uint64_t device_leaves = first["claim"]["device_leaves"].get<uint64_t>();
+  ASSERT_GT(device_leaves, 0u);
+
+  now_ += static_cast<int64_t>(kEpochMs);  // epoch 1 ends; no device reported in it
+  EpochServiceOptions o;
+  o.data_dir = dir_.path();
+  o.config = FixtureRewardConfig();
+  o.oracle = net_.oracle1;
+  o.now_ms = [this] { return now_; };
+  EpochService service(std::move(o), ledger_.get(),
+                       MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  auto outcome = service.Close(1);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+
+  json list = GetJson("/v1/epochs");
+  ASSERT_EQ(list["total"], 2);
+  const json& latest = list["items"][0];  // newest first
+  ASSERT_EQ(latest["epoch"], "1");
+  EXPECT_EQ(latest["devices"], 0);
+  EXPECT_EQ(latest["claim"]["device_leaves"], device_leaves);
+  // Nothing new to claim: every silent device's total was claimed after epoch 0.
+  EXPECT_EQ(latest["claim"]["claimed_leaves"], device_leaves);
+  EXPECT_EQ(latest["claim"]["status"], "claimed");
+
+  // Its device page names epoch 1 as the newest closed epoch, with no entry of its own.
+  json device = GetJson("/v1/devices/" + Key(0));
+  EXPECT_TRUE(device["latest"].is_null());
+  EXPECT_EQ(device["latest_epoch"], "1");
+}
+
 TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
   CloseEpoch0();
   json blocks = GetJson("/v1/explorer/blocks?limit=2");

@@ -104,6 +104,14 @@ struct EpochSummary {
   const DeviceEpochRow* FindDevice(const verify::Key& key) const;
 };
 
+// How many of an epoch's device leaves the ledger has paid out in full (CountEpochClaims in
+// dashboard_json.h counts them).
+struct EpochClaims {
+  uint64_t device_leaves = 0;
+  uint64_t claimed = 0;
+  bool complete() const { return claimed == device_leaves; }
+};
+
 // The owner of a device key (nullopt: unknown), for owner concentration.
 using OwnerOf = std::function<std::optional<verify::Key>(const verify::Key&)>;
 

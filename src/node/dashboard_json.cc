@@ -2,6 +2,8 @@
 
 #include <s2/s2cell_id.h>
 
+#include <set>
+
 #include "crypto/hash.h"
 #include "ledger/records.h"
 #include "util/encoding.h"
@@ -159,6 +161,9 @@ json DeviceJson(const DeviceRow& d, const EpochSummary* latest) {
   }
   const DeviceEpochRow* row = latest ? latest->FindDevice(d.key) : nullptr;
   out["latest"] = row ? DeviceEpochJson(*latest, *row) : json(nullptr);
+  // The newest closed epoch even when the device has no entry in it (it sent nothing), so a
+  // page can say "nothing in epoch N" rather than "no closed epoch yet".
+  out["latest_epoch"] = latest ? json(U(latest->epoch)) : json(nullptr);
   return out;
 }
 
@@ -195,7 +200,20 @@ uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device) 
   return v.ok() ? *v : 0;
 }
 
-json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, bool full) {
+EpochClaims CountEpochClaims(const EpochSummary& s, const ledger::Ledger& ledger) {
+  std::set<verify::Key> recipients;
+  for (const rewards::RecipientEntry& r : s.recipients) recipients.insert(r.recipient);
+  EpochClaims out;
+  for (const rewards::RewardLeaf& leaf : s.leaves) {
+    if (recipients.count(leaf.key) > 0 && !s.FindDevice(leaf.key)) continue;
+    ++out.device_leaves;
+    out.claimed += ClaimedOf(ledger, leaf.key) >= leaf.cumulative ? 1 : 0;
+  }
+  return out;
+}
+
+json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, const EpochClaims& claims,
+               bool full) {
   json out = EpochTotalsJson(s);
   out.update(json{{"root", crypto::ToHex(s.root)},
                   {"manifest_hash", crypto::ToHex(s.manifest_hash)},
@@ -208,12 +226,7 @@ json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, bool full) {
     util::Result<ledger::RewardRoot> r = ledger::DecodeRewardRoot(*raw);
     if (r.ok()) posted = *r;
   }
-  uint64_t device_leaves = 0, claimed = 0;
-  for (const rewards::RewardLeaf& leaf : s.leaves) {
-    if (!s.FindDevice(leaf.key)) continue;  // recipients are paid at posting
-    ++device_leaves;
-    claimed += ClaimedOf(ledger, leaf.key) >= leaf.cumulative ? 1 : 0;
-  }
+  const uint64_t device_leaves = claims.device_leaves, claimed = claims.claimed;
   const char* status = !posted                    ? "computed"
                        : posted->root != s.root   ? "root_mismatch"
                        : claimed == device_leaves ? "claimed"

@@ -21,9 +21,15 @@ nlohmann::json DeviceJson(const DeviceRow& d, const EpochSummary* latest);
 nlohmann::json DeviceEpochJson(const EpochSummary& s, const DeviceEpochRow& row);
 nlohmann::json CellJson(uint64_t cell, const std::vector<ledger::Address>& devices,
                         const EpochSummary* latest);
-// An epoch with its claim status from the ledger; `full` adds pools, recipients, unallocated
-// entries and the leaves count by kind.
-nlohmann::json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, bool full);
+// How many of an epoch's device leaves the ledger has paid out in full. Every leaf is a device's
+// except a recipient pool's (paid at posting), including devices that sent nothing that epoch:
+// their lifetime total stays claimable. One ledger read per device leaf (EpochClaims:
+// dashboard_epochs.h).
+EpochClaims CountEpochClaims(const EpochSummary& s, const ledger::Ledger& ledger);
+// An epoch with its claim status (the posted root from the ledger, `claims` as counted above);
+// `full` adds pools, recipients, unallocated entries and the leaves count by kind.
+nlohmann::json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger,
+                         const EpochClaims& claims, bool full);
 // The lifetime reward the device has claimed on the ledger.
 uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device);
 

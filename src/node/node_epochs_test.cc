@@ -1,10 +1,13 @@
 // The node's wiring between its ledger, ingest and epoch service, in process over the real
 // ledger database and HTTP server (port 0): a device onboarded on the ledger becomes known to
 // ingest with its class's report kinds (and again after a restart), and a dev node closes its
-// first epoch by itself, posting the manifest's root through its own mempool.
+// first epoch by itself, posting the manifest's root through its own mempool, and /metrics shows
+// it.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include "ledger/records.h"
 #include "ledger/test_util.h"
@@ -12,6 +15,7 @@
 #include "node/ingest_service.h"
 #include "node/node.h"
 #include "node/node_test_util.h"
+#include "node/test_http.h"
 
 namespace depin::node {
 namespace {
@@ -20,6 +24,14 @@ using ledger::testing::MakeCosignedTx;
 using ledger::testing::MakeTx;
 
 constexpr auto kDeadline = std::chrono::seconds(30);
+
+// The value of an unlabelled metric in Prometheus text, or nullopt.
+std::optional<uint64_t> MetricValue(const std::string& text, const std::string& name) {
+  const std::string prefix = "\n" + name + " ";
+  const size_t at = text.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  return std::stoull(text.substr(at + prefix.size()));
+}
 
 using NodeEpochsTest = testing::DevNetworkTest;
 
@@ -123,6 +135,31 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   EXPECT_EQ(root->root, leaves->root);
   EXPECT_EQ(root->total_minted, leaves->total_minted);
   EXPECT_FALSE(node->ledger().GetState(ledger::keys::RewardRoot(epoch - 1)).has_value());
+
+  // GET /metrics shows the closed epoch and the ledger's token flows (economy_metrics.h). The
+  // epoch cache rescans the rewards directory at most once a second, and 2 s epochs keep
+  // closing: poll until it shows this epoch or a later one, and bound the ledger's totals by
+  // reads taken before and after the scrape.
+  std::string text;
+  ledger::Globals before, after;
+  while (MetricValue(text, "depin_epoch_last_closed").value_or(0) < epoch &&
+         std::chrono::steady_clock::now() < deadline) {
+    before = node->ledger().GetGlobals();
+    text = testing::HttpGet(node->port(), "/metrics").body();
+    after = node->ledger().GetGlobals();
+  }
+  ASSERT_GE(MetricValue(text, "depin_epoch_last_closed").value_or(0), epoch) << text;
+  const std::optional<uint64_t> minted = MetricValue(text, "depin_ledger_minted_base_units_total");
+  ASSERT_TRUE(minted.has_value()) << text;
+  EXPECT_GE(*minted, before.minted);
+  EXPECT_LE(*minted, after.minted);
+  EXPECT_GE(*minted, leaves->total_minted);
+  const std::optional<uint64_t> supply = MetricValue(text, "depin_ledger_supply_base_units");
+  ASSERT_TRUE(supply.has_value()) << text;
+  EXPECT_GE(*supply, before.supply);
+  EXPECT_LE(*supply, after.supply);
+  EXPECT_GT(MetricValue(text, "depin_epoch_emission_base_units").value_or(0), 0u) << text;
+  EXPECT_NE(text.find("# TYPE depin_ledger_reward_pool_base_units gauge"), std::string::npos);
 }
 
 }  // namespace

@@ -129,6 +129,8 @@ export interface Device {
   onboarded_height: string;
   onboarded_ms: number;
   latest: DeviceEpoch | null;
+  /** The newest closed epoch (decimal), also when the device has no entry in it; null before any. */
+  latest_epoch: string | null;
   history?: DeviceEpoch[];
   claimed?: string;
 }

@@ -41,7 +41,13 @@ export function devicePage(): Page {
       <div class="cards">
         <div class="card"><div class="card-label">Latest reward</div>
           <div class="card-value" data-testid="device-reward">${tokens(d.latest?.amount ?? '0')}</div>
-          <div class="card-sub">${d.latest ? `epoch ${d.latest.epoch}` : 'no closed epoch yet'}</div></div>
+          <div class="card-sub">${
+            d.latest
+              ? `epoch ${d.latest.epoch}`
+              : d.latest_epoch != null
+                ? `nothing in epoch ${d.latest_epoch} (no reports)`
+                : 'no closed epoch yet'
+          }</div></div>
         <div class="card"><div class="card-label">Claimed (lifetime)</div>
           <div class="card-value">${tokens(d.claimed ?? '0')}</div>
           <div class="card-sub">paid to the owner</div></div>

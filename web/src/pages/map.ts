@@ -8,6 +8,7 @@ import type { FeatureCollection } from 'geojson';
 import worldTopo from 'world-atlas/countries-110m.json';
 import { Cell, Device, get, PageOf } from '../api';
 import { esc, html, int, short, tokens } from '../format';
+import { TOP_DEVICES, topByLatestReward } from '../rank';
 import type { Page } from '../main';
 
 type Mode = 'reward' | 'flags';
@@ -148,16 +149,13 @@ export function mapPage(): Page {
       map.fitBounds(L.latLngBounds(pts).pad(0.3), { maxZoom: 11, animate: false });
       fitted = true;
     }
-    const ranked = [...devices].sort((a, b) => {
-      const x = BigInt(b.latest?.amount ?? '0') - BigInt(a.latest?.amount ?? '0');
-      return x > 0n ? 1 : x < 0n ? -1 : a.key.localeCompare(b.key);
-    });
+    const ranked = topByLatestReward(devices);
     root.querySelector('#map-stats')!.textContent =
       `${int(devices.length)} devices · ${int(devices.filter((d) => d.lat != null).length)} located · ` +
       `${int(cells.length)} covered cells (S2 level ${level}) · ` +
       `${int(devices.filter((d) => d.latest?.flags.length).length)} flagged`;
     root.querySelector('#device-table')!.innerHTML = html`<table><thead><tr><th>device</th>
-      <th class="num">reward</th><th>flags</th></tr></thead><tbody>${ranked.slice(0, 15).map(
+      <th class="num">reward</th><th>flags</th></tr></thead><tbody>${ranked.map(
         (d) => html`<tr><td><a href="#/device/${encodeURIComponent(d.key)}">${short(d.key)}</a></td>
           <td class="num">${tokens(d.latest?.amount ?? '0')}</td>
           <td>${d.latest?.flags.length ? d.latest.flags.join(', ').replace(/_/g, ' ') : '–'}</td></tr>`,
@@ -188,7 +186,7 @@ export function mapPage(): Page {
         </div>
         <div class="map-wrap"><div id="map"></div>
           <div class="legend" id="legend"></div></div>
-        <section class="panel"><h3>Top 15 devices <small>by reward in the latest epoch</small></h3><div class="scroll" id="device-table"></div></section>`;
+        <section class="panel"><h3>Top ${TOP_DEVICES} devices <small>by reward in the latest epoch</small></h3><div class="scroll" id="device-table"></div></section>`;
       map = L.map(root.querySelector('#map') as HTMLElement, {
         worldCopyJump: true,
         minZoom: 1,
