@@ -301,8 +301,9 @@ void Twin::Decide(uint64_t epoch, const rewards::Manifest& manifest, EpochRow* r
           MulDiv(MulDiv(std::max<uint64_t>(active_, 1), s_.fleet.max_join_ppm, kPpm), excess, kPpm);
     }
   }
-  joiners = std::min<uint64_t>(
-      joiners, s_.fleet.max_devices - std::min<uint64_t>(devices_.size(), s_.fleet.max_devices));
+  // max_devices is the market's size: active devices never exceed it.
+  joiners =
+      std::min<uint64_t>(joiners, s_.fleet.max_devices - std::min(active_, s_.fleet.max_devices));
   for (uint64_t j = 0; j < joiners; ++j) AddDevice(DrawJoinerRole(epoch + 1), epoch + 1);
   joined_next_ += joiners;
 

@@ -202,8 +202,7 @@ util::Result<EpochRow> Twin::Step(uint64_t epoch, const EpochObserver& observer)
   row.epoch = epoch;
   row.price_usd_e8 = price_e8_;
   if (s_.attack.wave_devices > 0 && epoch == s_.attack.wave_epoch) {
-    for (uint64_t i = 0; i < s_.attack.wave_devices && devices_.size() < s_.fleet.max_devices;
-         ++i) {
+    for (uint64_t i = 0; i < s_.attack.wave_devices && active_ < s_.fleet.max_devices; ++i) {
       AddDevice(DrawAttackRole(), epoch);
       ++joined_next_;
     }

@@ -40,6 +40,7 @@ void RegisterDeviceCommands(CLI::App& app, Selected& selected);   // cmd_device.
 void RegisterRewardsCommands(CLI::App& app, Selected& selected);  // cmd_rewards.cc
 void RegisterFleetCommand(CLI::App& app, Selected& selected);     // cmd_fleet.cc
 void RegisterTxCommands(CLI::App& app, Selected& selected);       // cmd_tx.cc
+void RegisterSimCommand(CLI::App& app, Selected& selected);       // cmd_sim.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
@@ -48,5 +49,6 @@ void RegisterBenchLedger(CLI::App& bench, Selected& selected);  // cmd_bench_led
 void RegisterBenchProofs(CLI::App& bench, Selected& selected);  // cmd_bench_proofs.cc
 void RegisterBenchEpoch(CLI::App& bench, Selected& selected);   // cmd_bench_epoch.cc
 void RegisterBenchFraud(CLI::App& bench, Selected& selected);   // cmd_bench_fraud.cc
+void RegisterBenchSim(CLI::App& bench, Selected& selected);     // cmd_bench_sim.cc
 
 }  // namespace depin::cli

@@ -13,6 +13,7 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected) {
   RegisterBenchProofs(*bench, selected);
   RegisterBenchEpoch(*bench, selected);
   RegisterBenchFraud(*bench, selected);
+  RegisterBenchSim(*bench, selected);
 }
 
 }  // namespace depin::cli
