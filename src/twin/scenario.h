@@ -42,7 +42,7 @@ struct Range {
 
 struct FleetSpec {
   uint64_t initial_devices = 0;  // registered and active at epoch 0 (honest)
-  uint64_t max_devices = 0;      // registered devices never exceed this
+  uint64_t max_devices = 0;      // active devices never exceed this (market size)
   uint64_t initial_owners = 0;   // owners of the initial devices (1..initial_devices)
   uint64_t new_owner_ppm = 0;    // a joining device belongs to a new owner with this chance,
                                  // else to the owner of a random existing device
