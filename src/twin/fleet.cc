@@ -2,6 +2,7 @@
 // operators' decisions after the epoch's rewards (docs/sim.md, "the model").
 #include <algorithm>
 #include <bit>
+#include <type_traits>
 
 #include "twin/model_internal.h"
 #include "verify/fixed_point.h"
@@ -12,7 +13,29 @@
 namespace depin::twin::internal {
 
 namespace {
+
 constexpr uint64_t kFarmOriginBase = uint64_t{1} << 62;
+
+// verify::OriginTally is gaining each report's receive time (issue 12: origin density weighted by
+// the time slots a device spent at each origin). These two helpers compile against either form,
+// so the twin builds whichever change merges first; drop the old branch once both are in.
+template <typename Tally>
+Tally MakeTally(size_t devices, const verify::EpochWindow& window) {
+  if constexpr (std::is_constructible_v<Tally, size_t, const verify::EpochWindow&>) {
+    return Tally(devices, window);
+  } else {
+    return Tally(devices);
+  }
+}
+template <typename Tally>
+void ObserveHome(Tally& tally, size_t index, uint64_t origin, uint64_t received_ms) {
+  if constexpr (requires { tally.Observe(index, origin, received_ms); }) {
+    tally.Observe(index, origin, received_ms);
+  } else {
+    tally.Observe(index, origin);
+  }
+}
+
 }  // namespace
 
 uint64_t Twin::OpexOf(Role role) const {
@@ -209,10 +232,12 @@ void Twin::DeriveWork() {
       w.proof_units = verify::ApplyPpm(w.location_trust_ppm, w.qod_ppm);
     }
   }
-  // Origin density: every report of a device comes from its one origin.
-  verify::OriginTally tally(work_.devices.size());
+  // Origin density: every report of a device comes from its one origin (its home).
+  auto tally = MakeTally<verify::OriginTally>(work_.devices.size(), work_.window);
   for (size_t p = 0; p < work_.work.size(); ++p) {
-    if (work_.work[p].valid_reports > 0) tally.Observe(p, devices_[positions_[p]].origin);
+    if (work_.work[p].valid_reports > 0) {
+      ObserveHome(tally, p, devices_[positions_[p]].origin, work_.window.start_ms);
+    }
   }
   verify::ApplyOriginDensity(vp, tally, work_);
 }
