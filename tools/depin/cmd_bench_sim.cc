@@ -6,6 +6,7 @@
 // analysts write cadCAD models) timed in the same run on --py-devices x --py-epochs; the ratio
 // is the speed per device-epoch, twin / Python (target >= 100). The Python loop computes no
 // Merkle root, so the ratio is conservative.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,6 +23,14 @@
 
 namespace depin::cli {
 namespace {
+
+// CPU seconds this thread has used: on a shared machine the wall clock also counts other work.
+double ThreadCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 struct SimBenchArgs {
   uint64_t devices = 1'000'000;
@@ -82,9 +91,10 @@ std::string FindReference(const std::string& given) {
   return "";
 }
 
-// Runs the Python reference; returns its seconds per device-epoch (0 when it could not run).
+// Runs the Python reference; returns its seconds per device-epoch (0 when it could not run) and
+// its CPU seconds per device-epoch in *cpu.
 double PythonSecondsPerDeviceEpoch(const std::string& script, uint64_t devices, uint64_t epochs,
-                                   std::string* note) {
+                                   std::string* note, double* cpu) {
   const std::string cmd = "python3 '" + script + "' --devices " + std::to_string(devices) +
                           " --epochs " + std::to_string(epochs) + " --seed 1";
   FILE* p = popen(cmd.c_str(), "r");
@@ -96,14 +106,15 @@ double PythonSecondsPerDeviceEpoch(const std::string& script, uint64_t devices, 
   char buf[512];
   while (size_t got = fread(buf, 1, sizeof(buf), p)) out.append(buf, got);
   const int rc = pclose(p);
-  double seconds = 0, device_epochs = 0;
+  double seconds = 0, device_epochs = 0, cpu_seconds = 0;
   if (rc != 0 ||
-      std::sscanf(out.c_str(), "{\"device_epochs\": %lf, \"seconds\": %lf", &device_epochs,
-                  &seconds) != 2 ||
+      std::sscanf(out.c_str(), "{\"device_epochs\": %lf, \"seconds\": %lf, \"cpu_seconds\": %lf",
+                  &device_epochs, &seconds, &cpu_seconds) != 3 ||
       device_epochs <= 0) {
     *note = "python reference failed: " + out.substr(0, 200);
     return 0;
   }
+  *cpu = cpu_seconds / device_epochs;
   return seconds / device_epochs;
 }
 
@@ -114,7 +125,9 @@ util::Status BenchSim(const SimBenchArgs& a) {
                          twin::ParseScenario(BenchScenario(a.devices, a.epochs), "bench", ""));
   const std::string load_before = LoadAverage();
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = ThreadCpuSeconds();
   DEPIN_ASSIGN_OR_RETURN(twin::RunResult run, twin::RunTwin(s, net, 0));
+  const double cpu = ThreadCpuSeconds() - cpu0;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   uint64_t device_epochs = 0;
   for (const twin::EpochRow& r : run.rows) device_epochs += r.active;
@@ -123,17 +136,27 @@ util::Status BenchSim(const SimBenchArgs& a) {
   report.AddFigure("twin run (aggregated fidelity)", secs, "s");
   report.AddFigure("twin device-epochs", static_cast<double>(device_epochs), "device-epochs");
   report.AddFigure("twin speed", static_cast<double>(device_epochs) / secs, "device-epochs/s");
+  report.AddFigure("twin run, CPU time", cpu, "s");
+  report.AddFigure("twin speed per CPU-second", static_cast<double>(device_epochs) / cpu,
+                   "device-epochs/s");
   report.AddFigure("peak memory (VmHWM)", PeakMiB(), "MiB");
   report.AddFigure("active devices at the end", static_cast<double>(run.rows.back().active),
                    "devices");
   std::string note;
   const std::string script = FindReference(a.reference);
-  const double py =
-      script.empty() ? 0 : PythonSecondsPerDeviceEpoch(script, a.py_devices, a.py_epochs, &note);
+  double py_cpu = 0;
+  const double py = script.empty() ? 0
+                                   : PythonSecondsPerDeviceEpoch(script, a.py_devices, a.py_epochs,
+                                                                 &note, &py_cpu);
   if (py > 0) {
     report.AddFigure("python reference speed", 1.0 / py, "device-epochs/s");
     report.SetLimit("python per-agent loop, same model", 1.0 / py, "device-epochs/s");
     report.SetRatioOf("twin speed");
+    if (py_cpu > 0) {
+      report.AddFigure("python reference speed per CPU-second", 1.0 / py_cpu, "device-epochs/s");
+      report.AddFigure("speed ratio per CPU-second",
+                       static_cast<double>(device_epochs) / cpu * py_cpu, "x");
+    }
   } else {
     report.AddInfo("python reference", script.empty() ? "bench/sim_reference.py not found" : note);
   }
