@@ -98,5 +98,29 @@ TEST_F(SimCli, BadScenarioOrNetworkIsRefusedWithFileLineAndFieldBeforeAnythingRu
   EXPECT_NE(r.err.find("rewards.pools"), std::string::npos) << r.err;
 }
 
+TEST_F(SimCli, CompareShowsTwoParameterSetsSideBySide) {
+  // The same attack with each farm host running one key instead of fifty.
+  std::vector<std::pair<std::string, std::string>> one_key = kSmall;
+  one_key.push_back({"farm_keys_per_origin = 50", "farm_keys_per_origin = 1"});
+  util::TempDir other;
+  CopyExample(other, "helium-like.network.toml");
+  CopyExample(other, "attacker-wave.toml", one_key);
+  testing::RunResult r = RunDepin({"sim", "--compare", dir_.File("attacker-wave.toml"),
+                                   other.File("attacker-wave.toml"), "--out", dir_.File("cmp")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("attackers_share"), std::string::npos) << r.out;
+  nlohmann::json summary = nlohmann::json::parse(ReadWholeFile(dir_.File("cmp/summary.json")));
+  ASSERT_EQ(summary["compare"].size(), 2u);
+  const std::string fifty =
+      summary["compare"][0]["per_run"][0]["verdict"]["attackers_share"]["value"];
+  const std::string single =
+      summary["compare"][1]["per_run"][0]["verdict"]["attackers_share"]["value"];
+  // Fifty keys behind one origin earn less than one key per origin (the origin rule).
+  EXPECT_LT(std::stod(fifty), std::stod(single)) << fifty << " vs " << single;
+  const std::string csv = ReadWholeFile(dir_.File("cmp/sim.csv"));
+  EXPECT_NE(csv.find("\n0,0,1,0,0,"), std::string::npos);
+  EXPECT_NE(csv.find("\n0,1,1,0,0,"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace depin::cli
