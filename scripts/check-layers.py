@@ -29,6 +29,7 @@ LAYERS = {
     "epoch": ["rewards", "ledger", "ingest"],  # planned: close, files, recompute, service
     "client": ["http", "wire"],  # planned: one typed client of the node's API
     "sim": ["rewards"],
+    "twin": ["rewards", "ledger"],  # the digital twin (docs/sim.md)
     "fleet": ["sim", "ingest", "ledger"],
     "dashboard": ["epoch", "http"],  # planned: the dashboard's API and index
     "node": ["ingest", "ledger", "rewards", "sim", "config", "http", "epoch", "dashboard",

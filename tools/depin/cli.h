@@ -40,6 +40,7 @@ void RegisterDeviceCommands(CLI::App& app, Selected& selected);   // cmd_device.
 void RegisterRewardsCommands(CLI::App& app, Selected& selected);  // cmd_rewards.cc
 void RegisterFleetCommand(CLI::App& app, Selected& selected);     // cmd_fleet.cc
 void RegisterTxCommands(CLI::App& app, Selected& selected);       // cmd_tx.cc
+void RegisterSimCommand(CLI::App& app, Selected& selected);       // cmd_sim.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc
@@ -49,5 +50,6 @@ void RegisterBenchProofs(CLI::App& bench, Selected& selected);  // cmd_bench_pro
 void RegisterBenchEpoch(CLI::App& bench, Selected& selected);   // cmd_bench_epoch.cc
 void RegisterBenchFraud(CLI::App& bench, Selected& selected);   // cmd_bench_fraud.cc
 void RegisterBenchConns(CLI::App& bench, Selected& selected);   // cmd_bench_conns.cc
+void RegisterBenchSim(CLI::App& bench, Selected& selected);     // cmd_bench_sim.cc
 
 }  // namespace depin::cli

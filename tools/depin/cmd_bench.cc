@@ -14,6 +14,7 @@ void RegisterBenchCommands(CLI::App& app, Selected& selected) {
   RegisterBenchEpoch(*bench, selected);
   RegisterBenchFraud(*bench, selected);
   RegisterBenchConns(*bench, selected);
+  RegisterBenchSim(*bench, selected);
 }
 
 }  // namespace depin::cli
