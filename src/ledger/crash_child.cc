@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<Ledger> ledger = std::move(opened).value();
   Mempool pool(ledger->machine(), {}, [&](std::string_view key) { return ledger->GetState(key); });
-  BlockProducer producer(ledger.get(), &pool, net.producer, {.max_block_txs = 500},
+  ProducerOptions options;
+  options.max_block_txs = 500;
+  BlockProducer producer(ledger.get(), &pool, net.producer, options,
                          util::Env::Default(), [](const ProducedBlock& b) {
                            std::string out;
                            for (const Tx& tx : b.block.txs) {
