@@ -113,13 +113,37 @@ std::vector<TxError> CheckStatelessParallel(const StateMachine& machine,
   return out;
 }
 
-Ledger::Ledger(std::unique_ptr<Store> store, LedgerParams params)
-    : store_(std::move(store)), machine_(std::move(params)) {}
+Ledger::Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params)
+    : path_(std::move(path)), store_(std::move(store)), machine_(std::move(params)) {}
+
+Status Ledger::ReopenStoreIfFailedLocked() {
+  if (!reopen_store_) return Status::Ok();
+  // The new connection first: if it cannot open, the old one keeps serving reads meanwhile.
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> fresh, Store::Open(path_));
+  if (!fresh->initialized() || fresh->chain_id() != store_->chain_id() ||
+      fresh->height() < store_->height()) {
+    return Status::Corruption(path_ + ": reopened ledger database is not the one that was open");
+  }
+  store_ = std::move(fresh);
+  reopen_store_ = false;
+  ++store_reopens_;
+  return Status::Ok();
+}
+
+Status Ledger::NoteStoreStatusLocked(Status status) {
+  if (!status.ok()) reopen_store_ = true;
+  return status;
+}
+
+uint64_t Ledger::store_reopens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return store_reopens_;
+}
 
 util::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, LedgerParams params) {
   DEPIN_RETURN_IF_ERROR(ValidateLedgerParams(params));
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path));
-  std::unique_ptr<Ledger> ledger(new Ledger(std::move(store), std::move(params)));
+  std::unique_ptr<Ledger> ledger(new Ledger(path, std::move(store), std::move(params)));
   MemoryState empty;
   Overlay genesis(&empty);
   LtHash hash;
@@ -154,6 +178,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
                                                  int64_t timestamp_ms,
                                                  const crypto::KeyPair& producer) {
   std::lock_guard<std::mutex> lock(mu_);
+  DEPIN_RETURN_IF_ERROR(ReopenStoreIfFailedLocked());
   store_->ClearReadError();  // a read error of an earlier attempt must not poison this one
   ProducedBlock out;
   out.results.reserve(candidates.size());
@@ -172,7 +197,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
     out.block.txs.push_back(*tx);
     ids.push_back(TxId(*tx));
   }
-  if (!store_->status().ok()) return store_->status();
+  DEPIN_RETURN_IF_ERROR(NoteStoreStatusLocked(store_->status()));
   if (out.block.txs.empty()) return out;
   LtHash hash = HashAfter(block_state.writes());
   h.tx_count = static_cast<uint32_t>(out.block.txs.size());
@@ -180,22 +205,27 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
   h.state_hash = hash.Digest();
   SignBlock(&h, producer);
   out.hash = BlockHash(h);
-  DEPIN_RETURN_IF_ERROR(store_->CommitBlock(out.block, out.hash, ids, block_state.writes(), hash));
+  DEPIN_RETURN_IF_ERROR(NoteStoreStatusLocked(
+      store_->CommitBlock(out.block, out.hash, ids, block_state.writes(), hash)));
   out.committed = true;
   return out;
 }
 
 Status Ledger::ApplyBlock(const Block& block) {
   std::lock_guard<std::mutex> lock(mu_);
+  DEPIN_RETURN_IF_ERROR(ReopenStoreIfFailedLocked());
   store_->ClearReadError();
   Tip tip{store_->height(), store_->tip_hash(), store_->tip_timestamp_ms()};
   Overlay block_state(store_.get());
   LtHash hash = store_->lthash();
-  DEPIN_RETURN_IF_ERROR(CheckAndApplyBlock(machine_, tip, block, &block_state, &hash));
-  if (!store_->status().ok()) return store_->status();
+  Status applied = CheckAndApplyBlock(machine_, tip, block, &block_state, &hash);
+  // A read error makes a valid block look invalid: report the store's error, not the block's.
+  DEPIN_RETURN_IF_ERROR(NoteStoreStatusLocked(store_->status()));
+  DEPIN_RETURN_IF_ERROR(applied);
   std::vector<Hash256> ids;
   for (const Tx& tx : block.txs) ids.push_back(TxId(tx));
-  return store_->CommitBlock(block, BlockHash(block.header), ids, block_state.writes(), hash);
+  return NoteStoreStatusLocked(
+      store_->CommitBlock(block, BlockHash(block.header), ids, block_state.writes(), hash));
 }
 
 uint64_t Ledger::height() const {

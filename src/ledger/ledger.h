@@ -7,6 +7,12 @@
 // parallel, every tx applies, state hash) and commits it. VerifyChain replays a database from
 // genesis and checks every block's state hash, then the stored state itself.
 //
+// Self-healing: after a store error (a failed commit, or a read error while computing a block)
+// the SQLite connection is not trusted again: the next ProduceBlock/ApplyBlock first reopens the
+// database (a fresh connection recovers from the WAL what was committed, nothing else), and fails
+// with the cause until the reopen succeeds. The failed block changed nothing (its SQLite
+// transaction rolled back), so the caller simply retries (BlockProducer does, with backoff).
+//
 // Thread-safe: one internal mutex serializes block production/application and queries.
 #pragma once
 
@@ -62,14 +68,23 @@ class Ledger {
   util::Result<std::optional<Block>> GetBlock(uint64_t height) const;
   util::Result<std::optional<Block>> GetBlockByHash(const Hash256& hash) const;
   util::Result<std::optional<TxLocation>> FindTx(const Hash256& id) const;
+  // How often the store was reopened after an error (self-healing; for metrics and tests).
+  uint64_t store_reopens() const;
 
  private:
-  Ledger(std::unique_ptr<Store> store, LedgerParams params);
+  Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params);
+  // Reopens the store if a store error marked it; the cause of a failed reopen otherwise.
+  util::Status ReopenStoreIfFailedLocked();
+  // Marks the store for reopening when `status` (from the store) is an error; returns it.
+  util::Status NoteStoreStatusLocked(util::Status status);
   // Applies the block's own changes to the LtHash: O(changed entries).
   LtHash HashAfter(const Overlay::Writes& writes) const;
 
+  const std::string path_;
   mutable std::mutex mu_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> store_;  // guarded by mu_
+  bool reopen_store_ = false;     // guarded by mu_: a store error happened since it was opened
+  uint64_t store_reopens_ = 0;    // guarded by mu_
   StateMachine machine_;
 };
 

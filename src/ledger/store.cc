@@ -76,6 +76,7 @@ util::Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool r
     store->get_stmt_ =
         std::make_unique<SQLite::Statement>(*store->db_, "SELECT value FROM state WHERE key = ?");
     DEPIN_RETURN_IF_ERROR(store->LoadMeta().WithContext(path));
+    if (store->initialized_) DEPIN_RETURN_IF_ERROR(store->CheckFormat(path, !read_only));
     return store;
   } catch (const std::exception& e) {
     return SqlError(e, "open " + path);
@@ -96,9 +97,44 @@ Status Store::LoadMeta() {
       std::copy(value.begin(), value.end(), tip_hash_.begin());
     } else if (name == "tip_ts") {
       tip_timestamp_ms_ = static_cast<int64_t>(BytesU64(value));
+    } else if (name == "format") {
+      format_ = static_cast<uint32_t>(BytesU64(value));
     } else if (name == "lthash") {
       DEPIN_ASSIGN_OR_RETURN(lthash_, LtHash::Deserialize(value));
     }
+  }
+  return Status::Ok();
+}
+
+Status Store::CheckFormat(const std::string& path, bool record) {
+  uint32_t found = format_;
+  std::string how = "as its meta table says";
+  if (found == 0 && height_ == 0) found = kLedgerFormat;  // nothing signed in it yet
+  if (found == 0) {
+    // Written before the entry existed: each wire version hashes block headers its own way.
+    SQLite::Statement s(*db_, "SELECT header, hash FROM blocks WHERE height = 1");
+    if (!s.executeStep()) return Status::Corruption(path + ": block 1 is missing");
+    util::Bytes header_bytes = ColumnBytes(s.getColumn(0));
+    util::Bytes stored_hash = ColumnBytes(s.getColumn(1));
+    util::Result<BlockHeader> header = DecodeBlockHeader(header_bytes);
+    if (!header.ok()) return header.status().WithContext(path + ": block 1");
+    const Hash256 hash = BlockHash(*header);
+    const bool same = stored_hash.size() == hash.size() &&
+                      std::equal(hash.begin(), hash.end(), stored_hash.begin());
+    found = same ? kLedgerFormat : 1;
+    how = "its blocks are hashed under wire version 1";
+  }
+  if (found != kLedgerFormat) {
+    return Status::FailedPrecondition(
+        path + ": ledger database format version " + std::to_string(found) + " (" + how +
+        "); this depin reads version " + std::to_string(kLedgerFormat) +
+        " only and changed nothing. Its blocks and transactions are signed under wire version 1, "
+        "which names no network (docs/wire-format.md section 10): keep the depin that wrote it to "
+        "settle what it owes, then start a new network directory (depin init)");
+  }
+  if (format_ == 0 && record) {
+    PutMeta(*db_, "format", U64Bytes(kLedgerFormat));
+    format_ = kLedgerFormat;
   }
   return Status::Ok();
 }
@@ -155,6 +191,7 @@ Status Store::InitGenesis(const std::string& chain_id, const Overlay::Writes& wr
       put.exec();
     }
     PutMeta(*db_, "chain_id", util::AsBytes(chain_id));
+    PutMeta(*db_, "format", U64Bytes(kLedgerFormat));
     PutMeta(*db_, "genesis_hash", genesis_hash);
     PutMeta(*db_, "height", U64Bytes(0));
     PutMeta(*db_, "tip_hash", genesis_hash);
@@ -165,6 +202,7 @@ Status Store::InitGenesis(const std::string& chain_id, const Overlay::Writes& wr
     return SqlError(e, "write genesis");
   }
   initialized_ = true;
+  format_ = kLedgerFormat;
   chain_id_ = chain_id;
   tip_hash_ = genesis_hash;
   lthash_ = lthash;

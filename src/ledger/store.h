@@ -4,7 +4,8 @@
 // Tables: state(key BLOB PRIMARY KEY, value BLOB) — the key/value state;
 //         blocks(height PRIMARY KEY, hash UNIQUE, header, body);
 //         txs(id PRIMARY KEY, height, idx) — where each committed tx sits;
-//         meta(name PRIMARY KEY, value) — chain_id, genesis hash, tip, the LtHash lanes.
+//         meta(name PRIMARY KEY, value) — chain_id, genesis hash, tip, the LtHash lanes, and the
+//         format version (kLedgerFormat; absent in databases written before it was recorded).
 // A block, its state writes, its tx index rows and the new tip/LtHash are written in ONE SQLite
 // transaction: after a crash the database holds exactly the last committed block. Recovery is
 // just opening the file.
@@ -14,6 +15,12 @@
 // entry as absent and status() turns non-OK; callers check status() before committing, and clear
 // it (ClearReadError) before computing a new block, so a transient error (EMFILE, EIO) fails
 // only the blocks computed while it lasts. A failed commit rolls back and changes nothing.
+//
+// Format versions: version 2 databases hold blocks and transactions signed under wire v2 (every
+// signature names its network); version 1 ones, wire v1's. Open refuses any other version than
+// kLedgerFormat with FailedPrecondition naming the version found and what to do, before anything
+// is written. A database without the "format" entry is identified by block 1's stored hash (each
+// wire version hashes headers differently) and, when it is version 2, gets the entry.
 //
 // Not thread-safe: one owner (the Ledger serializes access with its own mutex).
 #pragma once
@@ -33,6 +40,8 @@
 #include "util/result.h"
 
 namespace depin::ledger {
+
+inline constexpr uint32_t kLedgerFormat = 2;
 
 struct TxLocation {
   uint64_t height = 0;
@@ -78,6 +87,9 @@ class Store : public StateReader {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   util::Status LoadMeta();
+  // Refuses a database of another format version; records the version when it is missing and
+  // `record` (a writable open).
+  util::Status CheckFormat(const std::string& path, bool record);
   void Remember(std::string_view key, std::optional<util::Bytes> value) const;
 
   std::unique_ptr<SQLite::Database> db_;
@@ -90,6 +102,7 @@ class Store : public StateReader {
   int64_t tip_timestamp_ms_ = 0;
   LtHash lthash_;
   std::string chain_id_;
+  uint32_t format_ = 0;  // meta "format"; 0: not recorded
 };
 
 }  // namespace depin::ledger
