@@ -95,13 +95,61 @@ TEST(OriginDensityTest, UnknownOriginNeverReduces) {
   }
 }
 
-TEST(OriginDensityTest, DeviceTakesTheOriginMostOfItsReportsCameFrom) {
+TEST(OriginDensityTest, AVisitorPaysOnlyForItsTimeWhereAnotherDeviceLives) {
   // Device 1 reports 20 hours from home (origin 1) and 4 from a café that device 2 lives at.
   EpochWork w = RunDay(2, [](int t, uint64_t h) { return t == 2 || h >= 20 ? 2u : 1u; });
   EXPECT_EQ(w.work[0].origin, 1u);
   EXPECT_EQ(w.work[1].origin, 2u);
+  // At the café device 1 ranks after the resident (x0.5) for 4 of its 24 slots.
+  EXPECT_EQ(w.work[0].origin_ppm, (20 * kPpmOne + 4 * 500'000u) / 24);
+  EXPECT_EQ(w.work[0].origin_rank, 0u);      // at home it is alone
+  EXPECT_EQ(w.work[1].origin_ppm, kPpmOne);  // a visitor never pushes the resident down
+}
+
+TEST(OriginDensityTest, VisitingAnOriginNobodyEarnsFromCostsNothing) {
+  EpochWork w = RunDay(2, [](int t, uint64_t h) {
+    return static_cast<uint64_t>(t) * 10 + (h >= 20 ? 1u : 0u);  // each its own café
+  });
   EXPECT_EQ(w.work[0].origin_ppm, kPpmOne);
   EXPECT_EQ(w.work[1].origin_ppm, kPpmOne);
+}
+
+// One host whose address cycles hourly through four /24s runs 24 keys; each key sends extra
+// heartbeats while the host is on "its" address, so that address is its majority origin. Filed
+// by majority alone the keys would look like four households of six devices (about 7.9 devices'
+// worth); counted wherever they reported, the farm stays under three devices' worth.
+TEST(OriginDensityTest, AFarmRotatingItsAddressEarnsLikeOneHost) {
+  constexpr int kKeys = 24;
+  std::vector<DeviceInfo> devices;
+  for (int t = 1; t <= kKeys; ++t) {
+    DeviceInfo d = Device(static_cast<uint8_t>(t), 9, kHere);
+    d.registered_at_ms = static_cast<uint64_t>(t);
+    devices.push_back(d);
+  }
+  VerifyParams p;
+  auto epoch = EpochVerifier::Create(DayEpoch(), p, devices);
+  ASSERT_TRUE(epoch.ok());
+  ASSERT_TRUE(RegisterDefaultVerifiers(**epoch, p, {}).ok());
+  for (uint64_t h = 0; h < 24; ++h) {
+    const uint64_t address = 100 + h % 4;
+    for (int t = 1; t <= kKeys; ++t) {
+      const bool own = h % 4 == static_cast<uint64_t>(t) % 4;
+      for (uint64_t k = 0; k < (own ? 6u : 1u); ++k) {
+        ReportView r = Heartbeat(static_cast<uint8_t>(t), kEpochStart + h * kHourMs + 1 + k, kHere);
+        r.origin = address;
+        (*epoch)->Observe(r);
+      }
+    }
+  }
+  EpochWork w = (*epoch)->Finish();
+  uint64_t total_ppm = 0;
+  for (int t = 1; t <= kKeys; ++t) {
+    const DeviceWork& d = w.work[static_cast<size_t>(t - 1)];
+    EXPECT_TRUE(d.uptime_ok);
+    EXPECT_EQ(d.origin, 100 + static_cast<uint64_t>(t) % 4);  // its majority: "its own" address
+    total_ppm += d.origin_ppm;
+  }
+  EXPECT_LT(total_ppm, 3 * kPpmOne);
 }
 
 TEST(OriginDensityTest, DevicesThatEarnNothingDoNotPushOthersDown) {

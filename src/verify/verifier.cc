@@ -195,7 +195,7 @@ Result<std::unique_ptr<EpochVerifier>> EpochVerifier::Create(const EpochWindow& 
 
 EpochVerifier::EpochVerifier(const EpochWindow& window, const VerifyParams& params,
                              std::vector<DeviceInfo> devices)
-    : params_(params), origins_(devices.size()) {
+    : params_(params), origins_(devices.size(), window) {
   work_.window = window;
   work_.devices = std::move(devices);
   work_.work.resize(work_.devices.size());
@@ -307,7 +307,7 @@ void EpochVerifier::Observe(const ReportView& report) {
     ++w.invalid[static_cast<size_t>(*reason)];
   } else {
     ++w.valid_reports;
-    origins_.Observe(*index, report.origin);
+    origins_.Observe(*index, report.origin, report.received_ms);
   }
 }
 
