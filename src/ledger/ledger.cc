@@ -126,6 +126,8 @@ util::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Ledg
   Genesis(ledger->machine_, &genesis, &hash);
   const LedgerParams& p = ledger->machine_.params();
   const Hash256 genesis_hash = GenesisHash(p.chain_id, hash.Digest());
+  // Nobody else holds the ledger yet; the lock only keeps the analysis whole.
+  util::MutexLock lock(ledger->mu_);
   Store& s = *ledger->store_;
   if (!s.initialized()) {
     DEPIN_RETURN_IF_ERROR(s.InitGenesis(p.chain_id, genesis.writes(), hash, genesis_hash));
@@ -153,7 +155,7 @@ LtHash Ledger::HashAfter(const Overlay::Writes& writes) const {
 util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& candidates,
                                                  int64_t timestamp_ms,
                                                  const crypto::KeyPair& producer) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   ProducedBlock out;
   out.results.reserve(candidates.size());
   BlockHeader& h = out.block.header;
@@ -185,7 +187,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
 }
 
 Status Ledger::ApplyBlock(const Block& block) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   Tip tip{store_->height(), store_->tip_hash(), store_->tip_timestamp_ms()};
   Overlay block_state(store_.get());
   LtHash hash = store_->lthash();
@@ -197,24 +199,24 @@ Status Ledger::ApplyBlock(const Block& block) {
 }
 
 uint64_t Ledger::height() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->height();
 }
 Hash256 Ledger::tip_hash() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->tip_hash();
 }
 Hash256 Ledger::state_hash() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->lthash().Digest();
 }
 int64_t Ledger::tip_timestamp_ms() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->tip_timestamp_ms();
 }
 
 std::optional<util::Bytes> Ledger::GetState(std::string_view key) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->Get(key);
 }
 
@@ -241,12 +243,12 @@ uint64_t Ledger::GetDelegation(const Address& owner, const Address& delegate) co
 }
 
 void Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   store_->ScanPrefix(prefix, fn);
 }
 
 std::vector<Address> Ledger::DevicesOfOwner(const Address& owner) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   std::vector<Address> out;
   const std::string prefix = keys::OwnerDevicePrefix(owner);
   store_->ScanPrefix(prefix, [&](std::string_view k, util::ByteView) {
@@ -266,19 +268,19 @@ Globals Ledger::GetGlobals() const {
 }
 
 util::Result<std::optional<Block>> Ledger::GetBlock(uint64_t height) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->GetBlock(height);
 }
 
 util::Result<std::optional<Block>> Ledger::GetBlockByHash(const Hash256& hash) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   DEPIN_ASSIGN_OR_RETURN(std::optional<uint64_t> height, store_->HeightOfHash(hash));
   if (!height) return std::optional<Block>();
   return store_->GetBlock(*height);
 }
 
 util::Result<std::optional<TxLocation>> Ledger::FindTx(const Hash256& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->FindTx(id);
 }
 

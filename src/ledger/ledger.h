@@ -12,7 +12,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +21,7 @@
 #include "ledger/records.h"
 #include "ledger/state_machine.h"
 #include "ledger/store.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::ledger {
@@ -66,10 +66,10 @@ class Ledger {
  private:
   Ledger(std::unique_ptr<Store> store, LedgerParams params);
   // Applies the block's own changes to the LtHash: O(changed entries).
-  LtHash HashAfter(const Overlay::Writes& writes) const;
+  LtHash HashAfter(const Overlay::Writes& writes) const REQUIRES(mu_);
 
-  mutable std::mutex mu_;
-  std::unique_ptr<Store> store_;
+  mutable util::Mutex mu_;
+  std::unique_ptr<Store> store_ PT_GUARDED_BY(mu_);
   StateMachine machine_;
 };
 

@@ -12,16 +12,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 
 #include "crypto/ed25519.h"
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "util/env.h"
+#include "util/mutex.h"
 
 namespace depin::ledger {
 
@@ -69,9 +68,9 @@ class BlockProducer {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> blocks_{0};
-  mutable std::mutex mu_;
-  std::condition_variable stop_cv_;
-  util::Status last_error_;
+  mutable util::Mutex mu_;
+  util::CondVar stop_cv_;
+  util::Status last_error_ GUARDED_BY(mu_);
   uint64_t last_block_us_ = 0;
 };
 
