@@ -16,6 +16,17 @@ if(DEPIN_WERROR)
   target_compile_options(depin_warnings INTERFACE -Werror)
 endif()
 
+# Clang's thread-safety analysis: GUARDED_BY / REQUIRES / EXCLUDES (util/thread_annotations.h, on
+# util::Mutex and util::SharedMutex) checked at compile time, as errors under DEPIN_WERROR. The
+# sanitizer configuration (scripts/fuzz.sh, clang) turns it on, so CI pays for no extra build.
+option(DEPIN_THREAD_SAFETY "Check thread-safety annotations (clang -Wthread-safety)" OFF)
+if(DEPIN_THREAD_SAFETY)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "DEPIN_THREAD_SAFETY needs clang (CC=clang CXX=clang++)")
+  endif()
+  target_compile_options(depin_warnings INTERFACE -Wthread-safety)
+endif()
+
 # Sanitizers for the whole build (libraries, tests, tools), as a comma-separated list:
 #   -DDEPIN_SANITIZE=address,undefined   (ON means the same; scripts/test.sh's build-asan)
 #   -DDEPIN_SANITIZE=thread              (scripts/test.sh's build-tsan, concurrent tests only)
@@ -37,7 +48,8 @@ endif()
 
 # libFuzzer targets (fuzz/, scripts/fuzz.sh): clang only. Every library is instrumented for
 # coverage (-fsanitize=fuzzer-no-link) with ASan and UBSan; only the fuzz targets link libFuzzer's
-# main. Tests, benchmarks and the dashboard are left out of such a build.
+# main. The same build runs the test suite under ASan+UBSan (scripts/test.sh, build-sanitize/), so
+# CI compiles the sources once for the fuzzers, the sanitizers and the thread-safety analysis.
 option(DEPIN_FUZZ "Build the libFuzzer targets in fuzz/ (clang only)" OFF)
 if(DEPIN_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/, clang with ASan+UBSan) into build-fuzz/ and runs each one.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]      (default 60)
+#   scripts/fuzz.sh --build                   configure and build only (scripts/test.sh)
 #   FUZZ_TARGETS="denylist block"  run only these (names without the fuzz_ prefix)
 #   FUZZ_DIR=fuzz-corpus           corpora, crash artifacts and logs (gitignored); corpora grow
 #                                  across runs: each target's directory keeps what it found
 #   FUZZ_BUILD_DIR=build-fuzz      FUZZ_NICE=19 (lowest CPU priority, so builds are not slowed)
 #   FUZZ_JOBS=$(nproc)             targets fuzzed at the same time
+#   FUZZ_WITH_TESTS=ON             also build the test suite in the same directory: the sanitizer
+#                                  build of scripts/test.sh (build-sanitize/) is this one
+# The configuration is the project's one clang build: ASan+UBSan, libFuzzer coverage, and the
+# thread-safety analysis (-DDEPIN_THREAD_SAFETY=ON) with warnings as errors.
 # Seeds (golden vectors, test samples) are rewritten into $FUZZ_DIR/seeds/ on every run. A crash,
 # leak, hang or sanitizer report is saved as $FUZZ_DIR/crashes/<target>/crash-* and makes the
 # script fail; reproduce it with build-fuzz/bin/fuzz_<target> <file>. The last line per target
 # in the summary gives its runs and the CPU seconds it used (also in $FUZZ_DIR/logs/<target>.time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build_only=0
+if [ "${1:-}" = "--build" ]; then build_only=1; fi
 seconds=${1:-60}
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 work=${FUZZ_DIR:-fuzz-corpus}
@@ -26,10 +33,16 @@ if [ ! -f "$build_dir/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-    -DDEPIN_FUZZ=ON -DDEPIN_WERROR=ON -DDEPIN_BUILD_TESTS=OFF -DDEPIN_BUILD_BENCH=OFF \
+    -DDEPIN_FUZZ=ON -DDEPIN_THREAD_SAFETY=ON -DDEPIN_WERROR=ON \
+    -DDEPIN_BUILD_TESTS="${FUZZ_WITH_TESTS:-OFF}" -DDEPIN_BUILD_BENCH=OFF \
     -DDEPIN_BUILD_DASHBOARD=OFF >/dev/null
 fi
-nice -n "$niceness" cmake --build "$build_dir" --parallel "$(nproc)" --target fuzz_all
+# fuzz_all also builds every library (fuzz/CMakeLists.txt), so the thread-safety analysis sees
+# all of them; with tests configured, `all` adds the test binaries and tools.
+build_targets=(--target fuzz_all)
+if grep -q '^DEPIN_BUILD_TESTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then build_targets=(--target all fuzz_all); fi
+nice -n "$niceness" cmake --build "$build_dir" --parallel "$(nproc)" "${build_targets[@]}"
+if [ "$build_only" = 1 ]; then exit 0; fi
 
 rm -rf "$work/seeds"
 "$build_dir/bin/depin_fuzz_seeds" "$work/seeds"

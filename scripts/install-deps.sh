@@ -14,6 +14,8 @@ packages=(
   libs2-dev
   libjemalloc-dev
   clang-format
+  clang libclang-rt-14-dev clang-tidy   # build-sanitize/ (ASan, UBSan, libFuzzer, thread-safety)
+  llvm                              # llvm-symbolizer: symbolized sanitizer stacks
   python3 curl procps
   chromium                          # the dashboard's end-to-end browser test
   prometheus                        # promtool: deploy/ checks and the /metrics lint

@@ -1,8 +1,8 @@
 #include "ingest/dedup_window.h"
+#include "util/mutex.h"
 
 #include <cstring>
 #include <map>
-#include <mutex>
 #include <vector>
 
 namespace depin::ingest {
@@ -116,11 +116,11 @@ class IdTable {
 }  // namespace
 
 struct DedupWindow::Shard {
-  mutable std::mutex mu;
-  IdTable ids;
+  mutable util::Mutex mu;
+  IdTable ids GUARDED_BY(mu);
   // minute -> ids remembered with a device timestamp in that minute, so Expire knows when a
   // rebuild would free anything.
-  std::map<uint32_t, uint64_t> per_minute;
+  std::map<uint32_t, uint64_t> per_minute GUARDED_BY(mu);
 };
 
 DedupWindow::DedupWindow(uint64_t window_ms, size_t max_ids)
@@ -137,7 +137,7 @@ bool DedupWindow::Add(const ReportId& id, uint64_t device_ts_ms, bool committed,
   slot.minute = static_cast<uint32_t>(device_ts_ms / kBucketMs);
   slot.state = committed ? State::kCommitted : State::kInFlight;
   Shard& shard = ShardFor(id);
-  std::lock_guard lock(shard.mu);
+  util::MutexLock lock(shard.mu);
   if (refuse_new) {
     const Slot* held = shard.ids.Find(slot);
     *outcome = held == nullptr                    ? DedupOutcome::kFull
@@ -173,13 +173,13 @@ bool DedupWindow::Insert(const ReportId& id, uint64_t device_ts_ms) {
 
 void DedupWindow::Commit(const ReportId& id) {
   Shard& shard = ShardFor(id);
-  std::lock_guard lock(shard.mu);
+  util::MutexLock lock(shard.mu);
   if (Slot* s = shard.ids.Find(KeyOf(id))) s->state = State::kCommitted;
 }
 
 void DedupWindow::Release(const ReportId& id) {
   Shard& shard = ShardFor(id);
-  std::lock_guard lock(shard.mu);
+  util::MutexLock lock(shard.mu);
   Slot* s = shard.ids.Find(KeyOf(id));
   if (s == nullptr || s->state != State::kInFlight) return;
   auto count = shard.per_minute.find(s->minute);
@@ -197,7 +197,7 @@ void DedupWindow::Expire(uint64_t now_ms) {
   const auto first_live = static_cast<uint32_t>((now_ms - window_ms_) / kBucketMs);
   for (size_t i = 0; i < kShards; ++i) {
     Shard& shard = shards_[i];
-    std::lock_guard lock(shard.mu);
+    util::MutexLock lock(shard.mu);
     if (shard.per_minute.empty() || shard.per_minute.begin()->first >= first_live) continue;
     // An in-flight id stays: its request still owns it and will Commit or Release it.
     std::map<uint32_t, uint64_t> kept_per_minute;

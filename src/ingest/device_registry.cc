@@ -1,7 +1,6 @@
 #include "ingest/device_registry.h"
 
 #include <cstring>
-#include <mutex>
 
 namespace depin::ingest {
 namespace {
@@ -29,12 +28,12 @@ static_assert(sizeof(Slot) == 40);
 }  // namespace
 
 struct InMemoryDeviceRegistry::Shard {
-  mutable std::shared_mutex mu;
-  std::vector<Slot> slots;  // power-of-two size, linear probing
-  size_t count = 0;
+  mutable util::SharedMutex mu;
+  std::vector<Slot> slots GUARDED_BY(mu);  // power-of-two size, linear probing
+  size_t count GUARDED_BY(mu) = 0;
 
   // Index of `key`'s slot, or of the empty slot where it would go. Requires slots non-empty.
-  size_t Find(const DeviceKey& key, uint64_t hash) const {
+  size_t Find(const DeviceKey& key, uint64_t hash) const REQUIRES_SHARED(mu) {
     size_t mask = slots.size() - 1;
     for (size_t i = (hash >> 6) & mask;; i = (i + 1) & mask) {
       const Slot& s = slots[i];
@@ -42,7 +41,7 @@ struct InMemoryDeviceRegistry::Shard {
     }
   }
 
-  void Grow() {
+  void Grow() REQUIRES(mu) {
     std::vector<Slot> old = std::move(slots);
     slots.assign(old.empty() ? 16 : old.size() * 2, Slot{});
     for (const Slot& s : old) {
@@ -61,7 +60,7 @@ InMemoryDeviceRegistry::Shard& InMemoryDeviceRegistry::ShardFor(const DeviceKey&
 std::optional<DeviceInfo> InMemoryDeviceRegistry::Lookup(const DeviceKey& key) const {
   uint64_t hash = HashKey(key);
   const Shard& shard = shards_[hash & (kShards - 1)];
-  std::shared_lock lock(shard.mu);
+  util::ReaderLock lock(shard.mu);
   if (shard.slots.empty()) return std::nullopt;
   const Slot& s = shard.slots[shard.Find(key, hash)];
   if (!s.used) return std::nullopt;
@@ -71,7 +70,7 @@ std::optional<DeviceInfo> InMemoryDeviceRegistry::Lookup(const DeviceKey& key) c
 void InMemoryDeviceRegistry::Upsert(const DeviceKey& key, DeviceInfo info) {
   uint64_t hash = HashKey(key);
   Shard& shard = shards_[hash & (kShards - 1)];
-  std::unique_lock lock(shard.mu);
+  util::WriterLock lock(shard.mu);
   if ((shard.count + 1) * 2 > shard.slots.size()) shard.Grow();
   Slot& s = shard.slots[shard.Find(key, hash)];
   if (!s.used) {
@@ -86,7 +85,7 @@ void InMemoryDeviceRegistry::Upsert(const DeviceKey& key, DeviceInfo info) {
 bool InMemoryDeviceRegistry::SetActive(const DeviceKey& key, bool active) {
   uint64_t hash = HashKey(key);
   Shard& shard = shards_[hash & (kShards - 1)];
-  std::unique_lock lock(shard.mu);
+  util::WriterLock lock(shard.mu);
   if (shard.slots.empty()) return false;
   Slot& s = shard.slots[shard.Find(key, hash)];
   if (!s.used) return false;
@@ -97,7 +96,7 @@ bool InMemoryDeviceRegistry::SetActive(const DeviceKey& key, bool active) {
 size_t InMemoryDeviceRegistry::size() const {
   size_t n = 0;
   for (size_t i = 0; i < kShards; ++i) {
-    std::shared_lock lock(shards_[i].mu);
+    util::ReaderLock lock(shards_[i].mu);
     n += shards_[i].count;
   }
   return n;
@@ -106,7 +105,7 @@ size_t InMemoryDeviceRegistry::size() const {
 size_t InMemoryDeviceRegistry::MemoryBytes() const {
   size_t bytes = sizeof(*this) + kShards * sizeof(Shard);
   for (size_t i = 0; i < kShards; ++i) {
-    std::shared_lock lock(shards_[i].mu);
+    util::ReaderLock lock(shards_[i].mu);
     bytes += shards_[i].slots.capacity() * sizeof(Slot);
   }
   return bytes;

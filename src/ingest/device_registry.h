@@ -6,7 +6,7 @@
 //
 // InMemoryDeviceRegistry is an open-addressing hash table of 32-byte key -> {kinds mask, active},
 // 40 bytes per slot at a load factor of at most 1/2, so at most ~80 bytes per device (plus slack
-// while growing). It is split into 64 shards, each behind its own std::shared_mutex: lookups (the
+// while growing). It is split into 64 shards, each behind its own util::SharedMutex: lookups (the
 // hot path, one per report) take a shared lock on one shard; updates take that shard's exclusive
 // lock. All methods are thread-safe.
 #pragma once
@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <vector>
 
 #include "util/bytes.h"
+#include "util/mutex.h"
 
 namespace depin::ingest {
 

@@ -18,7 +18,7 @@ util::Status CommitQueue::Push(CommitBatch&& batch) {
                                          std::to_string(limits_.max_bytes) + " bytes");
   }
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     if (!failed_.ok()) {
       return util::Status::Unavailable("report log: recovering from a storage error; retry later");
     }
@@ -41,7 +41,7 @@ util::Status CommitQueue::Push(CommitBatch&& batch) {
     queue_.push_back(std::move(batch));
     wake = consumer_waiting_;
   }
-  if (wake) cv_.notify_one();
+  if (wake) cv_.NotifyOne();
   return util::Status::Ok();
 }
 
@@ -52,14 +52,14 @@ bool CommitQueue::TakeAll(std::vector<CommitBatch>* out) {
 bool CommitQueue::TakeAll(std::vector<CommitBatch>* out,
                           std::chrono::steady_clock::time_point not_before) {
   out->clear();
-  std::unique_lock lock(mu_);
+  util::MutexLock lock(mu_);
   // Work first, then the pacing deadline: an idle writer sleeps once, and one that finds work
   // after the deadline does not sleep again.
   consumer_waiting_ = true;
-  cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+  cv_.Wait(mu_, [this]() REQUIRES(mu_) { return !queue_.empty() || closed_; });
   consumer_waiting_ = false;
   if (!closed_ && std::chrono::steady_clock::now() < not_before) {
-    cv_.wait_until(lock, not_before, [&] { return closed_; });
+    cv_.WaitUntil(mu_, not_before, [this]() REQUIRES(mu_) { return closed_; });
   }
   if (queue_.empty()) return false;
   out->swap(queue_);
@@ -69,51 +69,51 @@ bool CommitQueue::TakeAll(std::vector<CommitBatch>* out,
 
 void CommitQueue::Close() {
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     closed_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void CommitQueue::Fail(const util::Status& why) {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   if (failed_.ok()) failed_ = why;
 }
 
 void CommitQueue::TakeNow(std::vector<CommitBatch>* out) {
   out->clear();
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   out->swap(queue_);
   depth_ = Depth{};
 }
 
 void CommitQueue::Recover() {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   failed_ = util::Status::Ok();
 }
 
 bool CommitQueue::WaitClosedUntil(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock lock(mu_);
-  return cv_.wait_until(lock, deadline, [&] { return closed_; });
+  util::MutexLock lock(mu_);
+  return cv_.WaitUntil(mu_, deadline, [this]() REQUIRES(mu_) { return closed_; });
 }
 
 void CommitQueue::RaiseMinEpoch(uint64_t epoch) {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   min_epoch_ = std::max(min_epoch_, epoch);
 }
 
 uint64_t CommitQueue::min_epoch() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   return min_epoch_;
 }
 
 CommitQueue::Depth CommitQueue::depth() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   return depth_;
 }
 
 uint64_t CommitQueue::rejected_full() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   return rejected_full_;
 }
 

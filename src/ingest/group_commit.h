@@ -9,13 +9,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <vector>
 
 #include "util/bytes.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::ingest {
@@ -86,15 +85,16 @@ class CommitQueue {
 
  private:
   const Limits limits_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<CommitBatch> queue_;
-  Depth depth_;
-  uint64_t min_epoch_ = 0;
-  uint64_t rejected_full_ = 0;
-  bool closed_ = false;
-  bool consumer_waiting_ = false;  // the writer is blocked on an empty queue; Push wakes it
-  util::Status failed_;
+  mutable util::Mutex mu_;
+  util::CondVar cv_;
+  std::vector<CommitBatch> queue_ GUARDED_BY(mu_);
+  Depth depth_ GUARDED_BY(mu_);
+  uint64_t min_epoch_ GUARDED_BY(mu_) = 0;
+  uint64_t rejected_full_ GUARDED_BY(mu_) = 0;
+  bool closed_ GUARDED_BY(mu_) = false;
+  // The writer is blocked on an empty queue; Push wakes it.
+  bool consumer_waiting_ GUARDED_BY(mu_) = false;
+  util::Status failed_ GUARDED_BY(mu_);
 };
 
 }  // namespace depin::ingest

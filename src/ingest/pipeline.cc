@@ -51,8 +51,8 @@ util::Result<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(IngestOptio
 }
 
 void IngestPipeline::WaitIdle() {
-  std::unique_lock lock(idle_mu_);
-  idle_cv_.wait(lock, [this] { return in_flight_.load() == 0; });
+  util::MutexLock lock(idle_mu_);
+  idle_cv_.Wait(idle_mu_, [this] { return in_flight_.load() == 0; });
 }
 
 uint64_t IngestPipeline::EpochOf(uint64_t unix_ms) const {
@@ -450,8 +450,8 @@ void IngestPipeline::Finish(Request* req, IngestReply reply) {
   if (reply.http_status == 200) reply.body = ResultsBody(req->results);
   reply.results = std::move(req->results);
   if (req->admitted > 0 && in_flight_.fetch_sub(req->admitted) == req->admitted) {
-    std::lock_guard lock(idle_mu_);
-    idle_cv_.notify_all();
+    util::MutexLock lock(idle_mu_);
+    idle_cv_.NotifyAll();
   }
   observer_->OnRequest(reply.http_status, options_.env->NowMicros() - req->start_micros);
   IngestDone done = std::move(req->done);

@@ -28,11 +28,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +43,7 @@
 #include "ingest/verify_pool.h"
 #include "util/bytes.h"
 #include "util/env.h"
+#include "util/mutex.h"
 
 namespace depin::wire::v1 {
 class Report;
@@ -198,8 +197,8 @@ class IngestPipeline {
   RateLimiter client_limiter_;
   RateLimiter origin_limiter_;
   std::atomic<size_t> in_flight_{0};
-  std::mutex idle_mu_;
-  std::condition_variable idle_cv_;
+  util::Mutex idle_mu_;
+  util::CondVar idle_cv_;
   std::atomic<uint64_t> last_epoch_{0};
   uint64_t rebuilt_ids_ = 0;
   VerifyPool pool_;  // last: its workers stop first

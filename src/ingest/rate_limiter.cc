@@ -1,8 +1,8 @@
 #include "ingest/rate_limiter.h"
+#include "util/mutex.h"
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 #include <unordered_map>
 
 namespace depin::ingest {
@@ -31,8 +31,8 @@ LimiterKey LimiterKeyFromText(std::string_view text) {
 }
 
 struct RateLimiter::Shard {
-  std::mutex mu;
-  std::unordered_map<LimiterKey, Bucket, KeyHash> buckets;
+  util::Mutex mu;
+  std::unordered_map<LimiterKey, Bucket, KeyHash> buckets GUARDED_BY(mu);
 };
 
 RateLimiter::RateLimiter(uint64_t per_second, uint64_t burst, size_t max_keys)
@@ -47,7 +47,7 @@ bool RateLimiter::TryAcquire(const LimiterKey& key, uint64_t n, uint64_t now_ms)
   if (per_second_ == 0) return true;
   const uint64_t cost = n * 1000;
   Shard& shard = shards_[KeyHash{}(key) % kShards];
-  std::lock_guard lock(shard.mu);
+  util::MutexLock lock(shard.mu);
   auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {
     if (shard.buckets.size() >= max_keys_per_shard_) {
@@ -78,7 +78,7 @@ bool RateLimiter::TryAcquire(const LimiterKey& key, uint64_t n, uint64_t now_ms)
 size_t RateLimiter::size() const {
   size_t n = 0;
   for (size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mu);
+    util::MutexLock lock(shards_[i].mu);
     n += shards_[i].buckets.size();
   }
   return n;

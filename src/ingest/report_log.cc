@@ -98,7 +98,7 @@ Status ReportLog::Recover() {
     recovery_.records += info.records;
   }
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     sealed_ = std::move(sealed);
     if (!sealed_.empty()) current_epoch_ = sealed_.rbegin()->first.epoch;
     if (recovery_.index_rebuilt) DEPIN_RETURN_IF_ERROR(WriteIndexLocked());
@@ -195,7 +195,7 @@ Status ReportLog::Close() {
 
 ReportLogStats ReportLog::stats() const {
   CommitQueue::Depth depth = queue_.depth();
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   ReportLogStats s = stats_;
   s.queue_records = depth.records;
   s.queue_bytes = depth.bytes;
@@ -204,7 +204,7 @@ ReportLogStats ReportLog::stats() const {
 }
 
 std::vector<SegmentInfo> ReportLog::sealed_segments() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   std::vector<SegmentInfo> out;
   for (const auto& [id, info] : sealed_) out.push_back(info);
   return out;
@@ -225,13 +225,13 @@ constexpr std::chrono::milliseconds kMaxRepairBackoff{2000};
 }  // namespace
 
 Status ReportLog::health() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   return health_;
 }
 
 void ReportLog::SetHealth(Status health) {
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     health_ = health;
   }
   if (options_.on_health) options_.on_health(health);
@@ -250,7 +250,7 @@ void ReportLog::WriterLoop() {
       if (!failed.ok()) {
         queue_.Fail(failed);
         {
-          std::lock_guard lock(mu_);
+          util::MutexLock lock(mu_);
           ++stats_.failures;
         }
         SetHealth(failed);
@@ -282,7 +282,7 @@ void ReportLog::Heal(Status cause) {
     Status repaired = Repair();
     if (repaired.ok()) {
       {
-        std::lock_guard lock(mu_);
+        util::MutexLock lock(mu_);
         ++stats_.repairs;
       }
       queue_.Recover();  // before the health turns OK: whoever sees OK may append at once
@@ -314,13 +314,13 @@ Status ReportLog::Repair() {
       DEPIN_ASSIGN_OR_RETURN(auto file, env_->NewAppendableFile(path));
       DEPIN_RETURN_IF_ERROR(file->Sync());
       DEPIN_RETURN_IF_ERROR(file->Close());
-      std::lock_guard lock(mu_);
+      util::MutexLock lock(mu_);
       sealed_[active_id_] = SegmentInfo{active_id_, active_records_, active_bytes_};
       ++stats_.segments_sealed;
     }
     active_exists_ = false;
   }
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   return WriteIndexLocked();
 }
 
@@ -364,7 +364,7 @@ Status ReportLog::WriteGroup(std::vector<CommitBatch>& batches) {
     group_records += b.records;
   }
   DEPIN_RETURN_IF_ERROR(FlushPending());
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   ++stats_.groups;
   stats_.last_group_records = group_records;
   stats_.max_group_records = std::max(stats_.max_group_records, group_records);
@@ -386,7 +386,7 @@ Status ReportLog::FlushPending() {
   active_bytes_ += pending_.size();
   active_records_ += pending_records_;
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     stats_.records += pending_records_;
     stats_.bytes += pending_.size();
     ++stats_.syncs;
@@ -407,7 +407,7 @@ Status ReportLog::SealActive() {
   Status closed = active_->Close();
   active_.reset();
   DEPIN_RETURN_IF_ERROR(closed);  // active_exists_ stays: Repair seals it
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   sealed_[active_id_] = SegmentInfo{active_id_, active_records_, active_bytes_};
   ++stats_.segments_sealed;
   active_exists_ = false;
@@ -419,7 +419,7 @@ Status ReportLog::SealActive() {
 Status ReportLog::StartSegment(uint64_t epoch) {
   SegmentId id{epoch, 0};
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     auto next = sealed_.lower_bound(SegmentId{epoch + 1, 0});
     if (next != sealed_.begin() && std::prev(next)->first.epoch == epoch) {
       id.seq = std::prev(next)->first.seq + 1;
@@ -446,7 +446,7 @@ Status ReportLog::ApplyRetention() {
     keep_from = std::max(keep_from, current_epoch_ - options_.retain_epochs);
   }
   if (keep_from == 0) return Status::Ok();
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   if (sealed_.empty() || sealed_.begin()->first.epoch >= keep_from) return Status::Ok();
   // The marker first: after a crash it may claim more than was deleted, never less.
   const std::string marker = std::to_string(keep_from);

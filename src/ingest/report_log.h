@@ -32,7 +32,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <thread>
@@ -42,6 +41,7 @@
 #include "ingest/log_format.h"
 #include "ingest/report_log_index.h"
 #include "util/env.h"
+#include "util/mutex.h"
 
 namespace depin::ingest {
 
@@ -149,7 +149,7 @@ class ReportLog {
  private:
   explicit ReportLog(ReportLogOptions options);
   util::Status Recover();
-  util::Status WriteIndexLocked();
+  util::Status WriteIndexLocked() REQUIRES(mu_);
   void WriterLoop();
   util::Status WriteGroup(std::vector<CommitBatch>& batches);
   util::Status FlushPending();
@@ -185,10 +185,10 @@ class ReportLog {
   util::Bytes pending_;       // encoded frames of the group not yet written
   uint64_t pending_records_ = 0;
 
-  mutable std::mutex mu_;  // guards sealed_, stats_, health_
-  std::map<SegmentId, SegmentInfo> sealed_;
-  ReportLogStats stats_;
-  util::Status health_;
+  mutable util::Mutex mu_;
+  std::map<SegmentId, SegmentInfo> sealed_ GUARDED_BY(mu_);
+  ReportLogStats stats_ GUARDED_BY(mu_);
+  util::Status health_ GUARDED_BY(mu_);
 };
 
 }  // namespace depin::ingest

@@ -24,10 +24,10 @@ VerifyPool::VerifyPool(unsigned threads, size_t max_pending_items)
 
 VerifyPool::~VerifyPool() {
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   for (std::thread& t : workers_) t.join();
 }
 
@@ -47,14 +47,14 @@ util::Status VerifyPool::Submit(VerifyJob* job) {
                                            " signatures pending)");
   }
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     queue_.push_back(job);
   }
   // Wake one worker per chunk, up to all of them.
   if (n > kChunk) {
-    cv_.notify_all();
+    cv_.NotifyAll();
   } else {
-    cv_.notify_one();
+    cv_.NotifyOne();
   }
   return util::Status::Ok();
 }
@@ -64,15 +64,15 @@ void VerifyPool::WorkerLoop() {
     VerifyJob* job;
     size_t begin, end;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      util::MutexLock lock(mu_);
+      cv_.Wait(mu_, [this]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
       job = queue_.front();
       size_t n = job->items.size();
       begin = job->next_.fetch_add(kChunk, std::memory_order_relaxed);
       end = std::min(begin + kChunk, n);
       if (end >= n) queue_.pop_front();  // every item of this job is now claimed
-      if (!queue_.empty()) cv_.notify_one();
+      if (!queue_.empty()) cv_.NotifyOne();
     }
     for (size_t i = begin; i < end; ++i) {
       const VerifyItem& it = job->items[i];

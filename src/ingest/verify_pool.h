@@ -15,13 +15,12 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::ingest {
@@ -67,10 +66,10 @@ class VerifyPool {
   void WorkerLoop();
 
   const size_t max_pending_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<VerifyJob*> queue_;  // guarded by mu_
-  bool stopping_ = false;         // guarded by mu_
+  util::Mutex mu_;
+  util::CondVar cv_;
+  std::deque<VerifyJob*> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::atomic<size_t> pending_{0};
   std::atomic<uint64_t> verified_{0};
   std::vector<std::thread> workers_;

@@ -136,7 +136,7 @@ Status Ledger::NoteStoreStatusLocked(Status status) {
 }
 
 uint64_t Ledger::store_reopens() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_reopens_;
 }
 
@@ -150,6 +150,8 @@ util::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Ledg
   Genesis(ledger->machine_, &genesis, &hash);
   const LedgerParams& p = ledger->machine_.params();
   const Hash256 genesis_hash = GenesisHash(p.chain_id, hash.Digest());
+  // Nobody else holds the ledger yet; the lock only keeps the analysis whole.
+  util::MutexLock lock(ledger->mu_);
   Store& s = *ledger->store_;
   if (!s.initialized()) {
     DEPIN_RETURN_IF_ERROR(s.InitGenesis(p.chain_id, genesis.writes(), hash, genesis_hash));
@@ -177,7 +179,7 @@ LtHash Ledger::HashAfter(const Overlay::Writes& writes) const {
 util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& candidates,
                                                  int64_t timestamp_ms,
                                                  const crypto::KeyPair& producer) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   DEPIN_RETURN_IF_ERROR(ReopenStoreIfFailedLocked());
   store_->ClearReadError();  // a read error of an earlier attempt must not poison this one
   ProducedBlock out;
@@ -212,7 +214,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
 }
 
 Status Ledger::ApplyBlock(const Block& block) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   DEPIN_RETURN_IF_ERROR(ReopenStoreIfFailedLocked());
   store_->ClearReadError();
   Tip tip{store_->height(), store_->tip_hash(), store_->tip_timestamp_ms()};
@@ -229,24 +231,24 @@ Status Ledger::ApplyBlock(const Block& block) {
 }
 
 uint64_t Ledger::height() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->height();
 }
 Hash256 Ledger::tip_hash() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->tip_hash();
 }
 Hash256 Ledger::state_hash() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->lthash().Digest();
 }
 int64_t Ledger::tip_timestamp_ms() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->tip_timestamp_ms();
 }
 
 std::optional<util::Bytes> Ledger::GetState(std::string_view key) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->Get(key);
 }
 
@@ -273,12 +275,12 @@ uint64_t Ledger::GetDelegation(const Address& owner, const Address& delegate) co
 }
 
 void Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   store_->ScanPrefix(prefix, fn);
 }
 
 std::vector<Address> Ledger::DevicesOfOwner(const Address& owner) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   std::vector<Address> out;
   const std::string prefix = keys::OwnerDevicePrefix(owner);
   store_->ScanPrefix(prefix, [&](std::string_view k, util::ByteView) {
@@ -298,19 +300,19 @@ Globals Ledger::GetGlobals() const {
 }
 
 util::Result<std::optional<Block>> Ledger::GetBlock(uint64_t height) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->GetBlock(height);
 }
 
 util::Result<std::optional<Block>> Ledger::GetBlockByHash(const Hash256& hash) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   DEPIN_ASSIGN_OR_RETURN(std::optional<uint64_t> height, store_->HeightOfHash(hash));
   if (!height) return std::optional<Block>();
   return store_->GetBlock(*height);
 }
 
 util::Result<std::optional<TxLocation>> Ledger::FindTx(const Hash256& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return store_->FindTx(id);
 }
 

@@ -18,7 +18,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +27,7 @@
 #include "ledger/records.h"
 #include "ledger/state_machine.h"
 #include "ledger/store.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::ledger {
@@ -74,17 +74,17 @@ class Ledger {
  private:
   Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params);
   // Reopens the store if a store error marked it; the cause of a failed reopen otherwise.
-  util::Status ReopenStoreIfFailedLocked();
+  util::Status ReopenStoreIfFailedLocked() REQUIRES(mu_);
   // Marks the store for reopening when `status` (from the store) is an error; returns it.
-  util::Status NoteStoreStatusLocked(util::Status status);
+  util::Status NoteStoreStatusLocked(util::Status status) REQUIRES(mu_);
   // Applies the block's own changes to the LtHash: O(changed entries).
-  LtHash HashAfter(const Overlay::Writes& writes) const;
+  LtHash HashAfter(const Overlay::Writes& writes) const REQUIRES(mu_);
 
   const std::string path_;
-  mutable std::mutex mu_;
-  std::unique_ptr<Store> store_;  // guarded by mu_
-  bool reopen_store_ = false;     // guarded by mu_: a store error happened since it was opened
-  uint64_t store_reopens_ = 0;    // guarded by mu_
+  mutable util::Mutex mu_;
+  std::unique_ptr<Store> store_ PT_GUARDED_BY(mu_);
+  bool reopen_store_ GUARDED_BY(mu_) = false;  // a store error happened since it was opened
+  uint64_t store_reopens_ GUARDED_BY(mu_) = 0;
   StateMachine machine_;
 };
 

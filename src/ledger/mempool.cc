@@ -17,10 +17,10 @@ class Mempool::VerifyPool {
   }
   ~VerifyPool() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      util::MutexLock lock(mu_);
       stop_ = true;
     }
-    cv_.notify_all();
+    cv_.NotifyAll();
     for (std::thread& t : workers_) t.join();
   }
 
@@ -29,18 +29,18 @@ class Mempool::VerifyPool {
       for (size_t i = 0; i < n; ++i) fn(i);
       return;
     }
-    std::lock_guard<std::mutex> one_job(run_mu_);  // batches run one after another
+    util::MutexLock one_job(run_mu_);  // batches run one after another
     Job job{&fn, n};
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      util::MutexLock lock(mu_);
       job_ = &job;
       ++generation_;
     }
-    cv_.notify_all();
+    cv_.NotifyAll();
     Work(job);
-    std::unique_lock<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     // The job lives on this stack frame: wait until no worker can still touch it.
-    done_cv_.wait(lock, [&] { return job.done.load() == n && active_ == 0; });
+    done_cv_.Wait(mu_, [&]() REQUIRES(mu_) { return job.done.load() == n && active_ == 0; });
     job_ = nullptr;
   }
 
@@ -64,8 +64,9 @@ class Mempool::VerifyPool {
     for (;;) {
       Job* job;
       {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || (job_ != nullptr && generation_ != seen); });
+        util::MutexLock lock(mu_);
+        cv_.Wait(mu_,
+                 [&]() REQUIRES(mu_) { return stop_ || (job_ != nullptr && generation_ != seen); });
         if (stop_) return;
         seen = generation_;
         job = job_;
@@ -73,20 +74,20 @@ class Mempool::VerifyPool {
       }
       Work(*job);
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        util::MutexLock lock(mu_);
         --active_;
       }
-      done_cv_.notify_all();
+      done_cv_.NotifyAll();
     }
   }
 
-  std::mutex run_mu_;
-  std::mutex mu_;
-  std::condition_variable cv_, done_cv_;
-  Job* job_ = nullptr;
-  uint64_t generation_ = 0;
-  int active_ = 0;
-  bool stop_ = false;
+  util::Mutex run_mu_ ACQUIRED_BEFORE(mu_);  // held for a whole ParallelFor
+  util::Mutex mu_;
+  util::CondVar cv_, done_cv_;
+  Job* job_ GUARDED_BY(mu_) = nullptr;
+  uint64_t generation_ GUARDED_BY(mu_) = 0;
+  int active_ GUARDED_BY(mu_) = 0;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
 
@@ -141,7 +142,7 @@ std::vector<SubmitResult> Mempool::SubmitBatch(const std::vector<Tx>& txs) {
     }
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   ExpireLocked();
   bool added = false;
   for (size_t i = 0; i < txs.size(); ++i) {
@@ -153,7 +154,7 @@ std::vector<SubmitResult> Mempool::SubmitBatch(const std::vector<Tx>& txs) {
     out[i] = Admit(txs[i], out[i].id, senders[txs[i].signer], claim_pays[i]);
     added = added || out[i].status.ok();
   }
-  if (added) cv_added_.notify_all();
+  if (added) cv_added_.NotifyAll();
   return out;
 }
 
@@ -171,7 +172,7 @@ std::vector<Tx> Mempool::TakeBatch(size_t max) {
     }
   };
   std::vector<Tx> batch;
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   ExpireLocked();
   std::priority_queue<Head> heads;
   auto push_head = [&](const Address& a, const AccountQueue& q) {
@@ -203,12 +204,12 @@ std::vector<Tx> Mempool::TakeBatch(size_t max) {
   for (const Address& a : touched) Reindex(a, accounts_.at(a));
   // More may be ready only if the batch was cut short; otherwise wait for new submissions.
   fresh_ = batch.size() >= max;
-  cv_removed_.notify_all();
+  cv_removed_.NotifyAll();
   return batch;
 }
 
 void Mempool::Settle(const std::vector<Tx>& batch, const std::vector<TxError>& results) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   if (status_.size() > 4 * options_.max_txs) {
     for (auto it = status_.begin(); it != status_.end();) {
       it = it->second.state == TxState::kRejected ? status_.erase(it) : std::next(it);
@@ -233,43 +234,44 @@ void Mempool::Settle(const std::vector<Tx>& batch, const std::vector<TxError>& r
     if (it == accounts_.end()) continue;
     Rebase(sender, it->second, n.second != UINT64_MAX ? n.second : n.first);
   }
-  cv_removed_.notify_all();
+  cv_removed_.NotifyAll();
 }
 
 void Mempool::Expire() {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   ExpireLocked();
 }
 
 TxStatusInfo Mempool::Status(const Hash256& id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   auto it = status_.find(id);
   return it == status_.end() ? TxStatusInfo{} : it->second;
 }
 
 size_t Mempool::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return size_;
 }
 
 bool Mempool::WaitForPending(int64_t timeout_ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_added_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return fresh_ || woken_; });
+  util::MutexLock lock(mu_);
+  cv_added_.WaitFor(mu_, std::chrono::milliseconds(timeout_ms),
+                    [this]() REQUIRES(mu_) { return fresh_ || woken_; });
   return fresh_;
 }
 
 void Mempool::WaitUntilBelow(size_t n) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_removed_.wait(lock, [&] { return size_ < n || woken_; });
+  util::MutexLock lock(mu_);
+  cv_removed_.Wait(mu_, [this, n]() REQUIRES(mu_) { return size_ < n || woken_; });
 }
 
 void Mempool::WakeAll() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     woken_ = true;
   }
-  cv_added_.notify_all();
-  cv_removed_.notify_all();
+  cv_added_.NotifyAll();
+  cv_removed_.NotifyAll();
 }
 
 }  // namespace depin::ledger

@@ -30,12 +30,10 @@
 // Thread-safe: any number of submitting threads and one producer thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -47,6 +45,7 @@
 #include "ledger/state_machine.h"
 #include "ledger/tx.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::ledger {
@@ -163,13 +162,14 @@ class Mempool {
     bool privileged = false;
   };
 
-  SubmitResult Admit(const Tx& tx, const Hash256& id, const SenderView& sender, bool claim_pays);
+  SubmitResult Admit(const Tx& tx, const Hash256& id, const SenderView& sender, bool claim_pays)
+      REQUIRES(mu_);
   // Frees one place for a newcomer ranked `rank` (ordinary) or unconditionally (privileged).
-  bool MakeRoom(bool privileged, const std::pair<bool, uint64_t>& rank);
-  void Remove(const Address& a, uint64_t nonce, TxStatusInfo why);
-  void Rebase(const Address& a, AccountQueue& q, uint64_t committed_next);
-  void Reindex(const Address& a, AccountQueue& q);
-  void ExpireLocked();
+  bool MakeRoom(bool privileged, const std::pair<bool, uint64_t>& rank) REQUIRES(mu_);
+  void Remove(const Address& a, uint64_t nonce, TxStatusInfo why) REQUIRES(mu_);
+  void Rebase(const Address& a, AccountQueue& q, uint64_t committed_next) REQUIRES(mu_);
+  void Reindex(const Address& a, AccountQueue& q) REQUIRES(mu_);
+  void ExpireLocked() REQUIRES(mu_);
   bool IsPrivileged(const Address& a) const;
   // True if `signer` is the one a claim_rewards pays and it would pay something against the
   // committed state (root posted, proof valid, more than already claimed): how an owner with no
@@ -188,18 +188,18 @@ class Mempool {
 
   // Everything below is guarded by mu_; the private methods above that take no lock are called
   // with mu_ held (Admit, MakeRoom, Remove, Rebase, Reindex, ExpireLocked).
-  mutable std::mutex mu_;
-  std::condition_variable cv_added_, cv_removed_;
-  std::unordered_map<Address, AccountQueue, crypto::PublicKeyHash> accounts_;
-  std::set<EvictKey> tails_;  // one per ordinary sender with pending txs
+  mutable util::Mutex mu_;
+  util::CondVar cv_added_, cv_removed_;
+  std::unordered_map<Address, AccountQueue, crypto::PublicKeyHash> accounts_ GUARDED_BY(mu_);
+  std::set<EvictKey> tails_ GUARDED_BY(mu_);  // one per ordinary sender with pending txs
   // Ordinary pending txs by arrival, for expiry: seq -> (sender, nonce).
-  std::map<uint64_t, std::pair<Address, uint64_t>> by_seq_;
-  std::unordered_map<Hash256, TxStatusInfo, Hash256Hasher> status_;
-  size_t size_ = 0;
-  size_t ordinary_ = 0;  // pending txs of ordinary senders
-  uint64_t next_seq_ = 0;
-  bool fresh_ = false;
-  bool woken_ = false;
+  std::map<uint64_t, std::pair<Address, uint64_t>> by_seq_ GUARDED_BY(mu_);
+  std::unordered_map<Hash256, TxStatusInfo, Hash256Hasher> status_ GUARDED_BY(mu_);
+  size_t size_ GUARDED_BY(mu_) = 0;
+  size_t ordinary_ GUARDED_BY(mu_) = 0;  // pending txs of ordinary senders
+  uint64_t next_seq_ GUARDED_BY(mu_) = 0;
+  bool fresh_ GUARDED_BY(mu_) = false;
+  bool woken_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace depin::ledger

@@ -223,7 +223,7 @@ void Mempool::Remove(const Address& a, uint64_t nonce, TxStatusInfo why) {
   } else {
     Reindex(a, q);
   }
-  cv_removed_.notify_all();
+  cv_removed_.NotifyAll();
 }
 
 void Mempool::Rebase(const Address& a, AccountQueue& q, uint64_t committed_next) {

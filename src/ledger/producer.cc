@@ -24,15 +24,15 @@ void BlockProducer::Start() {
 
 void BlockProducer::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     stop_ = true;
   }
-  stop_cv_.notify_all();
+  stop_cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 util::Status BlockProducer::last_error() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return last_error_;
 }
 
@@ -62,7 +62,7 @@ util::Result<ProducedBlock> BlockProducer::ProduceOnce() {
 
 void BlockProducer::SetHealth(const util::Status& health) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     last_error_ = health;
   }
   if (options_.on_health) options_.on_health(health);
@@ -81,8 +81,8 @@ void BlockProducer::Loop() {
       const uint64_t due = last_block_us_ + static_cast<uint64_t>(options_.min_interval_ms) * 1000;
       const uint64_t now = env_->NowMicros();
       if (now < due) {
-        std::unique_lock<std::mutex> lock(mu_);
-        stop_cv_.wait_for(lock, std::chrono::microseconds(due - now), [&] { return stop_.load(); });
+        util::MutexLock lock(mu_);
+        stop_cv_.WaitFor(mu_, std::chrono::microseconds(due - now), [&] { return stop_.load(); });
         continue;
       }
     }
@@ -90,8 +90,8 @@ void BlockProducer::Loop() {
     if (!produced.ok()) {
       SetHealth(produced.status());
       backoff = backoff.count() == 0 ? kMinBackoff : std::min(backoff * 2, kMaxBackoff);
-      std::unique_lock<std::mutex> lock(mu_);
-      stop_cv_.wait_for(lock, backoff, [&] { return stop_.load(); });
+      util::MutexLock lock(mu_);
+      stop_cv_.WaitFor(mu_, backoff, [&] { return stop_.load(); });
       continue;
     }
     if (backoff.count() != 0) {

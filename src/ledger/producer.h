@@ -14,10 +14,8 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -25,6 +23,7 @@
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "util/env.h"
+#include "util/mutex.h"
 
 namespace depin::ledger {
 
@@ -79,9 +78,9 @@ class BlockProducer {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> blocks_{0};
-  mutable std::mutex mu_;
-  std::condition_variable stop_cv_;
-  util::Status last_error_;  // guarded by mu_
+  mutable util::Mutex mu_;
+  util::CondVar stop_cv_;
+  util::Status last_error_ GUARDED_BY(mu_);
   uint64_t last_block_us_ = 0;
   std::vector<Tx> held_;  // producing thread: the batch whose commit failed
 };

@@ -28,11 +28,12 @@ int main(int argc, char** argv) {
   o.oracle = net.oracle1;
   o.auto_claim = true;
   o.now_ms = [now] { return now; };
-  o.progress = [&](std::string_view step, uint64_t epoch) {
-    std::printf("%.*s %llu\n", static_cast<int>(step.size()), step.data(),
+  o.progress = [&](EpochStep step, uint64_t epoch) {
+    const std::string_view name = EpochStepName(step);
+    std::printf("%.*s %llu\n", static_cast<int>(name.size()), name.data(),
                 static_cast<unsigned long long>(epoch));
     std::fflush(stdout);
-    if (step == kill_at) raise(SIGKILL);
+    if (name == kill_at) raise(SIGKILL);
   };
   EpochService svc(std::move(o), l->get(),
                    MakeDirectSubmitter(l->get(), net.producer, [now] { return now; }));

@@ -37,10 +37,24 @@ EpochService::EpochService(EpochServiceOptions options, const ledger::Ledger* le
   }
 }
 
+std::string_view EpochStepName(EpochStep step) {
+  switch (step) {
+    case EpochStep::kComputed:
+      return "computed";
+    case EpochStep::kPosted:
+      return "posted";
+    case EpochStep::kSettled:
+      return "settled";
+    case EpochStep::kClaimed:
+      return "claimed";
+  }
+  return "unknown";
+}
+
 EpochService::~EpochService() { Stop(); }
 
-void EpochService::Progress(std::string_view step, uint64_t epoch) const {
-  spdlog::info("epoch {}: {}", epoch, step);
+void EpochService::Progress(EpochStep step, uint64_t epoch) const {
+  spdlog::info("epoch {}: {}", epoch, EpochStepName(step));
   if (options_.progress) options_.progress(step, epoch);
 }
 
@@ -129,7 +143,7 @@ Result<uint64_t> EpochService::Settle(uint64_t epoch) {
                             std::to_string(results.size()) + " outcomes for " +
                             std::to_string(pending.size()) + " settle_usage txs");
   }
-  Progress("settled", epoch);
+  Progress(EpochStep::kSettled, epoch);
   return committed;
 }
 
@@ -193,7 +207,7 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
     DEPIN_RETURN_IF_ERROR(WriteEpochFiles(options_.env, options_.data_dir, *manifest));
     out.computed = true;
     leaves = EpochLeaves{std::move(manifest->leaves), manifest->root, TotalMinted(*manifest)};
-    Progress("computed", epoch);
+    Progress(EpochStep::kComputed, epoch);
   }
   out.root = leaves->root;
   out.total_minted = leaves->total_minted;
@@ -211,7 +225,7 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
     auto raw = ledger_->GetState(ledger::keys::RewardRoot(epoch));
     if (!raw) return Status::Internal(where + ": root not in the ledger after posting");
     DEPIN_ASSIGN_OR_RETURN(posted, ledger::DecodeRewardRoot(*raw));
-    Progress("posted", epoch);
+    Progress(EpochStep::kPosted, epoch);
   }
   if (posted->root != out.root) {
     return Status::Corruption(where + ": the ledger holds root " + util::HexEncode(posted->root) +
@@ -221,7 +235,7 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
   DEPIN_ASSIGN_OR_RETURN(out.settled, Settle(epoch));
   if (options_.auto_claim) {
     DEPIN_ASSIGN_OR_RETURN(out.claims, AutoClaim(epoch, leaves->leaves));
-    Progress("claimed", epoch);
+    Progress(EpochStep::kClaimed, epoch);
   }
   return out;
 }
@@ -292,29 +306,26 @@ Result<std::vector<CloseOutcome>> EpochService::CatchUp() {
 
 void EpochService::Start() {
   thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
+    const auto poll_micros = static_cast<uint64_t>(std::max<int64_t>(options_.poll_ms, 1)) * 1000;
+    while (!stop_.notified()) {
       Result<std::vector<CloseOutcome>> r = CatchUp();
-      lock.lock();
-      last_error_ = r.status();
       if (!r.ok()) spdlog::error("epoch close: {}", r.status().ToString());
-      cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stop_; });
+      {
+        util::MutexLock lock(mu_);
+        last_error_ = r.status();
+      }
+      options_.env->SleepForMicros(poll_micros, &stop_);
     }
   });
 }
 
 void EpochService::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
+  stop_.Notify();
   if (thread_.joinable()) thread_.join();
 }
 
 Status EpochService::last_error() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   return last_error_;
 }
 

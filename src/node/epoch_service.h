@@ -16,14 +16,16 @@
 // A crash anywhere resumes at the first incomplete step: recomputation from the same log and
 // snapshot gives the identical manifest, so whatever was written or posted before still matches.
 //
+// The timer sleeps on options.env (util::Env::SleepForMicros), so a test with a
+// util::SimulatedEnv decides when each poll happens; Stop() ends the sleep through a Wakeup.
+//
 // Thread-safety: Close and CatchUp must not run concurrently with each other (the timer thread
-// started by Start() is the only caller while it runs); Start/Stop from the owning thread.
+// started by Start() is the only caller while it runs); Start/Stop from the owning thread;
+// last_error() from any thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -35,6 +37,7 @@
 #include "rewards/config.h"
 #include "rewards/manifest.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::node {
@@ -52,6 +55,12 @@ using SubmitAllFn =
 SubmitFn MakeDirectSubmitter(ledger::Ledger* ledger, crypto::KeyPair producer,
                              std::function<int64_t()> now_ms);
 
+// The steps of closing an epoch (above), reported to EpochServiceOptions::progress as each
+// completes. Step 1 (ENDED) is a check, not a step that is reported.
+enum class EpochStep { kComputed, kPosted, kSettled, kClaimed };
+// "computed", "posted", "settled", "claimed": the word logged and printed for a step.
+std::string_view EpochStepName(EpochStep step);
+
 struct EpochServiceOptions {
   util::Env* env = util::Env::Default();
   std::string data_dir;  // log in <data_dir>/reports, manifests in <data_dir>/rewards
@@ -61,15 +70,15 @@ struct EpochServiceOptions {
   // Optional: auto-claims go out in chunks of kClaimChunk through this (a few blocks for
   // thousands of devices) instead of one submit-and-wait each.
   SubmitAllFn submit_all;
-  int64_t poll_ms = 1000;  // how often the timer looks for ended epochs
+  int64_t poll_ms = 1000;  // how often the timer looks for ended epochs (on env's clock)
   // The network's first rewarded epoch: CatchUp starts here and its prior cumulative totals are
   // empty. A node whose genesis time is far in the past (dev networks start at the Unix epoch)
   // sets it to the epoch of its first block, so it does not walk through empty epochs.
   uint64_t first_epoch = 0;
   std::function<int64_t()> now_ms;  // defaults to env->NowUnixMillis()
-  // Called after each step: "computed", "posted", "settled", "claimed" (tests and the CLI print
-  // these, and the crash test kills the process on one of them).
-  std::function<void(std::string_view step, uint64_t epoch)> progress;
+  // Called after each step (the node applies report retention once an epoch is computed; tests
+  // and the CLI print EpochStepName, and the crash test kills the process on one of them).
+  std::function<void(EpochStep step, uint64_t epoch)> progress;
 };
 
 struct CloseOutcome {
@@ -116,7 +125,7 @@ class EpochService {
   util::Result<ledger::TxError> SubmitSigned(ledger::TxBody body);
   ledger::Tx Signed(ledger::TxBody body, uint64_t nonce) const;
   util::Status CheckClaim(uint64_t epoch, const ledger::Address& device, ledger::TxError e) const;
-  void Progress(std::string_view step, uint64_t epoch) const;
+  void Progress(EpochStep step, uint64_t epoch) const;
 
   EpochServiceOptions options_;
   const ledger::Ledger* ledger_;
@@ -124,10 +133,9 @@ class EpochService {
   uint64_t first_open_;  // every epoch below is complete (or before first_epoch)
 
   std::thread thread_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  util::Status last_error_;
+  util::Wakeup stop_;  // ends the timer thread's sleep
+  mutable util::Mutex mu_;
+  util::Status last_error_ GUARDED_BY(mu_);
 };
 
 // Serves the manifest files under <data_dir>/rewards (epoch_routes.cc):

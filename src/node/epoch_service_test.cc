@@ -11,6 +11,8 @@
 #include "node/epoch_test_fixture.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
+#include "util/mutex.h"
+#include "util/simulated_env.h"
 #include "util/temp_dir.h"
 
 namespace depin::node::testing {
@@ -34,8 +36,8 @@ class EpochServiceTest : public ::testing::Test {
     o.oracle = net_.oracle1;
     o.auto_claim = auto_claim;
     o.now_ms = [this] { return now_; };
-    o.progress = [this](std::string_view step, uint64_t epoch) {
-      steps_.push_back(std::string(step) + " " + std::to_string(epoch));
+    o.progress = [this](EpochStep step, uint64_t epoch) {
+      steps_.push_back(std::string(EpochStepName(step)) + " " + std::to_string(epoch));
     };
     return std::make_unique<EpochService>(
         std::move(o), ledger_.get(),
@@ -249,31 +251,64 @@ TEST_F(EpochServiceTest, FirstEpochStartsTheChainOfCumulativeTotals) {
   EXPECT_TRUE(Posted(2) && Posted(3));
 }
 
-TEST_F(EpochServiceTest, TimerThreadClosesEndedEpochs) {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool posted = false;
+// The timer runs on simulated time: nothing is closed while the clock stands before the end of
+// epoch 0, however often the thread could have polled; one poll after the clock passes it, the
+// epoch is closed and posted.
+TEST_F(EpochServiceTest, TimerThreadClosesEndedEpochsOnTheEnvsClock) {
+  util::SimulatedEnv sim(util::Env::Default(), ledger::testing::kGenesisMs + 5);
+  util::Mutex mu;
+  util::CondVar cv;
+  std::vector<EpochStep> steps;
   EpochServiceOptions o;
+  o.env = &sim;  // files go to disk through it; now_ms defaults to its clock
   o.data_dir = dir_.path();
   o.config = FixtureRewardConfig();
   o.oracle = net_.oracle1;
-  o.poll_ms = 10;
-  o.now_ms = [this] { return now_; };
-  o.progress = [&](std::string_view step, uint64_t) {
-    std::lock_guard lock(mu);
-    if (step == "posted") posted = true;
-    cv.notify_all();
+  o.poll_ms = 1000;
+  o.progress = [&](EpochStep step, uint64_t) {
+    util::MutexLock lock(mu);
+    steps.push_back(step);
+    cv.NotifyAll();
   };
-  EpochService svc(std::move(o), ledger_.get(),
-                   MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  EpochService svc(
+      std::move(o), ledger_.get(),
+      MakeDirectSubmitter(ledger_.get(), net_.producer, [&sim] { return sim.NowUnixMillis(); }));
   svc.Start();
+  sim.WaitForSleeps(1);  // the first poll is done and the thread sleeps
+  sim.AdvanceByMillis(kEpochMs - 1000);
+  sim.WaitForSleeps(2);  // a second poll, still inside epoch 0, is done
+  EXPECT_FALSE(Posted(0).has_value());
+  sim.AdvanceByMillis(60'000);  // past the end of epoch 0
   {
-    std::unique_lock lock(mu);
-    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return posted; }));
+    util::MutexLock lock(mu);
+    EXPECT_TRUE(cv.WaitFor(mu, std::chrono::seconds(60), [&]() REQUIRES(mu) {
+      return std::find(steps.begin(), steps.end(), EpochStep::kPosted) != steps.end();
+    }));
+    EXPECT_EQ(steps.front(), EpochStep::kComputed);
   }
   svc.Stop();
   EXPECT_TRUE(Posted(0).has_value());
   EXPECT_TRUE(svc.last_error().ok()) << svc.last_error().ToString();
+}
+
+// Stop() ends the timer's sleep through its Wakeup: it returns although simulated time never
+// moves and the poll interval is a day.
+TEST_F(EpochServiceTest, StopEndsTheTimersSleep) {
+  util::SimulatedEnv sim(util::Env::Default(), ledger::testing::kGenesisMs + 5);
+  EpochServiceOptions o;
+  o.env = &sim;
+  o.data_dir = dir_.path();
+  o.config = FixtureRewardConfig();
+  o.oracle = net_.oracle1;
+  o.poll_ms = 24 * 3600 * 1000;
+  EpochService svc(
+      std::move(o), ledger_.get(),
+      MakeDirectSubmitter(ledger_.get(), net_.producer, [&sim] { return sim.NowUnixMillis(); }));
+  svc.Start();
+  sim.WaitForSleeps(1);
+  svc.Stop();
+  EXPECT_EQ(sim.NowMicros(), 0u);
+  EXPECT_FALSE(Posted(0).has_value());
 }
 
 Response Get(const Router& router, const std::string& path) {

@@ -20,7 +20,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +40,7 @@
 #include "node/poc_entropy.h"
 #include "node/router.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::node {
@@ -130,10 +130,10 @@ class Node {
   std::unique_ptr<DeviceSync> device_sync_;  // ledger devices -> ingest registry
   std::unique_ptr<AdminRoutes> admin_;       // reset before the ledger: a re-run reads it
   std::unique_ptr<CommitWaiter> waiter_;
-  std::mutex epochs_mu_;  // guards the three below
-  std::optional<EpochServiceOptions> epoch_options_;
-  std::unique_ptr<EpochService> epochs_;
-  bool stopping_epochs_ = false;
+  util::Mutex epochs_mu_;
+  std::optional<EpochServiceOptions> epoch_options_ GUARDED_BY(epochs_mu_);
+  std::unique_ptr<EpochService> epochs_ GUARDED_BY(epochs_mu_);
+  bool stopping_epochs_ GUARDED_BY(epochs_mu_) = false;
   std::atomic<bool> epochs_started_{false};
   // PoC entropy (poc_entropy.h), when a resource class uses proof of coverage.
   std::unique_ptr<EntropyService> entropy_;

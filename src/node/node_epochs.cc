@@ -44,12 +44,12 @@ util::Status Node::PrepareEpochs() {
       std::clamp<int64_t>(static_cast<int64_t>(config_.epoch.length_seconds) * 100, 250, 5'000);
   const int64_t delay = CloseDelayMs(static_cast<int64_t>(config_.epoch.length_seconds) * 1000);
   o.now_ms = [env, delay] { return env->NowUnixMillis() - delay; };
-  o.progress = [this](std::string_view step, uint64_t epoch) {
-    spdlog::info("epochs: epoch {} {}", epoch, step);
-    if (step == "computed") ApplyReportRetention(epoch);
+  o.progress = [this](EpochStep step, uint64_t epoch) {
+    spdlog::info("epochs: epoch {} {}", epoch, EpochStepName(step));
+    if (step == EpochStep::kComputed) ApplyReportRetention(epoch);
   };
   {
-    std::lock_guard<std::mutex> lock(epochs_mu_);
+    util::MutexLock lock(epochs_mu_);
     epoch_options_ = std::move(o);
   }
   MaybeStartEpochs();
@@ -79,7 +79,7 @@ util::Status Node::StartEntropy() {
 }
 
 void Node::MaybeStartEpochs() {
-  std::lock_guard<std::mutex> lock(epochs_mu_);
+  util::MutexLock lock(epochs_mu_);
   if (epochs_ || !epoch_options_ || stopping_epochs_) return;
   util::Result<std::optional<ledger::Block>> first = ledger_->GetBlock(1);
   if (!first.ok()) {
@@ -131,7 +131,7 @@ void Node::ApplyReportRetention(uint64_t computed_epoch) {
 void Node::StopEpochs() {
   std::unique_ptr<EpochService> epochs;
   {
-    std::lock_guard<std::mutex> lock(epochs_mu_);
+    util::MutexLock lock(epochs_mu_);
     stopping_epochs_ = true;
     epochs = std::move(epochs_);
   }

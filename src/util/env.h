@@ -1,17 +1,21 @@
-// Env: the seam between OpenDePIN and the operating system (files and clocks), after LevelDB's Env.
+// Env: the seam between OpenDePIN and the operating system (files, clocks and sleeps), after
+// LevelDB's Env.
 //
 // Production code takes an Env* instead of calling POSIX directly, so tests can inject faults
-// (torn writes, failed fsyncs, a clock at any time) by wrapping Env::Default() in an EnvWrapper.
-// Env::Default() is thread-safe; a WritableFile or RandomAccessFile is not (one user at a time,
-// except that RandomAccessFile::Read may be called concurrently).
+// (torn writes, failed fsyncs, a clock at any time) by wrapping Env::Default() in an EnvWrapper,
+// and run timers on simulated time (util/simulated_env.h: sleeps end when the test advances the
+// clock). Env::Default() is thread-safe; a WritableFile or RandomAccessFile is not (one user at a
+// time, except that RandomAccessFile::Read may be called concurrently). Wakeup is thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "util/bytes.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::util {
@@ -42,6 +46,45 @@ class FileLock {
 enum class LockMode {
   kShared,     // any number of shared holders, no exclusive one
   kExclusive,  // one holder, no shared ones
+};
+
+// Ends Env::SleepForMicros early from another thread: a service's Stop() notifies the Wakeup its
+// timer thread sleeps on. Notify() is sticky: every later sleep on it returns at once.
+class Wakeup {
+ public:
+  void Notify() EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    notified_ = true;
+    cv_.NotifyAll();
+  }
+  bool notified() const EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    return notified_;
+  }
+
+  // For Env implementations. Waits until notified or for `timeout` of real time; true if notified.
+  bool WaitFor(std::chrono::microseconds timeout) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    return cv_.WaitFor(mu_, timeout, [this]() REQUIRES(mu_) { return notified_; });
+  }
+  // Waits until notified or `time_is_up()`, rechecked on every Poke(); true if notified.
+  // `time_is_up` runs with this Wakeup's lock held, so it must not take locks held around Poke().
+  template <class Predicate>
+  bool WaitUntil(Predicate time_is_up) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    cv_.Wait(mu_, [&]() REQUIRES(mu_) { return notified_ || time_is_up(); });
+    return notified_;
+  }
+  // Makes WaitUntil recheck its predicate (a simulated clock moved).
+  void Poke() EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    cv_.NotifyAll();
+  }
+
+ private:
+  mutable Mutex mu_;
+  CondVar cv_;
+  bool notified_ GUARDED_BY(mu_) = false;
 };
 
 class Env {
@@ -86,6 +129,10 @@ class Env {
   virtual uint64_t NowMicros() = 0;
   // Wall-clock milliseconds since the Unix epoch, for timestamps that leave the process.
   virtual int64_t NowUnixMillis() = 0;
+  // Blocks for `micros` of this Env's clock, or until `wakeup` (may be null) is notified. Returns
+  // true if the wakeup ended the sleep. Timer threads sleep here, never on the real clock
+  // directly, so that a simulated Env decides when their time has come.
+  virtual bool SleepForMicros(uint64_t micros, Wakeup* wakeup) = 0;
 };
 
 // Forwards every call to a target Env; subclass it and override what a test needs to change.
@@ -128,6 +175,9 @@ class EnvWrapper : public Env {
   }
   uint64_t NowMicros() override { return target_->NowMicros(); }
   int64_t NowUnixMillis() override { return target_->NowUnixMillis(); }
+  bool SleepForMicros(uint64_t micros, Wakeup* wakeup) override {
+    return target_->SleepForMicros(micros, wakeup);
+  }
 
  private:
   Env* target_;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "util/env.h"
 
@@ -268,6 +269,13 @@ class PosixEnv final : public Env {
   int64_t NowUnixMillis() override {
     auto now = std::chrono::system_clock::now().time_since_epoch();
     return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+  }
+
+  bool SleepForMicros(uint64_t micros, Wakeup* wakeup) override {
+    const std::chrono::microseconds d(micros);
+    if (wakeup != nullptr) return wakeup->WaitFor(d);
+    std::this_thread::sleep_for(d);
+    return false;
   }
 };
 

@@ -111,8 +111,9 @@ util::Result<std::unique_ptr<node::EpochService>> DevService(const RewardsArgs& 
   so.data_dir = a.dir;
   so.config = o.config;
   so.oracle = oracle;
-  so.progress = [](std::string_view step, uint64_t epoch) {
-    std::printf("%.*s %llu\n", static_cast<int>(step.size()), step.data(),
+  so.progress = [](node::EpochStep step, uint64_t epoch) {
+    const std::string_view name = node::EpochStepName(step);
+    std::printf("%.*s %llu\n", static_cast<int>(name.size()), name.data(),
                 static_cast<unsigned long long>(epoch));
     std::fflush(stdout);
   };
