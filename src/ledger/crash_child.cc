@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
   Mempool pool(ledger->machine(), {}, [&](std::string_view key) { return ledger->GetState(key); });
   ProducerOptions options;
   options.max_block_txs = 500;
-  BlockProducer producer(ledger.get(), &pool, net.producer, options,
-                         util::Env::Default(), [](const ProducedBlock& b) {
+  BlockProducer producer(ledger.get(), &pool, net.producer, options, util::Env::Default(),
+                         [](const ProducedBlock& b) {
                            std::string out;
                            for (const Tx& tx : b.block.txs) {
                              out += crypto::ToHex(TxId(tx));

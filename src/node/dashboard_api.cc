@@ -316,7 +316,7 @@ Response DashboardApi::EpochPage(const Request& r,
 EpochClaims DashboardApi::Claims(const EpochSummary& s) {
   const uint64_t height = sources_.ledger->height();
   {
-    std::lock_guard<std::mutex> lock(claims_mu_);
+    util::MutexLock lock(claims_mu_);
     auto it = claims_cache_.find(s.epoch);
     // Claimed totals only grow, so a fully claimed epoch stays so; otherwise a count holds
     // until the next block.
@@ -326,7 +326,7 @@ EpochClaims DashboardApi::Claims(const EpochSummary& s) {
     }
   }
   const EpochClaims claims = CountEpochClaims(s, *sources_.ledger);
-  std::lock_guard<std::mutex> lock(claims_mu_);
+  util::MutexLock lock(claims_mu_);
   if (claims_cache_.size() >= kMaxCachedEpochClaims) claims_cache_.clear();
   claims_cache_[s.epoch] = {height, claims};
   return claims;

@@ -33,7 +33,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
@@ -47,6 +46,7 @@
 #include "node/metrics.h"
 #include "node/router.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::node {
@@ -134,8 +134,8 @@ class DashboardApi {
     EpochClaims claims;
   };
   static constexpr size_t kMaxCachedEpochClaims = 4096;
-  std::mutex claims_mu_;
-  std::map<uint64_t, CachedClaims> claims_cache_;  // by epoch; GUARDED_BY(claims_mu_)
+  util::Mutex claims_mu_;
+  std::map<uint64_t, CachedClaims> claims_cache_ GUARDED_BY(claims_mu_);  // by epoch
   std::shared_mutex device_cache_mu_;
   std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_;
 };

@@ -1,7 +1,8 @@
 #include "node/economy_metrics.h"
 
-#include <mutex>
 #include <string>
+
+#include "util/mutex.h"
 
 namespace depin::node {
 
@@ -24,9 +25,14 @@ struct MirroredCounter {
 }  // namespace
 
 struct EconomyMetrics::Families {
-  std::mutex mu;  // serializes Collect (two scrapes at once)
+  util::Mutex mu;  // serializes Collect (two scrapes at once)
   metrics::Gauge *supply, *reward_pool, *staked, *reemit_pool;
-  MirroredCounter minted, burned, burned_for_credits, credits_minted, credits_spent;
+  // What the mirrored counters last saw of the ledger's totals.
+  MirroredCounter minted GUARDED_BY(mu);
+  MirroredCounter burned GUARDED_BY(mu);
+  MirroredCounter burned_for_credits GUARDED_BY(mu);
+  MirroredCounter credits_minted GUARDED_BY(mu);
+  MirroredCounter credits_spent GUARDED_BY(mu);
   metrics::Gauge *closed, *last, *last_end, *emission, *epoch_minted, *unallocated, *device_rewards,
       *dc_burned, *reporting, *rewarded, *flagged, *valid, *invalid;
 };
@@ -47,21 +53,25 @@ EconomyMetrics::EconomyMetrics(metrics::Registry* registry, const ledger::Ledger
   f.staked = gauge("depin_ledger_staked_base_units", "Tokens staked or unbonding, base units.");
   f.reemit_pool = gauge("depin_ledger_reemit_pool_base_units",
                         "Burned tokens eligible for net re-emission, base units.");
-  f.minted = counter("depin_ledger_minted_base_units_total", "Tokens minted, base units.");
-  f.burned = counter("depin_ledger_burned_base_units_total",
-                     "Tokens burned (fees, burns for data credits, slashes), base units.");
-  f.burned_for_credits = counter("depin_ledger_burned_for_credits_base_units_total",
-                                 "Tokens burned for data credits, base units.");
-  f.credits_minted = counter("depin_ledger_credits_minted_total", "Data credits minted.");
-  f.credits_spent = counter("depin_ledger_credits_spent_total", "Data credits spent.");
+  {
+    util::MutexLock lock(f.mu);  // the mirrored counters are guarded by it
+    f.minted = counter("depin_ledger_minted_base_units_total", "Tokens minted, base units.");
+    f.burned = counter("depin_ledger_burned_base_units_total",
+                       "Tokens burned (fees, burns for data credits, slashes), base units.");
+    f.burned_for_credits = counter("depin_ledger_burned_for_credits_base_units_total",
+                                   "Tokens burned for data credits, base units.");
+    f.credits_minted = counter("depin_ledger_credits_minted_total", "Data credits minted.");
+    f.credits_spent = counter("depin_ledger_credits_spent_total", "Data credits spent.");
+  }
   f.closed = gauge("depin_epochs_closed", "Closed epochs with a manifest on disk.");
   f.last = gauge("depin_epoch_last_closed", "The newest closed epoch.");
   f.last_end = gauge("depin_epoch_last_closed_end_timestamp_seconds",
                      "When the newest closed epoch ended, Unix seconds.");
   f.emission = gauge("depin_epoch_emission_base_units",
                      "The newest closed epoch's emission (base plus re-emission), base units.");
-  f.epoch_minted = gauge("depin_epoch_minted_base_units",
-                         "What the newest closed epoch minted (emission - unallocated), base units.");
+  f.epoch_minted =
+      gauge("depin_epoch_minted_base_units",
+            "What the newest closed epoch minted (emission - unallocated), base units.");
   f.unallocated = gauge("depin_epoch_unallocated_base_units",
                         "The newest closed epoch's unallocated emission, base units.");
   f.device_rewards = gauge("depin_epoch_device_rewards_base_units",
@@ -83,7 +93,7 @@ EconomyMetrics::~EconomyMetrics() = default;
 
 void EconomyMetrics::Collect() {
   Families& f = *f_;
-  std::lock_guard<std::mutex> lock(f.mu);
+  util::MutexLock lock(f.mu);
   const ledger::Globals g = ledger_->GetGlobals();
   f.supply->Set(Clamp(g.supply));
   f.reward_pool->Set(Clamp(g.reward_pool));

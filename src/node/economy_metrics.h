@@ -7,8 +7,8 @@
 //     depin_ledger_supply_base_units                   gauge
 //     depin_ledger_reward_pool_base_units              gauge: minted, not yet claimed
 //     depin_ledger_staked_base_units                   gauge: staked + unbonding
-//     depin_ledger_reemit_pool_base_units              gauge: burned tokens eligible for re-emission
-//     depin_ledger_minted_base_units_total             counter
+//     depin_ledger_reemit_pool_base_units              gauge: burned tokens eligible for
+//     re-emission depin_ledger_minted_base_units_total             counter
 //     depin_ledger_burned_base_units_total             counter: fees, burns for credits, slashes
 //     depin_ledger_burned_for_credits_base_units_total counter
 //     depin_ledger_credits_minted_total                counter (DC)
