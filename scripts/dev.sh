@@ -2,8 +2,11 @@
 # The main job: installs dependencies, builds depin and the web dashboard, and runs a local dev
 # network on the embedded default — one node (ledger, report ingest, epoch service with short dev
 # epochs and auto-claim, HTTP API, dashboard) and an emulated fleet of devices around real cities
-# (heartbeats, speedtests, usage receipts paid by emulated customers holding data credits).
-# It prints the dashboard URL; rewards show there within two epochs. Ctrl-C stops both cleanly.
+# of every resource class: mobile hotspots (heartbeats, speedtests, usage receipts paid by
+# emulated customers holding data credits), PoC hotspots (beacons citing the node's entropy,
+# witnesses from neighbours in radio range) and weather stations (sensor batches). It prints the
+# dashboard URL; uptime, coverage and quality-of-data rewards show there within two epochs.
+# Ctrl-C stops both cleanly.
 #
 # Environment:
 #   DEPIN_API        node address (default 127.0.0.1:8080; port 0 picks a free port)
@@ -11,6 +14,7 @@
 #   DEPIN_DEVICES    emulated devices (default 1000)
 #   DEPIN_CUSTOMERS  emulated customers buying data transfer (default 5)
 #   DEPIN_SEED       fleet seed (default 1)
+#   DEPIN_CLASSES    class mix (default wireless:50,hotspot:30,sensor:20; docs/fleet.md)
 #   BUILD_DIR        build directory (default build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,7 +70,8 @@ echo "dashboard: $url/   (API: $url/v1/health, metrics: $url/metrics)"
 echo "data directory: $data"
 
 "$depin" fleet --node "$url" --data "$data" --devices "${DEPIN_DEVICES:-1000}" \
-  --customers "${DEPIN_CUSTOMERS:-5}" --seed "${DEPIN_SEED:-1}" &
+  --customers "${DEPIN_CUSTOMERS:-5}" --seed "${DEPIN_SEED:-1}" \
+  --classes "${DEPIN_CLASSES:-wireless:50,hotspot:30,sensor:20}" &
 fleet_pid=$!
 
 # Whichever stops first (or Ctrl-C) stops the other.

@@ -1,9 +1,13 @@
 #include "fleet/behaviour.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "fleet/cities.h"
+#include "fleet/hotspot.h"
 #include "fleet/random.h"
+#include "fleet/weather_station.h"
 #include "ingest/report_builder.h"
 #include "verify/s2_cells.h"
 #include "wire/constants.h"
@@ -57,13 +61,20 @@ wire::v1::SignedUsageReceipt Customer::Sign(const crypto::PublicKey& device, uin
 }
 
 EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class,
-                          const BehaviourOptions& options) {
+                          const BehaviourOptions& options, DeviceKind kind) {
   EmulatedDevice d(DeriveKey(seed, "device", index));
   d.managed.resource_class = resource_class;
+  d.kind = kind;
   const Placement p = PlaceDevice(seed, index);
   d.location = p.location;
   d.city = p.city;
-  d.managed.cell = verify::S2CellAt(p.location, 20);
+  if (kind == DeviceKind::kHotspot) {
+    const size_t cities = std::clamp<size_t>(options.hotspot_cities, 1, Cities().size());
+    d.city = MixSeed(seed, kStreamHotspot, index) % cities;
+    const City& c = Cities()[d.city];
+    d.location = PlaceHotspot(seed, index, d.city, {c.lat_e7, c.lon_e7});
+  }
+  d.managed.cell = verify::S2CellAt(d.location, 20);  // the hotspot's own spot, for hotspots
   d.rng = sim::Rng(MixSeed(seed, kStreamBehaviour, index));
   d.dead = Chance(d.rng, options.dead_permille);
   d.flaky = !d.dead && Chance(d.rng, options.flaky_permille);
@@ -72,6 +83,12 @@ EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class
   d.download_bps = (slow ? 40'000'000 : 120'000'000) + d.rng.Below(300'000'000);
   d.upload_bps = (slow ? 4'000'000 : 12'000'000) + d.rng.Below(40'000'000);
   d.latency_ms = static_cast<uint32_t>((slow ? 55 : 8) + d.rng.Below(35));
+  if (kind == DeviceKind::kHotspot) {
+    // EU868 default channels.
+    static constexpr uint64_t kChannels[] = {868'100'000, 868'300'000, 868'500'000};
+    d.frequency_hz = kChannels[d.rng.Below(3)];
+  }
+  if (kind == DeviceKind::kWeather) SetUpStation(d);
   return d;
 }
 
@@ -87,7 +104,14 @@ std::vector<wire::v1::Report> Tick(EmulatedDevice& d, uint64_t now_ms,
   const verify::Location fix =
       sim::Offset(d.location, (d.rng.Unit() - 0.5) * 16.0, (d.rng.Unit() - 0.5) * 16.0);
   out.push_back(ingest::MakeHeartbeat(key, now_ms, fix.lat_e7, fix.lon_e7));
-  if (options.speedtest_every > 0 && tick % options.speedtest_every == 0) {
+  if (d.kind == DeviceKind::kWeather) {
+    if (std::optional<wire::v1::Report> batch = StationBatch(d, now_ms, options.tick_ms)) {
+      out.push_back(std::move(*batch));
+    }
+    return out;
+  }
+  if (d.kind == DeviceKind::kMobile && options.speedtest_every > 0 &&
+      tick % options.speedtest_every == 0) {
     const uint64_t jitter = 90 + d.rng.Below(21);  // 90% .. 110% of the link's figures
     out.push_back(ingest::MakeSpeedtest(key, now_ms + 1, d.download_bps * jitter / 100,
                                         d.upload_bps * jitter / 100,

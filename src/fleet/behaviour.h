@@ -32,6 +32,9 @@ struct BehaviourOptions {
   uint32_t flaky_permille = 50;        // share of devices that miss ticks...
   uint32_t flaky_skip_permille = 300;  // ...this often
   uint32_t dead_permille = 20;         // share of devices that never report
+  // PoC hotspots cluster in the first this-many cities of the table (a PoC network launches
+  // city by city, and a hotspot needs neighbours to witness and be witnessed).
+  uint32_t hotspot_cities = 12;
 };
 
 // A customer: an account that buys data credits and delegates them to its router key, which signs
@@ -57,9 +60,26 @@ class Customer {
   std::atomic<uint64_t> dc_signed_{0};
 };
 
+// What an emulated device is, from the proofs its resource class accepts: a mobile hotspot
+// (heartbeats, speedtests, paid usage), a PoC hotspot (hotspot.h: beacons and witnesses, with
+// heartbeats and paid usage) or a weather station (weather_station.h: sensor batches and
+// heartbeats).
+enum class DeviceKind : uint8_t { kMobile, kHotspot, kWeather };
+
+// A weather station's sensor personality (weather_station.h).
+enum class SensorFault : uint8_t { kNone, kStuckTemperature, kSpiky, kDropouts };
+
 struct EmulatedDevice {
   explicit EmulatedDevice(crypto::KeyPair key) : managed(std::move(key)) {}
   ManagedDevice managed;
+  DeviceKind kind = DeviceKind::kMobile;
+  // PoC hotspots: channel centre, and the last epoch it beaconed in (one beacon per epoch).
+  uint64_t frequency_hz = 0;
+  uint64_t beaconed_epoch = UINT64_MAX;
+  // Weather stations: offset of its microclimate from the city's (milli-degrees), its fault.
+  int64_t microclimate_milli = 0;
+  SensorFault sensor_fault = SensorFault::kNone;
+  int64_t stuck_temperature_milli = 0;
   verify::Location location;
   size_t city = 0;
   bool flaky = false;
@@ -72,12 +92,16 @@ struct EmulatedDevice {
 
 // Device `index` of a fleet seeded with `seed`: key, placement (cities.h), the S2 cell of its
 // placement (level 20, ~10 m) and its personality.
+// A hotspot stands where PlaceHotspot puts it; a weather station gets its microclimate and
+// sensor fault.
 EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class,
-                          const BehaviourOptions& options);
+                          const BehaviourOptions& options, DeviceKind kind = DeviceKind::kMobile);
 
 // The reports `device` sends on this tick at `now_ms` (none when it is dead or skips the tick).
 // Data-transfer receipts are signed by customers[rng % size] (none when `customers` is empty)
 // for `network_id` (the node's, NodeApi::NetworkId).
+// Mobile: heartbeat, speedtest every few ticks, usage. PoC hotspot: heartbeat and usage (its
+// beacons go out in beacon rounds, hotspot.h). Weather station: heartbeat and one sensor batch.
 std::vector<wire::v1::Report> Tick(EmulatedDevice& device, uint64_t now_ms,
                                    const BehaviourOptions& options,
                                    std::span<Customer* const> customers,

@@ -13,6 +13,7 @@ namespace {
 constexpr uint64_t kDeviceBase = uint64_t{1} << 32;  // task ids: owners below, devices above
 constexpr uint64_t kPriceTask = uint64_t{1} << 48;
 constexpr uint64_t kFundingTask = kPriceTask + 1;
+constexpr uint64_t kEntropyTask = kPriceTask + 2;
 constexpr int64_t kPriceRefreshMs = 4 * 60 * 1000;  // well inside the 10-minute dev price age
 constexpr size_t kMaxDevicesPerRequest = 256;
 constexpr int64_t kGatherMs = 200;            // reports due within this go out together
@@ -34,9 +35,31 @@ Fleet::Fleet(FleetOptions options, FleetKeys keys)
   options_.devices_per_owner = std::max<uint32_t>(1, options_.devices_per_owner);
   options_.threads = std::max(1u, options_.threads);
   devices_.reserve(options_.devices);
+  uint64_t total_weight = 0;
+  for (const FleetClass& c : options_.classes) total_weight += c.weight;
   for (uint64_t i = 0; i < options_.devices; ++i) {
-    devices_.push_back(MakeDevice(options_.seed, i, options_.resource_class, options_.behaviour));
+    if (total_weight == 0) {
+      devices_.push_back(MakeDevice(options_.seed, i, options_.resource_class, options_.behaviour));
+      continue;
+    }
+    // The device's class from its own stream, by weight: adding devices never moves others.
+    uint64_t pick = MixSeed(options_.seed, kStreamClass, i) % total_weight;
+    const FleetClass* cls = &options_.classes.back();
+    for (const FleetClass& c : options_.classes) {
+      if (pick < c.weight) {
+        cls = &c;
+        break;
+      }
+      pick -= c.weight;
+    }
+    devices_.push_back(
+        MakeDevice(options_.seed, i, cls->resource_class, options_.behaviour, cls->kind));
   }
+  neighbours_ = HotspotNeighbours(devices_);
+  for (uint32_t i = 0; i < devices_.size(); ++i) {
+    if (devices_[i].kind == DeviceKind::kHotspot) hotspots_.push_back(i);
+  }
+
   const uint64_t n_owners =
       (options_.devices + options_.devices_per_owner - 1) / options_.devices_per_owner;
   OnboardingOptions onboarding;
@@ -113,6 +136,8 @@ FleetSnapshot Fleet::Snapshot() const {
   s.duplicate = duplicate_;
   s.rejected = rejected_;
   s.customer_topups = funding_->topups();
+  s.beacons = beacons_;
+  s.witnesses = witnesses_;
   s.provisioned = provisioned_;
   s.onboarding_ms = onboarding_ms_;
   std::lock_guard<std::mutex> lock(stats_mu_);
@@ -144,6 +169,9 @@ util::Status Fleet::Run() {
     scheduler_.Schedule(kPriceTask, started + kPriceRefreshMs);
     // The first check at once: an earlier run's customers may have run low while it was down.
     if (!customers_.empty()) scheduler_.Schedule(kFundingTask, Now());
+    if (!hotspots_.empty()) {
+      scheduler_.Schedule(kEntropyTask, Now());
+    }
     for (unsigned t = 0; t < options_.threads; ++t) {
       threads_.emplace_back([this, t] { WorkerLoop(t); });
     }
@@ -175,6 +203,10 @@ void Fleet::WorkerLoop(unsigned index) {
         RefreshPrice(**api);
       } else if (task == kFundingTask) {
         CheckCustomers(**api);
+      } else if (task == kEntropyTask) {
+        RefreshEntropy(**api);
+        scheduler_.Schedule(kEntropyTask,
+                            Now() + std::max<int64_t>(1, options_.entropy_refresh_ms));
       } else if (task < kDeviceBase) {
         RunOperator(**api, task, *owner_backoff_[task]);
       } else {
@@ -246,49 +278,57 @@ void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks,
     for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, retry);
     return;
   }
+  const uint64_t now = static_cast<uint64_t>(Now());
+  std::vector<Signed> out;
+  for (uint64_t i : device_tasks) {
+    EmulatedDevice& d = devices_[i];
+    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_, *network);
+    if (tick.empty()) continue;
+    // One signature per tick: a lone report is signed alone, several as one batch.
+    const bool batch = tick.size() > 1;
+    util::Result<util::Bytes> bytes =
+        batch ? ingest::SignBatchToBytes(tick, now, *network, d.managed.key)
+              : ingest::SignReportToBytes(tick[0], *network, d.managed.key);
+    if (!bytes.ok()) {
+      SetError("signing: " + bytes.status().ToString());
+      continue;
+    }
+    out.push_back({i, std::move(*bytes), batch, tick.size()});
+  }
+  // Beacons and the witnesses of their neighbours; each witness is sent by the witness.
+  AddBeaconRounds(device_tasks, now, *network, &out);
   int64_t next = Now() + options_.behaviour.tick_ms;
   if (households == nullptr) {
-    SendFrom(api, *network, device_tasks, backoff, &next);
+    SendFrom(api, out, backoff, &next);
   } else {
     // One request per household, from the household's own address (households.h).
-    for (uint64_t i : device_tasks) {
-      util::Result<NodeApi*> from = households->For(HouseholdSource(i));
-      if (!from.ok()) {
-        SetError("household source: " + from.status().ToString());
-        SendFrom(api, *network, {i}, backoff, &next);
-        continue;
-      }
-      SendFrom(**from, *network, {i}, backoff, &next);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Signed& a, const Signed& b) { return a.device < b.device; });
+    for (size_t first = 0; first < out.size();) {
+      size_t end = first + 1;
+      while (end < out.size() && out[end].device == out[first].device) ++end;
+      const std::span<const Signed> group(out.data() + first, end - first);
+      util::Result<NodeApi*> from = households->For(HouseholdSource(out[first].device));
+      if (!from.ok()) SetError("household source: " + from.status().ToString());
+      SendFrom(from.ok() ? **from : api, group, backoff, &next);
+      first = end;
     }
   }
   for (uint64_t i : device_tasks) scheduler_.Schedule(kDeviceBase + i, next);
 }
 
-void Fleet::SendFrom(NodeApi& api, const std::string& network,
-                     const std::vector<uint64_t>& device_tasks, Backoff& backoff, int64_t* next) {
+void Fleet::SendFrom(NodeApi& api, std::span<const Signed> out, Backoff& backoff, int64_t* next) {
+  if (out.empty()) return;
   ingest::SubmissionBuilder body;
   uint64_t reports = 0;
-  const uint64_t now = static_cast<uint64_t>(Now());
-  for (uint64_t i : device_tasks) {
-    EmulatedDevice& d = devices_[i];
-    std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_, network);
-    if (tick.empty()) continue;
-    // One signature per tick: a lone report is signed alone, several as one batch.
-    util::Result<util::Bytes> bytes =
-        tick.size() == 1 ? ingest::SignReportToBytes(tick[0], network, d.managed.key)
-                         : ingest::SignBatchToBytes(tick, now, network, d.managed.key);
-    if (!bytes.ok()) {
-      SetError("signing: " + bytes.status().ToString());
-      continue;
-    }
-    if (tick.size() == 1) {
-      body.AddSignedReport(*bytes);
+  for (const Signed& o : out) {
+    if (o.batch) {
+      body.AddBatch(o.bytes);
     } else {
-      body.AddBatch(*bytes);
+      body.AddSignedReport(o.bytes);
     }
-    reports += tick.size();
+    reports += o.reports;
   }
-  if (body.empty()) return;
   ++requests_;
   sent_ += reports;
   util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,10 +31,12 @@
 #include "fleet/backoff.h"
 #include "fleet/behaviour.h"
 #include "fleet/funding.h"
+#include "fleet/hotspot.h"
 #include "fleet/households.h"
 #include "fleet/node_api.h"
 #include "fleet/onboarding.h"
 #include "fleet/scheduler.h"
+#include "ingest/report_builder.h"
 #include "util/status.h"
 
 namespace depin::fleet {
@@ -48,7 +51,8 @@ struct FleetSnapshot {
   uint64_t devices = 0, onboarded = 0, owners_done = 0, owners = 0;
   uint64_t requests = 0, request_failures = 0;
   uint64_t reports_sent = 0, accepted = 0, duplicate = 0, rejected = 0;
-  uint64_t customer_topups = 0;  // grants to customers after provisioning
+  uint64_t customer_topups = 0;         // grants to customers after provisioning
+  uint64_t beacons = 0, witnesses = 0;  // PoC reports sent
   std::map<std::string, uint64_t> reject_reasons;
   bool provisioned = false;
   int64_t onboarding_ms = -1;  // from Run() to the last owner's chain committed; -1: not yet
@@ -62,6 +66,22 @@ struct EpochSummary {
   // From the epoch's manifest, when the node has closed it.
   bool has_rewards = false;
   uint64_t rewarded_devices = 0, rewards_total = 0;
+  struct ClassRewards {
+    uint64_t devices = 0;           // fleet devices of the class in the manifest
+    uint64_t rewarded_devices = 0;  // ... with an amount
+    uint64_t total = 0;
+    uint64_t flagged = 0;  // in the manifest's flags
+  };
+  std::map<std::string, ClassRewards> by_class;  // by resource class name
+};
+
+// One resource class of the mix: its name and index in [[resource_classes]], what its devices
+// are, and its weight in the mix (a device's class is drawn from its own stream by weight).
+struct FleetClass {
+  std::string name;
+  uint32_t resource_class = 0;
+  DeviceKind kind = DeviceKind::kMobile;
+  uint32_t weight = 1;
 };
 
 struct FleetOptions {
@@ -71,8 +91,13 @@ struct FleetOptions {
   uint64_t seed = 1;
   uint32_t devices_per_owner = 25;
   unsigned threads = 2;
-  uint32_t resource_class = 0;  // index of the devices' class in [[resource_classes]]
+  uint32_t resource_class = 0;  // index of the devices' class in [[resource_classes]]...
   std::string resource_class_name = "wireless";
+  std::vector<FleetClass> classes;  // ...or a mix of classes (then the two above are unused)
+  // PoC hotspots: one beacon per beacon slot (min of epoch and beacon interval), citing the
+  // node's latest entropy, read every entropy_refresh_ms.
+  int64_t beacon_interval_ms = 6 * 3'600'000;
+  int64_t entropy_refresh_ms = 10'000;
   int64_t epoch_ms = 30'000;                   // for the per-epoch summary...
   int64_t genesis_ms = 0;                      // ...epoch e starts at genesis_ms + e * epoch_ms
   int64_t duration_ms = 0;                     // 0: until Stop()
@@ -119,13 +144,25 @@ class Fleet {
   void RunOperator(NodeApi& api, uint64_t owner, Backoff& backoff);
   void RefreshPrice(NodeApi& api);
   void CheckCustomers(NodeApi& api);
-  // Sends the due devices' reports: through `api`, or, with `households`, each device from its
-  // household's own source address (households.h).
+  // One device's signed report or batch, on its way to the node.
+  struct Signed {
+    uint64_t device = 0;  // who signed it: its household sends it
+    util::Bytes bytes;
+    bool batch = false;
+    uint64_t reports = 0;
+  };
+  // Sends the due devices' reports (and the beacon rounds due): through `api`, or, with
+  // `households`, each device's from its household's own source address (households.h).
   void SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks, Backoff& backoff,
                    SourceClients* households);
-  // One request with these devices' ticks; on a transport failure pushes *next back.
-  void SendFrom(NodeApi& api, const std::string& network, const std::vector<uint64_t>& device_tasks,
-                Backoff& backoff, int64_t* next);
+  // One request with `out`; on a transport failure pushes *next back.
+  void SendFrom(NodeApi& api, std::span<const Signed> out, Backoff& backoff, int64_t* next);
+  // fleet_poc.cc: the node's latest PoC entropy, and the beacon rounds due on this tick (the
+  // beacons, their witnesses, and witnesses held back to arrive late), signed for `network`.
+  void RefreshEntropy(NodeApi& api);
+  void AddBeaconRounds(const std::vector<uint64_t>& device_tasks, uint64_t now,
+                       const std::string& network, std::vector<Signed>* out);
+  const std::string& ClassNameOf(const EmulatedDevice& d) const;
   void RegisterWithAdmin(NodeApi& api, uint64_t owner);
   void Monitor(NodeApi& api);
   bool ReadRewards(NodeApi& api, EpochSummary* sum);
@@ -158,7 +195,19 @@ class Fleet {
   mutable std::mutex stats_mu_;
   std::map<std::string, uint64_t> reasons_;
   std::string last_error_;
-  std::set<std::string> mine_;  // device keys in base58, for reading manifests
+  std::map<std::string, std::string> mine_;  // device key (base58) -> class name, for manifests
+
+  std::vector<std::vector<uint32_t>> neighbours_;  // hotspots within radio range of each
+  std::atomic<uint64_t> beacons_{0}, witnesses_{0};
+  mutable std::mutex poc_mu_;  // guards the entropy and the late witnesses
+  bool has_entropy_ = false;
+  crypto::Hash256 entropy_{};
+  struct LateWitness {
+    uint64_t send_at_ms;
+    SignedByDevice witness;
+  };
+  std::vector<LateWitness> late_;
+  std::vector<uint32_t> hotspots_;  // indices of the fleet's hotspots
 };
 
 }  // namespace depin::fleet

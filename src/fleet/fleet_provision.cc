@@ -58,7 +58,7 @@ void Fleet::RegisterWithAdmin(NodeApi& api, uint64_t owner) {
   const uint64_t end = std::min<uint64_t>(devices_.size(), first + options_.devices_per_owner);
   for (uint64_t i = first; i < end; ++i) {
     devices.push_back({{"key", devices_[i].managed.key.public_key().ToBase58()},
-                       {"class", options_.resource_class_name},
+                       {"class", ClassNameOf(devices_[i])},
                        {"active", true}});
   }
   util::Result<std::string> r = api.PostJson(
@@ -106,14 +106,28 @@ bool Fleet::ReadRewards(NodeApi& api, EpochSummary* sum) {
   const nlohmann::json m = nlohmann::json::parse(**body, nullptr, false);
   if (!m.is_object() || !m.contains("devices") || !m["devices"].is_array()) return false;
   if (mine_.empty()) {
-    for (const EmulatedDevice& d : devices_) mine_.insert(d.managed.key.public_key().ToBase58());
+    for (const EmulatedDevice& d : devices_) {
+      mine_[d.managed.key.public_key().ToBase58()] = ClassNameOf(d);
+    }
   }
   for (const nlohmann::json& d : m["devices"]) {
     if (!d.is_object() || !d.contains("device") || !d["device"].is_string()) continue;
-    if (!mine_.count(d["device"].get<std::string>())) continue;
+    auto mine = mine_.find(d["device"].get<std::string>());
+    if (mine == mine_.end()) continue;
     const uint64_t amount = d.contains("amount") ? ParseAmount(d["amount"]) : 0;
     sum->rewards_total += amount;
     sum->rewarded_devices += amount > 0 ? 1 : 0;
+    EpochSummary::ClassRewards& c = sum->by_class[mine->second];
+    ++c.devices;
+    c.total += amount;
+    c.rewarded_devices += amount > 0 ? 1 : 0;
+  }
+  if (m.contains("flags") && m["flags"].is_array()) {
+    for (const nlohmann::json& f : m["flags"]) {
+      if (!f.is_object() || !f.contains("device") || !f["device"].is_string()) continue;
+      auto mine = mine_.find(f["device"].get<std::string>());
+      if (mine != mine_.end()) ++sum->by_class[mine->second].flagged;
+    }
   }
   sum->has_rewards = true;
   return true;

@@ -16,6 +16,9 @@ enum Stream : uint64_t {
   kStreamBehaviour = 2,
   kStreamBackoff = 3,
   kStreamSchedule = 4,
+  kStreamClass = 5,    // which class of a mix a device belongs to
+  kStreamHotspot = 6,  // where a PoC hotspot stands (hotspot.h)
+  kStreamClimate = 7,  // cities' weather (weather_station.h)
 };
 
 // A well-mixed 64-bit seed for (seed, stream, index).

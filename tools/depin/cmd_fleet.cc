@@ -1,7 +1,8 @@
 // `depin fleet`: thousands of emulated devices in one process against a node (src/fleet).
 //   depin fleet --node http://127.0.0.1:8080 --data DIR [--devices 1000] [--customers 5]
 //        [--seed 1] [--duration 60s] [--threads 2] [--per-owner 25] [--heartbeat 5s]
-//        [--class wireless] [--admin-token FILE] [--topup-every 1m] [--adversaries FILE]
+//        [--class wireless | --classes wireless:50,hotspot:30,sensor:20] [--hotspot-cities 12]
+//        [--admin-token FILE] [--topup-every 1m] [--adversaries FILE]
 // DIR is the network's data directory made by `depin init` (network.toml and keys/governance.key,
 // keys/price-oracle.key, keys/maker.key). Progress once a second and one line per epoch go to
 // stderr; stdout gets "onboarded N/N devices in T ms" once all are on the ledger, and a summary
@@ -37,6 +38,8 @@ struct FleetArgs {
   uint32_t per_owner = 25;
   std::string heartbeat = "5s";
   std::string resource_class = "wireless";
+  std::string classes;  // a mix; overrides resource_class
+  uint32_t hotspot_cities = 12;
   std::string admin_token_file;
   std::string topup_every = "1m";
   std::string adversaries;
@@ -67,6 +70,9 @@ void PrintProgress(const fleet::FleetSnapshot& s, fleet::FleetSnapshot* last) {
                      std::to_string(s.accepted - last->accepted) + " rejected " +
                      std::to_string(s.rejected - last->rejected) + " | total accepted " +
                      std::to_string(s.accepted);
+  if (s.beacons > 0) {
+    line += " | beacons " + std::to_string(s.beacons) + " witnesses " + std::to_string(s.witnesses);
+  }
   if (!s.reject_reasons.empty()) {
     line += " | rejected by reason:";
     for (const auto& [reason, n] : s.reject_reasons) line += " " + reason + "=" + std::to_string(n);
@@ -87,6 +93,11 @@ void PrintEpoch(const fleet::EpochSummary& e) {
   line += e.has_rewards ? " | paid " + std::to_string(e.rewards_total) + " base units to " +
                               std::to_string(e.rewarded_devices) + " fleet devices"
                         : " | no manifest";
+  for (const auto& [name, c] : e.by_class) {
+    line += " | " + name + ": paid " + std::to_string(c.total) + " to " +
+            std::to_string(c.rewarded_devices) + "/" + std::to_string(c.devices) + ", flagged " +
+            std::to_string(c.flagged);
+  }
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
@@ -111,7 +122,15 @@ util::Status RunFleet(const FleetArgs& args) {
   if (o.behaviour.tick_ms <= 0) return util::Status::InvalidArgument("--heartbeat must be > 0");
   DEPIN_ASSIGN_OR_RETURN(o.topup_check_ms, ParseDurationMs(args.topup_every, "--topup-every"));
   if (o.topup_check_ms <= 0) return util::Status::InvalidArgument("--topup-every must be > 0");
-  DEPIN_ASSIGN_OR_RETURN(DeviceNetwork net, LoadDeviceNetwork(args.data, args.resource_class));
+  DeviceNetwork net;
+  if (args.classes.empty()) {
+    DEPIN_ASSIGN_OR_RETURN(net, LoadDeviceNetwork(args.data, args.resource_class));
+  } else {
+    DEPIN_ASSIGN_OR_RETURN(net, LoadFleetClasses(args.data, args.classes));
+  }
+  o.classes = net.classes;
+  o.behaviour.hotspot_cities = args.hotspot_cities;
+  o.beacon_interval_ms = net.beacon_interval_ms;
   o.economics = net.economics;
   o.epoch_ms = net.epoch_ms;
   o.genesis_ms = net.genesis_ms;
@@ -229,6 +248,12 @@ void RegisterFleetCommand(CLI::App& app, Selected& selected) {
       ->capture_default_str();
   cmd->add_option("--heartbeat", args->heartbeat, "Heartbeat interval")->capture_default_str();
   cmd->add_option("--class", args->resource_class, "Resource class of the devices")
+      ->capture_default_str();
+  cmd->add_option("--classes", args->classes,
+                  "A mix of resource classes with weights, e.g. wireless:50,hotspot:30,sensor:20 "
+                  "(PoC hotspots beacon and witness, weather stations send sensor batches)");
+  cmd->add_option("--hotspot-cities", args->hotspot_cities,
+                  "PoC hotspots cluster in this many cities (they need neighbours)")
       ->capture_default_str();
   cmd->add_option("--admin-token", args->admin_token_file,
                   "Also register devices with a dev node's ingest registry (keys/admin.token)");

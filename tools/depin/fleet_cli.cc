@@ -82,4 +82,73 @@ util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
   return util::Status::NotFound(path + ": no [[resource_classes]] named \"" + class_name + "\"");
 }
 
+util::Result<DeviceNetwork> LoadFleetClasses(const std::string& data_dir, const std::string& mix) {
+  const std::string path = util::JoinPath(data_dir, "network.toml");
+  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig c,
+                         node::LoadNetworkConfig(util::Env::Default(), path));
+  // The economics and epoch as for one class (any class will do for those).
+  DeviceNetwork n;
+  n.economics.onboard_fee_dc = c.fees.onboarding_dc;
+  n.economics.location_fee_dc = c.fees.location_dc;
+  n.economics.first_location_free = c.fees.first_location_free;
+  n.economics.token_decimals = c.token.decimals;
+  if (c.credits.usd_per_dc_nanos != 0) n.economics.usd_nanos_per_dc = c.credits.usd_per_dc_nanos;
+  n.epoch_ms = static_cast<int64_t>(c.epoch.length_seconds * 1000);
+  n.genesis_ms = c.network.genesis_time_ms;
+  n.beacon_interval_ms = static_cast<int64_t>(c.proofs.beacon_interval_seconds * 1000);
+  auto has = [](const node::ResourceClass& rc, node::ProofKind k) {
+    return std::find(rc.proofs.begin(), rc.proofs.end(), k) != rc.proofs.end();
+  };
+  size_t at = 0;
+  while (at <= mix.size()) {
+    size_t comma = mix.find(',', at);
+    if (comma == std::string::npos) comma = mix.size();
+    const std::string item = mix.substr(at, comma - at);
+    at = comma + 1;
+    if (item.empty()) {
+      return util::Status::InvalidArgument("--classes: \"" + mix +
+                                           "\" is not a list like wireless:50,hotspot:30");
+    }
+    fleet::FleetClass fc;
+    const size_t colon = item.find(':');
+    fc.name = item.substr(0, colon);
+    if (colon != std::string::npos) {
+      const std::string w = item.substr(colon + 1);
+      uint64_t weight = 0;
+      auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), weight);
+      if (ec != std::errc() || end != w.data() + w.size() || weight == 0 || weight > 1'000'000) {
+        return util::Status::InvalidArgument("--classes: weight \"" + w + "\" of " + fc.name +
+                                             " is not a whole number from 1 to 1000000");
+      }
+      fc.weight = static_cast<uint32_t>(weight);
+    }
+    size_t index = c.resource_classes.size();
+    for (size_t i = 0; i < c.resource_classes.size(); ++i) {
+      if (c.resource_classes[i].name == fc.name) index = i;
+    }
+    if (index == c.resource_classes.size()) {
+      return util::Status::NotFound(path + ": no [[resource_classes]] named \"" + fc.name + "\"");
+    }
+    const node::ResourceClass& rc = c.resource_classes[index];
+    fc.resource_class = static_cast<uint32_t>(index);
+    if (has(rc, node::ProofKind::kCoverageBeacon) && has(rc, node::ProofKind::kCoverageWitness)) {
+      fc.kind = fleet::DeviceKind::kHotspot;
+    } else if (has(rc, node::ProofKind::kSensorBatch)) {
+      fc.kind = fleet::DeviceKind::kWeather;
+    } else if (has(rc, node::ProofKind::kHeartbeat) && has(rc, node::ProofKind::kSpeedtest) &&
+               has(rc, node::ProofKind::kDataTransfer)) {
+      fc.kind = fleet::DeviceKind::kMobile;
+    } else {
+      return util::Status::InvalidArgument(
+          path + ": resource class \"" + fc.name +
+          "\" is none the fleet emulates: PoC hotspots (coverage_beacon, coverage_witness), "
+          "weather stations (sensor_batch) or mobile hotspots (heartbeat, speedtest, "
+          "data_transfer)");
+    }
+    n.classes.push_back(std::move(fc));
+  }
+  if (!n.classes.empty()) n.resource_class = n.classes[0].resource_class;
+  return n;
+}
+
 }  // namespace depin::cli

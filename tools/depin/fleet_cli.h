@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "fleet/fleet.h"
 #include "fleet/onboarding.h"
 #include "util/result.h"
 
@@ -40,11 +41,20 @@ struct DeviceNetwork {
   fleet::Economics economics;
   int64_t epoch_ms = 30'000;
   int64_t genesis_ms = 0;
-  uint32_t resource_class = 0;  // index of the class in [[resource_classes]]
+  uint32_t resource_class = 0;                 // index of the class in [[resource_classes]]
+  int64_t beacon_interval_ms = 6 * 3'600'000;  // [proofs] beacon_interval
+  std::vector<fleet::FleetClass> classes;      // LoadFleetClasses
 };
 // Reads <data>/network.toml; NotFound naming `class_name` if the network has no such class,
 // InvalidArgument if that class does not accept heartbeats, speedtests and data transfer.
 util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
                                               const std::string& class_name);
+
+// Reads <data>/network.toml and a class mix "wireless:50,hotspot:30,sensor:20" (weights; a bare
+// name weighs 1). Each class's devices are emulated by what its proofs say: coverage_beacon and
+// coverage_witness -> PoC hotspots, sensor_batch -> weather stations, heartbeat + speedtest +
+// data_transfer -> mobile hotspots. NotFound for an unknown class, InvalidArgument for a class
+// the fleet cannot emulate or a malformed mix.
+util::Result<DeviceNetwork> LoadFleetClasses(const std::string& data_dir, const std::string& mix);
 
 }  // namespace depin::cli
