@@ -8,6 +8,7 @@
 #include "fleet/adversary_classes.h"
 #include "fleet/backoff.h"
 #include "fleet/funding.h"
+#include "fleet/households.h"
 #include "fleet/random.h"
 #include "ingest/report_builder.h"
 #include "sim/random.h"
@@ -138,6 +139,7 @@ AdversaryEngine::AdversaryEngine(AdversaryOptions options, FleetKeys keys,
     s.class_name = spec.class_name;
     s.honest = spec.honest;
     s.line = spec.line;
+    s.origins = p->origins();
     for (const EmulatedDevice& d : p->devices()) {
       s.device_keys.push_back(d.managed.key.public_key().ToBase58());
     }
@@ -246,8 +248,10 @@ util::Status AdversaryEngine::Setup() {
 }
 
 util::Status AdversaryEngine::Run() {
-  // One client per origin. Today every client leaves from 127.0.0.1: the node cannot tell the
-  // origins apart until the fleet can bind source addresses (docs/fleet.md).
+  // One client per (population, origin), each leaving from its own source address when the node
+  // is on loopback (households.h): a farm sends from one /24, a spread farm from `origins` /24s,
+  // so the node measures the origins the attack really implies, apart from the honest fleet's.
+  const bool bind = options_.bind_sources && IsLoopbackUrl(options_.node_url);
   std::map<std::pair<size_t, uint32_t>, std::unique_ptr<NodeApi>> origins;
   AdversaryContext ctx;
   ctx.economics = &options_.economics;
@@ -276,7 +280,9 @@ util::Status AdversaryEngine::Run() {
       for (auto& [origin, entry] : by_origin) {
         std::unique_ptr<NodeApi>& api = origins[{i, origin}];
         if (!api) {
-          DEPIN_ASSIGN_OR_RETURN(api, NodeApi::Create(options_.node_url));
+          const std::string source =
+              bind ? AdversarySource(static_cast<uint32_t>(i), origin) : std::string();
+          DEPIN_ASSIGN_OR_RETURN(api, NodeApi::Create(options_.node_url, source));
         }
         util::Result<std::vector<ingest::SubmitResultJson>> results =
             api->SubmitReports(entry.first.body());
@@ -305,6 +311,19 @@ util::Status AdversaryEngine::Run() {
     if (!Sleep(std::max<int64_t>(1, options_.tick_ms - spent))) break;
   }
   return util::Status::Ok();
+}
+
+std::vector<std::string> ExemptOwners(const std::vector<AdversarySpec>& specs, uint64_t seed) {
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].Param("exempt") == 0) continue;
+    AdversarySpec owner_only = specs[i];
+    owner_only.count = 0;  // the owner is all we need
+    if (std::unique_ptr<Population> p = MakePopulation(owner_only, seed, i)) {
+      out.push_back(p->owner().address().ToBase58());
+    }
+  }
+  return out;
 }
 
 std::unique_ptr<Population> MakePopulation(const AdversarySpec& spec, uint64_t seed,

@@ -143,6 +143,7 @@ struct PopulationStats {
   std::vector<Population::PaidDc> paid_dc;
   uint64_t sent = 0, accepted = 0, duplicate = 0, rejected = 0;
   std::map<std::string, uint64_t> reject_reasons;
+  uint32_t origins = 0;  // network origins (source /24s) the population sends from
 };
 
 struct AdversaryOptions {
@@ -153,6 +154,9 @@ struct AdversaryOptions {
   Economics economics;
   BackoffPolicy backoff;
   std::function<int64_t()> now_ms;  // Unix ms; defaults to the system clock
+  // Each (population, origin) sends from its own loopback source address (households.h) when the
+  // node is on loopback; false: every population leaves from the default address.
+  bool bind_sources = true;
   std::function<void(const std::string&)> log;
 };
 
@@ -194,6 +198,11 @@ class AdversaryEngine {
   mutable std::mutex stats_mu_;
   std::vector<PopulationStats> stats_;  // GUARDED_BY(stats_mu_), parallel to populations_
 };
+
+// The owner accounts (base58) of the populations whose spec says `exempt` = 1 (a known gateway
+// operator): what [rewards.origin] exempt_owners must list for them, known before any node runs
+// (owners derive from the seed and the population's index, as AdversaryEngine derives them).
+std::vector<std::string> ExemptOwners(const std::vector<AdversarySpec>& specs, uint64_t seed);
 
 // The factory of a runnable class (adversary_usage.cc, adversary_farm.cc).
 std::unique_ptr<Population> MakePopulation(const AdversarySpec& spec, uint64_t seed,

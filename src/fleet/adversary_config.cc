@@ -53,6 +53,18 @@ constexpr std::array<AdversaryParam, 3> kSpreadFarmParams = {{
     {"origins", 4, 2, 256, {}, "network origins the keys are spread over"},
     {"spread_m", 8'000, 0, 50'000, {}, "claimed locations scattered over this radius"},
 }};
+constexpr std::array<AdversaryParam, 4> kJitteredFarmParams = {{
+    {"count", 20, 0, kMaxCount, {}, "onboarded keys on the one host"},
+    {"origins", 1, 1, 1, {}, "network origins (one host: always 1)"},
+    {"spread_m", 8'000, 0, 50'000, {}, "claimed locations scattered over this radius"},
+    {"jitter", 1, 1, 1, {}, "each key its own phase, ~3 % missed ticks (honest-looking timing)"},
+}};
+constexpr std::array<AdversaryParam, 4> kRotatingFarmParams = {{
+    {"count", 20, 0, kMaxCount, {}, "onboarded keys on the one host"},
+    {"origins", 4, 2, 256, {}, "addresses (/24s) the host cycles through"},
+    {"spread_m", 8'000, 0, 50'000, {}, "claimed locations scattered over this radius"},
+    {"rotate_ticks", 1, 1, 1'000'000, {}, "ticks before the host moves to its next address"},
+}};
 constexpr std::array<AdversaryParam, 6> kWashParams = {{
     {"count", 3, 0, kMaxCount, {}, "the attacker's devices"},
     {"tokens", 1'000'000'000, 1, uint64_t{1} << 50, {}, "token base units burned for DC"},
@@ -69,10 +81,11 @@ constexpr std::array<AdversaryParam, 6> kCollusionParams = {{
     {"overclaim_percent", 0, 0, 100'000, {}, "bytes claimed beyond what the DC pays for"},
     {"liveness", 0, 0, 1, {}, "1: also heartbeats and speedtests (earns like a farm too)"},
 }};
-constexpr std::array<AdversaryParam, 3> kUplinkParams = {{
+constexpr std::array<AdversaryParam, 4> kUplinkParams = {{
     {"count", 8, 0, kMaxCount, {}, "honest devices"},
     {"groups", 2, 1, kMaxCount, {}, "buildings; each group shares one uplink and origin"},
     {"usage_permille", 400, 0, 1000, {}, "chance per tick that a customer uses a device"},
+    {"exempt", 0, 0, 1, {}, "1: the owner is a known gateway operator ([rewards.origin] exempt)"},
 }};
 constexpr std::array<AdversaryParam, 1> kCountOnly = {kCount};
 
@@ -83,7 +96,7 @@ constexpr std::string_view kNeedsStations =
     "needs weather stations (sensor batches) in the fleet; they arrive with QoD running in the "
     "node (issue 12, `live`)";
 
-constexpr std::array<AdversaryClass, 23> kClasses = {{
+constexpr std::array<AdversaryClass, 26> kClasses = {{
     {"receipt_replay",
      false,
      {},
@@ -109,6 +122,24 @@ constexpr std::array<AdversaryClass, 23> kClasses = {{
      "onboarded keys with scattered claimed locations",
      kFarmParams},
     {"spread_farm", false, {}, "an uptime farm spread over a few origins", kSpreadFarmParams},
+    {"jittered_farm",
+     false,
+     {},
+     "an uptime farm on one host whose keys keep their own phases and "
+     "miss ticks like honest devices",
+     kJitteredFarmParams},
+    {"rotating_farm",
+     false,
+     {},
+     "an uptime farm on one host whose address cycles through a few /24s, "
+     "each key sending most of its reports from its own one",
+     kRotatingFarmParams},
+    {"gateway",
+     true,
+     {},
+     "honest: a known operator's many devices behind one uplink, its owner "
+     "listed in [rewards.origin] exempt_owners",
+     kUplinkParams},
     {"wash_trade",
      false,
      {},
@@ -315,8 +346,16 @@ receipts_per_tick = 4
 min_age_s = 10
 
 [uptime_farm]
-count = 20
+count = 40
 spread_m = 8000
+
+[jittered_farm]
+count = 20
+
+[rotating_farm]
+count = 20
+origins = 4
+rotate_ticks = 1
 
 [spread_farm]
 count = 20
@@ -335,6 +374,11 @@ receipts_per_tick = 4
 [shared_uplink]
 count = 8
 groups = 2
+
+[gateway]
+count = 8
+groups = 1
+exempt = 1
 )";
 }
 

@@ -21,14 +21,18 @@ TEST(AdversaryConfigTest, TheDefaultSetParsesInFileOrderWithDefaultsFilledIn) {
   std::vector<std::string> names;
   for (const AdversarySpec& s : *specs) names.push_back(s.class_name);
   EXPECT_EQ(names, (std::vector<std::string>{"receipt_replay", "replay_modified",
-                                             "stale_receipt_replay", "uptime_farm", "spread_farm",
-                                             "wash_trade", "colluding_usage", "shared_uplink"}));
+                                             "stale_receipt_replay", "uptime_farm", "jittered_farm",
+                                             "rotating_farm", "spread_farm", "wash_trade",
+                                             "colluding_usage", "shared_uplink", "gateway"}));
   EXPECT_EQ((*specs)[0].count, 6u);
   EXPECT_EQ((*specs)[0].Param("mode"), 2u);   // "mixed"
   EXPECT_EQ((*specs)[0].Param("given"), 4u);  // default filled in
-  EXPECT_EQ((*specs)[5].Param("price_drop_percent"), 90u);
-  EXPECT_EQ((*specs)[5].Param("same_owner"), 0u);  // default filled in
-  EXPECT_TRUE((*specs)[7].honest);
+  EXPECT_EQ((*specs)[7].Param("price_drop_percent"), 90u);
+  EXPECT_EQ((*specs)[7].Param("same_owner"), 0u);  // default filled in
+  EXPECT_EQ((*specs)[5].Param("rotate_ticks"), 1u);
+  EXPECT_TRUE((*specs)[9].honest);
+  EXPECT_TRUE((*specs)[10].honest);
+  EXPECT_EQ((*specs)[10].Param("exempt"), 1u);
   EXPECT_FALSE((*specs)[0].honest);
 }
 
@@ -67,7 +71,7 @@ TEST(AdversaryConfigTest, CoverageAndQodClassesAreRefusedAsNotYetRunnable) {
   size_t runnable = 0, waiting = 0;
   for (const AdversaryClass& c : AdversaryClasses())
     (c.not_runnable.empty() ? runnable : waiting)++;
-  EXPECT_EQ(runnable, 8u);
+  EXPECT_EQ(runnable, 11u);
   EXPECT_EQ(waiting, 15u);
 }
 

@@ -9,6 +9,7 @@
 #include "fleet/adversary_classes.h"
 #include "fleet/cities.h"
 #include "fleet/random.h"
+#include "ingest/report_builder.h"
 #include "verify/s2_cells.h"
 #include "wire/constants.h"
 
@@ -27,28 +28,65 @@ verify::Location Scatter(sim::Rng& rng, const verify::Location& centre, double r
   return sim::Offset(centre, r * std::cos(a), r * std::sin(a));
 }
 
+// One host, or a few (`origins` /24s), running `count` keys. Variants:
+//  - jitter 1: each key keeps its own phase and misses ticks like an honest flaky device, so
+//    nothing in the timing marks the keys as one machine;
+//  - rotate_ticks N: one host whose address moves through `origins` /24s every N ticks (a
+//    dynamic address, or a pool it cycles through); key i sends extra heartbeats while the host is
+//    on "its" address i % origins, so that address is where most of key i's reports come from (a
+//    majority vote would file each key under its own origin and pay it like a household).
 class FarmPopulation : public Population {
  public:
   FarmPopulation(const AdversarySpec& spec, uint64_t seed, uint32_t index)
       : Population(spec, seed, index) {
     origins_ = static_cast<uint32_t>(std::max<uint64_t>(1, spec.Param("origins")));
+    jitter_ = spec.Param("jitter") != 0;
+    rotate_ticks_ = spec.Param("rotate_ticks");
     const verify::Location host = PlaceDevice(MixSeed(seed, 19, index), 0).location;
     for (EmulatedDevice& d : devices_) {
       PlaceAt(d, Scatter(rng_, host, static_cast<double>(spec.Param("spread_m"))));
     }
   }
 
-  void Tick(AdversaryContext&, uint64_t now_ms, std::vector<Outgoing>* out) override {
+  void Tick(AdversaryContext& ctx, uint64_t now_ms, std::vector<Outgoing>* out) override {
+    const uint64_t tick = ticks_++;
+    const uint32_t current =
+        rotate_ticks_ == 0 ? 0 : static_cast<uint32_t>(tick / rotate_ticks_ % origins_);
     for (size_t i = 0; i < devices_.size(); ++i) {
+      EmulatedDevice& d = devices_[i];
+      const uint32_t own = static_cast<uint32_t>(i % origins_);
+      uint64_t at = now_ms;
+      if (jitter_) {
+        if (d.rng.Below(1000) < 30) continue;  // an honest device misses ~3 % of its ticks
+        at = now_ms - d.rng.Below(static_cast<uint64_t>(std::max<int64_t>(2, ctx.tick_ms / 3)));
+      }
       std::vector<wire::v1::Report> reports;
-      AddLiveness(devices_[i], now_ms, 1, &reports);
-      Send(devices_[i], std::move(reports), now_ms, static_cast<uint32_t>(i % origins_), true, out);
+      AddLiveness(d, at, 1, &reports);
+      if (rotate_ticks_ == 0) {
+        Send(d, std::move(reports), at, own, true, out);
+        continue;
+      }
+      if (current == own) {  // pile this key's reports onto its own address
+        const crypto::PublicKey& key = d.managed.key.public_key();
+        const wire::v1::Location fix = reports[0].heartbeat().location();
+        for (uint64_t k = 0; k < 3; ++k) {
+          reports.push_back(ingest::MakeHeartbeat(key, at + 3 + 2 * k, fix.lat_e7(), fix.lon_e7()));
+        }
+      }
+      Send(d, std::move(reports), at, current, true, out);
     }
   }
+
+ private:
+  bool jitter_ = false;
+  uint64_t rotate_ticks_ = 0;
+  uint64_t ticks_ = 0;
 };
 
 // Honest: `groups` buildings; the devices of one building sit within 30 m of each other, send
-// through one uplink (one network origin); customers use them like any device.
+// through one uplink (one network origin); customers use them like any device. As `gateway`, the
+// owner is a known operator the network exempts from origin density (`exempt` 1, written into
+// [rewards.origin] exempt_owners by whoever starts the node: ExemptOwners in adversary.h).
 class SharedUplinkPopulation : public Population {
  public:
   SharedUplinkPopulation(const AdversarySpec& spec, uint64_t seed, uint32_t index)
@@ -103,10 +141,11 @@ class SharedUplinkPopulation : public Population {
 
 std::unique_ptr<Population> MakeFarmPopulation(const AdversarySpec& spec, uint64_t seed,
                                                uint32_t index) {
-  if (spec.class_name == "uptime_farm" || spec.class_name == "spread_farm") {
+  if (spec.class_name == "uptime_farm" || spec.class_name == "spread_farm" ||
+      spec.class_name == "jittered_farm" || spec.class_name == "rotating_farm") {
     return std::make_unique<FarmPopulation>(spec, seed, index);
   }
-  if (spec.class_name == "shared_uplink") {
+  if (spec.class_name == "shared_uplink" || spec.class_name == "gateway") {
     return std::make_unique<SharedUplinkPopulation>(spec, seed, index);
   }
   return nullptr;

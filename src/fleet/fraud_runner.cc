@@ -1,14 +1,6 @@
 #include "fleet/fraud_runner.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -16,10 +8,9 @@
 #include "crypto/key_file.h"
 #include "fleet/adversary.h"
 #include "fleet/fleet.h"
+#include "util/child_process.h"
 #include "util/env.h"
 #include "util/temp_dir.h"
-
-extern char** environ;
 
 namespace depin::fleet {
 namespace {
@@ -28,82 +19,7 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 using util::Status;
 
-// A `depin` child: stdout is a pipe read line by line, stderr goes to a file. Killed (SIGKILL)
-// and reaped on destruction if still running.
-class Child {
- public:
-  Child(const std::string& binary, const std::vector<std::string>& args,
-        const std::string& stderr_path) {
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    std::vector<std::string> storage = {binary};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    out_ = fds[0];
-  }
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      Wait();
-    }
-    if (out_ >= 0) ::close(out_);
-  }
-  bool started() const { return pid_ > 0; }
-
-  // The next stdout line; empty on EOF or when `timeout_ms` passes first.
-  std::string ReadLine(int64_t timeout_ms) {
-    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (true) {
-      const size_t nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) return "";
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
-      char chunk[256];
-      const ssize_t n = ::read(out_, chunk, sizeof chunk);
-      if (n <= 0) return "";
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-  // SIGTERM (a node shuts down cleanly), then waits; the exit code or -1.
-  int Terminate() {
-    if (pid_ > 0 && !reaped_) ::kill(pid_, SIGTERM);
-    return Wait();
-  }
-  int Wait() {
-    if (pid_ <= 0 || reaped_) return -1;
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0) {
-      if (errno != EINTR) return -1;
-    }
-    reaped_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  bool reaped_ = false;
-  std::string buffer_;
-};
+using Child = util::ChildProcess;
 
 std::string Tail(const std::string& path) {
   util::Result<util::Bytes> raw = util::Env::Default()->ReadFile(path);
@@ -112,7 +28,9 @@ std::string Tail(const std::string& path) {
   return text.size() > 600 ? text.substr(text.size() - 600) : text;
 }
 
-// `depin init DIR`, then the epoch length set to `epoch_ms` (whole seconds).
+// `depin init DIR`, then the epoch length set to `epoch_ms` (whole seconds) and the gateway
+// operators among the populations exempted from origin density ([rewards.origin] exempt_owners,
+// docs/rewards.md 1.5), as a network would list a known operator.
 Status InitNetwork(const FraudRunOptions& o, const util::TempDir& dir) {
   Child init(o.depin_binary, {"init", dir.File("net")}, dir.File("init.stderr"));
   if (!init.started()) return Status::Unavailable("cannot run " + o.depin_binary);
@@ -130,6 +48,12 @@ Status InitNetwork(const FraudRunOptions& o, const util::TempDir& dir) {
   const int64_t seconds = std::max<int64_t>(1, o.epoch_ms / 1000);
   text = std::regex_replace(text, length, "\nlength = \"" + std::to_string(seconds) + "s\"",
                             std::regex_constants::format_first_only);
+  const std::vector<std::string> exempt = ExemptOwners(o.adversaries, o.seed);
+  if (!exempt.empty()) {
+    std::string list;
+    for (const std::string& owner : exempt) list += (list.empty() ? "\"" : ", \"") + owner + "\"";
+    text += "\n[rewards.origin]\nexempt_owners = [" + list + "]\n";
+  }
   return env->WriteFileAtomic(path, util::AsBytes(text));
 }
 
@@ -183,6 +107,7 @@ std::vector<MeasuredPopulation> Populations(const AdversaryEngine& engine, const
     p.accepted = s.accepted;
     p.rejected = s.rejected;
     p.reject_reasons = s.reject_reasons;
+    p.origins = s.origins;
     out.push_back(std::move(p));
   }
   MeasuredPopulation steady, flaky;
@@ -265,8 +190,11 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
     stop_all();
     return Status::Unavailable("the fleet did not onboard in time: " + fleet.Snapshot().last_error);
   }
-  // Warm-up: every class active (stale replay needs receipts at least min_age_s old).
-  int64_t warmup_ms = 2 * o.tick_ms;
+  // Warm-up: every class active (stale replay needs receipts at least min_age_s old), and four
+  // epochs of reports behind every device, so the rolling windows the verifiers judge (speedtests:
+  // two tests in 48 h) hold what they would in a network running for a while, not the few ticks
+  // of its first epoch: a flaky device's two speedtests of one short dev epoch are a coin toss.
+  int64_t warmup_ms = std::max<int64_t>(2 * o.tick_ms, 4 * epoch_ms);
   for (const AdversarySpec& s : o.adversaries) {
     warmup_ms =
         std::max<int64_t>(warmup_ms, static_cast<int64_t>(s.Param("min_age_s")) * 1000 + o.tick_ms);

@@ -26,7 +26,7 @@ namespace depin::fleet {
 
 struct FraudRunOptions {
   std::string depin_binary;  // the `depin` executable to run `init` and `node` with
-  uint64_t devices = 60;     // honest fleet devices
+  uint64_t devices = 250;    // honest fleet devices (a 1 % limit needs >= ~100, see fraud_table.h)
   uint64_t customers = 3;
   uint64_t epochs = 2;  // measured epochs
   int64_t epoch_ms = 6'000;

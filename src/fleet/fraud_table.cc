@@ -89,6 +89,8 @@ FraudTable MeasureFraud(const std::vector<json>& manifests,
   std::vector<std::map<std::string, std::set<std::string>>> reasons(populations.size());
   std::vector<std::set<std::string>> flagged(populations.size()), reporting(populations.size());
   std::vector<u128> cost(populations.size(), 0);
+  std::vector<std::set<std::string>> reduced(populations.size());
+  std::map<std::string, uint64_t> fleet_rewards;  // honest "fleet" device -> rewards
   for (const json& m : manifests) {
     t.epochs.push_back(U64(m, "epoch"));
     t.emission += U64(m, "emission");
@@ -116,11 +118,23 @@ FraudTable MeasureFraud(const std::vector<json>& manifests,
       rows[i].receipts += U64(d, "receipts");
       if (d.contains("invalid")) rows[i].boundary_rejects += U64(d["invalid"], kBoundaryReason);
       reporting[i].insert(it->first);
+      if (populations[i].name == "fleet") fleet_rewards[it->first] += amount;
+      if (d.contains("origin") && d["origin"].is_object() &&
+          U64(d["origin"], "multiplier_ppm") < 1'000'000) {
+        reduced[i].insert(it->first);
+      }
       for (const std::string& r : DeviceFlags(d)) {
         flagged[i].insert(it->first);
         reasons[i][r].insert(it->first);
       }
     }
+  }
+  std::vector<uint64_t> fleet_amounts;
+  for (const auto& [key, amount] : fleet_rewards) fleet_amounts.push_back(amount);
+  if (!fleet_amounts.empty()) {
+    std::nth_element(fleet_amounts.begin(), fleet_amounts.begin() + fleet_amounts.size() / 2,
+                     fleet_amounts.end());
+    t.median_honest_reward = fleet_amounts[fleet_amounts.size() / 2];
   }
   bool pass = true;
   std::set<std::string> honest_reporting, honest_flagged;
@@ -137,6 +151,9 @@ FraudTable MeasureFraud(const std::vector<json>& manifests,
     r.flagged = flagged[i].size();
     r.flagged_ppm = Ppm(r.flagged, r.devices);
     for (const auto& [reason, keys] : reasons[i]) r.reasons[reason] = keys.size();
+    r.origin_reduced = reduced[i].size();
+    r.origins = p.origins;
+    r.device_equivalents_permille = Ppm(r.rewards, t.median_honest_reward) / 1'000;
     r.sent = p.sent;
     r.accepted = p.accepted;
     r.rejected = p.rejected;
@@ -197,7 +214,10 @@ json FraudTableJson(const FraudTable& t) {
                 {"flagged", r.flagged},
                 {"flagged_ppm", r.flagged_ppm},
                 {"reasons", r.reasons},
+                {"origin_reduced", r.origin_reduced},
+                {"device_equivalents_permille", r.device_equivalents_permille},
                 {"pass", r.pass}};
+    if (r.origins > 0) row["origins"] = r.origins;
     if (r.limit == FraudLimit::kProfit) {
       row["cost"] = std::to_string(r.cost);
       row["profit"] = r.rewards >= r.cost ? std::to_string(r.rewards - r.cost)
@@ -216,6 +236,7 @@ json FraudTableJson(const FraudTable& t) {
           {"epochs", t.epochs},
           {"emission", std::to_string(t.emission)},
           {"device_rewards", std::to_string(t.device_rewards)},
+          {"median_honest_device_rewards", std::to_string(t.median_honest_reward)},
           {"limits",
            {{"attacker_share_ppm", kAttackerShareLimitPpm},
             {"honest_flagged_ppm", kHonestFlaggedLimitPpm},
@@ -238,6 +259,11 @@ std::string FraudTableText(const FraudTable& t) {
   for (const ClassRow& r : t.rows) {
     std::string share = PpmPercent(r.share_ppm);
     std::string extra = "flags: " + Reasons(r.reasons);
+    extra += " | worth " + std::to_string(r.device_equivalents_permille / 1000) + "." +
+             std::to_string(r.device_equivalents_permille % 1000 / 100) + " devices";
+    if (r.origins > 0) extra += " from " + std::to_string(r.origins) + " origins";
+    if (r.origin_reduced > 0)
+      extra += ", " + std::to_string(r.origin_reduced) + " reduced by origin";
     if (r.boundary_rejects > 0) {
       extra += " | outside_epoch reports " + std::to_string(r.boundary_rejects);
     }

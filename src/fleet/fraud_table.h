@@ -46,6 +46,7 @@ struct MeasuredPopulation {
   // What ingest answered the population's reports (adversary populations only).
   uint64_t sent = 0, accepted = 0, rejected = 0;
   std::map<std::string, uint64_t> reject_reasons;
+  uint32_t origins = 0;  // network origins (/24s) it sends from; 0: not known (the honest fleet)
 };
 
 struct ClassRow {
@@ -62,6 +63,13 @@ struct ClassRow {
   uint64_t flagged = 0;           // devices flagged in any measured epoch
   uint64_t flagged_ppm = 0;
   std::map<std::string, uint64_t> reasons;  // reason -> devices
+  // Devices whose units origin density reduced in any measured epoch (manifest "origin" entry),
+  // and what the population earned in units of the median honest fleet device's rewards
+  // (permille): a farm's bound is about two devices' worth per origin it controls, whatever
+  // its number of keys (docs/rewards.md 1.5).
+  uint64_t origin_reduced = 0;
+  uint64_t device_equivalents_permille = 0;
+  uint32_t origins = 0;
   uint64_t sent = 0, accepted = 0, rejected = 0;
   std::map<std::string, uint64_t> reject_reasons;
   bool pass = false;
@@ -69,7 +77,8 @@ struct ClassRow {
 
 struct FraudTable {
   std::vector<uint64_t> epochs;
-  uint64_t device_rewards = 0;  // over the measured epochs
+  uint64_t device_rewards = 0;        // over the measured epochs
+  uint64_t median_honest_reward = 0;  // of the "fleet" population's devices, over the epochs
   uint64_t emission = 0;
   std::vector<ClassRow> rows;  // attacker classes, then honest populations
   uint64_t honest_devices = 0, honest_flagged = 0, honest_flagged_ppm = 0;

@@ -9,6 +9,11 @@ std::string HouseholdSource(uint64_t index) {
   return "127." + std::to_string((n >> 8) & 0xff) + "." + std::to_string(n & 0xff) + ".1";
 }
 
+std::string AdversarySource(uint32_t population, uint32_t origin) {
+  return "127." + std::to_string(128 + population % 128) + "." + std::to_string(origin % 256) +
+         ".1";
+}
+
 bool IsLoopbackUrl(const std::string& url) {
   std::string host;
   uint16_t port = 0;

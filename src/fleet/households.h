@@ -25,6 +25,12 @@ namespace depin::fleet {
 // households, then they wrap).
 std::string HouseholdSource(uint64_t index);
 
+// The source address of an adversary population's network origin `origin` (adversary.h):
+// 127.(128 + population).origin.1, so each (population, origin) is its own /24, none shared with
+// the honest households below 127.128.0.0 (fleets up to 32,767 households; larger fleets wrap
+// into this range). Populations 0..127, origins 0..255 (both wrap).
+std::string AdversarySource(uint32_t population, uint32_t origin);
+
 // True when `url`'s host is a loopback address or "localhost" (so 127.0.0.0/8 sources work).
 bool IsLoopbackUrl(const std::string& url);
 

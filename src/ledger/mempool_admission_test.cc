@@ -4,44 +4,17 @@
 // submitted and in which order.
 #include <gtest/gtest.h>
 
-#include "ledger/ledger.h"
-#include "ledger/mempool.h"
+#include "ledger/mempool_test_fixture.h"
 #include "ledger/producer.h"
-#include "ledger/test_util.h"
-#include "util/temp_dir.h"
 
 namespace depin::ledger::testing {
 namespace {
 
-class ManualClock : public util::EnvWrapper {
- public:
-  ManualClock() : util::EnvWrapper(util::Env::Default()) {}
-  uint64_t NowMicros() override { return now_us; }
-  uint64_t now_us = 1'000'000;
-};
-
-class MempoolAdmissionTest : public ::testing::Test {
+class MempoolAdmissionTest : public MempoolFixture {
  protected:
-  TestNet net;
-  util::TempDir dir;
-  std::unique_ptr<Ledger> ledger = Ledger::Open(dir.File("l.db"), net.params).value();
-  ManualClock clock;
-  MempoolOptions options;
-  std::unique_ptr<Mempool> pool;
-  std::vector<MempoolError> dropped;
-
   void SetUp() override {
-    options.env = &clock;
     options.verify_threads = 1;
-    Make();
-  }
-  void Make() {
-    pool = std::make_unique<Mempool>(
-        ledger->machine(), options, [this](std::string_view key) { return ledger->GetState(key); });
-    pool->set_drop_observer([this](MempoolError e) { dropped.push_back(e); });
-  }
-  Tx Pay(const crypto::KeyPair& k, uint64_t nonce, uint64_t fee = 0) {
-    return MakeTx(k, nonce, Transfer{net.bob.public_key(), 1}, fee);
+    MempoolFixture::SetUp();
   }
   // Gives each key `amount` tokens from alice in one committed block.
   void Fund(const std::vector<crypto::KeyPair>& keys, uint64_t amount) {
@@ -137,15 +110,15 @@ TEST_F(MempoolAdmissionTest, EvictionTakesTheLowestFeeAndANewcomerMustPayMore) {
   Make();
   const crypto::KeyPair dave = TestKey(40);
   Fund({dave}, kToken);  // alice's nonce 0
-  ASSERT_TRUE(pool->Submit(Pay(net.alice, 1, 5)).status.ok());
-  ASSERT_TRUE(pool->Submit(Pay(net.bob, 0, 2)).status.ok());
-  ASSERT_TRUE(pool->Submit(Pay(net.carol, 0, 3)).status.ok());
-  SubmitResult equal = pool->Submit(Pay(dave, 0, 2));
+  ASSERT_TRUE(pool->Submit(Pay(net.alice, 1, 1, 5)).status.ok());
+  ASSERT_TRUE(pool->Submit(Pay(net.bob, 0, 1, 2)).status.ok());
+  ASSERT_TRUE(pool->Submit(Pay(net.carol, 0, 1, 3)).status.ok());
+  SubmitResult equal = pool->Submit(Pay(dave, 0, 1, 2));
   EXPECT_EQ(equal.mempool_error, MempoolError::kMempoolFull) << "paying as much is not enough";
-  Tx richer = Pay(dave, 0, 3);
+  Tx richer = Pay(dave, 0, 1, 3);
   ASSERT_TRUE(pool->Submit(richer).status.ok());
-  EXPECT_EQ(pool->Status(TxId(Pay(net.bob, 0, 2))).state, TxState::kRejected);
-  EXPECT_EQ(pool->Status(TxId(Pay(net.bob, 0, 2))).mempool_error, MempoolError::kEvicted);
+  EXPECT_EQ(pool->Status(TxId(Pay(net.bob, 0, 1, 2))).state, TxState::kRejected);
+  EXPECT_EQ(pool->Status(TxId(Pay(net.bob, 0, 1, 2))).mempool_error, MempoolError::kEvicted);
   EXPECT_EQ(pool->size(), 3u);
   // The producer takes the highest fee first.
   std::vector<Tx> batch = pool->TakeBatch(10);
@@ -159,10 +132,10 @@ TEST_F(MempoolAdmissionTest, EvictionTakesTheLowestFeeAndANewcomerMustPayMore) {
 TEST_F(MempoolAdmissionTest, FeesAndTokensMustBeCoveredByTheSendersBalance) {
   const crypto::KeyPair poor = TestKey(41);
   Fund({poor}, 10);
-  SubmitResult fee = pool->Submit(Pay(poor, 0, 11));
+  SubmitResult fee = pool->Submit(Pay(poor, 0, 1, 11));
   EXPECT_EQ(fee.tx_error, TxError::kInsufficientBalance);
-  ASSERT_TRUE(pool->Submit(Pay(poor, 0, 6)).status.ok());
-  SubmitResult second = pool->Submit(Pay(poor, 1, 5));
+  ASSERT_TRUE(pool->Submit(Pay(poor, 0, 1, 6)).status.ok());
+  SubmitResult second = pool->Submit(Pay(poor, 1, 1, 5));
   EXPECT_EQ(second.tx_error, TxError::kInsufficientBalance) << "6 + 5 fees exceed 10";
   const crypto::KeyPair other = TestKey(42);
   Fund({other}, 10);
@@ -212,7 +185,8 @@ TEST_F(MempoolAdmissionTest, BlockContentsDependOnlyOnWhatWasSubmittedInWhichOrd
   Fund(senders, kToken);
   std::vector<Tx> txs;
   for (uint64_t n = 0; n < 4; ++n) {
-    for (size_t s = 0; s < senders.size(); ++s) txs.push_back(Pay(senders[s], n, (s * 7 + n) % 3));
+    for (size_t s = 0; s < senders.size(); ++s)
+      txs.push_back(Pay(senders[s], n, 1, (s * 7 + n) % 3));
   }
   auto batch_of = [&] {
     Make();

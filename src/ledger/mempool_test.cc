@@ -4,43 +4,13 @@
 
 #include <condition_variable>
 
-#include "ledger/ledger.h"
+#include "ledger/mempool_test_fixture.h"
 #include "ledger/producer.h"
-#include "ledger/test_util.h"
-#include "util/temp_dir.h"
 
 namespace depin::ledger::testing {
 namespace {
 
-// A clock the test moves by hand (the mempool's expiry reads NowMicros).
-class ManualClock : public util::EnvWrapper {
- public:
-  ManualClock() : util::EnvWrapper(util::Env::Default()) {}
-  uint64_t NowMicros() override { return now_us; }
-  uint64_t now_us = 1'000'000;
-};
-
-class MempoolTest : public ::testing::Test {
- protected:
-  TestNet net;
-  util::TempDir dir;
-  std::unique_ptr<Ledger> ledger = Ledger::Open(dir.File("l.db"), net.params).value();
-  ManualClock clock;
-  MempoolOptions options;
-  std::unique_ptr<Mempool> pool;
-
-  void SetUp() override {
-    options.env = &clock;
-    Make();
-  }
-  void Make() {
-    pool = std::make_unique<Mempool>(
-        ledger->machine(), options, [this](std::string_view key) { return ledger->GetState(key); });
-  }
-  Tx Pay(const crypto::KeyPair& k, uint64_t nonce, uint64_t amount = 1, uint64_t fee = 0) {
-    return MakeTx(k, nonce, Transfer{net.bob.public_key(), amount}, fee);
-  }
-};
+using MempoolTest = MempoolFixture;
 
 TEST_F(MempoolTest, RejectsBadSignatureWithCode) {
   Tx tx = Pay(net.alice, 0);

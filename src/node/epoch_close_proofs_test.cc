@@ -26,17 +26,11 @@ class EpochCloseProofsTest : public ::testing::Test {
   }
 
   util::Result<rewards::Manifest> Close(verify::KindMask class0) {
-    CloseInputs in;
-    in.env = util::Env::Default();
-    in.data_dir = dir_.path();
-    in.window = EpochWindowOf(FixtureParams(), 0);
-    in.config = FixtureRewardConfig();
-    in.network_id = ledger::testing::kTestChainId;
+    CloseInputs in =
+        FixtureCloseInputs(*ledger_, dir_.path(), EpochWindowOf(FixtureParams(), 0), snap_);
     in.config.verify.min_heartbeat_hours = 8;
     in.config.verifiers.classes = {{"only", class0}};
     in.config.verifiers.network_id = "test-1";
-    in.snapshot = &snap_;
-    in.emission = EpochEmission(ledger_->machine(), 0, snap_);
     return CloseEpoch(in);
   }
 

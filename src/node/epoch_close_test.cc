@@ -22,14 +22,8 @@ class EpochCloseTest : public ::testing::Test {
   }
 
   util::Result<rewards::Manifest> Close(const EpochSnapshot& snap, bool verify_sigs = false) {
-    CloseInputs in;
-    in.network_id = ledger::testing::kTestChainId;
-    in.env = util::Env::Default();
-    in.data_dir = dir_.path();
-    in.window = EpochWindowOf(FixtureParams(), 0);
-    in.config = FixtureRewardConfig();
-    in.snapshot = &snap;
-    in.emission = EpochEmission(ledger_->machine(), 0, snap);
+    CloseInputs in =
+        FixtureCloseInputs(*ledger_, dir_.path(), EpochWindowOf(FixtureParams(), 0), snap);
     in.verify_signatures = verify_sigs;
     return CloseEpoch(in, &stats_);
   }
@@ -129,13 +123,8 @@ TEST_F(EpochCloseTest, PriorCumulativeCarriesOver) {
   ASSERT_TRUE(snap.ok());
   auto first = Close(*snap);
   ASSERT_TRUE(first.ok());
-  CloseInputs in;
-  in.network_id = ledger::testing::kTestChainId;
-  in.env = util::Env::Default();
-  in.data_dir = dir_.path();
-  in.window = EpochWindowOf(FixtureParams(), 0);
-  in.config = FixtureRewardConfig();
-  in.snapshot = &*snap;
+  CloseInputs in =
+      FixtureCloseInputs(*ledger_, dir_.path(), EpochWindowOf(FixtureParams(), 0), *snap);
   in.emission = first->emission;
   in.prior = first->leaves;
   auto second = CloseEpoch(in);
@@ -149,13 +138,8 @@ TEST_F(EpochCloseTest, PriorCumulativeCarriesOver) {
 TEST_F(EpochCloseTest, AnEpochWithNoLogIsEmptyNotAnError) {
   auto snap = SnapshotAtEpochEnd(*ledger_, EpochWindowOf(FixtureParams(), 7).end_ms);
   ASSERT_TRUE(snap.ok());
-  CloseInputs in;
-  in.network_id = ledger::testing::kTestChainId;
-  in.env = util::Env::Default();
-  in.data_dir = dir_.path();
-  in.window = EpochWindowOf(FixtureParams(), 7);
-  in.config = FixtureRewardConfig();
-  in.snapshot = &*snap;
+  CloseInputs in =
+      FixtureCloseInputs(*ledger_, dir_.path(), EpochWindowOf(FixtureParams(), 7), *snap);
   in.emission = 1000;
   auto m = CloseEpoch(in);
   ASSERT_TRUE(m.ok()) << m.status().ToString();

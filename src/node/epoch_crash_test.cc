@@ -95,14 +95,7 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   const verify::EpochWindow w = EpochWindowOf(FixtureParams(), 0);
   auto snap = SnapshotAtEpochEnd(**l, w.end_ms);
   ASSERT_TRUE(snap.ok());
-  CloseInputs in;
-  in.network_id = ledger::testing::kTestChainId;
-  in.env = util::Env::Default();
-  in.data_dir = dir.path();
-  in.window = w;
-  in.config = FixtureRewardConfig();
-  in.snapshot = &*snap;
-  in.emission = EpochEmission((*l)->machine(), 0, *snap);
+  CloseInputs in = FixtureCloseInputs(**l, dir.path(), w, *snap);
   in.verify_signatures = true;
   auto m = CloseEpoch(in);
   ASSERT_TRUE(m.ok()) << m.status().ToString();

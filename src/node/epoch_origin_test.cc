@@ -21,25 +21,12 @@ crypto::KeyPair Key(int i) { return TestKey(static_cast<uint8_t>(120 + i)); }
 util::Status BuildOriginLedger(const std::string& db) {
   TestNet net;
   DEPIN_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(db, FixtureParams()));
+  std::vector<crypto::KeyPair> keys;
+  for (int i = 0; i < kFarm + kHonest; ++i) keys.push_back(Key(i));
   std::vector<ledger::Tx> txs;
   uint64_t nonce = 0;
-  const uint64_t cell = verify::S2CellAt({kLat, kLon}, 30);
-  for (int i = 0; i < kFarm + kHonest; ++i) {
-    crypto::KeyPair d = Key(i);
-    txs.push_back(ledger::testing::MakeCosignedTx(
-        net.alice, nonce++, ledger::OnboardDevice{d.public_key(), net.maker.public_key(), 0},
-        {&net.maker, &d}));
-    txs.push_back(
-        ledger::testing::MakeTx(net.alice, nonce++, ledger::AssertLocation{d.public_key(), cell}));
-  }
-  std::vector<const ledger::Tx*> ptrs;
-  for (const auto& t : txs) ptrs.push_back(&t);
-  DEPIN_ASSIGN_OR_RETURN(ledger::ProducedBlock b,
-                         l->ProduceBlock(ptrs, ledger::testing::kGenesisMs + 1000, net.producer));
-  for (ledger::TxError e : b.results) {
-    if (e != ledger::TxError::kOk) return util::Status::Internal("fixture tx refused");
-  }
-  return util::Status::Ok();
+  AddOnboardTxs(net, keys, &nonce, &txs);
+  return CommitBlock(*l, txs, 1000);
 }
 
 // Epoch 0: every device heartbeats in all 24 hours and runs two good speedtests; the farm's
@@ -88,18 +75,7 @@ TEST(EpochOriginTest, UptimeFarmOnOneOriginEarnsAtMostTwoDevicesWorth) {
   ASSERT_TRUE(BuildOriginLog(dir.path()).ok());
   auto ledger = ledger::Ledger::Open(dir.File("ledger.db"), FixtureParams());
   ASSERT_TRUE(ledger.ok());
-  const verify::EpochWindow window = EpochWindowOf(FixtureParams(), 0);
-  auto snap = SnapshotAtEpochEnd(**ledger, window.end_ms);
-  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-  CloseInputs in;
-  in.env = util::Env::Default();
-  in.data_dir = dir.path();
-  in.window = window;
-  in.config = FixtureRewardConfig();
-  in.network_id = ledger::testing::kTestChainId;
-  in.snapshot = &*snap;
-  in.emission = EpochEmission((*ledger)->machine(), 0, *snap);
-  auto m = CloseEpoch(in);
+  auto m = CloseFixtureEpoch(**ledger, dir.path(), 0);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
 
   uint64_t farm = 0, honest_min = UINT64_MAX, honest_max = 0;

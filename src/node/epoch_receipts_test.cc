@@ -73,18 +73,7 @@ class EpochReceiptsTest : public ::testing::Test {
   }
 
   rewards::Manifest Close(uint64_t epoch) {
-    const verify::EpochWindow window = EpochWindowOf(FixtureParams(), epoch);
-    auto snap = SnapshotAtEpochEnd(*ledger_, window.end_ms);
-    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
-    CloseInputs in;
-    in.env = util::Env::Default();
-    in.data_dir = dir_.path();
-    in.window = window;
-    in.config = FixtureRewardConfig();
-    in.network_id = ledger::testing::kTestChainId;
-    in.snapshot = &*snap;
-    in.emission = EpochEmission(ledger_->machine(), epoch, *snap);
-    auto m = CloseEpoch(in);
+    auto m = CloseFixtureEpoch(*ledger_, dir_.path(), epoch);
     EXPECT_TRUE(m.ok()) << m.status().ToString();
     return m.ok() ? std::move(m).value() : rewards::Manifest{};
   }

@@ -2,9 +2,10 @@
 // genesis maker) with registered, located devices, and a report log holding one epoch of signed
 // heartbeats and speedtests plus damaged and out-of-window records; optionally (paid_usage) a
 // payer key holding DC delegated by alice and bob, and data-transfer receipts it co-signed.
-// Deterministic: the same
-// calls build byte-identical ledgers and logs. For tests and the crash child only; not
-// thread-safe.
+// Also the steps the epoch tests share: onboarding devices (AddOnboardTxs), committing a block
+// whose every transaction must pass (CommitBlock), and closing an epoch with the fixture's reward
+// configuration (FixtureCloseInputs, CloseFixtureEpoch). Deterministic: the same calls build
+// byte-identical ledgers and logs. For tests and the crash child only; not thread-safe.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,7 @@
 #include "ingest/report_log.h"
 #include "ledger/ledger.h"
 #include "ledger/test_util.h"
+#include "node/epoch_close.h"
 #include "rewards/config.h"
 #include "verify/s2_cells.h"
 #include "wire/report.h"
@@ -67,27 +69,29 @@ inline void AddPaidUsageTxs(const TestNet& net, uint64_t* alice_nonce,
       ledger::testing::MakeTx(net.bob, 1, ledger::DelegateCredits{payer, kBobDelegatedDc}));
 }
 
-// Onboards kDevices devices owned by alice, asserts their location, in block(s) at genesis + 1 s.
-inline util::Status BuildLedger(const std::string& db, bool paid_usage = false) {
-  TestNet net;
-  DEPIN_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(db, FixtureParams()));
-  if (l->height() > 0) return util::Status::Ok();
-  std::vector<ledger::Tx> txs;
-  uint64_t nonce = 0;
+// Alice onboards each of `devices` (co-signed by the genesis maker and the device) and asserts it
+// at the fixture's location.
+inline void AddOnboardTxs(const TestNet& net, const std::vector<crypto::KeyPair>& devices,
+                          uint64_t* alice_nonce, std::vector<ledger::Tx>* txs) {
   const uint64_t cell = verify::S2CellAt({kLat, kLon}, 30);
-  for (int i = 0; i < kDevices; ++i) {
-    crypto::KeyPair d = DeviceKey(i);
-    txs.push_back(ledger::testing::MakeCosignedTx(
-        net.alice, nonce++, ledger::OnboardDevice{d.public_key(), net.maker.public_key(), 0},
-        {&net.maker, &d}));
-    txs.push_back(
-        ledger::testing::MakeTx(net.alice, nonce++, ledger::AssertLocation{d.public_key(), cell}));
+  for (const crypto::KeyPair& d : devices) {
+    txs->push_back(ledger::testing::MakeCosignedTx(
+        net.alice, (*alice_nonce)++,
+        ledger::OnboardDevice{d.public_key(), net.maker.public_key(), 0}, {&net.maker, &d}));
+    txs->push_back(ledger::testing::MakeTx(net.alice, (*alice_nonce)++,
+                                           ledger::AssertLocation{d.public_key(), cell}));
   }
-  if (paid_usage) AddPaidUsageTxs(net, &nonce, &txs);
+}
+
+// Produces a block of `txs` at genesis + `after_genesis_ms`; Internal unless every one passed.
+inline util::Status CommitBlock(ledger::Ledger& ledger, const std::vector<ledger::Tx>& txs,
+                                int64_t after_genesis_ms) {
+  TestNet net;
   std::vector<const ledger::Tx*> ptrs;
-  for (const auto& t : txs) ptrs.push_back(&t);
-  DEPIN_ASSIGN_OR_RETURN(ledger::ProducedBlock b,
-                         l->ProduceBlock(ptrs, ledger::testing::kGenesisMs + 1000, net.producer));
+  for (const ledger::Tx& t : txs) ptrs.push_back(&t);
+  DEPIN_ASSIGN_OR_RETURN(
+      ledger::ProducedBlock b,
+      ledger.ProduceBlock(ptrs, ledger::testing::kGenesisMs + after_genesis_ms, net.producer));
   for (size_t i = 0; i < b.results.size(); ++i) {
     if (b.results[i] != ledger::TxError::kOk) {
       return util::Status::Internal("fixture tx " + std::to_string(i) + ": " +
@@ -95,6 +99,49 @@ inline util::Status BuildLedger(const std::string& db, bool paid_usage = false) 
     }
   }
   return util::Status::Ok();
+}
+
+inline std::vector<crypto::KeyPair> FixtureDeviceKeys() {
+  std::vector<crypto::KeyPair> keys;
+  for (int i = 0; i < kDevices; ++i) keys.push_back(DeviceKey(i));
+  return keys;
+}
+
+// Onboards kDevices devices owned by alice, asserts their location, in block(s) at genesis + 1 s.
+inline util::Status BuildLedger(const std::string& db, bool paid_usage = false) {
+  TestNet net;
+  DEPIN_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(db, FixtureParams()));
+  if (l->height() > 0) return util::Status::Ok();
+  std::vector<ledger::Tx> txs;
+  uint64_t nonce = 0;
+  AddOnboardTxs(net, FixtureDeviceKeys(), &nonce, &txs);
+  if (paid_usage) AddPaidUsageTxs(net, &nonce, &txs);
+  return CommitBlock(*l, txs, 1000);
+}
+
+// The inputs of closing `window`'s epoch over `data_dir`'s log against `snapshot` (which must
+// outlive them): the fixture's reward configuration, the test network id, the ledger's emission.
+inline CloseInputs FixtureCloseInputs(const ledger::Ledger& ledger, const std::string& data_dir,
+                                      const verify::EpochWindow& window,
+                                      const EpochSnapshot& snapshot) {
+  CloseInputs in;
+  in.env = util::Env::Default();
+  in.data_dir = data_dir;
+  in.window = window;
+  in.config = FixtureRewardConfig();
+  in.network_id = ledger::testing::kTestChainId;
+  in.snapshot = &snapshot;
+  in.emission = EpochEmission(ledger.machine(), window.epoch, snapshot);
+  return in;
+}
+
+// Snapshots the ledger at the end of `epoch` (of `params`) and closes it (FixtureCloseInputs).
+inline util::Result<rewards::Manifest> CloseFixtureEpoch(
+    const ledger::Ledger& ledger, const std::string& data_dir, uint64_t epoch,
+    const ledger::LedgerParams& params = FixtureParams()) {
+  const verify::EpochWindow window = EpochWindowOf(params, epoch);
+  DEPIN_ASSIGN_OR_RETURN(EpochSnapshot snapshot, SnapshotAtEpochEnd(ledger, window.end_ms));
+  return CloseEpoch(FixtureCloseInputs(ledger, data_dir, window, snapshot));
 }
 
 // Epoch `epoch`'s log: device i sends a heartbeat in each of (8 + 2i) hours and two good

@@ -35,46 +35,21 @@ class WashTradingTest : public ::testing::Test {
     ledger_ = std::move(opened).value();
     std::vector<ledger::Tx> txs;
     uint64_t nonce = 0;
-    const uint64_t cell = verify::S2CellAt({kLat, kLon}, 30);
-    for (int i = 0; i < kDevices; ++i) {
-      crypto::KeyPair d = DeviceKey(i);
-      txs.push_back(ledger::testing::MakeCosignedTx(
-          net.alice, nonce++, ledger::OnboardDevice{d.public_key(), net.maker.public_key(), 0},
-          {&net.maker, &d}));
-      txs.push_back(ledger::testing::MakeTx(net.alice, nonce++,
-                                            ledger::AssertLocation{d.public_key(), cell}));
-    }
+    AddOnboardTxs(net, FixtureDeviceKeys(), &nonce, &txs);
     AddPaidUsageTxs(net, &nonce, &txs);
-    Commit(txs, 1'000);
-    if (crash)
-      Commit({ledger::testing::MakeTx(net.price1, 1, ledger::SubmitPrice{10'000'000})}, 2'000);
+    ASSERT_TRUE(CommitBlock(*ledger_, txs, 1'000).ok());
+    if (crash) {
+      ASSERT_TRUE(
+          CommitBlock(*ledger_,
+                      {ledger::testing::MakeTx(net.price1, 1, ledger::SubmitPrice{10'000'000})},
+                      2'000)
+              .ok());
+    }
     ASSERT_TRUE(BuildLog(dir_.path(), 0, /*paid_usage=*/true).ok());
   }
 
-  void Commit(const std::vector<ledger::Tx>& txs, int64_t after_genesis_ms) {
-    std::vector<const ledger::Tx*> ptrs;
-    for (const ledger::Tx& t : txs) ptrs.push_back(&t);
-    TestNet net;
-    auto b =
-        ledger_->ProduceBlock(ptrs, ledger::testing::kGenesisMs + after_genesis_ms, net.producer);
-    ASSERT_TRUE(b.ok()) << b.status().ToString();
-    for (ledger::TxError e : b->results)
-      ASSERT_EQ(e, ledger::TxError::kOk) << ledger::TxErrorName(e);
-  }
-
   rewards::Manifest Close() {
-    const verify::EpochWindow window = EpochWindowOf(Params(), 0);
-    auto snap = SnapshotAtEpochEnd(*ledger_, window.end_ms);
-    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
-    CloseInputs in;
-    in.env = util::Env::Default();
-    in.data_dir = dir_.path();
-    in.window = window;
-    in.config = FixtureRewardConfig();
-    in.network_id = ledger::testing::kTestChainId;
-    in.snapshot = &*snap;
-    in.emission = EpochEmission(ledger_->machine(), 0, *snap);
-    auto m = CloseEpoch(in);
+    auto m = CloseFixtureEpoch(*ledger_, dir_.path(), 0, Params());
     EXPECT_TRUE(m.ok()) << m.status().ToString();
     return std::move(m).value();
   }

@@ -9,6 +9,9 @@
 // Timed: ScanEpoch (read + decode every record), then CloseEpoch (read + decode + verifiers +
 // reward computation) and writing the manifest files (canonical JSON + leaves). Printed: the
 // times, reports/s, close / scan (target <= 3) and peak memory (VmHWM, target <= 1 GiB).
+// --origins N: every record also carries a network origin (origin density, docs/rewards.md 1.5):
+// N devices per home origin, 5 % of reports from another device's home (visits), so the cost of
+// the origin tally and ranking shows against a run without origins.
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -36,6 +39,7 @@ constexpr uint64_t kEpochMs = 24 * 3'600'000ull;
 struct EpochArgs {
   uint64_t devices = 1'000'000;
   uint64_t reports = 10'000'000;
+  uint64_t origins = 0;  // devices per home origin; 0: records carry no origin
   bool json = false;
 };
 
@@ -58,7 +62,7 @@ constexpr char kBenchNetwork[] = "bench";
 // Writes the epoch's log; returns the payers' keys.
 util::Status WriteLog(const std::string& dir, const std::vector<verify::DeviceInfo>& devices,
                       const std::vector<verify::PayerInfo>& payers, uint64_t reports,
-                      std::mt19937_64& rng) {
+                      uint64_t per_origin, std::mt19937_64& rng) {
   ingest::ReportLogOptions o;
   o.data_dir = dir;
   o.segment_max_age_ms = 0;
@@ -71,7 +75,8 @@ util::Status WriteLog(const std::string& dir, const std::vector<verify::DeviceIn
     payloads.clear();
     batch.clear();
     for (; i < reports && payloads.size() < 20'000; ++i) {
-      const verify::DeviceInfo& d = devices[rng() % devices.size()];
+      const size_t index = rng() % devices.size();
+      const verify::DeviceInfo& d = devices[index];
       const uint64_t at = kStart + rng() % kEpochMs;
       const uint64_t pick = rng() % 10;
       wire::v1::Report r;
@@ -98,6 +103,11 @@ util::Status WriteLog(const std::string& dir, const std::vector<verify::DeviceIn
       sr.set_signature(signature);
       util::Bytes payload;
       ingest::EncodeSignedReportPayload(wire::Serialize(sr), &payload);
+      if (per_origin > 0) {
+        const bool visit = rng() % 100 < 5;
+        const size_t home = visit ? rng() % devices.size() : index;
+        ingest::AppendOriginToPayload(1 + home / per_origin, &payload);
+      }
       payloads.push_back(std::move(payload));
       batch.push_back({at, {}});
     }
@@ -132,7 +142,8 @@ util::Status BenchEpoch(const EpochArgs& args) {
 
   util::TempDir dir;
   const auto g0 = Clock::now();
-  DEPIN_RETURN_IF_ERROR(WriteLog(dir.path(), snap.devices, snap.payers, args.reports, rng));
+  DEPIN_RETURN_IF_ERROR(
+      WriteLog(dir.path(), snap.devices, snap.payers, args.reports, args.origins, rng));
   const double gen_s = Seconds(g0, Clock::now());
 
   util::Env* env = util::Env::Default();
@@ -165,6 +176,8 @@ util::Status BenchEpoch(const EpochArgs& args) {
   report.SetRatio(close_s / scan_s, "close time / scan time (target <= 3)");
   report.AddInfo("devices", std::to_string(args.devices));
   report.AddInfo("reports", std::to_string(close.records));
+  report.AddInfo("devices per origin",
+                 args.origins == 0 ? "no origins" : std::to_string(args.origins));
   report.AddInfo("corrupt records", std::to_string(close.corrupt_records));
   report.AddInfo("log setup (not timed)", std::to_string(gen_s) + " s");
   report.Print(args.json);
@@ -181,6 +194,8 @@ void RegisterBenchEpoch(CLI::App& bench, Selected& selected) {
                            [args] { return [args] { return BenchEpoch(*args); }; });
   c->add_option("--devices", args->devices, "Registered devices (default 1000000)");
   c->add_option("--reports", args->reports, "Reports in the epoch's log (default 10000000)");
+  c->add_option("--origins", args->origins,
+                "Devices per network origin carried by the records (default 0: none)");
   c->add_flag("--json", args->json, "Print one JSON object instead of a table");
 }
 

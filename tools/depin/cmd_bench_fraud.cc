@@ -24,7 +24,7 @@ namespace {
 
 struct FraudArgs {
   bool json = false;
-  uint64_t devices = 60;
+  uint64_t devices = 250;
   uint64_t epochs = 2;
   uint64_t seed = 1;
   std::string adversaries;

@@ -57,6 +57,7 @@ struct CoverageArgs {
   uint32_t beacons = 4;
   uint32_t witnesses = 15;
   bool json = false;
+  bool no_graph_checks = false;  // collusion, trust, shared radio, multilateration off
 };
 
 struct CompactBeacon {
@@ -141,9 +142,14 @@ util::Status BenchCoverage(const CoverageArgs& a) {
   auto epoch = verify::EpochVerifier::Create(kWindow, verify::VerifyParams{}, devices);
   if (!epoch.ok()) return epoch.status();
   std::vector<verify::DeviceInfo>().swap(devices);
-  auto cov =
-      verify::CoverageVerifier::Create(verify::CoverageParams{}, kWindow, (*epoch)->devices(),
-                                       entropy, verify::Denylist{}, witnesses.size());
+  // --no-graph-checks: the per-edge checks only, to measure what the whole-graph defences cost.
+  verify::CoverageParams params;
+  if (a.no_graph_checks) {
+    params.collusion.enabled = params.spoofing.enabled = false;
+    params.trust.enabled = params.radio.enabled = false;
+  }
+  auto cov = verify::CoverageVerifier::Create(params, kWindow, (*epoch)->devices(), entropy,
+                                              verify::Denylist{}, witnesses.size());
   if (!cov.ok()) return cov.status();
   verify::CoverageVerifier* coverage = cov->get();
   DEPIN_RETURN_IF_ERROR((*epoch)->Register(std::move(cov).value()));
@@ -305,6 +311,8 @@ void RegisterBenchProofs(CLI::App& bench, Selected& selected) {
   c->add_option("--devices", cov->devices, "Hotspots (default 250000)");
   c->add_option("--beacons", cov->beacons, "Beacons per device, 1..4 (default 4)");
   c->add_option("--witnesses", cov->witnesses, "Mean witnesses per beacon (default 15)");
+  c->add_flag("--no-graph-checks", cov->no_graph_checks,
+              "Per-edge checks only: collusion, trust, shared radio and multilateration off");
   c->add_flag("--json", cov->json, "Print one JSON object instead of a table");
   auto qod = std::make_shared<QodArgs>();
   CLI::App* q = AddCommand(bench, selected, "qod",
