@@ -160,7 +160,7 @@ std::string VerdictText(const Scenario& s, const std::vector<RunResult>& runs) {
 }
 
 util::Status WriteOutputs(util::Env* env, const std::string& dir, const std::string& csv,
-                          const std::string& summary) {
+                          const std::string& summary, const std::string& html) {
   DEPIN_RETURN_IF_ERROR(env->CreateDirs(dir));
   const std::string summary_path = util::JoinPath(dir, "summary.json");
   if (env->FileExists(summary_path)) DEPIN_RETURN_IF_ERROR(env->RemoveFile(summary_path));
@@ -168,6 +168,9 @@ util::Status WriteOutputs(util::Env* env, const std::string& dir, const std::str
     return util::ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   };
   DEPIN_RETURN_IF_ERROR(env->WriteFileAtomic(util::JoinPath(dir, "sim.csv"), bytes(csv)));
+  if (!html.empty()) {
+    DEPIN_RETURN_IF_ERROR(env->WriteFileAtomic(util::JoinPath(dir, "report.html"), bytes(html)));
+  }
   return env->WriteFileAtomic(summary_path, bytes(summary));
 }
 

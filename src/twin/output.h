@@ -33,9 +33,9 @@ std::string SummaryJson(const SummaryInput& in);
 // The verdict of every run as text for a terminal: one line per item, a column per run.
 std::string VerdictText(const Scenario& scenario, const std::vector<RunResult>& runs);
 
-// Writes <dir>/sim.csv then <dir>/summary.json (creating dir), each atomically; an older
-// summary.json is removed before the CSV is replaced.
+// Writes <dir>/sim.csv, <dir>/report.html (when `html` is not empty) and last <dir>/summary.json
+// (creating dir), each atomically; an older summary.json is removed before the CSV is replaced.
 util::Status WriteOutputs(util::Env* env, const std::string& dir, const std::string& csv,
-                          const std::string& summary);
+                          const std::string& summary, const std::string& html = "");
 
 }  // namespace depin::twin

@@ -23,6 +23,7 @@
 #include "node/network_config.h"
 #include "twin/fixed.h"
 #include "twin/output.h"
+#include "twin/report.h"
 #include "twin/runner.h"
 #include "twin/scenario.h"
 #include "twin/verdict.h"
@@ -125,10 +126,10 @@ util::Status Sim(const SimArgs& a) {
   std::string csv = twin::CsvHeader();
   for (const twin::RunResult& r : runs) csv += twin::CsvRows(r, 0);
   twin::SummaryInput in{&l.scenario, l.scenario.network_path, &runs, Sha256Hex(csv)};
-  DEPIN_RETURN_IF_ERROR(
-      twin::WriteOutputs(util::Env::Default(), a.out, csv, twin::SummaryJson(in)));
-  std::printf("wrote %s/sim.csv (sha256 %s) and %s/summary.json\n", a.out.c_str(),
-              in.csv_sha256.c_str(), a.out.c_str());
+  DEPIN_RETURN_IF_ERROR(twin::WriteOutputs(util::Env::Default(), a.out, csv, twin::SummaryJson(in),
+                                           twin::HtmlReport(l.scenario, runs)));
+  std::printf("wrote %s/sim.csv (sha256 %s), %s/report.html and %s/summary.json\n", a.out.c_str(),
+              in.csv_sha256.c_str(), a.out.c_str(), a.out.c_str());
   return util::Status::Ok();
 }
 

@@ -75,6 +75,12 @@ TEST_F(SimCli, WritesCadcadCsvAndSummaryIdenticallyWhateverTheThreads) {
   }
   // The wave at epoch 120 makes attackers earn something.
   EXPECT_NE(summary["per_run"][0]["verdict"]["attackers_share"]["value"], "0.000000");
+  // The offline report: inline SVG charts, no script or external resource.
+  const std::string html = ReadWholeFile(dir_.File("one/report.html"));
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("attackers' share"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http"), std::string::npos);
   // No temporary file is left beside the outputs.
   EXPECT_FALSE(std::ifstream(dir_.File("one/sim.csv.tmp")).good());
 }
