@@ -61,6 +61,7 @@ struct HttpServer::Core {
   metrics::Gauge* open_gauge = nullptr;
   metrics::Family<metrics::Counter>* refused = nullptr;
   metrics::Counter* accept_errors = nullptr;
+  metrics::Family<metrics::Counter>* timeouts = nullptr;  // {phase}: idle, header, body, write
   std::unique_ptr<ConnectionLimiter> limiter;
   std::chrono::milliseconds accept_backoff{0};  // on the acceptor's strand; 0: not backing off
   std::shared_ptr<Liveness> liveness = std::make_shared<Liveness>();
@@ -154,8 +155,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                               self->buffer_.commit(n);
                               if (self->closed_) return;
                               if (ec) {
-                                if (ec == beast::error::timeout)
-                                  spdlog::debug("http: {}: idle, closing", self->remote_);
+                                if (ec == beast::error::timeout) self->TimedOut("idle");
                                 return self->Close();
                               }
                               self->ReadHeader();
@@ -163,6 +163,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void ReadHeader() {
+    reading_ = "header";
     request_started_ = Clock::now();
     stream_.expires_after(std::min(core_->options.header_timeout, core_->options.read_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
@@ -174,6 +175,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void ReadBody() {
+    reading_ = "body";
     stream_.expires_at(request_started_ + core_->options.read_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
@@ -184,7 +186,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (closed_) return;
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return Close();
     if (ec == beast::error::timeout) {
-      spdlog::debug("http: {}: read timed out, closing", remote_);
+      TimedOut(reading_);  // a slowloris, or a body that stalls
       return Close();
     }
     if (ec == http::error::body_limit) {
@@ -290,10 +292,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     writing_ = false;
     if (closed_) return;
     if (ec) {
+      if (ec == beast::error::timeout) TimedOut("write");
       spdlog::debug("http: {}: write failed: {}", remote_, ec.message());
       return Close();
     }
-    if (close || stopping_) return Linger();
+    // Stopping after a whole request was read: nothing of the client's is left to drain, so
+    // close now (lingering here made Stop() wait for the client, up to read_timeout).
+    if (stopping_ && !force_close_) return Close();
+    if (close) return Linger();
     ReadRequest();
   }
 
@@ -326,6 +332,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       --core_->open;
     }
     core_->cv.notify_all();
+  }
+
+  // A deadline closed the connection: counted, so idle floods and slowloris show in /metrics.
+  void TimedOut(const char* phase) {
+    spdlog::debug("http: {}: {} timed out, closing", remote_, phase);
+    if (core_->timeouts) core_->timeouts->WithLabels({phase}).Inc();
   }
 
   void RecordMetrics(int status) {
@@ -368,6 +380,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool stopping_ = false;     // the server is stopping: close after this response
   bool force_close_ = false;  // a protocol error: close after this response
   bool closed_ = false;
+  const char* reading_ = "header";     // the phase a read timeout ends (TimedOut's label)
   Clock::time_point started_;          // the request went to its handler
   Clock::time_point request_started_;  // its first byte was read
   std::shared_ptr<Connection> self_;   // keeps us alive while a handler holds only a Responder

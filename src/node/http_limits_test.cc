@@ -11,7 +11,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "node/connection_limiter.h"
 #include "node/http_server.h"
@@ -50,7 +52,11 @@ class Client {
     if (body) *body = res.body();
     return res.result_int();
   }
-  void WriteRaw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  // Errors are ignored: a connection the server refused (reset) is still part of the flood.
+  void WriteRaw(std::string_view bytes) {
+    beast::error_code ec;
+    asio::write(socket_, asio::buffer(bytes), ec);
+  }
   // True once the server closed the connection (EOF or reset); false on the receive timeout.
   bool WaitForClose() {
     char byte;
@@ -198,11 +204,30 @@ class HttpTimeoutTest : public ::testing::Test {
     options_.read_timeout = std::chrono::seconds(600);  // never the one that fires here
   }
   void StartServer() {
-    auto server = HttpServer::Start(options_, &router_);
+    auto server = HttpServer::Start(options_, &router_, &registry_);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
+  // The value of http_connections_timed_out_total{phase} ("" when absent).
+  std::string TimedOut(const std::string& phase) {
+    const std::string text = registry_.Render();
+    const std::string name = "http_connections_timed_out_total{phase=\"" + phase + "\"} ";
+    const size_t at = text.find(name);
+    if (at == std::string::npos) return "";
+    return text.substr(at + name.size(), text.find('\n', at) - at - name.size());
+  }
+  // Beast closes the socket when a deadline passes and only then runs the handler that counts
+  // it, so the count may trail the close the client sees: polled, with a deadline.
+  bool TimedOutBecomes(const std::string& phase, const std::string& value) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (TimedOut(phase) != value) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::yield();
+    }
+    return true;
+  }
   Router router_;
+  metrics::Registry registry_;
   HttpServerOptions options_;
   std::unique_ptr<HttpServer> server_;
 };
@@ -212,6 +237,7 @@ TEST_F(HttpTimeoutTest, SilentConnectionIsClosedAtIdleTimeout) {
   StartServer();
   Client silent("127.0.0.1", server_->port());
   EXPECT_TRUE(silent.WaitForClose());
+  EXPECT_TRUE(TimedOutBecomes("idle", "1")) << TimedOut("idle");  // an idle flood shows
 }
 
 TEST_F(HttpTimeoutTest, KeptAliveConnectionIsClosedAtIdleTimeout) {
@@ -228,6 +254,8 @@ TEST_F(HttpTimeoutTest, UnfinishedHeadersAreClosedAtHeaderTimeout) {
   Client slow("127.0.0.1", server_->port());
   slow.WriteRaw("GET /v1/health HTTP/1.1\r\nHost: x\r\n");
   EXPECT_TRUE(slow.WaitForClose());
+  EXPECT_TRUE(TimedOutBecomes("header", "1")) << TimedOut("header");  // so does a slowloris
+  EXPECT_EQ(TimedOut("idle"), "");
 }
 
 TEST_F(HttpTimeoutTest, TotalCapFitsTheDescriptorLimit) {

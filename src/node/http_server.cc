@@ -184,6 +184,11 @@ util::Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions op
                  "http_accept_errors_total",
                  "accept() failures (e.g. out of descriptors), each followed by a backoff.")
              .WithLabels({});
+    core->timeouts = &registry->AddCounter(
+        "http_connections_timed_out_total",
+        "Connections closed at a deadline, by phase: idle (no request), header (slowloris), body, "
+        "write.",
+        {"phase"});
   }
   Accept(core.get());
   for (unsigned i = 0; i < threads; ++i) {

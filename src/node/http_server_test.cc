@@ -239,11 +239,21 @@ TEST_F(HttpServerTest, CountsRequestsInMetrics) {
 }
 
 TEST_F(HttpServerTest, StopClosesIdleConnectionsAndIsIdempotent) {
+  // What Stop() would wait for a connection it did not close itself.
+  options_.stop_timeout = std::chrono::seconds(60);
   StartServer();
-  Client client(server_->port());
-  EXPECT_EQ(client.Send(http::verb::get, "/v1/health").result_int(), 200);
+  Client kept_alive(server_->port());
+  EXPECT_EQ(kept_alive.Send(http::verb::get, "/v1/health").result_int(), 200);
+  Client silent(server_->port());  // connected, never sent a byte
+  Client partial(server_->port());
+  partial.WriteRaw("GET /v1/health HTTP/1.1\r\nHo");  // headers never finished
+  const auto start = std::chrono::steady_clock::now();
   server_->Stop();
-  EXPECT_TRUE(client.WaitForClose());
+  // Idle connections are closed at once, not waited for until stop_timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_TRUE(kept_alive.WaitForClose());
+  EXPECT_TRUE(silent.WaitForClose());
+  EXPECT_TRUE(partial.WaitForClose());
   server_->Stop();
 }
 

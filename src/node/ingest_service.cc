@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/ed25519.h"
+#include "ingest/log_version.h"
 #include "node/admin_routes.h"
 #include "node/json_error.h"
 
@@ -152,6 +153,8 @@ util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceO
   };
   log_options.env = env;
   log_options.data_dir = s->options_.data_dir;
+  // Before the log is opened (and recovered): a log of another format version changes nothing.
+  DEPIN_RETURN_IF_ERROR(ingest::CheckReportLogFormat(env, s->options_.data_dir, /*record=*/true));
   util::Result<std::unique_ptr<ingest::ReportLog>> log = ingest::ReportLog::Open(log_options);
   if (!log.ok()) return log.status().WithContext("report log");
   s->log_ = std::move(log).value();

@@ -9,6 +9,7 @@
 
 #include "node/json_error.h"
 #include "util/encoding.h"
+#include "verify/coverage_math.h"
 
 namespace depin::node {
 
@@ -16,8 +17,6 @@ using util::Result;
 using util::Status;
 
 namespace {
-
-constexpr std::string_view kEntropyDomain = "opendepin/poc-entropy/v1";
 
 Result<uint64_t> ParseU64(std::string_view text) {
   uint64_t v = 0;
@@ -51,7 +50,7 @@ Result<EntropyEntry> ParseLine(std::string_view line, std::string_view network_i
   DEPIN_ASSIGN_OR_RETURN(e.height, ParseU64(f[3]));
   DEPIN_ASSIGN_OR_RETURN(e.block_hash, ParseHash(f[4]));
   DEPIN_ASSIGN_OR_RETURN(e.entropy, ParseHash(f[5]));
-  if (DeriveEntropy(network_id, e.block_hash, e.period_start_ms) != e.entropy) {
+  if (verify::DeriveEntropy(network_id, e.block_hash, e.period_start_ms) != e.entropy) {
     return Status::InvalidArgument("entropy does not derive from its block hash and period");
   }
   return e;
@@ -74,17 +73,6 @@ nlohmann::json EntryJson(const EntropyEntry& e, std::string_view network_id) {
 }
 
 }  // namespace
-
-crypto::Hash256 DeriveEntropy(std::string_view network_id, const crypto::Hash256& block_hash,
-                              uint64_t period_start_ms) {
-  util::Bytes bytes(kEntropyDomain.begin(), kEntropyDomain.end());
-  bytes.push_back(0);
-  bytes.push_back(static_cast<uint8_t>(network_id.size()));  // ids are at most 32 bytes
-  bytes.insert(bytes.end(), network_id.begin(), network_id.end());
-  bytes.insert(bytes.end(), block_hash.begin(), block_hash.end());
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(period_start_ms >> (8 * i)));
-  return crypto::Sha256(bytes);
-}
 
 std::string EntropyLogPath(const std::string& data_dir) {
   return util::JoinPath(util::JoinPath(data_dir, "poc"), "entropy.log");
@@ -169,7 +157,7 @@ Status EntropyService::PublishDue() {
   const LedgerTip tip = options_.tip();
   e.height = tip.height;
   e.block_hash = tip.hash;
-  e.entropy = DeriveEntropy(options_.network_id, e.block_hash, e.period_start_ms);
+  e.entropy = verify::DeriveEntropy(options_.network_id, e.block_hash, e.period_start_ms);
   const std::string dir = util::JoinPath(options_.data_dir, "poc");
   DEPIN_RETURN_IF_ERROR(options_.env->CreateDirs(dir));
   const std::string path = EntropyLogPath(options_.data_dir);

@@ -1,13 +1,12 @@
 // Proof-of-coverage entropy: the unpredictable value a hotspot's beacon must embed, published by
 // the node every `cadence` (docs/proofs.md, "Entropy and beacons"):
 //
-//   entropy(p) = SHA-256("opendepin/poc-entropy/v1" || 0x00 || len(network id) u8 ||
-//                        network id || hash of the ledger tip when p was published ||
-//                        period_start_ms u64 LE)
+//   entropy(p) = verify::DeriveEntropy(network id, hash of the ledger tip when p was published,
+//                                      period_start_ms)
+//              = SHA-256(domain(entropy, network id) || block hash || period_start_ms u64 LE)
 //
-// where period p starts at genesis + p x cadence. The network id is bound in, so entropy of one
-// network is never valid on another (the wire layer's network-bound signing domains were not
-// available when this was written; this binds it the same way).
+// where period p starts at genesis + p x cadence and domain() is the network-bound signing
+// domain of wire/domain.h, so entropy of one network is never valid on another.
 //
 // Durable: each published period is appended, then fsynced, to <data dir>/poc/entropy.log before
 // it is served — one line per period,
@@ -47,9 +46,6 @@ struct EntropyEntry {
   crypto::Hash256 block_hash{};
   crypto::Hash256 entropy{};
 };
-
-crypto::Hash256 DeriveEntropy(std::string_view network_id, const crypto::Hash256& block_hash,
-                              uint64_t period_start_ms);
 
 // <data_dir>/poc/entropy.log
 std::string EntropyLogPath(const std::string& data_dir);

@@ -7,6 +7,7 @@
 
 #include "util/encoding.h"
 #include "util/temp_dir.h"
+#include "verify/coverage_math.h"
 
 namespace depin::node {
 namespace {
@@ -49,19 +50,21 @@ Response Get(const Router& router, std::string path) {
 }
 
 TEST(PocEntropy, DerivationIsTheDocumentedHashAndBindsTheNetwork) {
-  // SHA-256("opendepin/poc-entropy/v1" 0x00 len id, id, block hash, period start u64 LE).
-  const std::string domain = "opendepin/poc-entropy/v1";
+  // SHA-256("opendepin/entropy/v2" 0x00 u32 LE len id, id, block hash, period start u64 LE),
+  // spelled out byte by byte: the network-bound domain of every signature (wire/domain.h).
+  const std::string domain = "opendepin/entropy/v2";
   util::Bytes bytes(domain.begin(), domain.end());
   bytes.push_back(0);
-  bytes.push_back(5);
+  for (uint8_t b : {5, 0, 0, 0}) bytes.push_back(b);
   for (char c : std::string("dev-1")) bytes.push_back(static_cast<uint8_t>(c));
   const crypto::Hash256 block = HashOf(3);
   bytes.insert(bytes.end(), block.begin(), block.end());
   for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(kGenesis >> (8 * i)));
-  EXPECT_EQ(DeriveEntropy("dev-1", block, kGenesis), crypto::Sha256(bytes));
-  EXPECT_NE(DeriveEntropy("dev-2", block, kGenesis), DeriveEntropy("dev-1", block, kGenesis));
-  EXPECT_NE(DeriveEntropy("dev-1", block, kGenesis + kCadence),
-            DeriveEntropy("dev-1", block, kGenesis));
+  EXPECT_EQ(verify::DeriveEntropy("dev-1", block, kGenesis), crypto::Sha256(bytes));
+  EXPECT_NE(verify::DeriveEntropy("dev-2", block, kGenesis),
+            verify::DeriveEntropy("dev-1", block, kGenesis));
+  EXPECT_NE(verify::DeriveEntropy("dev-1", block, kGenesis + kCadence),
+            verify::DeriveEntropy("dev-1", block, kGenesis));
 }
 
 TEST(PocEntropy, PublishesOncePerPeriodAndARestartServesTheSameHistory) {
@@ -79,7 +82,7 @@ TEST(PocEntropy, PublishesOncePerPeriodAndARestartServesTheSameHistory) {
   EXPECT_EQ(p2.period, 2u);
   EXPECT_EQ(p2.published_ms, kGenesis + 2 * kCadence + 10);  // when it existed, not the start
   EXPECT_EQ(p2.height, 9u);
-  EXPECT_EQ(p2.entropy, DeriveEntropy("dev-1", HashOf(9), kGenesis + 2 * kCadence));
+  EXPECT_EQ(p2.entropy, verify::DeriveEntropy("dev-1", HashOf(9), kGenesis + 2 * kCadence));
   service.reset();
 
   auto again = f.Open().value();

@@ -271,7 +271,7 @@ CoverageNetwork GenerateCoverageNetwork(const CoverageScenario& sc,
   verify::Hash32 block{};
   block[0] = static_cast<uint8_t>(sc.seed);
   for (uint64_t t = window.start_ms - 180'000; t < window.end_ms; t += 60'000) {
-    net.entropy.push_back({verify::DeriveEntropy(block, t), t});
+    net.entropy.push_back({verify::DeriveEntropy("sim", block, t), t});
   }
   return net;
 }

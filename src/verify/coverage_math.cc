@@ -5,6 +5,7 @@
 
 #include "crypto/hash.h"
 #include "verify/fixed_point.h"
+#include "wire/domain.h"
 
 namespace depin::verify {
 
@@ -81,10 +82,13 @@ Hash32 DomainHash(std::string_view domain, const uint8_t* a, size_t an, const ui
 }
 }  // namespace
 
-Hash32 DeriveEntropy(const Hash32& block_hash, uint64_t period_start_ms) {
-  uint8_t le[8];
-  for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(period_start_ms >> (8 * i));
-  return DomainHash("opendepin/poc-entropy/v1", block_hash.data(), block_hash.size(), le, 8);
+Hash32 DeriveEntropy(std::string_view network_id, const Hash32& block_hash,
+                     uint64_t period_start_ms) {
+  util::Bytes bytes = wire::SigningDomain(wire::SigningKind::kEntropy, network_id);
+  util::ByteWriter w(&bytes);
+  w.Raw(block_hash);
+  w.U64(period_start_ms);
+  return crypto::Sha256(bytes);
 }
 
 Hash32 BeaconPayload(const Hash32& entropy, const Key& beaconer) {

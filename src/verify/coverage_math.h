@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "verify/report_view.h"
 
@@ -21,8 +22,12 @@ int64_t TwentyLog10X10(uint64_t x);
 int64_t FsplX10(uint64_t distance_mm, uint64_t frequency_hz);
 
 // The network's entropy for the period starting at `period_start_ms`, derived from the latest
-// block hash: SHA-256("opendepin/poc-entropy/v1" || 0x00 || block_hash || period_start_ms LE).
-Hash32 DeriveEntropy(const Hash32& block_hash, uint64_t period_start_ms);
+// block hash and bound to the network like every signature (wire/domain.h):
+//   SHA-256(domain(entropy, network_id) || block_hash || period_start_ms u64 LE)
+// with domain(entropy, id) = "opendepin/entropy/v2" || 0x00 || u32 LE len(id) || id, so one
+// network's entropy (and every beacon citing it) is useless on another.
+Hash32 DeriveEntropy(std::string_view network_id, const Hash32& block_hash,
+                     uint64_t period_start_ms);
 
 // The payload a beaconer must transmit for `entropy`:
 // SHA-256("opendepin/poc-beacon/v1" || 0x00 || entropy || beaconer key).

@@ -45,8 +45,11 @@ TEST(CoverageMathTest, DiminishingUnits) {
 
 TEST(CoverageMathTest, EntropyPayloadAndSelectionDependOnInputs) {
   Hash32 block{};
-  Hash32 e1 = DeriveEntropy(block, 1000), e2 = DeriveEntropy(block, 2000);
+  Hash32 e1 = DeriveEntropy("net-a", block, 1000), e2 = DeriveEntropy("net-a", block, 2000);
   EXPECT_NE(e1, e2);
+  // Bound to the network (issue 16): the same block and period give another network other
+  // entropy, so a beacon prepared for one network is stale_entropy on every other.
+  EXPECT_NE(DeriveEntropy("net-b", block, 1000), e1);
   Key a, b;
   a.bytes.fill(1);
   b.bytes.fill(2);

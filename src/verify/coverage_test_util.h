@@ -41,7 +41,7 @@ class CoverageFixture {
     Hash32 block{};
     block[0] = 7;
     for (uint64_t t = kEpochStart; t < kEpochStart + 24 * kHourMs; t += params.entropy_cadence_ms) {
-      entropy_.push_back({DeriveEntropy(block, t), t});
+      entropy_.push_back({DeriveEntropy("test-net", block, t), t});
     }
     auto v = CoverageVerifier::Create(params, DayEpoch(), epoch_->devices(), entropy_,
                                       std::move(denylist));

@@ -121,7 +121,8 @@ class Flood {
 // The honest client on 127.0.0.2: reports on a keep-alive connection, health probes on fresh ones.
 class Honest {
  public:
-  Honest(uint16_t port, crypto::KeyPair device) : port_(port), device_(std::move(device)) {}
+  Honest(uint16_t port, std::string network_id, crypto::KeyPair device)
+      : port_(port), network_id_(std::move(network_id)), device_(std::move(device)) {}
 
   // Microseconds per request; a failed request counts as the time until it failed.
   std::vector<uint64_t> Reports(uint32_t n, uint32_t* failed) {
@@ -191,12 +192,14 @@ class Honest {
     const uint64_t now = static_cast<uint64_t>(util::Env::Default()->NowUnixMillis());
     ingest::SubmissionBuilder b;
     b.AddSignedReport(*ingest::SignReportToBytes(
-        ingest::MakeHeartbeat(device_.public_key(), now + seq_++, 473977000, 85000000), device_));
+        ingest::MakeHeartbeat(device_.public_key(), now + seq_++, 473977000, 85000000), network_id_,
+        device_));
     return std::string(b.body().begin(), b.body().end());
   }
 
   asio::io_context io_;
   const uint16_t port_;
+  const std::string network_id_;  // reports are signed for it (wire/domain.h)
   crypto::KeyPair device_;
   uint64_t seq_ = 0;
 };
@@ -222,7 +225,7 @@ util::Status BenchConns(const ConnsArgs& args) {
   crypto::KeyPair device = crypto::KeyPair::Generate();
   node->ingest().registry().Upsert(device.public_key().bytes,
                                    ingest::DeviceInfo{~ingest::KindMask{0}, true});
-  Honest honest(node->port(), device);
+  Honest honest(node->port(), node->config().network.id, device);
 
   uint32_t failed_baseline = 0;
   const std::vector<uint64_t> baseline = honest.Reports(args.requests, &failed_baseline);

@@ -107,7 +107,7 @@ util::Status BenchCoverage(const CoverageArgs& a) {
   std::vector<verify::EntropyRecord> entropy;
   verify::Hash32 block{};
   for (uint64_t t = kWindow.start_ms; t < kWindow.end_ms; t += 60'000) {
-    entropy.push_back({verify::DeriveEntropy(block, t), t});
+    entropy.push_back({verify::DeriveEntropy("bench", block, t), t});
   }
   std::vector<CompactBeacon> beacons;
   std::vector<CompactWitness> witnesses;
