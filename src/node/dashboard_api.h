@@ -33,7 +33,6 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,6 +43,7 @@
 #include "node/metrics.h"
 #include "node/router.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::node {
@@ -120,8 +120,9 @@ class DashboardApi {
     std::string body;
   };
   static constexpr size_t kMaxCachedDevices = 200'000;
-  std::shared_mutex device_cache_mu_;
-  std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_;
+  util::SharedMutex device_cache_mu_;
+  std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_
+      GUARDED_BY(device_cache_mu_);
 };
 
 // Creates a DashboardApi owned by its route handlers and adds its routes.

@@ -12,13 +12,13 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <condition_variable>
 #include <future>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "node/json_error.h"
+#include "util/mutex.h"
 
 namespace depin::node {
 
@@ -37,8 +37,8 @@ class Connection;
 // Responders may outlive the server; they post to a connection only while `alive` is true, and
 // the server sets it false (under `mu`) before destroying the io_context.
 struct Liveness {
-  std::mutex mu;
-  bool alive = true;
+  util::Mutex mu;
+  bool alive GUARDED_BY(mu) = true;
 };
 
 struct HttpServer::Core {
@@ -51,12 +51,12 @@ struct HttpServer::Core {
   metrics::Gauge* open_gauge = nullptr;
   std::shared_ptr<Liveness> liveness = std::make_shared<Liveness>();
 
-  std::mutex stop_mu;  // serializes Stop()
-  std::mutex mu;       // guards the fields below
-  std::condition_variable cv;
-  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
-  size_t open = 0;
-  bool stopping = false;
+  util::Mutex stop_mu;  // serializes Stop()
+  util::Mutex mu;
+  util::CondVar cv;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections GUARDED_BY(mu);
+  size_t open GUARDED_BY(mu) = 0;
+  bool stopping GUARDED_BY(mu) = false;
 
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;  // on its own strand
@@ -83,14 +83,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!ec) remote_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   }
   ~Connection() {
-    std::lock_guard lock(core_->mu);
+    util::MutexLock lock(core_->mu);
     core_->connections.erase(this);
   }
 
   void Start() {
     bool stopping;
     {
-      std::lock_guard lock(core_->mu);
+      util::MutexLock lock(core_->mu);
       core_->connections.emplace(this, weak_from_this());
       ++core_->open;
       stopping = core_->stopping;
@@ -181,7 +181,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Responder::SendFn MakeSend() {
     return [weak = weak_from_this(), live = core_->liveness](Response response) {
-      std::lock_guard lock(live->mu);
+      util::MutexLock lock(live->mu);
       if (!live->alive) return;
       if (std::shared_ptr<Connection> self = weak.lock()) {
         auto executor = self->stream_.get_executor();
@@ -262,10 +262,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.close();
     if (core_->open_gauge) core_->open_gauge->Add(-1);
     {
-      std::lock_guard lock(core_->mu);
+      util::MutexLock lock(core_->mu);
       --core_->open;
     }
-    core_->cv.notify_all();
+    core_->cv.NotifyAll();
   }
 
   void RecordMetrics(int status) {
@@ -347,7 +347,7 @@ void RunIo(asio::io_context* io) {
 
 std::vector<std::shared_ptr<Connection>> LiveConnections(Core* core) {
   std::vector<std::shared_ptr<Connection>> out;
-  std::lock_guard lock(core->mu);
+  util::MutexLock lock(core->mu);
   for (auto& [ptr, weak] : core->connections) {
     if (auto conn = weak.lock()) out.push_back(std::move(conn));
   }
@@ -443,9 +443,9 @@ const std::string& HttpServer::host() const { return core_->host; }
 
 void HttpServer::Stop() {
   Core* core = core_.get();
-  std::lock_guard stop_lock(core->stop_mu);
+  util::MutexLock stop_lock(core->stop_mu);
   {
-    std::lock_guard lock(core->mu);
+    util::MutexLock lock(core->mu);
     if (core->stopping) return;
     core->stopping = true;
   }
@@ -461,8 +461,9 @@ void HttpServer::Stop() {
   acceptor_closed->get_future().wait_for(core->options.stop_timeout);
   for (const auto& conn : LiveConnections(core)) conn->PostServerStop();
   {
-    std::unique_lock lock(core->mu);
-    if (!core->cv.wait_for(lock, core->options.stop_timeout, [core] { return core->open == 0; })) {
+    util::MutexLock lock(core->mu);
+    if (!core->cv.WaitFor(core->mu, core->options.stop_timeout,
+                          [core]() REQUIRES(core->mu) { return core->open == 0; })) {
       spdlog::warn("http: stopping with {} connections still busy", core->open);
     }
   }
@@ -472,7 +473,7 @@ void HttpServer::Stop() {
   beast::error_code ec;
   core->acceptor->close(ec);  // no io thread runs now; a no-op if the posted close ran
   {
-    std::lock_guard lock(core->liveness->mu);
+    util::MutexLock lock(core->liveness->mu);
     core->liveness->alive = false;
   }
   for (const auto& conn : LiveConnections(core)) conn->ReleaseSelf();
