@@ -125,8 +125,8 @@ class CondVar {
   }
   // As Wait, for at most `timeout`; returns `done()` (false: timed out with it still false).
   template <class Rep, class Period, class Predicate>
-  bool WaitFor(Mutex& mu, std::chrono::duration<Rep, Period> timeout, Predicate done) REQUIRES(mu)
-      NO_THREAD_SAFETY_ANALYSIS {
+  bool WaitFor(Mutex& mu, std::chrono::duration<Rep, Period> timeout, Predicate done)
+      REQUIRES(mu) NO_THREAD_SAFETY_ANALYSIS {
     std::unique_lock<std::mutex> lock(mu.mu_, std::adopt_lock);
     const bool result = cv_.wait_for(lock, timeout, std::move(done));
     lock.release();
@@ -134,8 +134,8 @@ class CondVar {
   }
   // Waits for one notification or `timeout`, whichever comes first.
   template <class Rep, class Period>
-  void WaitFor(Mutex& mu, std::chrono::duration<Rep, Period> timeout) REQUIRES(mu)
-      NO_THREAD_SAFETY_ANALYSIS {
+  void WaitFor(Mutex& mu, std::chrono::duration<Rep, Period> timeout)
+      REQUIRES(mu) NO_THREAD_SAFETY_ANALYSIS {
     std::unique_lock<std::mutex> lock(mu.mu_, std::adopt_lock);
     cv_.wait_for(lock, timeout);
     lock.release();

@@ -19,7 +19,8 @@ namespace depin::util {
 
 class SimulatedEnv : public EnvWrapper {
  public:
-  SimulatedEnv(Env* base, int64_t start_unix_ms) : EnvWrapper(base), start_unix_ms_(start_unix_ms) {}
+  SimulatedEnv(Env* base, int64_t start_unix_ms)
+      : EnvWrapper(base), start_unix_ms_(start_unix_ms) {}
 
   uint64_t NowMicros() override { return now_micros_.load(); }
   int64_t NowUnixMillis() override {
