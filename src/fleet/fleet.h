@@ -15,12 +15,10 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -34,6 +32,7 @@
 #include "fleet/node_api.h"
 #include "fleet/onboarding.h"
 #include "fleet/scheduler.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::fleet {
@@ -147,17 +146,17 @@ class Fleet {
   std::vector<std::thread> threads_;
 
   std::atomic<bool> stop_{false};
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
+  util::Mutex stop_mu_;
+  util::CondVar stop_cv_;
 
   std::atomic<uint64_t> onboarded_{0}, owners_done_{0}, requests_{0}, request_failures_{0};
   std::atomic<uint64_t> sent_{0}, accepted_{0}, duplicate_{0}, rejected_{0};
   std::atomic<bool> provisioned_{false};
   int64_t started_ms_ = 0;
   std::atomic<int64_t> onboarding_ms_{-1};
-  mutable std::mutex stats_mu_;
-  std::map<std::string, uint64_t> reasons_;
-  std::string last_error_;
+  mutable util::Mutex stats_mu_;
+  std::map<std::string, uint64_t> reasons_ GUARDED_BY(stats_mu_);
+  std::string last_error_ GUARDED_BY(stats_mu_);
   std::set<std::string> mine_;  // device keys in base58, for reading manifests
 };
 
