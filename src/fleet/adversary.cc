@@ -23,7 +23,7 @@ constexpr int64_t kOnboardTimeoutMs = 120'000;
 }  // namespace
 
 void ReceiptTap::Observe(const std::vector<wire::v1::Report>& reports, uint64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   for (const wire::v1::Report& r : reports) {
     if (!r.has_data_transfer()) continue;
     pool_.push_back({r.data_transfer(), now_ms});
@@ -33,7 +33,7 @@ void ReceiptTap::Observe(const std::vector<wire::v1::Report>& reports, uint64_t 
 
 std::vector<ReceiptTap::Captured> ReceiptTap::Draw(sim::Rng& rng, size_t n,
                                                    uint64_t max_captured_ms) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   // The pool is in capture order: receipts old enough are a prefix.
   const auto end =
       std::upper_bound(pool_.begin(), pool_.end(), max_captured_ms,
@@ -46,7 +46,7 @@ std::vector<ReceiptTap::Captured> ReceiptTap::Draw(sim::Rng& rng, size_t n,
 }
 
 size_t ReceiptTap::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return pool_.size();
 }
 
@@ -152,13 +152,13 @@ AdversaryEngine::~AdversaryEngine() { Stop(); }
 
 void AdversaryEngine::Stop() {
   stop_ = true;
-  std::lock_guard<std::mutex> lock(stop_mu_);
-  stop_cv_.notify_all();
+  util::MutexLock lock(stop_mu_);
+  stop_cv_.NotifyAll();
 }
 
 bool AdversaryEngine::Sleep(int64_t ms) {
-  std::unique_lock<std::mutex> lock(stop_mu_);
-  stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
+  util::MutexLock lock(stop_mu_);
+  stop_cv_.WaitFor(stop_mu_, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
   return !stop_;
 }
 
@@ -167,7 +167,7 @@ void AdversaryEngine::Log(const std::string& line) const {
 }
 
 std::vector<PopulationStats> AdversaryEngine::Stats() const {
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  util::MutexLock lock(stats_mu_);
   return stats_;
 }
 
@@ -240,7 +240,7 @@ util::Status AdversaryEngine::Setup() {
     DEPIN_RETURN_IF_ERROR(p->Setup(ctx, 1).WithContext(p->spec().class_name + " set-up"));
   }
   {
-    std::lock_guard<std::mutex> lock(stats_mu_);
+    util::MutexLock lock(stats_mu_);
     for (size_t i = 0; i < populations_.size(); ++i) stats_[i].paid_dc = populations_[i]->paid_dc();
   }
   ready_ = true;
@@ -286,7 +286,7 @@ util::Status AdversaryEngine::Run() {
         }
         util::Result<std::vector<ingest::SubmitResultJson>> results =
             api->SubmitReports(entry.first.body());
-        std::lock_guard<std::mutex> lock(stats_mu_);
+        util::MutexLock lock(stats_mu_);
         PopulationStats& s = stats_[i];
         s.sent += entry.second;
         if (!results.ok()) {

@@ -18,13 +18,11 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -33,6 +31,7 @@
 #include "fleet/fleet.h"
 #include "fleet/node_api.h"
 #include "fleet/onboarding.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::fleet {
@@ -56,8 +55,8 @@ class ReceiptTap {
 
  private:
   const size_t capacity_;
-  mutable std::mutex mu_;
-  std::deque<Captured> pool_;  // GUARDED_BY(mu_)
+  mutable util::Mutex mu_;
+  std::deque<Captured> pool_ GUARDED_BY(mu_);
 };
 
 // One item of a request: a signed report or a signed batch of `reports` reports.
@@ -193,10 +192,10 @@ class AdversaryEngine {
   uint64_t price_usd_e8_ = 0;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stop_{false};
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  mutable std::mutex stats_mu_;
-  std::vector<PopulationStats> stats_;  // GUARDED_BY(stats_mu_), parallel to populations_
+  util::Mutex stop_mu_;
+  util::CondVar stop_cv_;
+  mutable util::Mutex stats_mu_;
+  std::vector<PopulationStats> stats_ GUARDED_BY(stats_mu_);  // parallel to populations_
 };
 
 // The owner accounts (base58) of the populations whose spec says `exempt` = 1 (a known gateway

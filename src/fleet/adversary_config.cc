@@ -255,9 +255,10 @@ util::Result<AdversarySpec> ReadClass(const AdversaryClass& c, const toml::table
     return FileError(source, spec.line, c.name, "not yet runnable: " + std::string(c.not_runnable));
   }
   for (const auto& [key, value] : table) {
-    const std::string field = std::string(c.name) + "." + std::string(key.str());
+    const std::string_view name = key.str();  // clang 14 cannot capture a structured binding
+    const std::string field = std::string(c.name) + "." + std::string(name);
     auto it = std::find_if(c.params.begin(), c.params.end(),
-                           [&](const AdversaryParam& p) { return p.name == key.str(); });
+                           [&](const AdversaryParam& p) { return p.name == name; });
     if (it == c.params.end()) {
       std::vector<std::string_view> names;
       for (const AdversaryParam& p : c.params) names.push_back(p.name);

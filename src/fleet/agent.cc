@@ -31,13 +31,13 @@ DeviceAgent::DeviceAgent(AgentOptions options, AgentKeys keys)
 
 void DeviceAgent::Stop() {
   stop_ = true;
-  std::lock_guard<std::mutex> lock(mu_);
-  cv_.notify_all();
+  util::MutexLock lock(mu_);
+  cv_.NotifyAll();
 }
 
 bool DeviceAgent::Sleep(int64_t ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
+  util::MutexLock lock(mu_);
+  cv_.WaitFor(mu_, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
   return !stop_;
 }
 
@@ -46,7 +46,7 @@ void DeviceAgent::Event(const std::string& line) {
 }
 
 AgentStats DeviceAgent::stats() const {
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  util::MutexLock lock(stats_mu_);
   return stats_;
 }
 
@@ -83,7 +83,7 @@ bool DeviceAgent::Onboard(NodeApi& api, Backoff& backoff) {
     if (stage.ok()) {
       backoff.Reset();
       {
-        std::lock_guard<std::mutex> lock(stats_mu_);
+        util::MutexLock lock(stats_mu_);
         stats_.stage = std::string(StageName(*stage));
       }
       if (*stage == Stage::kDone) {
@@ -96,7 +96,7 @@ bool DeviceAgent::Onboard(NodeApi& api, Backoff& backoff) {
     }
     const int64_t delay = backoff.NextDelayMs();
     {
-      std::lock_guard<std::mutex> lock(stats_mu_);
+      util::MutexLock lock(stats_mu_);
       ++stats_.attempts_failed;
       stats_.last_error = stage.status().ToString();
     }
@@ -124,7 +124,7 @@ void DeviceAgent::MaybeClaim(NodeApi& api, uint64_t* next_epoch) {
   if (*r == ClaimResult::kNotClosed) return;  // try again on the next tick
   *next_epoch = current;
   if (*r == ClaimResult::kClaimed) {
-    std::lock_guard<std::mutex> lock(stats_mu_);
+    util::MutexLock lock(stats_mu_);
     ++stats_.claims;
   }
   Event("claim epoch " + std::to_string(current - 1) + ": " +
@@ -155,7 +155,7 @@ void DeviceAgent::Report(NodeApi& api, Backoff& backoff, int64_t* next_ms) {
     body.AddBatch(*bytes);
   }
   util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  util::MutexLock lock(stats_mu_);
   stats_.sent += tick.size();
   if (!results.ok()) {
     ++stats_.attempts_failed;

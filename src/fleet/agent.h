@@ -10,9 +10,7 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -20,6 +18,7 @@
 #include "fleet/backoff.h"
 #include "fleet/behaviour.h"
 #include "fleet/onboarding.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::fleet {
@@ -84,10 +83,10 @@ class DeviceAgent {
   NonceSigner owner_;
   std::optional<NonceSigner> funder_, oracle_;
   std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  mutable std::mutex stats_mu_;
-  AgentStats stats_;
+  util::Mutex mu_;
+  util::CondVar cv_;
+  mutable util::Mutex stats_mu_;
+  AgentStats stats_ GUARDED_BY(stats_mu_);
 };
 
 }  // namespace depin::fleet

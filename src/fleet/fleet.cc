@@ -108,18 +108,18 @@ Fleet::~Fleet() {
 void Fleet::Stop() {
   stop_ = true;
   scheduler_.Stop();
-  std::lock_guard<std::mutex> lock(stop_mu_);
-  stop_cv_.notify_all();
+  util::MutexLock lock(stop_mu_);
+  stop_cv_.NotifyAll();
 }
 
 bool Fleet::Sleep(int64_t ms) {
-  std::unique_lock<std::mutex> lock(stop_mu_);
-  stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
+  util::MutexLock lock(stop_mu_);
+  stop_cv_.WaitFor(stop_mu_, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
   return !stop_;
 }
 
 void Fleet::SetError(const std::string& error) {
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  util::MutexLock lock(stats_mu_);
   last_error_ = error;
 }
 
@@ -140,7 +140,7 @@ FleetSnapshot Fleet::Snapshot() const {
   s.witnesses = witnesses_;
   s.provisioned = provisioned_;
   s.onboarding_ms = onboarding_ms_;
-  std::lock_guard<std::mutex> lock(stats_mu_);
+  util::MutexLock lock(stats_mu_);
   s.reject_reasons = reasons_;
   s.last_error = last_error_;
   return s;
@@ -334,7 +334,7 @@ void Fleet::SendFrom(NodeApi& api, std::span<const Signed> out, Backoff& backoff
   util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
   if (results.ok()) {
     backoff.Reset();
-    std::lock_guard<std::mutex> lock(stats_mu_);
+    util::MutexLock lock(stats_mu_);
     for (const ingest::SubmitResultJson& r : *results) {
       if (r.status == "accepted") {
         ++accepted_;

@@ -15,12 +15,10 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <span>
 #include <string>
@@ -37,6 +35,7 @@
 #include "fleet/onboarding.h"
 #include "fleet/scheduler.h"
 #include "ingest/report_builder.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace depin::fleet {
@@ -184,17 +183,17 @@ class Fleet {
   std::vector<std::thread> threads_;
 
   std::atomic<bool> stop_{false};
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
+  util::Mutex stop_mu_;
+  util::CondVar stop_cv_;
 
   std::atomic<uint64_t> onboarded_{0}, owners_done_{0}, requests_{0}, request_failures_{0};
   std::atomic<uint64_t> sent_{0}, accepted_{0}, duplicate_{0}, rejected_{0};
   std::atomic<bool> provisioned_{false};
   int64_t started_ms_ = 0;
   std::atomic<int64_t> onboarding_ms_{-1};
-  mutable std::mutex stats_mu_;
-  std::map<std::string, uint64_t> reasons_;
-  std::string last_error_;
+  mutable util::Mutex stats_mu_;
+  std::map<std::string, uint64_t> reasons_ GUARDED_BY(stats_mu_);
+  std::string last_error_ GUARDED_BY(stats_mu_);
   std::map<std::string, std::string> mine_;  // device key (base58) -> class name, for manifests
 
   std::vector<std::vector<uint32_t>> neighbours_;  // hotspots within radio range of each

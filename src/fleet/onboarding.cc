@@ -17,7 +17,7 @@ int64_t SteadyMs() {
 }  // namespace
 
 util::Result<uint64_t> NonceSigner::Take(NodeApi& api) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   if (!next_) {
     DEPIN_ASSIGN_OR_RETURN(AccountInfo a, api.GetAccount(key_.public_key()));
     next_ = a.nonce;
@@ -26,7 +26,7 @@ util::Result<uint64_t> NonceSigner::Take(NodeApi& api) {
 }
 
 void NonceSigner::Reset() {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   next_.reset();
 }
 

@@ -17,7 +17,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +24,7 @@
 #include "crypto/ed25519.h"
 #include "fleet/node_api.h"
 #include "ledger/tx.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::fleet {
@@ -43,8 +43,8 @@ class NonceSigner {
 
  private:
   crypto::KeyPair key_;
-  std::mutex mu_;
-  std::optional<uint64_t> next_;
+  util::Mutex mu_;
+  std::optional<uint64_t> next_ GUARDED_BY(mu_);
 };
 
 // The network's economics the agent needs to plan its burns (network.toml [fees], [credits]).

@@ -7,7 +7,7 @@ namespace depin::fleet {
 
 void Scheduler::Schedule(uint64_t task, int64_t due_ms) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     auto it = due_of_.find(task);
     if (it != due_of_.end()) {
       queue_.erase({it->second, task});
@@ -17,11 +17,11 @@ void Scheduler::Schedule(uint64_t task, int64_t due_ms) {
     }
     queue_.emplace(due_ms, task);
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
 }
 
 void Scheduler::Cancel(uint64_t task) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   auto it = due_of_.find(task);
   if (it == due_of_.end()) return;
   queue_.erase({it->second, task});
@@ -40,26 +40,26 @@ std::vector<uint64_t> Scheduler::TakeLocked(int64_t now_ms, size_t max) {
 }
 
 std::vector<uint64_t> Scheduler::TakeDue(int64_t now_ms, size_t max) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return TakeLocked(now_ms, max);
 }
 
 std::vector<uint64_t> Scheduler::WaitDue(size_t max, int64_t slack_ms) {
-  std::unique_lock<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   while (!stop_) {
     const int64_t now = now_ms_();
     if (!queue_.empty() && queue_.begin()->first <= now) {
       std::vector<uint64_t> due = TakeLocked(now + slack_ms, max);
-      if (!queue_.empty() && queue_.begin()->first <= now) cv_.notify_one();  // more for others
+      if (!queue_.empty() && queue_.begin()->first <= now) cv_.NotifyOne();  // more for others
       return due;
     }
     if (queue_.empty()) {
-      cv_.wait(lock);
+      cv_.Wait(mu_);
     } else {
       // Wait on the steady clock for the distance to the earliest task (capped, so a clock that
       // jumps is noticed), or until something is scheduled earlier.
       const int64_t wait = std::clamp<int64_t>(queue_.begin()->first - now, 1, 1000);
-      cv_.wait_for(lock, std::chrono::milliseconds(wait));
+      cv_.WaitFor(mu_, std::chrono::milliseconds(wait));
     }
   }
   return {};
@@ -67,25 +67,25 @@ std::vector<uint64_t> Scheduler::WaitDue(size_t max, int64_t slack_ms) {
 
 void Scheduler::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 std::optional<int64_t> Scheduler::NextDue() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   if (queue_.empty()) return std::nullopt;
   return queue_.begin()->first;
 }
 
 size_t Scheduler::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return queue_.size();
 }
 
 bool Scheduler::stopped() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return stop_;
 }
 

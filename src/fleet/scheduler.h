@@ -7,17 +7,17 @@
 // Thread-safe: any thread may Schedule, TakeDue, WaitDue and Stop concurrently.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace depin::fleet {
 
@@ -44,14 +44,14 @@ class Scheduler {
   bool stopped() const;
 
  private:
-  std::vector<uint64_t> TakeLocked(int64_t now_ms, size_t max);
+  std::vector<uint64_t> TakeLocked(int64_t now_ms, size_t max) REQUIRES(mu_);
 
   std::function<int64_t()> now_ms_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::set<std::pair<int64_t, uint64_t>> queue_;  // (due, task)
-  std::unordered_map<uint64_t, int64_t> due_of_;
-  bool stop_ = false;
+  mutable util::Mutex mu_;
+  util::CondVar cv_;
+  std::set<std::pair<int64_t, uint64_t>> queue_ GUARDED_BY(mu_);  // (due, task)
+  std::unordered_map<uint64_t, int64_t> due_of_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace depin::fleet

@@ -60,7 +60,7 @@ std::string DenylistPath(const std::string& data_dir) {
 }
 
 AdminRoutes::~AdminRoutes() {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   if (rerun_thread_.joinable()) rerun_thread_.join();
 }
 
@@ -70,7 +70,7 @@ util::Status AdminRoutes::LoadDenylist() {
   util::Result<verify::Denylist> loaded =
       verify::Denylist::Load(deps_.env, path, deps_.network_id, deps_.operator_key);
   if (!loaded.ok()) return loaded.status().WithContext("denylist " + path);
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   denylist_ = std::move(loaded).value();
   if (deps_.devices) deps_.devices->SetDenied(denylist_.devices());
   spdlog::info("admin: denylist version {} ({} devices, {} edges)", denylist_.version(),
@@ -92,7 +92,7 @@ void AdminRoutes::PostDenylist(const Request& request, Responder respond) {
   util::Result<verify::Denylist> parsed =
       verify::Denylist::ParseSigned(request.body, deps_.network_id, deps_.operator_key);
   if (!parsed.ok()) return void(respond(JsonError(parsed.status().WithContext("denylist"))));
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   if (parsed->version() <= denylist_.version()) {
     return void(respond(JsonError(409, "failed_precondition",
                                   "denylist version " + std::to_string(parsed->version()) +
@@ -112,7 +112,7 @@ void AdminRoutes::PostDenylist(const Request& request, Responder respond) {
 
 void AdminRoutes::GetDenylist(const Request& request, Responder respond) {
   if (!HasAdminToken(request, deps_.token)) return void(respond(Unauthorized()));
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   respond(Response::Json(200, DenylistJson(denylist_).dump()));
 }
 
@@ -130,7 +130,7 @@ void AdminRoutes::Rerun(const Request& request, Responder respond) {
     return void(respond(JsonError(
         404, "not_found", "epoch " + std::to_string(epoch) + " has no posted reward root")));
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   if (rerun_busy_.exchange(true)) {
     return void(respond(JsonError(409, "failed_precondition", "a re-run is already running")));
   }

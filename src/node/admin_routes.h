@@ -18,7 +18,6 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -29,6 +28,7 @@
 #include "node/router.h"
 #include "rewards/config.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 #include "verify/denylist.h"
 
@@ -73,9 +73,9 @@ class AdminRoutes {
   void Rerun(const Request& request, Responder respond);
 
   AdminDeps deps_;
-  std::mutex mu_;  // guards denylist_ and rerun_thread_
-  verify::Denylist denylist_;
-  std::thread rerun_thread_;
+  util::Mutex mu_;
+  verify::Denylist denylist_ GUARDED_BY(mu_);
+  std::thread rerun_thread_ GUARDED_BY(mu_);
   std::atomic<bool> rerun_busy_{false};
 };
 

@@ -44,7 +44,7 @@ util::Result<std::vector<ledger::TxError>> CommitWaiter::SubmitAllAndWait(
     }
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::unique_lock<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   while (open > 0) {
     if (shutdown_) return Status::Unavailable("the node is shutting down");
     const uint64_t seen = commits_;
@@ -58,8 +58,8 @@ util::Result<std::vector<ledger::TxError>> CommitWaiter::SubmitAllAndWait(
       return Status::Unavailable(std::to_string(open) + " transaction(s) not committed within " +
                                  std::to_string(timeout_ms) + " ms");
     }
-    cv_.wait_for(lock, std::chrono::milliseconds(kPollMs),
-                 [&] { return shutdown_ || commits_ != seen; });
+    cv_.WaitFor(mu_, std::chrono::milliseconds(kPollMs),
+                [&]() REQUIRES(mu_) { return shutdown_ || commits_ != seen; });
   }
   std::vector<ledger::TxError> results;
   results.reserve(outcomes.size());
@@ -68,32 +68,32 @@ util::Result<std::vector<ledger::TxError>> CommitWaiter::SubmitAllAndWait(
 }
 
 bool CommitWaiter::WaitForHeight(uint64_t height, int64_t timeout_ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
+  util::MutexLock lock(mu_);
+  return cv_.WaitFor(mu_, std::chrono::milliseconds(timeout_ms), [&]() REQUIRES(mu_) {
     return shutdown_ || notified_height_ >= height;
   }) && !shutdown_;
 }
 
 uint64_t CommitWaiter::notified_height() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   return notified_height_;
 }
 
 void CommitWaiter::Notify(uint64_t height) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     ++commits_;
     notified_height_ = std::max(notified_height_, height);
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void CommitWaiter::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     shutdown_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 }  // namespace depin::node

@@ -13,14 +13,13 @@
 // return Unavailable.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::node {
@@ -50,15 +49,15 @@ class CommitWaiter {
  private:
   // The outcome of a submitted tx if it is known yet: committed in a notified block (kOk) or
   // rejected. Called with mu_ held.
-  util::Result<std::optional<ledger::TxError>> Outcome(const ledger::Hash256& id);
+  util::Result<std::optional<ledger::TxError>> Outcome(const ledger::Hash256& id) REQUIRES(mu_);
 
   const ledger::Ledger* ledger_;
   ledger::Mempool* mempool_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  uint64_t commits_ = 0;
-  uint64_t notified_height_ = 0;
-  bool shutdown_ = false;
+  mutable util::Mutex mu_;
+  util::CondVar cv_;
+  uint64_t commits_ GUARDED_BY(mu_) = 0;
+  uint64_t notified_height_ GUARDED_BY(mu_) = 0;
+  bool shutdown_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace depin::node

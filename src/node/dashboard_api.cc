@@ -189,7 +189,7 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
   std::shared_ptr<const EpochSummary> latest = epochs_.Latest();
   const uint64_t epoch_plus_one = latest ? latest->epoch + 1 : 0;
   {
-    std::shared_lock<std::shared_mutex> lock(device_cache_mu_);
+    util::ReaderLock lock(device_cache_mu_);
     auto it = device_cache_.find(*key);
     if (it != device_cache_.end() && it->second.height == height &&
         it->second.epoch_plus_one == epoch_plus_one) {
@@ -222,7 +222,7 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
   body["claimed"] = std::to_string(ClaimedOf(*sources_.ledger, *key));
   std::string text = body.dump();
   {
-    std::unique_lock<std::shared_mutex> lock(device_cache_mu_);
+    util::WriterLock lock(device_cache_mu_);
     if (device_cache_.size() >= kMaxCachedDevices) device_cache_.clear();
     device_cache_[*key] = CachedDevice{height, epoch_plus_one, text};
   }

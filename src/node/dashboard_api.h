@@ -34,7 +34,6 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -136,8 +135,9 @@ class DashboardApi {
   static constexpr size_t kMaxCachedEpochClaims = 4096;
   util::Mutex claims_mu_;
   std::map<uint64_t, CachedClaims> claims_cache_ GUARDED_BY(claims_mu_);  // by epoch
-  std::shared_mutex device_cache_mu_;
-  std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_;
+  util::SharedMutex device_cache_mu_;
+  std::unordered_map<crypto::PublicKey, CachedDevice, crypto::PublicKeyHash> device_cache_
+      GUARDED_BY(device_cache_mu_);
 };
 
 // Creates a DashboardApi owned by its route handlers and adds its routes.

@@ -141,7 +141,7 @@ EpochSummary SummarizeManifest(const rewards::Manifest& m, const crypto::Hash256
 }
 
 std::vector<uint64_t> EpochCache::Epochs() {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   MaybeRescan();
   return epochs_;
 }
@@ -170,7 +170,7 @@ void EpochCache::MaybeRescan() {
 
 util::Result<std::shared_ptr<const EpochSummary>> EpochCache::Get(uint64_t epoch) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     auto it = summaries_.find(epoch);
     if (it != summaries_.end()) return it->second;
   }
@@ -183,7 +183,7 @@ util::Result<std::shared_ptr<const EpochSummary>> EpochCache::Get(uint64_t epoch
   if (!m.ok()) return m.status().WithContext("manifest of epoch " + std::to_string(epoch));
   auto summary = std::make_shared<const EpochSummary>(
       SummarizeManifest(*m, crypto::Sha256(util::AsBytes(text)), owner_of_));
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   auto [it, inserted] = summaries_.emplace(epoch, summary);
   std::shared_ptr<const EpochSummary> out = it->second;  // a concurrent loader may have won
   // Keep the newest epochs: evict the oldest (possibly this one; the caller still holds it).
@@ -194,7 +194,7 @@ util::Result<std::shared_ptr<const EpochSummary>> EpochCache::Get(uint64_t epoch
 std::shared_ptr<const EpochSummary> EpochCache::Latest() {
   uint64_t latest = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     MaybeRescan();
     if (epochs_.empty()) return nullptr;
     latest = epochs_.back();

@@ -19,13 +19,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "rewards/manifest.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 #include "verify/report_view.h"
 
@@ -136,7 +136,7 @@ class EpochCache {
 
   // Summaries held in memory now.
   size_t cached() {
-    std::lock_guard<std::mutex> lock(mu_);
+    util::MutexLock lock(mu_);
     return summaries_.size();
   }
 
@@ -157,11 +157,11 @@ class EpochCache {
   std::chrono::milliseconds rescan_;
   size_t capacity_;
 
-  std::mutex mu_;
-  std::chrono::steady_clock::time_point last_scan_{};
-  bool scanned_ = false;
-  std::vector<uint64_t> epochs_;
-  std::map<uint64_t, std::shared_ptr<const EpochSummary>> summaries_;
+  util::Mutex mu_;
+  std::chrono::steady_clock::time_point last_scan_ GUARDED_BY(mu_){};
+  bool scanned_ GUARDED_BY(mu_) = false;
+  std::vector<uint64_t> epochs_ GUARDED_BY(mu_);
+  std::map<uint64_t, std::shared_ptr<const EpochSummary>> summaries_ GUARDED_BY(mu_);
 };
 
 }  // namespace depin::node

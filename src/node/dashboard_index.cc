@@ -100,20 +100,20 @@ std::vector<std::pair<double, double>> CellCorners(uint64_t cell) {
 
 util::Status LedgerIndex::Sync() {
   if (ledger_->height() == height()) return util::Status::Ok();
-  std::lock_guard<std::mutex> sync_lock(sync_mu_);
+  util::MutexLock sync_lock(sync_mu_);
   const uint64_t tip = ledger_->height();
   for (uint64_t h = height() + 1; h <= tip; ++h) {
     DEPIN_ASSIGN_OR_RETURN(std::optional<ledger::Block> block, ledger_->GetBlock(h));
     if (!block) return util::Status::NotFound("ledger block " + std::to_string(h) + " is missing");
     std::vector<ledger::Address> touched;
     {
-      std::unique_lock<std::shared_mutex> lock(mu_);
+      util::WriterLock lock(mu_);
       DEPIN_RETURN_IF_ERROR(IndexBlock(*block, ledger::BlockHash(block->header), &touched));
     }
     // Device records as the ledger has them now (read outside our lock: the ledger locks too).
     std::vector<std::pair<ledger::Address, std::optional<ledger::Device>>> records;
     for (const ledger::Address& d : touched) records.emplace_back(d, ledger_->GetDevice(d));
-    std::unique_lock<std::shared_mutex> lock(mu_);
+    util::WriterLock lock(mu_);
     for (auto& [key, record] : records) {
       if (!record) continue;
       auto [it, inserted] = devices_.try_emplace(key);
@@ -187,7 +187,7 @@ std::optional<BlockRow> LedgerIndex::RowFromLedger(uint64_t height) const {
 }
 
 size_t LedgerIndex::blocks_held() const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   return blocks_.size();
 }
 
@@ -195,7 +195,7 @@ std::vector<BlockRow> LedgerIndex::LatestBlocks(uint64_t offset, uint64_t limit)
   std::vector<BlockRow> out;
   uint64_t next;  // the next (older) height wanted; 0: none left
   {
-    std::shared_lock<std::shared_mutex> lock(mu_);
+    util::ReaderLock lock(mu_);
     next = offset < indexed_height_ ? indexed_height_ - offset : 0;
     for (; next > 0 && out.size() < limit; --next) {
       const BlockRow* row = HeldBlock(next);
@@ -214,7 +214,7 @@ std::vector<BlockRow> LedgerIndex::LatestBlocks(uint64_t offset, uint64_t limit)
 
 std::optional<BlockRow> LedgerIndex::Block(uint64_t height) const {
   {
-    std::shared_lock<std::shared_mutex> lock(mu_);
+    util::ReaderLock lock(mu_);
     if (height == 0 || height > indexed_height_) return std::nullopt;
     if (const BlockRow* row = HeldBlock(height)) return *row;
   }
@@ -222,12 +222,12 @@ std::optional<BlockRow> LedgerIndex::Block(uint64_t height) const {
 }
 
 size_t LedgerIndex::device_count() const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   return devices_.size();
 }
 
 std::vector<DeviceRow> LedgerIndex::Devices(uint64_t offset, uint64_t limit) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   std::vector<DeviceRow> out;
   for (uint64_t i = offset; i < sorted_.size() && out.size() < limit; ++i) {
     out.push_back(*sorted_[i]);
@@ -236,7 +236,7 @@ std::vector<DeviceRow> LedgerIndex::Devices(uint64_t offset, uint64_t limit) con
 }
 
 std::optional<DeviceRow> LedgerIndex::Device(const ledger::Address& key) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   auto it = devices_.find(key);
   if (it == devices_.end()) return std::nullopt;
   return it->second;
@@ -244,21 +244,21 @@ std::optional<DeviceRow> LedgerIndex::Device(const ledger::Address& key) const {
 
 std::unordered_map<ledger::Address, ledger::Address, crypto::PublicKeyHash> LedgerIndex::Owners()
     const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   std::unordered_map<ledger::Address, ledger::Address, crypto::PublicKeyHash> out;
   for (const auto& [key, row] : devices_) out.emplace(key, row.owner);
   return out;
 }
 
 uint64_t LedgerIndex::RegisteredBefore(int64_t end_ms) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   uint64_t n = 0;
   for (const auto& [key, row] : devices_) n += row.onboarded_ms < end_ms ? 1 : 0;
   return n;
 }
 
 std::vector<std::pair<uint64_t, std::vector<ledger::Address>>> LedgerIndex::Cells(int level) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   std::map<uint64_t, std::vector<ledger::Address>> cells;
   for (const DeviceRow* row : sorted_) {
     if (!row->located) continue;
@@ -270,7 +270,7 @@ std::vector<std::pair<uint64_t, std::vector<ledger::Address>>> LedgerIndex::Cell
 }
 
 std::vector<TxRow> LedgerIndex::TxsOf(const ledger::Address& address) const {
-  std::shared_lock<std::shared_mutex> lock(mu_);
+  util::ReaderLock lock(mu_);
   auto it = txs_of_.find(address);
   if (it == txs_of_.end()) return {};
   return {it->second.begin(), it->second.end()};

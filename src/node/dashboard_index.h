@@ -15,13 +15,12 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <unordered_map>
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "util/mutex.h"
 #include "util/result.h"
 
 namespace depin::node {
@@ -99,15 +98,17 @@ class LedgerIndex {
 
   const ledger::Ledger* ledger_;
   const size_t recent_blocks_;
-  std::mutex sync_mu_;  // one Sync at a time
+  util::Mutex sync_mu_;  // one Sync at a time
   std::atomic<uint64_t> height_{0};
 
-  mutable std::shared_mutex mu_;  // guards everything below
-  std::deque<BlockRow> blocks_;   // the newest recent_blocks_ blocks, oldest first
-  uint64_t indexed_height_ = 0;   // the last block indexed
-  std::unordered_map<ledger::Address, DeviceRow, crypto::PublicKeyHash> devices_;
-  std::vector<const DeviceRow*> sorted_;  // devices_ values in key order
-  std::unordered_map<ledger::Address, std::deque<TxRow>, crypto::PublicKeyHash> txs_of_;
+  mutable util::SharedMutex mu_;
+  // The newest recent_blocks_ blocks, oldest first.
+  std::deque<BlockRow> blocks_ GUARDED_BY(mu_);
+  uint64_t indexed_height_ GUARDED_BY(mu_) = 0;  // the last block indexed
+  std::unordered_map<ledger::Address, DeviceRow, crypto::PublicKeyHash> devices_ GUARDED_BY(mu_);
+  std::vector<const DeviceRow*> sorted_ GUARDED_BY(mu_);  // devices_ values in key order
+  std::unordered_map<ledger::Address, std::deque<TxRow>, crypto::PublicKeyHash> txs_of_
+      GUARDED_BY(mu_);
 };
 
 // The centre of S2 cell `cell` in degrees; nullopt for 0 or an invalid id.

@@ -32,7 +32,7 @@ ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Address& key,
 }
 
 size_t DeviceSync::LoadAll() {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   // keys::Device(d) is the two-byte prefix "d/" followed by the device key.
   const std::string prefix = ledger::keys::Device(ledger::Address{}).substr(0, 2);
   size_t n = 0;
@@ -59,7 +59,7 @@ void DeviceSync::Refresh(const ledger::Address& address) {
 }
 
 void DeviceSync::SetDenied(const std::vector<ledger::Address>& devices) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   std::set<ledger::Address> changed(devices.begin(), devices.end());
   changed.insert(denied_.begin(), denied_.end());
   denied_ = std::set<ledger::Address>(devices.begin(), devices.end());
@@ -67,7 +67,7 @@ void DeviceSync::SetDenied(const std::vector<ledger::Address>& devices) {
 }
 
 void DeviceSync::OnBlock(const ledger::Block& block) {
-  std::lock_guard<std::mutex> lock(mu_);
+  util::MutexLock lock(mu_);
   for (const ledger::Tx& tx : block.txs) {
     std::visit(
         [this](const auto& body) {

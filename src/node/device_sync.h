@@ -16,7 +16,6 @@
 // ledger's (so an update never interleaves with another and leaves a stale entry).
 #pragma once
 
-#include <mutex>
 #include <set>
 #include <vector>
 
@@ -24,6 +23,7 @@
 #include "ledger/block.h"
 #include "ledger/ledger.h"
 #include "node/network_config.h"
+#include "util/mutex.h"
 
 namespace depin::node {
 
@@ -52,8 +52,8 @@ class DeviceSync {
   const ledger::Ledger* ledger_;
   ingest::InMemoryDeviceRegistry* registry_;
   std::vector<ingest::KindMask> class_kinds_;
-  mutable std::mutex mu_;
-  std::set<ledger::Address> denied_;
+  mutable util::Mutex mu_;
+  std::set<ledger::Address> denied_ GUARDED_BY(mu_);
 };
 
 }  // namespace depin::node

@@ -98,11 +98,11 @@ Metric& Family<Metric>::WithLabels(const std::vector<std::string>& values) {
         std::to_string(labels_.size()) + " labels");
   }
   {
-    std::shared_lock lock(mu_);
+    util::ReaderLock lock(mu_);
     auto it = children_.find(values);
     if (it != children_.end()) return *it->second;
   }
-  std::unique_lock lock(mu_);
+  util::WriterLock lock(mu_);
   auto& slot = children_[values];
   if (!slot) {
     if constexpr (std::is_same_v<Metric, Histogram>) {
@@ -127,23 +127,23 @@ struct Registry::Entry {
 };
 
 struct Registry::Hooks {
-  std::mutex mu;  // held while hooks run, so removing one waits for a run in progress
-  uint64_t next_id = 0;
-  std::map<uint64_t, std::function<void()>> hooks;
+  util::Mutex mu;  // held while hooks run, so removing one waits for a run in progress
+  uint64_t next_id GUARDED_BY(mu) = 0;
+  std::map<uint64_t, std::function<void()>> hooks GUARDED_BY(mu);
 };
 
 Registry::Registry() : hooks_(std::make_unique<Hooks>()) {}
 Registry::~Registry() = default;
 
 std::unique_ptr<Registry::CollectHook> Registry::OnCollect(std::function<void()> hook) {
-  std::lock_guard lock(hooks_->mu);
+  util::MutexLock lock(hooks_->mu);
   uint64_t id = hooks_->next_id++;
   hooks_->hooks.emplace(id, std::move(hook));
   return std::unique_ptr<CollectHook>(new CollectHook(hooks_.get(), id));
 }
 
 Registry::CollectHook::~CollectHook() {
-  std::lock_guard lock(hooks_->mu);
+  util::MutexLock lock(hooks_->mu);
   hooks_->hooks.erase(id_);
 }
 
@@ -164,7 +164,7 @@ void Registry::CheckNew(const std::string& name, const std::vector<std::string>&
 
 Family<Counter>& Registry::AddCounter(std::string name, std::string help,
                                       std::vector<std::string> labels) {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   CheckNew(name, labels);
   auto entry = std::make_unique<Entry>();
   entry->counter.reset(new Family<Counter>(std::move(name), std::move(help), std::move(labels)));
@@ -174,7 +174,7 @@ Family<Counter>& Registry::AddCounter(std::string name, std::string help,
 
 Family<Gauge>& Registry::AddGauge(std::string name, std::string help,
                                   std::vector<std::string> labels) {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   CheckNew(name, labels);
   auto entry = std::make_unique<Entry>();
   entry->gauge.reset(new Family<Gauge>(std::move(name), std::move(help), std::move(labels)));
@@ -185,7 +185,7 @@ Family<Gauge>& Registry::AddGauge(std::string name, std::string help,
 Family<Histogram>& Registry::AddHistogram(std::string name, std::string help,
                                           std::vector<std::string> labels,
                                           std::vector<uint64_t> bounds, uint32_t scale_digits) {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   CheckNew(name, labels);
   for (size_t i = 1; i < bounds.size(); ++i) {
     if (bounds[i] <= bounds[i - 1]) Die(name + ": bucket bounds must increase");
@@ -201,11 +201,11 @@ Family<Histogram>& Registry::AddHistogram(std::string name, std::string help,
 
 std::string Registry::Render() const {
   {
-    std::lock_guard hooks_lock(hooks_->mu);
+    util::MutexLock hooks_lock(hooks_->mu);
     for (const auto& [id, hook] : hooks_->hooks) hook();
   }
   std::string out;
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   for (const auto& e : entries_) {
     if (e->counter || e->gauge) {
       const bool is_counter = e->counter != nullptr;
@@ -216,12 +216,12 @@ std::string Registry::Render() const {
       AppendEscaped(&out, help, false);
       out += "\n# TYPE " + name + (is_counter ? " counter\n" : " gauge\n");
       if (is_counter) {
-        std::shared_lock child_lock(e->counter->mu_);
+        util::ReaderLock child_lock(e->counter->mu_);
         for (const auto& [values, c] : e->counter->children_) {
           out += name + Labels(labels, values) + " " + std::to_string(c->Value()) + "\n";
         }
       } else {
-        std::shared_lock child_lock(e->gauge->mu_);
+        util::ReaderLock child_lock(e->gauge->mu_);
         for (const auto& [values, g] : e->gauge->children_) {
           out += name + Labels(labels, values) + " " + std::to_string(g->Value()) + "\n";
         }
@@ -232,7 +232,7 @@ std::string Registry::Render() const {
     out += "# HELP " + h.name_ + " ";
     AppendEscaped(&out, h.help_, false);
     out += "\n# TYPE " + h.name_ + " histogram\n";
-    std::shared_lock child_lock(h.mu_);
+    util::ReaderLock child_lock(h.mu_);
     for (const auto& [values, hist] : h.children_) {
       const std::vector<uint64_t> counts = hist->BucketCounts();
       uint64_t cumulative = 0;

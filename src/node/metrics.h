@@ -21,11 +21,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace depin::node::metrics {
 
@@ -87,8 +87,8 @@ class Family {
   std::string name_, help_;
   std::vector<std::string> labels_;
   const std::vector<uint64_t>* bounds_;  // histograms only
-  mutable std::shared_mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;
+  mutable util::SharedMutex mu_;
+  std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_ GUARDED_BY(mu_);
 };
 
 class Registry {
@@ -120,10 +120,11 @@ class Registry {
  private:
   struct Entry;
   struct Hooks;
-  void CheckNew(const std::string& name, const std::vector<std::string>& labels) const;
+  void CheckNew(const std::string& name, const std::vector<std::string>& labels) const
+      REQUIRES(mu_);
 
-  mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Entry>> entries_;
+  mutable util::Mutex mu_;
+  std::vector<std::unique_ptr<Entry>> entries_ GUARDED_BY(mu_);
   std::unique_ptr<Hooks> hooks_;
 };
 

@@ -147,7 +147,7 @@ Status EntropyService::PublishDue() {
   if (now < options_.genesis_ms) return Status::Ok();
   const uint64_t period = (now - options_.genesis_ms) / options_.cadence_ms;
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     if (!history_.empty() && history_.back().period >= period) return Status::Ok();
   }
   EntropyEntry e;
@@ -168,16 +168,16 @@ Status EntropyService::PublishDue() {
   DEPIN_RETURN_IF_ERROR(file->Sync());
   DEPIN_RETURN_IF_ERROR(file->Close());
   if (created) DEPIN_RETURN_IF_ERROR(options_.env->SyncDir(dir));
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   history_.push_back(e);
   return Status::Ok();
 }
 
 void EntropyService::Start() {
   thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
+    util::MutexLock lock(mu_);
     while (!stop_) {
-      lock.unlock();
+      lock.Unlock();
       Status s = PublishDue();
       if (!s.ok()) spdlog::error("poc entropy: {}", s.ToString());
       const int64_t now = options_.now_ms();
@@ -187,30 +187,30 @@ void EntropyService::Start() {
       // Wake at the next period start (or in a second, to retry an error).
       int64_t wait_ms = static_cast<int64_t>(options_.cadence_ms - since % options_.cadence_ms);
       if (!s.ok()) wait_ms = std::min<int64_t>(wait_ms, 1000);
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, wait_ms)),
-                   [this] { return stop_; });
+      lock.Lock();
+      cv_.WaitFor(mu_, std::chrono::milliseconds(std::max<int64_t>(1, wait_ms)),
+                  [this]() REQUIRES(mu_) { return stop_; });
     }
   });
 }
 
 void EntropyService::Stop() {
   {
-    std::lock_guard lock(mu_);
+    util::MutexLock lock(mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 std::optional<EntropyEntry> EntropyService::Latest() const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   if (history_.empty()) return std::nullopt;
   return history_.back();
 }
 
 std::optional<EntropyEntry> EntropyService::Get(uint64_t period) const {
-  std::lock_guard lock(mu_);
+  util::MutexLock lock(mu_);
   auto it = std::lower_bound(history_.begin(), history_.end(), period,
                              [](const EntropyEntry& e, uint64_t p) { return e.period < p; });
   if (it == history_.end() || it->period != period) return std::nullopt;

@@ -21,10 +21,8 @@
 // thread-safe (one mutex guards the published history; the timer thread publishes).
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -33,6 +31,7 @@
 #include "crypto/hash.h"
 #include "node/router.h"
 #include "util/env.h"
+#include "util/mutex.h"
 #include "util/result.h"
 #include "verify/coverage_verifier.h"
 
@@ -102,10 +101,10 @@ class EntropyService {
   explicit EntropyService(EntropyServiceOptions options) : options_(std::move(options)) {}
 
   EntropyServiceOptions options_;
-  mutable std::mutex mu_;
-  std::vector<EntropyEntry> history_;  // GUARDED_BY(mu_); by period, ascending
-  std::condition_variable cv_;
-  bool stop_ = false;  // GUARDED_BY(mu_)
+  mutable util::Mutex mu_;
+  std::vector<EntropyEntry> history_ GUARDED_BY(mu_);  // by period, ascending
+  util::CondVar cv_;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
