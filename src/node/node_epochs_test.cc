@@ -142,13 +142,14 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   // reads taken before and after the scrape.
   std::string text;
   ledger::Globals before, after;
-  while (MetricValue(text, "depin_epoch_last_closed").value_or(0) < epoch &&
-         std::chrono::steady_clock::now() < deadline) {
+  auto shown = [&text] { return MetricValue(text, "depin_epoch_last_closed"); };
+  while ((!shown() || *shown() < epoch) && std::chrono::steady_clock::now() < deadline) {
     before = node->ledger().GetGlobals();
     text = testing::HttpGet(node->port(), "/metrics").body();
     after = node->ledger().GetGlobals();
   }
-  ASSERT_GE(MetricValue(text, "depin_epoch_last_closed").value_or(0), epoch) << text;
+  ASSERT_TRUE(shown().has_value()) << text;
+  ASSERT_GE(*shown(), epoch) << text;
   const std::optional<uint64_t> minted = MetricValue(text, "depin_ledger_minted_base_units_total");
   ASSERT_TRUE(minted.has_value()) << text;
   EXPECT_GE(*minted, before.minted);
