@@ -3,24 +3,10 @@
 #include <algorithm>
 
 #include "node/network_config.h"
+#include "util/suggest.h"
 
 namespace depin::node::internal {
 namespace {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string_view TypeName(const toml::node& node) {
   switch (node.type()) {
@@ -279,13 +265,8 @@ util::Status TableReader::Finish() const {
   for (const auto& [key, node] : table_) {
     if (known_.count(key.str())) continue;
     std::string message = "unknown field";
-    size_t best = 3;  // suggest only close matches
-    for (const std::string& candidate : known_) {
-      size_t d = EditDistance(key.str(), candidate);
-      if (d < best) {
-        best = d;
-        message = "unknown field (did you mean '" + candidate + "'?)";
-      }
+    if (std::optional<std::string> close = util::ClosestName(key.str(), known_)) {
+      message += " (did you mean '" + *close + "'?)";
     }
     return ConfigError(source_, LineOf(node), FieldPath(key.str()), message);
   }

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <vector>
 
+#include "util/splitmix.h"
 #include "verify/report_view.h"
 
 namespace depin::sim {
@@ -17,12 +18,7 @@ namespace depin::sim {
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return util::SplitMix64Next(state_); }
   // Uniform in [0, n) (n > 0); the modulo bias is irrelevant at these sizes.
   uint64_t Below(uint64_t n) { return Next() % n; }
   // Uniform in [0, 1).

@@ -2,26 +2,9 @@
 
 #include "twin/fields_internal.h"
 #include "twin/fixed.h"
+#include "util/suggest.h"
 
 namespace depin::twin::internal {
-namespace {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
 
 uint32_t LineOf(const toml::node& node) {
   return std::max<uint32_t>(1, static_cast<uint32_t>(node.source().begin.line));
@@ -201,13 +184,9 @@ util::Status Fields::Finish() const {
   for (const auto& [k, v] : table_) {
     if (known_.count(k.str())) continue;
     std::string message = "unknown field";
-    std::string best;
-    size_t best_distance = 3;
-    for (const std::string& name : known_) {
-      size_t d = EditDistance(k.str(), name);
-      if (d < best_distance) best_distance = d, best = name;
+    if (std::optional<std::string> close = util::ClosestName(k.str(), known_)) {
+      message += " (did you mean '" + *close + "'?)";
     }
-    if (!best.empty()) message += " (did you mean '" + best + "'?)";
     return util::Status::InvalidArgument(std::string(source_) + ":" + std::to_string(LineOf(v)) +
                                          ": " + FieldPath(k.str()) + ": " + message);
   }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "util/result.h"
+#include "util/splitmix.h"
 
 namespace depin::twin {
 
@@ -25,12 +26,7 @@ inline constexpr uint32_t kPpmDigits = 6;
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return util::SplitMix64Next(state_); }
   // Uniform in [0, n) for n > 0 (Lemire's multiply-shift; the bias is below 2^-64 * n).
   uint64_t Below(uint64_t n) {
     return static_cast<uint64_t>((static_cast<u128>(Next()) * n) >> 64);
