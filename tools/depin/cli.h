@@ -41,6 +41,7 @@ void RegisterRewardsCommands(CLI::App& app, Selected& selected);  // cmd_rewards
 void RegisterFleetCommand(CLI::App& app, Selected& selected);     // cmd_fleet.cc
 void RegisterTxCommands(CLI::App& app, Selected& selected);       // cmd_tx.cc
 void RegisterSimCommand(CLI::App& app, Selected& selected);       // cmd_sim.cc
+void RegisterAdminCommands(CLI::App& app, Selected& selected);    // cmd_admin.cc
 // `depin bench <what>`: cmd_bench.cc owns the group; each benchmark registers itself here.
 void RegisterBenchCommands(CLI::App& app, Selected& selected);  // cmd_bench.cc
 void RegisterBenchCrypto(CLI::App& bench, Selected& selected);  // cmd_bench_crypto.cc

@@ -36,6 +36,7 @@ int Run(int argc, char** argv) {
   depin::cli::RegisterFleetCommand(app, selected);
   depin::cli::RegisterTxCommands(app, selected);
   depin::cli::RegisterSimCommand(app, selected);
+  depin::cli::RegisterAdminCommands(app, selected);
   depin::cli::RegisterBenchCommands(app, selected);
 
   if (argc > 1 && argv[1][0] != '-' && !HasSubcommand(app, argv[1])) {
