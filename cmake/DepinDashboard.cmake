@@ -3,7 +3,8 @@
 # into ${CMAKE_BINARY_DIR}/dashboard, which `depin node` serves at / (it looks in
 # <directory of the depin binary>/../dashboard, or --dashboard DIR). On by default when node and
 # npm are found (scripts/install-deps.sh installs Debian's nodejs, npm and chromium).
-# The e2e browser test (web/e2e/dashboard.e2e.mjs, CTest label `e2e`) drives /usr/bin/chromium.
+# The e2e browser test (web/e2e/dashboard.e2e.mjs, CTest label `e2e`) drives /usr/bin/chromium;
+# the API contract check (web/e2e/openapi.check.mjs, label `e2e`) runs a node behind a proxy.
 find_program(DEPIN_NPM npm)
 find_program(DEPIN_NODEJS NAMES node nodejs)
 if(DEPIN_NPM AND DEPIN_NODEJS)
@@ -52,4 +53,14 @@ if(DEPIN_BUILD_TESTS AND TARGET depin)
                    --depin $<TARGET_FILE:depin> --dashboard ${DEPIN_DASHBOARD_DIR}
                    --out ${CMAKE_BINARY_DIR}/e2e-artifacts)
   set_tests_properties(dashboard_e2e PROPERTIES LABELS e2e TIMEOUT 600 SKIP_RETURN_CODE 77)
+endif()
+
+if(DEPIN_BUILD_TESTS AND TARGET depin)
+  # The API contract (docs/openapi.yaml) against a real node, fleet and command-line clients:
+  # every operation answered with a success and an error, every answer matching its schema.
+  add_test(NAME openapi_contract
+           COMMAND ${DEPIN_NODEJS} ${DEPIN_WEB_DIR}/e2e/openapi.check.mjs
+                   --depin $<TARGET_FILE:depin> --dashboard ${DEPIN_DASHBOARD_DIR}
+                   --spec ${PROJECT_SOURCE_DIR}/docs/openapi.yaml)
+  set_tests_properties(openapi_contract PROPERTIES LABELS e2e TIMEOUT 300)
 endif()

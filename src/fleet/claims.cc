@@ -16,11 +16,19 @@ util::Status Bad(const std::string& field) {
   return util::Status::InvalidArgument("epoch device answer: " + field + " missing or malformed");
 }
 
-bool ReadDecimal(const json& j, const char* field, uint64_t* out) {
+// An amount: a string of decimal digits (docs/api.md, "Conventions").
+bool ReadAmount(const json& j, const char* field, uint64_t* out) {
   if (!j.is_object() || !j.contains(field) || !j[field].is_string()) return false;
   const std::string s = j[field].get<std::string>();
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+// An index: a JSON number (under 2^53, so exact in every client).
+bool ReadIndex(const json& j, const char* field, uint64_t* out) {
+  if (!j.is_object() || !j.contains(field) || !j[field].is_number_unsigned()) return false;
+  *out = j[field].get<uint64_t>();
+  return true;
 }
 
 }  // namespace
@@ -32,11 +40,11 @@ util::Result<std::optional<ledger::ClaimRewards>> ParseClaim(std::string_view te
   ledger::ClaimRewards c;
   c.device = device;
   c.epoch = epoch;
-  if (!ReadDecimal(j, "cumulative", &c.cumulative)) return Bad("cumulative");
+  if (!ReadAmount(j, "cumulative", &c.cumulative)) return Bad("cumulative");
   if (c.cumulative == 0 || !j.contains("proof")) return std::optional<ledger::ClaimRewards>();
   const json& p = j["proof"];
-  if (!ReadDecimal(p, "leaf_index", &c.proof.leaf_index)) return Bad("proof.leaf_index");
-  if (!ReadDecimal(p, "leaf_count", &c.proof.leaf_count)) return Bad("proof.leaf_count");
+  if (!ReadIndex(p, "leaf_index", &c.proof.leaf_index)) return Bad("proof.leaf_index");
+  if (!ReadIndex(p, "leaf_count", &c.proof.leaf_count)) return Bad("proof.leaf_count");
   if (c.proof.leaf_index >= c.proof.leaf_count) return Bad("proof.leaf_index");
   if (!p.contains("siblings") || !p["siblings"].is_array() ||
       p["siblings"].size() > ledger::kMaxProofDepth) {

@@ -16,8 +16,8 @@ class ClaimsTest : public ::testing::Test {
 };
 
 TEST_F(ClaimsTest, ParsesCumulativeAndProofIntoAClaim) {
-  const std::string body = R"({"epoch":"3","cumulative":"12345","proof":{"leaf_index":"1",)"
-                           R"("leaf_count":"3","siblings":[")" +
+  const std::string body = R"({"epoch":3,"cumulative":"12345","proof":{"leaf_index":1,)"
+                           R"("leaf_count":3,"siblings":[")" +
                            kSibling + R"("]},"explanation":"…"})";
   auto c = ParseClaim(body, device_, 3);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -43,12 +43,14 @@ TEST_F(ClaimsTest, MalformedAnswersAreErrorsNamingTheField) {
       {R"({"cumulative":12})", "cumulative"},  // must be a string of digits
       {R"({"cumulative":"-5"})", "cumulative"},
       {R"({"cumulative":"99999999999999999999999"})", "cumulative"},  // > u64
-      {R"({"cumulative":"5","proof":{"leaf_count":"2","siblings":[]}})", "proof.leaf_index"},
-      {R"({"cumulative":"5","proof":{"leaf_index":"2","leaf_count":"2","siblings":[]}})",
+      {R"({"cumulative":"5","proof":{"leaf_count":2,"siblings":[]}})", "proof.leaf_index"},
+      {R"({"cumulative":"5","proof":{"leaf_index":"0","leaf_count":2,"siblings":[]}})",
+       "proof.leaf_index"},  // an index is a number
+      {R"({"cumulative":"5","proof":{"leaf_index":2,"leaf_count":2,"siblings":[]}})",
        "proof.leaf_index"},
-      {R"({"cumulative":"5","proof":{"leaf_index":"0","leaf_count":"2","siblings":["ab"]}})",
+      {R"({"cumulative":"5","proof":{"leaf_index":0,"leaf_count":2,"siblings":["ab"]}})",
        "proof.siblings"},
-      {R"({"cumulative":"5","proof":{"leaf_index":"0","leaf_count":"2","siblings":"x"}})",
+      {R"({"cumulative":"5","proof":{"leaf_index":0,"leaf_count":2,"siblings":"x"}})",
        "proof.siblings"},
   };
   for (const auto& [body, field] : cases) {
@@ -58,7 +60,7 @@ TEST_F(ClaimsTest, MalformedAnswersAreErrorsNamingTheField) {
     EXPECT_NE(c.status().message().find(field), std::string_view::npos)
         << body << " -> " << c.status().ToString();
   }
-  std::string deep = R"({"cumulative":"5","proof":{"leaf_index":"0","leaf_count":"2","siblings":[)";
+  std::string deep = R"({"cumulative":"5","proof":{"leaf_index":0,"leaf_count":2,"siblings":[)";
   for (int i = 0; i < 65; ++i) deep += (i ? ",\"" : "\"") + kSibling + "\"";
   deep += "]}}";
   EXPECT_FALSE(ParseClaim(deep, device_, 1).ok());  // deeper than any ledger proof

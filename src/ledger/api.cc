@@ -159,7 +159,7 @@ ApiReply LedgerApi::GetDevice(std::string_view key) const {
              {"owner", d->owner.ToBase58()},
              {"maker", d->maker.ToBase58()},
              {"resource_class", d->resource_class},
-             {"cell", d->cell},
+             {"cell", std::to_string(d->cell)},  // an S2 cell id can exceed 2^53
              {"onboarded_height", d->onboarded_height},
              {"location_asserts", d->location_asserts},
              {"status", std::string(DeviceStatusName(d->status))}});

@@ -133,17 +133,16 @@ Response DashboardApi::Summary() {
       {"tip_timestamp_ms", sources_.ledger->tip_timestamp_ms()},
       {"now_ms", now},
       {"genesis_time_ms", p.genesis_time_ms},
-      {"epoch_length_ms", std::to_string(p.epoch_length_ms)},
-      {"current_epoch",
-       std::to_string(now <= p.genesis_time_ms || p.epoch_length_ms == 0
-                          ? 0
-                          : static_cast<uint64_t>(now - p.genesis_time_ms) / p.epoch_length_ms)},
+      {"epoch_length_ms", p.epoch_length_ms},
+      {"current_epoch", now <= p.genesis_time_ms || p.epoch_length_ms == 0
+                            ? uint64_t{0}
+                            : static_cast<uint64_t>(now - p.genesis_time_ms) / p.epoch_length_ms},
       {"token_decimals", p.token_decimals},
       {"registered_devices", devices.size()},
       {"located_devices", located},
       {"covered_cells", index_.Cells(kDefaultCellLevel).size()},
       {"closed_epochs", epochs.size()},
-      {"latest_epoch", epochs.empty() ? json(nullptr) : json(std::to_string(epochs.back()))},
+      {"latest_epoch", epochs.empty() ? json(nullptr) : json(epochs.back())},
       {"supply", std::to_string(g.supply)},
       {"minted", std::to_string(g.minted)},
       {"burned", std::to_string(g.burned)},
@@ -211,7 +210,7 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
       if (!s.ok()) continue;
       const DeviceEpochRow* d = (*s)->FindDevice(*key);
       history.push_back(d ? DeviceEpochJson(**s, *d)
-                          : json{{"epoch", std::to_string((*s)->epoch)},
+                          : json{{"epoch", (*s)->epoch},
                                  {"amount", "0"},
                                  {"valid_reports", 0},
                                  {"invalid_reports", 0},
@@ -286,7 +285,7 @@ Response DashboardApi::CellList(const Request& r) {
   }
   json body = PageJson(cells.size(), *page, std::move(items));
   body["level"] = level;
-  body["epoch"] = latest ? json(std::to_string(latest->epoch)) : json(nullptr);
+  body["epoch"] = latest ? json(latest->epoch) : json(nullptr);
   return Response::Json(200, body.dump());
 }
 

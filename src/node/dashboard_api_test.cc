@@ -112,7 +112,7 @@ TEST_F(DashboardApiTest, SummaryCountsDevicesCellsAndSeesANewEpochWithoutRestart
 
   CloseEpoch0();
   json after = GetJson("/v1/network/summary");
-  EXPECT_EQ(after["latest_epoch"], "0");
+  EXPECT_EQ(after["latest_epoch"], 0);
   EXPECT_EQ(after["closed_epochs"], 1);
   EXPECT_GT(after["height"].get<uint64_t>(), 1u);  // post + claims were indexed
   EXPECT_EQ(after["height"].get<uint64_t>(), ledger_->height());
@@ -125,14 +125,14 @@ TEST_F(DashboardApiTest, HealthPerEpochMatchesTheManifest) {
   ASSERT_EQ(h["total"], 1);
   ASSERT_EQ(h["items"].size(), 1u);
   const json& e = h["items"][0];
-  EXPECT_EQ(e["epoch"], "0");
+  EXPECT_EQ(e["epoch"], 0);
   EXPECT_EQ(e["minted"], std::to_string(TotalMinted(manifest_)));
   EXPECT_EQ(e["emission"], std::to_string(manifest_.emission));
   EXPECT_EQ(e["registered_devices"], kDevices);
   EXPECT_EQ(e["active_devices"], kDevices);
   EXPECT_EQ(e["dc_burned"], "0");                         // the fixture has no usage
   EXPECT_EQ(e["invalid_by_reason"]["outside_epoch"], 1);  // the late heartbeat
-  EXPECT_EQ(e["corrupt_records"], "1");
+  EXPECT_EQ(e["corrupt_records"], 1);
   EXPECT_GT(e["invalid_rate_ppm"].get<uint64_t>(), 0u);
   EXPECT_EQ(e["top10_owner_share_ppm"], 1'000'000);  // alice owns every device
   uint64_t sum = 0;
@@ -155,7 +155,7 @@ TEST_F(DashboardApiTest, DeviceListPagesInKeyOrderWithLocationAndLatestReward) {
   EXPECT_NEAR(d["lng"].get<double>(), kLon / 1e7, 1e-4);
   EXPECT_EQ(d["owner"], net_.alice.public_key().ToBase58());
   ASSERT_FALSE(d["latest"].is_null());
-  EXPECT_EQ(d["latest"]["epoch"], "0");
+  EXPECT_EQ(d["latest"]["epoch"], 0);
   auto key = crypto::PublicKey::FromBase58(d["key"].get<std::string>());
   EXPECT_EQ(d["latest"]["amount"], std::to_string(rewards::FindDevice(manifest_, *key)->amount));
 
@@ -262,7 +262,7 @@ TEST_F(DashboardApiTest, EpochsListClaimStatusAndDetail) {
   EXPECT_EQ(full["unallocated"], std::to_string(manifest_.unallocated_total));
   EXPECT_EQ(full["recipients"].size(), manifest_.recipients.size());
   EXPECT_FALSE(full["top_devices"].empty());
-  EXPECT_EQ(full["health"]["epoch"], "0");
+  EXPECT_EQ(full["health"]["epoch"], 0);
   ExpectError(Call("GET", "/v1/epochs/7"), 404, "not_found");
   ExpectError(Call("GET", "/v1/epochs/x7"), 400, "invalid_argument");
 }
@@ -289,7 +289,7 @@ TEST_F(DashboardApiTest, DeviceLeavesCountDevicesSilentThisEpoch) {
   json list = GetJson("/v1/epochs");
   ASSERT_EQ(list["total"], 2);
   const json& latest = list["items"][0];  // newest first
-  ASSERT_EQ(latest["epoch"], "1");
+  ASSERT_EQ(latest["epoch"], 1);
   EXPECT_EQ(latest["devices"], 0);
   EXPECT_EQ(latest["claim"]["device_leaves"], device_leaves);
   // Nothing new to claim: every silent device's total was claimed after epoch 0.
@@ -299,7 +299,7 @@ TEST_F(DashboardApiTest, DeviceLeavesCountDevicesSilentThisEpoch) {
   // Its device page names epoch 1 as the newest closed epoch, with no entry of its own.
   json device = GetJson("/v1/devices/" + Key(0));
   EXPECT_TRUE(device["latest"].is_null());
-  EXPECT_EQ(device["latest_epoch"], "1");
+  EXPECT_EQ(device["latest_epoch"], 1);
 }
 
 TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
@@ -307,7 +307,7 @@ TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
   json blocks = GetJson("/v1/explorer/blocks?limit=2");
   EXPECT_EQ(blocks["total"], ledger_->height());
   ASSERT_EQ(blocks["items"].size(), 2u);
-  EXPECT_EQ(blocks["items"][0]["height"], std::to_string(ledger_->height()));  // newest first
+  EXPECT_EQ(blocks["items"][0]["height"], ledger_->height());  // newest first
   EXPECT_EQ(blocks["items"][0]["hash"], crypto::ToHex(ledger_->tip_hash()));
 
   json b1 = GetJson("/v1/explorer/blocks/1");
@@ -316,7 +316,7 @@ TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
   EXPECT_EQ(b1["txs"][1]["kind"], "assert_location");
   const std::string tx_id = b1["txs"][1]["tx_id"];
   json tx = GetJson("/v1/explorer/tx/" + tx_id);
-  EXPECT_EQ(tx["height"], "1");
+  EXPECT_EQ(tx["height"], 1);
   EXPECT_EQ(tx["index"], 1);
   EXPECT_EQ(tx["signer"], net_.alice.public_key().ToBase58());
   EXPECT_NEAR(tx["body"]["lat"].get<double>(), kLat / 1e7, 1e-4);

@@ -19,7 +19,7 @@ namespace {
 std::string U(uint64_t v) { return std::to_string(v); }
 
 json BlockJson(const BlockRow& b) {
-  return json{{"height", U(b.height)},
+  return json{{"height", b.height},
               {"hash", crypto::ToHex(b.hash)},
               {"timestamp_ms", b.timestamp_ms},
               {"tx_count", b.tx_count},
@@ -28,7 +28,7 @@ json BlockJson(const BlockRow& b) {
 
 json TxRowJson(const TxRow& t) {
   return json{{"tx_id", crypto::ToHex(t.id)},
-              {"height", U(t.height)},
+              {"height", t.height},
               {"index", t.index},
               {"kind", std::string(ledger::TxKindName(t.kind))}};
 }
@@ -73,12 +73,12 @@ json TxBodyJson(const ledger::TxBody& body) {
         } else if constexpr (std::is_same_v<T, ledger::Withdraw>) {
           return {{"amount", U(b.amount)}};
         } else if constexpr (std::is_same_v<T, ledger::PostRewardRoot>) {
-          return {{"epoch", U(b.epoch)},
+          return {{"epoch", b.epoch},
                   {"root", crypto::ToHex(b.root)},
                   {"total_minted", U(b.total_minted)}};
         } else if constexpr (std::is_same_v<T, ledger::ClaimRewards>) {
           return {{"device", b.device.ToBase58()},
-                  {"epoch", U(b.epoch)},
+                  {"epoch", b.epoch},
                   {"cumulative", U(b.cumulative)},
                   {"proof_depth", b.proof.siblings.size()}};
         } else if constexpr (std::is_same_v<T, ledger::Slash>) {
@@ -96,7 +96,7 @@ json TxBodyJson(const ledger::TxBody& body) {
           for (const auto& d : b.debits) {
             debits.push_back({{"payer", d.payer.ToBase58()}, {"dc", U(d.dc)}});
           }
-          return {{"epoch", U(b.epoch)}, {"chunk", b.chunk}, {"debits", debits}};
+          return {{"epoch", b.epoch}, {"chunk", b.chunk}, {"debits", debits}};
         } else {
           static_assert(!sizeof(T*), "decode every ledger tx kind for the explorer");
         }
@@ -108,11 +108,11 @@ json TxJson(const ledger::Tx& tx, uint64_t height, uint32_t index) {
   json cosigners = json::array();
   for (const ledger::Cosignature& c : tx.cosigs) cosigners.push_back(c.key.ToBase58());
   return json{{"tx_id", crypto::ToHex(ledger::TxId(tx))},
-              {"height", U(height)},
+              {"height", height},
               {"index", index},
               {"kind", std::string(ledger::TxKindName(tx.kind()))},
               {"signer", tx.signer.ToBase58()},
-              {"nonce", U(tx.nonce)},
+              {"nonce", tx.nonce},
               {"fee", U(tx.fee)},
               {"cosigners", std::move(cosigners)},
               {"format", tx.wire_encoded.empty() ? "native" : "wire_v1"},
@@ -196,7 +196,7 @@ Response DashboardApi::AccountDetail(std::string_view address_text) {
   for (const TxRow& t : index_.TxsOf(*address)) txs.push_back(TxRowJson(t));
   json body = {{"address", address->ToBase58()},
                {"balance", U(a.balance)},
-               {"nonce", U(a.nonce)},
+               {"nonce", a.nonce},
                {"credits", U(a.credits)},
                {"devices", std::move(devices)},
                {"recent_txs", std::move(txs)}};

@@ -46,9 +46,9 @@ namespace {
 
 // The fields every epoch view starts with: its window and where the emission went.
 json EpochTotalsJson(const EpochSummary& s) {
-  return json{{"epoch", U(s.epoch)},
-              {"start_ms", U(s.start_ms)},
-              {"end_ms", U(s.end_ms)},
+  return json{{"epoch", s.epoch},
+              {"start_ms", s.start_ms},
+              {"end_ms", s.end_ms},
               {"emission", U(s.emission)},
               {"minted", U(s.minted)},
               {"unallocated", U(s.unallocated_total)},
@@ -84,11 +84,11 @@ json HealthJson(const EpochSummary& s, uint64_t registered) {
            {"active_devices", s.devices_reporting},
            {"rewarded_devices", s.devices_rewarded},
            {"flagged_devices", s.devices_flagged},
-           {"reports_seen", U(s.reports_seen)},
-           {"valid_reports", U(s.valid_reports)},
-           {"invalid_reports", U(s.invalid_reports)},
-           {"unknown_device_reports", U(s.unknown_device_reports)},
-           {"corrupt_records", U(s.corrupt_records)},
+           {"reports_seen", s.reports_seen},
+           {"valid_reports", s.valid_reports},
+           {"invalid_reports", s.invalid_reports},
+           {"unknown_device_reports", s.unknown_device_reports},
+           {"corrupt_records", s.corrupt_records},
            {"invalid_rate_ppm", invalid_rate_ppm},
            {"invalid_by_reason", std::move(reasons)},
            {"top10_owner_share_ppm", s.top10_owner_share_ppm}});
@@ -107,8 +107,8 @@ json HealthJson(const EpochSummary& s, uint64_t registered) {
                        {"flagged_devices", c.flagged},
                        {"proof_flagged_devices", c.proof_flagged},
                        {"device_rewards", U(c.reward)},
-                       {"valid_reports", U(c.valid_reports)},
-                       {"invalid_reports", U(c.invalid_reports)},
+                       {"valid_reports", c.valid_reports},
+                       {"invalid_reports", c.invalid_reports},
                        {"invalid_by_reason", std::move(by_reason)}});
   }
   out["by_class"] = std::move(classes);
@@ -116,7 +116,7 @@ json HealthJson(const EpochSummary& s, uint64_t registered) {
 }
 
 json DeviceEpochJson(const EpochSummary& s, const DeviceEpochRow& row) {
-  json out{{"epoch", U(s.epoch)},
+  json out{{"epoch", s.epoch},
            {"amount", U(row.amount)},
            {"cumulative", U(row.cumulative)},
            {"valid_reports", row.valid_reports},
@@ -149,7 +149,7 @@ json DeviceJson(const DeviceRow& d, const EpochSummary* latest) {
                          : d.status == 3 ? "denied"
                                          : "unknown"},
               {"cell", U(d.cell)},
-              {"onboarded_height", U(d.onboarded_height)},
+              {"onboarded_height", d.onboarded_height},
               {"onboarded_ms", d.onboarded_ms}};
   if (d.located) {
     out["cell_token"] = S2CellId(d.cell).ToToken();
@@ -163,7 +163,7 @@ json DeviceJson(const DeviceRow& d, const EpochSummary* latest) {
   out["latest"] = row ? DeviceEpochJson(*latest, *row) : json(nullptr);
   // The newest closed epoch even when the device has no entry in it (it sent nothing), so a
   // page can say "nothing in epoch N" rather than "no closed epoch yet".
-  out["latest_epoch"] = latest ? json(U(latest->epoch)) : json(nullptr);
+  out["latest_epoch"] = latest ? json(latest->epoch) : json(nullptr);
   return out;
 }
 

@@ -30,7 +30,7 @@ util::Result<std::string> DeviceJson(util::Env* env, const std::string& data_dir
   DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey key, crypto::PublicKey::FromBase58(key_text));
   DEPIN_ASSIGN_OR_RETURN(std::string text, LoadManifestText(env, data_dir, epoch));
   DEPIN_ASSIGN_OR_RETURN(rewards::Manifest m, rewards::ManifestFromJsonForDevice(text, key));
-  nlohmann::json out = {{"epoch", std::to_string(epoch)},
+  nlohmann::json out = {{"epoch", epoch},
                         {"device", key.ToBase58()},
                         {"root", util::HexEncode(m.root)},
                         {"explanation", rewards::ExplainDevice(m, key)}};
@@ -47,8 +47,8 @@ util::Result<std::string> DeviceJson(util::Env* env, const std::string& data_dir
     }
     nlohmann::json siblings = nlohmann::json::array();
     for (const crypto::Hash256& h : proof->siblings) siblings.push_back(util::HexEncode(h));
-    out["proof"] = {{"leaf_index", std::to_string(proof->leaf_index)},
-                    {"leaf_count", std::to_string(proof->leaf_count)},
+    out["proof"] = {{"leaf_index", proof->leaf_index},
+                    {"leaf_count", proof->leaf_count},
                     {"siblings", std::move(siblings)}};
   } else {
     out["cumulative"] = "0";

@@ -336,8 +336,8 @@ TEST_F(EpochServiceTest, ApiServesTheManifestAndADevicesProof) {
   EXPECT_EQ(j["device"], key);
   // The proof verifies against the posted root with the ledger's own leaf hash.
   crypto::MerkleProof proof;
-  proof.leaf_index = std::stoull(j["proof"]["leaf_index"].get<std::string>());
-  proof.leaf_count = std::stoull(j["proof"]["leaf_count"].get<std::string>());
+  proof.leaf_index = j["proof"]["leaf_index"].get<uint64_t>();
+  proof.leaf_count = j["proof"]["leaf_count"].get<uint64_t>();
   for (const auto& s : j["proof"]["siblings"]) {
     auto bytes = util::HexDecodeExact(s.get<std::string>(), 32).value();
     crypto::Hash256 h;

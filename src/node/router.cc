@@ -131,4 +131,11 @@ void Router::Dispatch(Request& request, Responder respond) const {
   (*match.handler)(request, std::move(respond));
 }
 
+std::vector<std::string> Router::Routes() const {
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_) out.push_back(r.method + " " + r.pattern);
+  return out;
+}
+
 }  // namespace depin::node

@@ -41,6 +41,10 @@ class Router {
 
   Match Find(std::string_view method, std::string_view path) const;
 
+  // Every route as "METHOD pattern", in the order added (docs/openapi.yaml must name each one:
+  // OpenApiContractTest).
+  std::vector<std::string> Routes() const;
+
   // Finds the route for `request`, fills request.route and request.params, and calls its
   // handler; or answers 404/405 through `respond`. Exceptions from handlers are the caller's.
   void Dispatch(Request& request, Responder respond) const;

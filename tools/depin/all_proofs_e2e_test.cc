@@ -142,7 +142,7 @@ TEST(AllProofsE2eTest, EveryClassIsVerifiedAndPaidAndBadInputIsCountedNotCredite
   const uint64_t now = NowMs();
   const nlohmann::json summary =
       nlohmann::json::parse(HttpGetBody(port, "/v1/network/summary").body);
-  const uint64_t bad_epoch = std::stoull(summary["current_epoch"].get<std::string>());
+  const uint64_t bad_epoch = summary["current_epoch"].get<uint64_t>();
   const crypto::PublicKey& hkey = hotspot->managed.key.public_key();
   const crypto::PublicKey& skey = station->managed.key.public_key();
   ingest::SubmissionBuilder body;

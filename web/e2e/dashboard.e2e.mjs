@@ -9,11 +9,11 @@
 //        --out build/e2e-artifacts [--devices 50] [--epoch 8s] [--keep]
 // Exit 0: passed; 1: failed (the reason, then the node's and fleet's log tails); 77: skipped
 // (no /usr/bin/chromium).
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { api, initNetwork, poll, start, stop, waitForLine } from './procs.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -35,83 +35,6 @@ const args = parseArgs(process.argv);
 const t0 = Date.now();
 const log = (...m) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...m);
 
-// A child process whose output is kept (last 200 lines) for the failure report.
-function start(name, argv, options = {}) {
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  const tail = [];
-  const keep = (chunk) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line) continue;
-      tail.push(line);
-      if (tail.length > 200) tail.shift();
-    }
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { name, child, tail, exited };
-}
-
-// Resolves with the first stdout line matching `re`, or rejects at the deadline / on exit.
-function waitForLine(proc, re, ms) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${proc.name}: no line matching ${re} within ${ms} ms`)),
-      ms,
-    );
-    proc.child.stdout.on('data', (chunk) => {
-      buf += chunk.toString();
-      const m = buf.match(re);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    proc.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`${proc.name} exited (code ${code}, signal ${signal}) before printing ${re}`),
-      );
-    });
-  });
-}
-
-// Polls `fn` until it returns a truthy value; throws `what` with the last value at the deadline.
-async function poll(what, fn, ms, every = 250) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`,
-      );
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
-
-async function api(base, p) {
-  const res = await fetch(base + p);
-  if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
-  return res.json();
-}
-
-async function stop(proc, signal = 'SIGTERM', ms = 15000) {
-  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill(signal);
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), ms);
-  await proc.exited;
-  clearTimeout(timer);
-}
-
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     console.log(`SKIPPED: ${CHROMIUM} is missing (scripts/install-deps.sh installs chromium)`);
@@ -126,14 +49,7 @@ async function main() {
   let node, fleet, browser;
   let ok = false;
   try {
-    const init = spawnSync(args.depin, ['init', data], { encoding: 'utf8' });
-    if (init.status !== 0) throw new Error(`depin init failed: ${init.stderr}`);
-    // Short epochs, so one closes within seconds.
-    const tomlPath = path.join(data, 'network.toml');
-    const toml = fs.readFileSync(tomlPath, 'utf8');
-    const shorter = toml.replace(/^length = "[^"]*"/m, `length = "${args.epoch}"`);
-    if (shorter === toml) throw new Error('network.toml has no [epoch] length line to shorten');
-    fs.writeFileSync(tomlPath, shorter);
+    initNetwork(args.depin, data, args.epoch);
 
     node = start('node', [
       args.depin,

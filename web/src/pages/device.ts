@@ -98,7 +98,7 @@ export function devicePage(): Page {
       rows.map((h) => Number(h.epoch)),
       [rows.map((h) => tokenNumber(h.amount))],
     );
-    const epoch = chosen ?? history[0]?.epoch;
+    const epoch = chosen ?? (history.length ? String(history[0].epoch) : undefined);
     if (epoch != null) await explain(epoch);
   }
 

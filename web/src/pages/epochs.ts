@@ -58,7 +58,7 @@ export function epochsPage(): Page {
           ${list.items.map(
             (
               e,
-            ) => html`<tr class="clickable ${e.epoch === open ? 'sel' : ''}" data-epoch="${e.epoch}">
+            ) => html`<tr class="clickable ${String(e.epoch) === open ? 'sel' : ''}" data-epoch="${e.epoch}">
             <td>${e.epoch}</td><td>${time(e.end_ms)}</td><td class="num">${tokens(e.emission)}</td>
             <td class="num">${tokens(e.minted)}</td><td class="num">${tokens(e.unallocated)}</td>
             <td class="small">${e.pools.map((p) => `${p.name} ${tokens(p.paid, 2)}`).join(' · ')}</td>
@@ -83,7 +83,7 @@ export function epochsPage(): Page {
         void refresh();
       }),
     );
-    if (open == null && list.items.length) open = list.items[0].epoch;
+    if (open == null && list.items.length) open = String(list.items[0].epoch);
     if (open != null) await detail(open);
   }
 
