@@ -1,6 +1,5 @@
 #include "node/node.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -164,19 +163,6 @@ Node::~Node() {
   StopEpochs();
   if (entropy_) entropy_->Stop();
   StopLedger();
-}
-
-util::Status ConfigureLogging(std::string_view level) {
-  const spdlog::level::level_enum parsed = spdlog::level::from_str(std::string(level));
-  if (parsed == spdlog::level::off && level != "off") {
-    return util::Status::InvalidArgument("log level \"" + std::string(level) +
-                                         "\" is not one of trace, debug, info, warn, error, "
-                                         "critical, off");
-  }
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>("depin", std::move(sink)));
-  spdlog::set_level(parsed);
-  return util::Status::Ok();
 }
 
 }  // namespace depin::node

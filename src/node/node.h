@@ -35,6 +35,7 @@
 #include "node/health_board.h"
 #include "node/http_server.h"
 #include "node/ingest_service.h"
+#include "node/logging.h"  // ConfigureLogging, for the commands that start a node
 #include "node/metrics.h"
 #include "node/network_config.h"
 #include "node/poc_entropy.h"
@@ -140,9 +141,5 @@ class Node {
   std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
   std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
 };
-
-// Sends spdlog's default logger to stderr (stdout is for results) at `level`:
-// trace, debug, info, warn, error, critical or off.
-util::Status ConfigureLogging(std::string_view level);
 
 }  // namespace depin::node

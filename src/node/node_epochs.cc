@@ -45,7 +45,7 @@ util::Status Node::PrepareEpochs() {
   const int64_t delay = CloseDelayMs(static_cast<int64_t>(config_.epoch.length_seconds) * 1000);
   o.now_ms = [env, delay] { return env->NowUnixMillis() - delay; };
   o.progress = [this](EpochStep step, uint64_t epoch) {
-    spdlog::info("epochs: epoch {} {}", epoch, EpochStepName(step));
+    // EpochService logs each step once; this only reacts to it.
     if (step == EpochStep::kComputed) ApplyReportRetention(epoch);
   };
   {

@@ -4,9 +4,9 @@
 // check (web/e2e/openapi.check.mjs).
 #include <gtest/gtest.h>
 
+#include <regex>
 #include "cli_test_helper.h"
 #include "crypto/ed25519.h"
-#include <regex>
 
 #include "util/temp_dir.h"
 #include "verify/denylist.h"
@@ -46,8 +46,8 @@ TEST_F(AdminCliTest, SignsAListTheNetworkAcceptsAndNoOtherNetworkDoes) {
   const crypto::KeyPair a = crypto::KeyPair::Generate(), b = crypto::KeyPair::Generate();
   const RunResult r = RunDepin({"admin", "denylist", "--data", dir_.File("net"), "--version", "3",
                                 "--device", device.public_key().ToBase58(), "--edge",
-                                a.public_key().ToHex() + "," + b.public_key().ToBase58(),
-                                "--out", dir_.File("deny.txt")});
+                                a.public_key().ToHex() + "," + b.public_key().ToBase58(), "--out",
+                                dir_.File("deny.txt")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string text = ReadWholeFile(dir_.File("deny.txt"));
   util::Result<crypto::PublicKey> governance = crypto::PublicKey::FromBase58(governance_);
@@ -72,7 +72,8 @@ TEST_F(AdminCliTest, BadInputIsRefusedByNameAndWritesNothing) {
       {{"--version", "0"}, "--version"},
       {{"--version", "1", "--device", "not-a-key!"}, "not-a-key!"},
       {{"--version", "1", "--edge", "5LpW2RNCkweudF46GciigV4ThTWskYY6pfaK1MQ6anZi"}, "KEY,KEY"},
-      {{"--version", "1", "--key", dir_.File("net/keys/maker.key")}, "not the network's governance"},
+      {{"--version", "1", "--key", dir_.File("net/keys/maker.key")},
+       "not the network's governance"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> argv = {"admin", "denylist", "--data", net, "--out", out};

@@ -64,9 +64,9 @@ util::Status Post(const DenylistArgs& a, const node::NetworkConfig& nc, const st
   uint16_t port = 0;
   DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port));
   DEPIN_ASSIGN_OR_RETURN(auto client, ingest::DeviceClient::Connect(host, port));
-  DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply reply,
-                         client->Post("/v1/admin/denylist", "text/plain", util::AsBytes(text),
-                                      "Bearer " + token));
+  DEPIN_ASSIGN_OR_RETURN(
+      ingest::HttpReply reply,
+      client->Post("/v1/admin/denylist", "text/plain", util::AsBytes(text), "Bearer " + token));
   if (reply.status != 200) {
     return util::Status::FailedPrecondition("node answered " + std::to_string(reply.status) + ": " +
                                             reply.body);

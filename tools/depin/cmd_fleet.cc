@@ -10,6 +10,8 @@
 // top-up checks) are logged to stderr as they happen. With --adversaries, the classes of FILE
 // (src/fleet/adversary_config.h, docs/fleet.md) are onboarded and set up first, then run beside
 // the fleet; a line per class follows the summary.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -63,6 +65,10 @@ util::Result<fleet::FleetKeys> ReadFleetKeys(const std::string& data) {
   return fleet::FleetKeys{std::move(governance), std::move(oracle), std::move(maker)};
 }
 
+// On a terminal the progress line is rewritten in place every second; in a log (not a terminal)
+// it is left out, except when it carries an error: the per-epoch line says what happened.
+const bool kStderrIsTerminal = isatty(STDERR_FILENO) == 1;
+
 void PrintProgress(const fleet::FleetSnapshot& s, fleet::FleetSnapshot* last) {
   std::string line = "fleet: onboarded " + std::to_string(s.onboarded) + "/" +
                      std::to_string(s.devices) + " | reports/s sent " +
@@ -77,12 +83,15 @@ void PrintProgress(const fleet::FleetSnapshot& s, fleet::FleetSnapshot* last) {
     line += " | rejected by reason:";
     for (const auto& [reason, n] : s.reject_reasons) line += " " + reason + "=" + std::to_string(n);
   }
-  if (!s.provisioned || s.request_failures > last->request_failures ||
-      (s.onboarded < s.devices && !s.last_error.empty())) {
-    line += " | last error: " + s.last_error;
-  }
-  std::fprintf(stderr, "%s\n", line.c_str());
+  const bool error = !s.provisioned || s.request_failures > last->request_failures ||
+                     (s.onboarded < s.devices && !s.last_error.empty());
+  if (error) line += " | last error: " + s.last_error;
   *last = s;
+  if (kStderrIsTerminal) {
+    std::fprintf(stderr, "\r%s\033[K%s", line.c_str(), error ? "\n" : "");
+  } else if (error) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
 }
 
 void PrintEpoch(const fleet::EpochSummary& e) {
@@ -98,7 +107,7 @@ void PrintEpoch(const fleet::EpochSummary& e) {
             std::to_string(c.rewarded_devices) + "/" + std::to_string(c.devices) + ", flagged " +
             std::to_string(c.flagged);
   }
-  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fprintf(stderr, "%s%s\n", kStderrIsTerminal ? "\r\033[K" : "", line.c_str());
 }
 
 util::Status RunFleet(const FleetArgs& args) {

@@ -2,6 +2,7 @@
 // Prints exactly "listening on http://HOST:PORT" (the bound port) on stdout once it serves.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli.h"
@@ -15,12 +16,18 @@ struct NodeArgs {
   bool dev = false;
   std::string api;
   std::string log_level = "info";
+  std::string log_format = "text";
   unsigned io_threads = 0;
   std::string dashboard;
 };
 
 util::Status RunNode(const NodeArgs& args) {
-  DEPIN_RETURN_IF_ERROR(node::ConfigureLogging(args.log_level));
+  const std::optional<node::LogFormat> format = node::LogFormatFromName(args.log_format);
+  if (!format) {
+    return util::Status::InvalidArgument("--log-format \"" + args.log_format +
+                                         "\" is not one of text, json");
+  }
+  DEPIN_RETURN_IF_ERROR(node::ConfigureLogging(args.log_level, *format));
   node::NodeOptions options;
   options.data_dir = args.data;
   options.dev = args.dev;
@@ -53,6 +60,9 @@ void RegisterNodeCommand(CLI::App& app, Selected& selected) {
                   "free port)");
   cmd->add_option("--log-level", args->log_level,
                   "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str();
+  cmd->add_option("--log-format", args->log_format,
+                  "text, or json: one JSON object per line (time, level, msg) for log shippers")
       ->capture_default_str();
   cmd->add_option("--io-threads", args->io_threads, "HTTP io threads (default: one per core)");
   cmd->add_option("--dashboard", args->dashboard,

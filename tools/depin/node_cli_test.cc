@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 #include <string>
 
 #include "cli_test_helper.h"
@@ -125,6 +126,42 @@ TEST(NodeCliTest, BadApiAddressAndLogLevelAreErrors) {
   EXPECT_EQ(r.exit_code, 1);
   ExpectOneLine(r.err);
   EXPECT_NE(r.err.find("log level \"loud\""), std::string::npos) << r.err;
+  r = RunDepin({"node", "--data", dir.path(), "--log-format", "xml"});
+  EXPECT_EQ(r.exit_code, 1);
+  ExpectOneLine(r.err);
+  EXPECT_NE(r.err.find("--log-format \"xml\" is not one of text, json"), std::string::npos)
+      << r.err;
+}
+
+// --log-format json: every line of the node's log is one JSON object a shipper can parse, with
+// the time in UTC, the level and the message, also for messages that need escaping.
+TEST(NodeCliTest, JsonLogsAreOneObjectPerLine) {
+  util::TempDir dir;
+  ASSERT_EQ(RunDepin({"init", dir.File("net")}).exit_code, 0);
+  Child node(
+      {"node", "--data", dir.File("net"), "--dev", "--api", "127.0.0.1:0", "--log-format", "json"},
+      dir.File("node.stderr"));
+  ASSERT_GT(node.pid(), 0);
+  ASSERT_NE(node.ReadLine(std::chrono::seconds(30)).find("listening on"), std::string::npos);
+  ASSERT_EQ(::kill(node.pid(), SIGTERM), 0);
+  ASSERT_EQ(node.Wait(), 0);
+  std::istringstream log(testing::ReadWholeFile(dir.File("node.stderr")));
+  std::string line;
+  int lines = 0;
+  bool stopped = false;
+  while (std::getline(log, line)) {
+    if (line.empty()) continue;
+    ++lines;
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON object: " << line;
+    EXPECT_TRUE(std::regex_match(j.value("time", ""),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+        << line;
+    EXPECT_TRUE(j.contains("level") && j.contains("msg")) << line;
+    stopped = stopped || j.value("msg", "").find("stopped") != std::string::npos;
+  }
+  EXPECT_GT(lines, 1);
+  EXPECT_TRUE(stopped) << "the node's last line (stopped) is missing";
 }
 
 }  // namespace
