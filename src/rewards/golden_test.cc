@@ -3,7 +3,8 @@
 // single output bit (an amount, a leaf, the order of anything) fails here. Chained epochs (each
 // epoch's prior is the previous epoch's leaves), recipient pools paid to a key that is also a
 // device, prior leaves of keys that no longer report, deactivated devices, proof units, origin
-// reductions and usage caps are all exercised. If the reward rules change on purpose, record the
+// reductions and usage caps are all exercised, through ComputeRewards and through
+// ComputeRewardsInto reusing one manifest. If the reward rules change on purpose, record the
 // new values and say why in the commit.
 #include <gtest/gtest.h>
 
@@ -119,6 +120,7 @@ TEST(ComputeRewardsGoldenTest, LargeRandomEpochsKeepTheirManifestHashAndRoot) {
       {"f283dbc470a96984d1288eb385cf77419ab63c6860710fd6d9ae1945401b7763",
        "975abba54e52340db6bb3cd3460102eedbecf4a153e29e1405020bae5463f5a7"},
   };
+  Manifest reused;  // ComputeRewardsInto over the same object every epoch must agree
   for (uint64_t epoch = 0; epoch < std::size(golden); ++epoch) {
     const verify::EpochWork work = GoldenWork(rng, pool, epoch);
     RewardInputs in;
@@ -129,6 +131,8 @@ TEST(ComputeRewardsGoldenTest, LargeRandomEpochsKeepTheirManifestHashAndRoot) {
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     EXPECT_EQ(crypto::ToHex(ManifestHash(*m)), golden[epoch].manifest_hash) << "epoch " << epoch;
     EXPECT_EQ(crypto::ToHex(m->root), golden[epoch].root) << "epoch " << epoch;
+    ASSERT_TRUE(ComputeRewardsInto(config, in, work, &reused).ok());
+    EXPECT_EQ(crypto::ToHex(ManifestHash(reused)), golden[epoch].manifest_hash);
     prior = m->leaves;
   }
 }
