@@ -79,16 +79,90 @@ Status CheckSortedLeaves(const std::vector<RewardLeaf>& leaves) {
   return Status::Ok();
 }
 
-// Adds `amount` to the leaf for `key` in a key-sorted list of this epoch's credits.
+// EpochWork's contract (verify/work.h): devices sorted by key, unique. The leaves are merged in
+// one pass on that order, so a list that breaks it is refused rather than mis-merged.
+Status CheckSortedDevices(const std::vector<verify::DeviceInfo>& devices) {
+  for (size_t i = 1; i < devices.size(); ++i) {
+    if (!(devices[i - 1].key < devices[i].key)) {
+      return Status::InvalidArgument(
+          "rewards: epoch work devices not sorted by key or duplicated at index " +
+          std::to_string(i));
+    }
+  }
+  return Status::Ok();
+}
+
+// A recipient pool's credit to its key.
 struct Credit {
   Key key;
   uint64_t amount;
 };
 
+// Adds `amount` to `*cumulative`; OutOfRange naming the key if the total would pass 2^64 - 1.
+Status AddToLeaf(const Key& key, uint64_t amount, uint64_t* cumulative) {
+  if (*cumulative > UINT64_MAX - amount) {
+    return Status::OutOfRange("rewards: cumulative reward of " + key.ToHex() +
+                              " would exceed 2^64 - 1");
+  }
+  *cumulative += amount;
+  return Status::Ok();
+}
+
+// Step 7: the cumulative leaves (prior totals plus this epoch's credits) in one merge of three
+// key-sorted lists — the prior leaves, the kept devices and the recipient credits — which also
+// fills each device's prior_cumulative and cumulative. Every key with a prior leaf or a positive
+// credit gets exactly one leaf; a device's cumulative is its leaf's value (prior + amount, plus
+// any recipient pool paid to the same key), or its prior total when it has no leaf.
+Status MergeLeaves(const std::vector<RewardLeaf>& prior, std::vector<Credit> recipients,
+                   std::vector<DeviceEntry>& devices, std::vector<RewardLeaf>& leaves) {
+  std::sort(recipients.begin(), recipients.end(),
+            [](const Credit& a, const Credit& b) { return a.key < b.key; });
+  leaves.clear();
+  leaves.reserve(prior.size() + devices.size() + recipients.size());
+  size_t pi = 0, di = 0, ri = 0;
+  while (pi < prior.size() || di < devices.size() || ri < recipients.size()) {
+    // The smallest key at the head of the three lists.
+    const Key* key = nullptr;
+    if (pi < prior.size()) key = &prior[pi].key;
+    if (di < devices.size() && (key == nullptr || devices[di].device < *key)) {
+      key = &devices[di].device;
+    }
+    if (ri < recipients.size() && (key == nullptr || recipients[ri].key < *key)) {
+      key = &recipients[ri].key;
+    }
+    RewardLeaf leaf;
+    leaf.key = *key;
+    bool has_leaf = false;
+    if (pi < prior.size() && prior[pi].key == leaf.key) {
+      leaf.cumulative = prior[pi++].cumulative;
+      has_leaf = true;
+    }
+    const uint64_t prior_total = leaf.cumulative;
+    DeviceEntry* device = nullptr;
+    if (di < devices.size() && devices[di].device == leaf.key) {
+      device = &devices[di++];
+      if (device->amount > 0) {
+        DEPIN_RETURN_IF_ERROR(AddToLeaf(leaf.key, device->amount, &leaf.cumulative));
+        has_leaf = true;
+      }
+    }
+    for (; ri < recipients.size() && recipients[ri].key == leaf.key; ++ri) {
+      DEPIN_RETURN_IF_ERROR(AddToLeaf(leaf.key, recipients[ri].amount, &leaf.cumulative));
+      has_leaf = true;
+    }
+    if (device != nullptr) {
+      device->prior_cumulative = prior_total;
+      device->cumulative = leaf.cumulative;
+    }
+    if (has_leaf) leaves.push_back(leaf);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& in,
-                                const verify::EpochWork& work) {
+Status ComputeRewardsInto(const RewardConfig& config, const RewardInputs& in,
+                          const verify::EpochWork& work, Manifest* out) {
   DEPIN_RETURN_IF_ERROR(ValidateRewardConfig(config));
   if (in.dc_price.base_units == 0 || in.dc_price.dc == 0) {
     return Status::InvalidArgument("rewards: DC price must be positive (base_units and dc)");
@@ -97,8 +171,14 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
   if (work.work.size() != work.devices.size()) {
     return Status::InvalidArgument("rewards: epoch work does not match its device list");
   }
+  DEPIN_RETURN_IF_ERROR(CheckSortedDevices(work.devices));
 
-  Manifest m;
+  // The caller's device and leaf buffers are reused (a million-device epoch would otherwise
+  // allocate and fault in ~300 MB of fresh entries); everything else starts empty.
+  std::vector<DeviceEntry> entries = std::move(out->devices);
+  std::vector<RewardLeaf> leaves = std::move(out->leaves);
+  Manifest& m = *out;
+  m = Manifest{};
   m.epoch = work.window.epoch;
   m.start_ms = work.window.start_ms;
   m.end_ms = work.window.end_ms;
@@ -138,7 +218,8 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
   };
 
   // Per-device entries from the verifiers' work; units and usage shares.
-  std::vector<DeviceEntry> entries(work.devices.size());
+  entries.clear();
+  entries.resize(work.devices.size());
   u128 total_units = 0, total_bytes = 0;
   for (size_t i = 0; i < work.devices.size(); ++i) {
     FillFromWork(entries[i], work.devices[i], work.work[i]);
@@ -195,59 +276,31 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
   }
 
   // 5. Recipient pools are paid whole.
-  std::vector<Credit> credits;
+  std::vector<Credit> recipient_credits;
   for (PoolEntry& p : m.pools) {
     if (p.kind != PoolKind::kRecipient) continue;
     p.paid = p.budget + p.overflow_in;
     m.recipients.push_back({p.name, p.recipient, p.paid});
-    if (p.paid > 0) credits.push_back({p.recipient, p.paid});
+    if (p.paid > 0) recipient_credits.push_back({p.recipient, p.paid});
   }
 
-  // 6. Device totals; keep devices that reported or earned (compacted in place).
+  // 6. Device totals; keep devices that reported or earned (compacted in place, in key order).
   size_t kept = 0;
-  for (DeviceEntry& e : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    DeviceEntry& e = entries[i];
     e.amount = e.availability_amount + e.usage_amount;
     uint64_t invalid = 0;
     for (uint32_t n : e.invalid) invalid += n;
     if (e.amount == 0 && e.valid_reports == 0 && invalid == 0) continue;
-    if (e.amount > 0) credits.push_back({e.device, e.amount});
-    entries[kept++] = e;
+    if (kept != i) entries[kept] = e;
+    ++kept;
   }
   entries.resize(kept);
   m.devices = std::move(entries);
 
   // 7. Cumulative leaves: prior totals plus this epoch's credits, merged by key.
-  std::sort(credits.begin(), credits.end(),
-            [](const Credit& a, const Credit& b) { return a.key < b.key; });
-  size_t pi = 0, ci = 0;
-  while (pi < in.prior.size() || ci < credits.size()) {
-    RewardLeaf leaf;
-    if (ci == credits.size() || (pi < in.prior.size() && in.prior[pi].key < credits[ci].key)) {
-      leaf = in.prior[pi++];
-    } else {
-      leaf.key = credits[ci].key;
-      if (pi < in.prior.size() && in.prior[pi].key == leaf.key)
-        leaf.cumulative = in.prior[pi++].cumulative;
-      while (ci < credits.size() && credits[ci].key == leaf.key) {
-        if (leaf.cumulative > UINT64_MAX - credits[ci].amount) {
-          return Status::OutOfRange("rewards: cumulative reward of " + leaf.key.ToHex() +
-                                    " would exceed 2^64 - 1");
-        }
-        leaf.cumulative += credits[ci++].amount;
-      }
-    }
-    m.leaves.push_back(leaf);
-  }
-  for (DeviceEntry& e : m.devices) {
-    auto it = std::lower_bound(in.prior.begin(), in.prior.end(), e.device,
-                               [](const RewardLeaf& l, const Key& k) { return l.key < k; });
-    if (it != in.prior.end() && it->key == e.device) e.prior_cumulative = it->cumulative;
-    // The leaf's value: equal to prior + amount unless the key also receives a recipient pool.
-    auto leaf = std::lower_bound(m.leaves.begin(), m.leaves.end(), e.device,
-                                 [](const RewardLeaf& l, const Key& k) { return l.key < k; });
-    e.cumulative =
-        leaf != m.leaves.end() && leaf->key == e.device ? leaf->cumulative : e.prior_cumulative;
-  }
+  DEPIN_RETURN_IF_ERROR(MergeLeaves(in.prior, std::move(recipient_credits), m.devices, leaves));
+  m.leaves = std::move(leaves);
   m.root = crypto::MerkleRoot(RewardLeafHashes(m.leaves));
 
   // The invariant the ledger relies on: everything minted is accounted for.
@@ -258,6 +311,13 @@ Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& 
     return Status::Internal("rewards: manifest accounts for " + verify::U128ToString(accounted) +
                             " of an emission of " + std::to_string(in.emission));
   }
+  return Status::Ok();
+}
+
+Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& inputs,
+                                const verify::EpochWork& work) {
+  Manifest m;
+  DEPIN_RETURN_IF_ERROR(ComputeRewardsInto(config, inputs, work, &m));
   return m;
 }
 

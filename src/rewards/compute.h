@@ -25,9 +25,17 @@ struct RewardInputs {
   std::vector<RewardLeaf> prior;
 };
 
-// InvalidArgument if the config is invalid, the price is zero, or `prior` is unsorted;
-// OutOfRange if a cumulative total would exceed 2^64 - 1.
+// InvalidArgument if the config is invalid, the price is zero, `prior` is unsorted, or the work's
+// devices are not sorted by key and unique (verify/work.h); OutOfRange if a cumulative total
+// would exceed 2^64 - 1.
 util::Result<Manifest> ComputeRewards(const RewardConfig& config, const RewardInputs& inputs,
                                       const verify::EpochWork& work);
+
+// As ComputeRewards, writing into `*out` and reusing the capacity of its `devices` and `leaves`
+// (a caller closing epoch after epoch, such as the digital twin, saves allocating and faulting
+// in a fresh entry per device). The result is identical to ComputeRewards'; on error `*out` is
+// valid but unspecified.
+util::Status ComputeRewardsInto(const RewardConfig& config, const RewardInputs& inputs,
+                                const verify::EpochWork& work, Manifest* out);
 
 }  // namespace depin::rewards

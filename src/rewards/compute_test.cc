@@ -229,6 +229,17 @@ TEST(ComputeRewardsTest, RejectsBadInputs) {
   in.prior = {{KeyOf(2), 1}, {KeyOf(1), 1}};
   auto unsorted = ComputeRewards(ExampleConfig(), in, ExampleWork());
   EXPECT_NE(unsorted.status().message().find("not sorted"), std::string_view::npos);
+  // The work's devices must be sorted and unique too: the leaves are merged on that order.
+  in.prior = {};
+  EpochWork swapped = ExampleWork();
+  std::swap(swapped.devices[1], swapped.devices[2]);
+  auto misordered = ComputeRewards(ExampleConfig(), in, swapped);
+  EXPECT_EQ(misordered.status().message(),
+            "rewards: epoch work devices not sorted by key or duplicated at index 2");
+  EpochWork twice = ExampleWork();
+  twice.devices[2] = twice.devices[1];
+  EXPECT_EQ(ComputeRewards(ExampleConfig(), in, twice).status().code(),
+            util::Code::kInvalidArgument);
   RewardConfig bad = ExampleConfig();
   bad.pools[0].share_ppm = 650'000;
   auto s = ComputeRewards(bad, RewardInputs{10, {1, 1}, {}}, ExampleWork());

@@ -229,22 +229,25 @@ util::Result<EpochRow> Twin::Step(uint64_t epoch, const EpochObserver& observer)
   inputs.emission = allowance.total;
   inputs.dc_price = {net_.ledger.usd_nanos_per_dc * unit_, price_e8_ * 10};
   inputs.prior = std::move(prior_);
-  util::Result<rewards::Manifest> manifest = rewards::ComputeRewards(net_.rewards, inputs, work_);
-  if (!manifest.ok()) return manifest.status().WithContext("epoch " + std::to_string(epoch));
-  row.unallocated = manifest->unallocated_total;
-  row.minted = manifest->emission - manifest->unallocated_total;
+  const Status computed = rewards::ComputeRewardsInto(net_.rewards, inputs, work_, &manifest_);
+  if (!computed.ok()) return computed.WithContext("epoch " + std::to_string(epoch));
+  const rewards::Manifest& manifest = manifest_;
+  row.unallocated = manifest.unallocated_total;
+  row.minted = manifest.emission - manifest.unallocated_total;
   // post_reward_root: whatever exceeds the base allowance comes out of the re-emission pool.
   const uint64_t from_pool = row.minted > allowance.base ? row.minted - allowance.base : 0;
   reemit_pool_ -= std::min(from_pool, reemit_pool_);
   supply_ += row.minted;
   row.supply = supply_;
   row.reemit_pool = reemit_pool_;
-  row.root = manifest->root;
-  for (const rewards::RecipientEntry& r : manifest->recipients) row.recipient_rewards += r.amount;
-  if (observer) observer(work_, *manifest);
+  row.root = manifest.root;
+  for (const rewards::RecipientEntry& r : manifest.recipients) row.recipient_rewards += r.amount;
+  if (observer) observer(work_, manifest);
 
-  Decide(epoch, *manifest, &row);
-  prior_ = std::move(manifest->leaves);
+  Decide(epoch, manifest, &row);
+  // This epoch's leaves are the next one's prior; the old prior's buffer takes the next leaves.
+  prior_ = std::move(manifest_.leaves);
+  manifest_.leaves = std::move(inputs.prior);
   return row;
 }
 

@@ -81,6 +81,7 @@ class Twin {
   verify::EpochWork work_;
   std::vector<uint32_t> positions_;  // work_ position -> device index
   std::vector<rewards::RewardLeaf> prior_;
+  rewards::Manifest manifest_;  // the last epoch's; its buffers are reused by the next
   std::vector<uint64_t> owner_rewards_;
   std::vector<uint32_t> owners_touched_;
 
