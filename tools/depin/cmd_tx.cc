@@ -31,6 +31,7 @@
 #include "ingest/device_client.h"
 #include "ledger/records.h"
 #include "ledger/tx_client.h"
+#include "ledger_http.h"
 #include "node/epoch_files.h"
 #include "rewards/manifest.h"
 #include "util/encoding.h"
@@ -139,14 +140,7 @@ util::Status Run(const TxArgs& a, const BodyFn& make_body) {
   uint16_t port = 0;
   DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port).WithContext("--node"));
   DEPIN_ASSIGN_OR_RETURN(auto http, ingest::DeviceClient::Connect(host, port));
-  ledger::LedgerClient client([&http](std::string_view method, std::string_view target,
-                                      std::string_view body) -> util::Result<ledger::HttpExchange> {
-    util::Result<ingest::HttpReply> r =
-        method == "GET" ? http->Get(target)
-                        : http->Post(target, "application/json", util::AsBytes(body));
-    if (!r.ok()) return r.status();
-    return ledger::HttpExchange{r->status, std::move(r->body)};
-  });
+  ledger::LedgerClient client(LedgerHttp(http.get()));
   uint64_t nonce = 0;
   if (a.nonce) {
     nonce = *a.nonce;
