@@ -52,14 +52,19 @@ size_t ReceiptTap::size() const {
 
 Population::Population(const AdversarySpec& spec, uint64_t seed, uint32_t index)
     : spec_(spec),
+      index_(index),
       owner_(DeriveKey(MixSeed(seed, kStreamAdversary, index), "owner", 0)),
       rng_(MixSeed(seed, kStreamAdversary + 1, index)) {
   const uint64_t pop_seed = MixSeed(seed, kStreamAdversary, index);
   BehaviourOptions steady;  // populations decide their own misses
   steady.dead_permille = 0;
   steady.flaky_permille = 0;
+  const DeviceKind kind = spec.devices == AdversaryDevices::kHotspots   ? DeviceKind::kHotspot
+                          : spec.devices == AdversaryDevices::kStations ? DeviceKind::kWeather
+                                                                        : DeviceKind::kMobile;
   for (uint64_t i = 0; i < spec.count; ++i) {
-    devices_.push_back(MakeDevice(pop_seed, i, spec.resource_class, steady));
+    devices_.push_back(MakeDevice(pop_seed, i, spec.resource_class, steady, kind));
+    devices_.back().sensor_fault = SensorFault::kNone;  // a class decides its own faults
   }
 }
 
@@ -133,6 +138,18 @@ AdversaryEngine::AdversaryEngine(AdversaryOptions options, FleetKeys keys,
   for (uint32_t i = 0; i < specs.size(); ++i) {
     AdversarySpec spec = specs[i];
     spec.resource_class = options_.resource_class;
+    PocWorld* world = options_.world;
+    if (world) {
+      spec.towns = spec.devices == AdversaryDevices::kStations ? world->station_cities
+                                                               : world->hotspot_cities;
+    }
+    if (spec.devices == AdversaryDevices::kHotspots && world && world->hotspot_class) {
+      spec.resource_class = *world->hotspot_class;
+    } else if (spec.devices == AdversaryDevices::kStations && world && world->sensor_class) {
+      spec.resource_class = *world->sensor_class;
+    } else if (spec.devices != AdversaryDevices::kMobile) {
+      missing_class_ = spec.class_name;
+    }
     std::unique_ptr<Population> p = MakePopulation(spec, options_.seed, i);
     if (!p) continue;  // ParseAdversaries refuses classes without a factory
     PopulationStats s;
@@ -212,6 +229,14 @@ util::Status AdversaryEngine::OnboardAll(NodeApi& api) {
 }
 
 util::Status AdversaryEngine::Setup() {
+  if (!missing_class_.empty()) {
+    return util::Status::FailedPrecondition(
+        missing_class_ + " runs " +
+        (FindAdversaryClass(missing_class_)->devices == AdversaryDevices::kHotspots
+             ? "PoC hotspots"
+             : "weather stations") +
+        " but the network has no resource class of that kind (or no shared world was given)");
+  }
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(options_.node_url));
   // A fresh price first: onboarding and the classes' burns need one.
   DEPIN_RETURN_IF_ERROR(SubmitPrice(*api, price_usd_e8_).WithContext("submitting the price"));
@@ -224,6 +249,7 @@ util::Status AdversaryEngine::Setup() {
   ctx.treasury = &treasury_;
   ctx.price_oracle = &oracle_;
   ctx.stop = &stop_;
+  ctx.world = options_.world;
   ctx.seed = options_.seed;
   ctx.tick_ms = options_.tick_ms;
   for (auto& p : populations_) {
@@ -256,6 +282,7 @@ util::Status AdversaryEngine::Run() {
   AdversaryContext ctx;
   ctx.economics = &options_.economics;
   ctx.stop = &stop_;
+  ctx.world = options_.world;
   ctx.seed = options_.seed;
   ctx.tick_ms = options_.tick_ms;
   while (!stop_) {
@@ -329,6 +356,8 @@ std::vector<std::string> ExemptOwners(const std::vector<AdversarySpec>& specs, u
 std::unique_ptr<Population> MakePopulation(const AdversarySpec& spec, uint64_t seed,
                                            uint32_t index) {
   if (auto p = MakeUsagePopulation(spec, seed, index)) return p;
+  if (auto p = MakePocPopulation(spec, seed, index)) return p;
+  if (auto p = MakeSensorPopulation(spec, seed, index)) return p;
   return MakeFarmPopulation(spec, seed, index);
 }
 

@@ -8,10 +8,13 @@
 // Replay: the wire format binds a receipt to the device it names, so a replaying attacker keeps
 // the genuine receipts its own devices were given (ReceiptTap) and re-submits them.
 //
-// Extension point: a class is a factory in the registry of adversary_config.cc (name, role,
-// parameters, runnable). Coverage and QoD classes are listed there as not yet runnable; once the
-// fleet has hotspots and weather stations they get a factory like the ones in adversary_usage.cc
-// and adversary_farm.cc and nothing else changes.
+// Coverage and sensor classes (adversary_poc.cc, adversary_sensor.cc) run PoC hotspots and
+// weather stations in the network's classes of those kinds (PocWorld's class indices); their real
+// radios share the air with the honest fleet's hotspots and their copiers read the stations'
+// public data (poc_world.h).
+//
+// Extension point: a class is an entry in the table of adversary_config.cc (name, role,
+// parameters, devices) and a factory in one of the class files (adversary_classes.h).
 //
 // Thread-safety: ReceiptTap is thread-safe. AdversaryEngine: Setup() then Run() from one thread;
 // Stop() and Stats() from any thread. A Population is ticked by the engine's thread only.
@@ -31,6 +34,7 @@
 #include "fleet/fleet.h"
 #include "fleet/node_api.h"
 #include "fleet/onboarding.h"
+#include "fleet/poc_world.h"
 #include "util/mutex.h"
 #include "util/status.h"
 
@@ -80,6 +84,7 @@ class Population {
   const std::vector<EmulatedDevice>& devices() const { return devices_; }
   NonceSigner& owner() { return owner_; }
   uint32_t origins() const { return origins_; }
+  uint32_t index() const { return index_; }
   // The network every report and receipt is signed for (NodeApi::NetworkId); set before Setup.
   void set_network_id(std::string network_id) { network_id_ = std::move(network_id); }
   // Ledger set-up after onboarding: phase 0 before the price change, phase 1 after it.
@@ -104,6 +109,7 @@ class Population {
                    std::vector<wire::v1::Report>* reports);
 
   AdversarySpec spec_;
+  uint32_t index_ = 0;  // in the adversary file: the air knows its radios as source index_ + 1
   std::vector<EmulatedDevice> devices_;
   NonceSigner owner_;
   uint32_t origins_ = 1;
@@ -118,6 +124,7 @@ struct AdversaryContext {
   NonceSigner* treasury = nullptr;      // funds attackers' owners and customers
   NonceSigner* price_oracle = nullptr;  // dev networks: the fleet holds the oracle key
   const std::atomic<bool>* stop = nullptr;
+  PocWorld* world = nullptr;  // the air and public sensor data (coverage and sensor classes)
   uint64_t seed = 1;
   int64_t tick_ms = 5'000;
   // The price the network moves to after phase 0 (a class that needs a price path sets it);
@@ -149,7 +156,10 @@ struct AdversaryOptions {
   std::string node_url;
   uint64_t seed = 1;
   int64_t tick_ms = 5'000;
-  uint32_t resource_class = 0;  // index of the devices' class (the fleet's)
+  uint32_t resource_class = 0;  // index of the mobile devices' class (the fleet's)
+  // Shared with the honest fleet; its class indices place the PoC hotspot and weather station
+  // classes (a population needing one the network lacks fails Setup). Null: mobile classes only.
+  PocWorld* world = nullptr;
   Economics economics;
   BackoffPolicy backoff;
   std::function<int64_t()> now_ms;  // Unix ms; defaults to the system clock
@@ -189,6 +199,7 @@ class AdversaryEngine {
   FleetKeys keys_;
   NonceSigner treasury_, oracle_;
   std::vector<std::unique_ptr<Population>> populations_;
+  std::string missing_class_;  // a class whose devices the network has no class for
   uint64_t price_usd_e8_ = 0;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stop_{false};
@@ -203,7 +214,8 @@ class AdversaryEngine {
 // (owners derive from the seed and the population's index, as AdversaryEngine derives them).
 std::vector<std::string> ExemptOwners(const std::vector<AdversarySpec>& specs, uint64_t seed);
 
-// The factory of a runnable class (adversary_usage.cc, adversary_farm.cc).
+// The factory of a runnable class (adversary_usage.cc, adversary_farm.cc, adversary_poc.cc,
+// adversary_sensor.cc).
 std::unique_ptr<Population> MakePopulation(const AdversarySpec& spec, uint64_t seed,
                                            uint32_t index);
 

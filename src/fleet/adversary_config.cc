@@ -15,8 +15,6 @@ using util::Status;
 constexpr uint64_t kMaxCount = 100'000;
 constexpr std::array<std::string_view, 3> kReplayModes = {"single", "batch", "mixed"};
 
-constexpr AdversaryParam kCount{"count", 0, 0, kMaxCount, {}, "devices the class runs"};
-
 constexpr std::array<AdversaryParam, 6> kReplayParams = {{
     {"count", 6, 0, kMaxCount, {}, "attacker devices"},
     {"receipts_per_tick", 4, 1, 64, {}, "captured receipts each device re-wraps per tick"},
@@ -87,16 +85,94 @@ constexpr std::array<AdversaryParam, 4> kUplinkParams = {{
     {"usage_permille", 400, 0, 1000, {}, "chance per tick that a customer uses a device"},
     {"exempt", 0, 0, 1, {}, "1: the owner is a known gateway operator ([rewards.origin] exempt)"},
 }};
-constexpr std::array<AdversaryParam, 1> kCountOnly = {kCount};
+constexpr std::array<std::string_view, 2> kSignalModels = {"flat", "radio"};
 
-constexpr std::string_view kNeedsHotspots =
-    "needs hotspots (beacons and witnesses) in the fleet; they arrive with coverage running in "
-    "the node (issue 12, `live`)";
-constexpr std::string_view kNeedsStations =
-    "needs weather stations (sensor batches) in the fleet; they arrive with QoD running in the "
-    "node (issue 12, `live`)";
+using D = AdversaryDevices;
 
-constexpr std::array<AdversaryClass, 26> kClasses = {{
+constexpr std::array<AdversaryParam, 4> kRingParams = {{
+    {"count", 10, 0, kMaxCount, {}, "colluding keys (no radio: nobody really hears them)"},
+    {"spread_m", 3'000, 200, 20'000, {}, "asserted locations scattered over this radius"},
+    {"signals", 1, 0, 0, kSignalModels,
+     "fabricated witness signals: flat, or falling off like radio"},
+    {"origins",
+     10,
+     1,
+     kMaxCount,
+     {},
+     "network origins the members send from (people, not one host)"},
+}};
+constexpr std::array<AdversaryParam, 3> kVirtualParams = {{
+    {"count", 20, 0, kMaxCount, {}, "hotspot keys on one server (one origin)"},
+    {"spread_m", 3'000, 200, 20'000, {}, "asserted locations scattered over this radius"},
+    {"signals", 1, 0, 0, kSignalModels,
+     "fabricated witness signals: flat, or falling off like radio"},
+}};
+constexpr std::array<AdversaryParam, 3> kMultiKeyParams = {{
+    {"count", 9, 0, kMaxCount, {}, "keys in all"},
+    {"keys_per_radio", 3, 2, 16, {}, "keys sharing each real radio"},
+    {"spacing_m", 300, 50, 2'000, {}, "the keys of one radio are asserted this far apart"},
+}};
+constexpr std::array<AdversaryParam, 2> kSpoofParams = {{
+    {"count", 4, 0, kMaxCount, {}, "real radios asserting another place (GPS spoofed too)"},
+    {"offset_m", 1'500, 100, 100'000, {}, "asserted location this far from the real one"},
+}};
+constexpr std::array<AdversaryParam, 2> kFarSpoofParams = {{
+    {"count", 4, 0, kMaxCount, {}, "real radios asserting another place (GPS spoofed too)"},
+    {"offset_m", 20'000, 100, 100'000, {}, "asserted location this far from the real one"},
+}};
+constexpr std::array<AdversaryParam, 2> kRelayParams = {{
+    {"count", 4, 0, kMaxCount, {}, "real radios, each relaying a far town's beacons"},
+    {"distance_m", 28'000, 10'000, 90'000, {}, "home of the radio from the relayed town's centre"},
+}};
+constexpr std::array<AdversaryParam, 2> kAlternatingParams = {{
+    {"count", 4, 0, kMaxCount, {}, "stations"},
+    {"amplitude_milli",
+     800,
+     1,
+     20'000,
+     {},
+     "the two values lie this far either side of the city's"},
+}};
+constexpr std::array<AdversaryParam, 3> kCopyParams = {{
+    {"count", 4, 0, kMaxCount, {}, "stations"},
+    {"offset_milli", 300, 0, 20'000, {}, "added to the copied temperature"},
+    {"lag_ticks", 4, 0, 1'000, {}, "the copy runs this many ticks behind its source"},
+}};
+constexpr std::array<AdversaryParam, 2> kSmoothParams = {{
+    {"count", 4, 0, kMaxCount, {}, "stations"},
+    {"period_ticks", 40, 4, 100'000, {}, "period of the synthetic curve"},
+}};
+constexpr std::array<AdversaryParam, 3> kBackfillParams = {{
+    {"count", 4, 0, kMaxCount, {}, "stations"},
+    {"every_ticks", 4, 1, 1'000, {}, "a backfilled batch this often, nothing live in between"},
+    {"hours", 24, 2, 48, {}, "each upload covers this many hours, one sample per 15 minutes"},
+}};
+constexpr std::array<AdversaryParam, 2> kMajorityParams = {{
+    {"count", 8, 0, kMaxCount, {}, "new stations in one area"},
+    {"offset_milli", 6'000, 0, 30'000, {}, "their temperatures are this much too warm"},
+}};
+constexpr std::array<AdversaryParam, 3> kLoneParams = {{
+    {"count", 3, 0, kMaxCount, {}, "stations, each alone in its cell"},
+    {"distance_m", 12'000, 1'000, 15'000, {}, "from the nearest town centre"},
+    {"offset_milli", 5'000, 0, 30'000, {}, "their temperatures are this much off"},
+}};
+constexpr std::array<AdversaryParam, 1> kNoHeartbeatParams = {{
+    {"count", 4, 0, kMaxCount, {}, "stations sending plausible batches and no heartbeat"},
+}};
+constexpr std::array<AdversaryParam, 2> kRuralParams = {{
+    {"count", 6, 0, kMaxCount, {}, "honest hotspots outside a town"},
+    {"distance_m", 14'000, 6'000, 40'000, {}, "from the town centre"},
+}};
+constexpr std::array<AdversaryParam, 2> kMicroclimateParams = {{
+    {"count", 6, 0, kMaxCount, {}, "honest stations in a valley, a park, on a roof"},
+    {"offset_milli", 2'500, 0, 3'900, {}, "their climate's offset from the town's"},
+}};
+constexpr std::array<AdversaryParam, 2> kFlakyParams = {{
+    {"count", 6, 0, kMaxCount, {}, "honest stations on a poor uplink"},
+    {"drop_permille", 400, 0, 900, {}, "share of uploads lost"},
+}};
+
+constexpr std::array<AdversaryClass, 28> kClasses = {{
     {"receipt_replay",
      false,
      {},
@@ -158,39 +234,105 @@ constexpr std::array<AdversaryClass, 26> kClasses = {{
      "honest: devices in a few buildings, each building sharing one "
      "uplink and network origin",
      kUplinkParams},
-    {"coverage_ring", false, kNeedsHotspots,
-     "collusion ring fabricating witnesses that fall "
-     "off with distance like real radio",
-     kCountOnly},
-    {"virtual_hotspots", false, kNeedsHotspots, "many hotspot keys behind one server", kCountOnly},
-    {"relayed_witness", false, kNeedsHotspots,
-     "real packets relayed so witnesses arrive in "
-     "time from far away",
-     kCountOnly},
-    {"multi_key_radio", false, kNeedsHotspots,
-     "several keys on one radio asserted a few "
-     "hundred metres apart",
-     kCountOnly},
-    {"location_spoof", false, kNeedsHotspots, "asserted location moved 1-5 km from the real one",
-     kCountOnly},
-    {"sensor_alternating", false, kNeedsStations, "a station alternating two plausible values",
-     kCountOnly},
-    {"sensor_neighbour_copy", false, kNeedsStations,
-     "a station copying a neighbour with an "
-     "offset or lag",
-     kCountOnly},
-    {"sensor_smooth", false, kNeedsStations, "smooth synthetic series", kCountOnly},
-    {"sensor_backfill", false, kNeedsStations, "a whole day of samples sent at its end",
-     kCountOnly},
-    {"sensor_majority", false, kNeedsStations, "a local majority of fabricating stations",
-     kCountOnly},
-    {"sensor_lone_station", false, kNeedsStations, "a fabricator alone in its cell", kCountOnly},
-    {"sensor_no_heartbeat", false, kNeedsStations, "a station that never sends a heartbeat",
-     kCountOnly},
-    {"rural_hotspots", true, kNeedsHotspots, "honest: hotspots outside towns", kCountOnly},
-    {"microclimate_stations", true, kNeedsStations, "honest: stations in a microclimate",
-     kCountOnly},
-    {"flaky_sensors", true, kNeedsStations, "honest: legitimately flaky sensors", kCountOnly},
+    {"coverage_ring",
+     false,
+     {},
+     "collusion ring of keys without radios, each witnessing the others' beacons with signals "
+     "fabricated to fall off with the asserted distance like real radio",
+     kRingParams,
+     D::kHotspots},
+    {"virtual_hotspots",
+     false,
+     {},
+     "many hotspot keys on one server (one origin) witnessing each other with radio-like "
+     "fabricated signals",
+     kVirtualParams,
+     D::kHotspots},
+    {"relayed_witness",
+     false,
+     {},
+     "a real radio at home outside a town that witnesses the town's beacons relayed over the "
+     "internet, with signals fabricated to fit the distance",
+     kRelayParams,
+     D::kHotspots},
+    {"multi_key_radio",
+     false,
+     {},
+     "several keys on one real radio asserted a few hundred metres apart",
+     kMultiKeyParams,
+     D::kHotspots},
+    {"location_spoof",
+     false,
+     {},
+     "a real radio asserting (and GPS-spoofing) a place 1-2 km from where it stands",
+     kSpoofParams,
+     D::kHotspots},
+    {"far_location_spoof",
+     false,
+     {},
+     "a real radio asserting (and GPS-spoofing) a place 15+ km from where it stands",
+     kFarSpoofParams,
+     D::kHotspots},
+    {"sensor_alternating",
+     false,
+     {},
+     "a station alternating two plausible values",
+     kAlternatingParams,
+     D::kStations},
+    {"sensor_neighbour_copy",
+     false,
+     {},
+     "a station copying a neighbour's published data with an offset and a lag",
+     kCopyParams,
+     D::kStations},
+    {"sensor_smooth",
+     false,
+     {},
+     "a smooth synthetic series without measurement noise",
+     kSmoothParams,
+     D::kStations},
+    {"sensor_backfill",
+     false,
+     {},
+     "a whole day of samples sent at its end",
+     kBackfillParams,
+     D::kStations},
+    {"sensor_majority",
+     false,
+     {},
+     "a local majority of new stations in one area, all too warm by the same offset",
+     kMajorityParams,
+     D::kStations},
+    {"sensor_lone_station",
+     false,
+     {},
+     "a fabricator alone in its cell, kilometres from anyone",
+     kLoneParams,
+     D::kStations},
+    {"sensor_no_heartbeat",
+     false,
+     {},
+     "a station that never sends a heartbeat",
+     kNoHeartbeatParams,
+     D::kStations},
+    {"rural_hotspots",
+     true,
+     {},
+     "honest: hotspots outside a town with few neighbours",
+     kRuralParams,
+     D::kHotspots},
+    {"microclimate_stations",
+     true,
+     {},
+     "honest: stations in a microclimate a few degrees off",
+     kMicroclimateParams,
+     D::kStations},
+    {"flaky_sensors",
+     true,
+     {},
+     "honest: stations losing many of their uploads",
+     kFlakyParams,
+     D::kStations},
 }};
 
 Status FileError(std::string_view source, uint32_t line, std::string_view field,
@@ -250,6 +392,7 @@ util::Result<AdversarySpec> ReadClass(const AdversaryClass& c, const toml::table
   AdversarySpec spec;
   spec.class_name = std::string(c.name);
   spec.honest = c.honest;
+  spec.devices = c.devices;
   spec.line = LineOf(table);
   if (!c.not_runnable.empty()) {
     return FileError(source, spec.line, c.name, "not yet runnable: " + std::string(c.not_runnable));

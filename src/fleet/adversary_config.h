@@ -9,8 +9,8 @@
 // Every class, its role (attacker, or a hard honest case measured as honest), its parameters
 // with defaults and ranges, and whether it can run against today's fleet are in one table
 // (AdversaryClasses(); docs/fleet.md lists them). Errors name the file, the line and the field:
-// "<file>:<line>: <class>.<field>: <what>". A class that is known but needs devices the fleet
-// does not have yet (hotspots, weather stations) is an error saying so, never silently skipped.
+// "<file>:<line>: <class>.<field>: <what>". A class that is known but cannot run yet is an error
+// saying why, never silently skipped.
 //
 // Pure functions over constant data; thread-safe.
 #pragma once
@@ -35,6 +35,11 @@ struct AdversaryParam {
   std::string_view what;
 };
 
+// Which devices a class runs: mobile hotspots (heartbeats, speedtests, usage), PoC hotspots
+// (beacons and witnesses) or weather stations (sensor batches). The engine onboards each class's
+// devices in the network's resource class of that kind.
+enum class AdversaryDevices : uint8_t { kMobile, kHotspots, kStations };
+
 struct AdversaryClass {
   std::string_view name;
   bool honest = false;  // a hard honest case: measured as honest, never as an attacker
@@ -42,6 +47,7 @@ struct AdversaryClass {
   std::string_view not_runnable;
   std::string_view what;
   std::span<const AdversaryParam> params;
+  AdversaryDevices devices = AdversaryDevices::kMobile;
 };
 
 // Every known class, runnable or not.
@@ -54,7 +60,9 @@ struct AdversarySpec {
   uint64_t count = 0;
   std::map<std::string, uint64_t, std::less<>> params;  // every parameter, defaults filled in
   uint32_t line = 0;                                    // the table's line in the file
-  uint32_t resource_class = 0;  // set by the engine: the fleet's resource class index
+  AdversaryDevices devices = AdversaryDevices::kMobile;
+  uint32_t resource_class = 0;  // set by the engine: the resource class index of its devices
+  uint32_t towns = 2;  // set by the engine: hotspots/stations stand in the first this-many cities
   uint64_t Param(std::string_view name) const;  // 0 if unknown
 };
 

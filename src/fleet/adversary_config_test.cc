@@ -1,5 +1,5 @@
 // The adversary file: every runnable class parses with its defaults, errors name the file, the
-// line and the field, and coverage/QoD classes are refused as not yet runnable (never skipped).
+// line and the field, and the coverage and sensor classes parse with the devices they run.
 // The fraud table: shares, flags and limits from synthetic manifests.
 #include <gtest/gtest.h>
 
@@ -59,20 +59,38 @@ TEST(AdversaryConfigTest, ErrorsNameFileLineAndField) {
   EXPECT_NE(ErrorOf("[receipt_replay\n").find("adv.toml:1: TOML syntax error"), std::string::npos);
 }
 
-TEST(AdversaryConfigTest, CoverageAndQodClassesAreRefusedAsNotYetRunnable) {
-  const std::string e = ErrorOf("[uptime_farm]\ncount = 1\n[coverage_ring]\ncount = 5\n");
-  EXPECT_NE(e.find("adv.toml:3: coverage_ring: not yet runnable: needs hotspots"),
-            std::string::npos)
-      << e;
-  EXPECT_NE(ErrorOf("[sensor_backfill]\n")
-                .find("sensor_backfill: not yet runnable: needs "
-                      "weather stations"),
+TEST(AdversaryConfigTest, CoverageAndSensorClassesParseWithTheirDevicesAndParameters) {
+  auto specs = ParseAdversaries(
+      "[coverage_ring]\ncount = 5\nsignals = \"flat\"\n[virtual_hotspots]\n"
+      "[location_spoof]\noffset_m = 1200\n[far_location_spoof]\n[relayed_witness]\n"
+      "[multi_key_radio]\nkeys_per_radio = 4\n[sensor_backfill]\ncount = 3\n"
+      "[sensor_alternating]\n[sensor_neighbour_copy]\n[sensor_smooth]\n[sensor_majority]\n"
+      "[sensor_lone_station]\n[sensor_no_heartbeat]\n[rural_hotspots]\n"
+      "[microclimate_stations]\n[flaky_sensors]\n",
+      "adv.toml");
+  ASSERT_TRUE(specs.ok()) << specs.status().ToString();
+  ASSERT_EQ(specs->size(), 16u);
+  const AdversarySpec& ring = (*specs)[0];
+  EXPECT_EQ(ring.class_name, "coverage_ring");
+  EXPECT_EQ(ring.devices, AdversaryDevices::kHotspots);
+  EXPECT_EQ(ring.count, 5u);
+  EXPECT_EQ(ring.Param("signals"), 0u);         // "flat"
+  EXPECT_EQ((*specs)[1].Param("signals"), 1u);  // "radio" by default
+  EXPECT_EQ((*specs)[2].Param("offset_m"), 1200u);
+  EXPECT_GE((*specs)[3].Param("offset_m"), 15'000u);
+  EXPECT_EQ((*specs)[5].Param("keys_per_radio"), 4u);
+  EXPECT_EQ((*specs)[6].class_name, "sensor_backfill");
+  EXPECT_EQ((*specs)[6].devices, AdversaryDevices::kStations);
+  EXPECT_EQ((*specs)[6].Param("hours"), 24u);
+  EXPECT_TRUE((*specs)[13].honest);  // rural_hotspots
+  EXPECT_EQ((*specs)[13].devices, AdversaryDevices::kHotspots);
+  EXPECT_TRUE((*specs)[15].honest);  // flaky_sensors
+  EXPECT_NE(ErrorOf("[multi_key_radio]\nkeys_per_radio = 1\n")
+                .find("adv.toml:2: multi_key_radio.keys_per_radio: 1 is outside 2..16"),
             std::string::npos);
-  size_t runnable = 0, waiting = 0;
-  for (const AdversaryClass& c : AdversaryClasses())
-    (c.not_runnable.empty() ? runnable : waiting)++;
-  EXPECT_EQ(runnable, 11u);
-  EXPECT_EQ(waiting, 15u);
+  // Every class of the table runs now: none is refused as not yet runnable.
+  for (const AdversaryClass& c : AdversaryClasses()) EXPECT_TRUE(c.not_runnable.empty()) << c.name;
+  EXPECT_EQ(AdversaryClasses().size(), 28u);
 }
 
 nlohmann::json Device(const std::string& key, uint64_t amount, nlohmann::json extra = {}) {
@@ -135,6 +153,36 @@ TEST(FraudTableTest, SharesFlagsAndLimitsFromManifests) {
   EXPECT_TRUE(ok.rows[0].pass);
   EXPECT_TRUE(ok.rows[1].pass);
   EXPECT_TRUE(ok.pass) << FraudTableText(ok);
+}
+
+// A hotspot's late witness or a witness of a beacon the epoch does not hold costs that one report,
+// not the device: counted apart. A verifier's flag (all its proof reports moved to
+// collusion_ring) flags it.
+TEST(FraudTableTest, PerReportProofRejectionsAreCountedApartAndVerifierFlagsFlag) {
+  nlohmann::json m = {{"epoch", "3"}, {"emission", "1000"}, {"devices", nlohmann::json::array()}};
+  m["devices"].push_back(Device(
+      "H1", 500,
+      {{"units_from_proofs", true},
+       {"invalid", nlohmann::json::object({{"unknown_beacon", 2}, {"witness_too_late", 1}})}}));
+  m["devices"].push_back(Device(
+      "R1", 0,
+      {{"units_from_proofs", true}, {"invalid", nlohmann::json::object({{"collusion_ring", 9}})}}));
+  std::vector<MeasuredPopulation> pops(2);
+  pops[0].name = "coverage_ring";
+  pops[0].keys = {"R1"};
+  pops[1].name = "fleet_hotspot";
+  pops[1].honest = true;
+  pops[1].keys = {"H1"};
+  const FraudTable t = MeasureFraud({m}, pops);
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].flagged, 1u);
+  EXPECT_EQ(t.rows[0].reasons.at("collusion_ring"), 1u);
+  EXPECT_EQ(t.rows[1].flagged, 0u);
+  EXPECT_EQ(t.rows[1].report_rejects.at("unknown_beacon"), 2u);
+  EXPECT_EQ(t.rows[1].report_rejects.at("witness_too_late"), 1u);
+  EXPECT_TRUE(IsReportRejection("sensor_bad_timestamp"));
+  EXPECT_FALSE(IsReportRejection("location_spoof"));
+  EXPECT_FALSE(IsReportRejection("sensor_inconsistent"));
 }
 
 }  // namespace

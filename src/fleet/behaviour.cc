@@ -74,6 +74,16 @@ EmulatedDevice MakeDevice(uint64_t seed, uint64_t index, uint32_t resource_class
     const City& c = Cities()[d.city];
     d.location = PlaceHotspot(seed, index, d.city, {c.lat_e7, c.lon_e7});
   }
+  if (kind == DeviceKind::kWeather && options.station_cities > 0) {
+    // The same scatter around a city among the first station_cities (weather networks, too,
+    // launch city by city).
+    const size_t cities = std::min<size_t>(options.station_cities, Cities().size());
+    d.city = MixSeed(seed, kStreamClimate, index) % cities;
+    const City& c = Cities()[d.city];
+    const City& own = Cities()[p.city];
+    d.location = {c.lat_e7 + (p.location.lat_e7 - own.lat_e7),
+                  c.lon_e7 + (p.location.lon_e7 - own.lon_e7)};
+  }
   d.managed.cell = verify::S2CellAt(d.location, 20);  // the hotspot's own spot, for hotspots
   d.rng = sim::Rng(MixSeed(seed, kStreamBehaviour, index));
   d.dead = Chance(d.rng, options.dead_permille);

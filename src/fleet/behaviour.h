@@ -35,6 +35,9 @@ struct BehaviourOptions {
   // PoC hotspots cluster in the first this-many cities of the table (a PoC network launches
   // city by city, and a hotspot needs neighbours to witness and be witnessed).
   uint32_t hotspot_cities = 12;
+  // Weather stations likewise in the first this-many cities (0: every city of the table), so
+  // that each has neighbours to be compared with.
+  uint32_t station_cities = 0;
 };
 
 // A customer: an account that buys data credits and delegates them to its router key, which signs

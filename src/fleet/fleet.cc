@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "fleet/poc_world.h"
 #include "fleet/random.h"
 #include "ingest/report_builder.h"
 #include "util/env.h"
@@ -56,6 +57,13 @@ Fleet::Fleet(FleetOptions options, FleetKeys keys)
         MakeDevice(options_.seed, i, cls->resource_class, options_.behaviour, cls->kind));
   }
   neighbours_ = HotspotNeighbours(devices_);
+  air_rng_ = sim::Rng(MixSeed(options_.seed, kStreamHotspot, ~uint64_t{0}));
+  if (options_.world != nullptr) {
+    options_.world->genesis_ms = options_.genesis_ms;
+    options_.world->slot_ms =
+        std::max<int64_t>(1, std::min(std::max<int64_t>(1, options_.epoch_ms),
+                                      std::max<int64_t>(1, options_.beacon_interval_ms)));
+  }
   for (uint32_t i = 0; i < devices_.size(); ++i) {
     if (devices_[i].kind == DeviceKind::kHotspot) hotspots_.push_back(i);
   }
@@ -169,7 +177,7 @@ util::Status Fleet::Run() {
     scheduler_.Schedule(kPriceTask, started + kPriceRefreshMs);
     // The first check at once: an earlier run's customers may have run low while it was down.
     if (!customers_.empty()) scheduler_.Schedule(kFundingTask, Now());
-    if (!hotspots_.empty()) {
+    if (!hotspots_.empty() || options_.world != nullptr) {
       scheduler_.Schedule(kEntropyTask, Now());
     }
     for (unsigned t = 0; t < options_.threads; ++t) {
@@ -284,6 +292,7 @@ void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks,
     EmulatedDevice& d = devices_[i];
     std::vector<wire::v1::Report> tick = Tick(d, now, options_.behaviour, customer_ptrs_, *network);
     if (tick.empty()) continue;
+    if (d.kind == DeviceKind::kWeather) PublishBatches(i, tick);
     // One signature per tick: a lone report is signed alone, several as one batch.
     const bool batch = tick.size() > 1;
     util::Result<util::Bytes> bytes =
@@ -297,6 +306,7 @@ void Fleet::SendReports(NodeApi& api, const std::vector<uint64_t>& device_tasks,
   }
   // Beacons and the witnesses of their neighbours; each witness is sent by the witness.
   AddBeaconRounds(device_tasks, now, *network, &out);
+  WitnessTheAir(*network, &out);
   int64_t next = Now() + options_.behaviour.tick_ms;
   if (households == nullptr) {
     SendFrom(api, out, backoff, &next);

@@ -40,6 +40,8 @@
 
 namespace depin::fleet {
 
+class PocWorld;
+
 struct FleetKeys {
   crypto::KeyPair governance;    // funds owners and customers (genesis treasury)
   crypto::KeyPair price_oracle;  // submits the token price burns need
@@ -109,6 +111,10 @@ struct FleetOptions {
   // If set, onboarded devices are also registered with a dev node's ingest registry through
   // POST /v1/admin/devices (for nodes that do not yet feed that registry from the ledger).
   std::string admin_token;
+  // The world shared with adversary populations (poc_world.h): the fleet publishes the node's
+  // entropy, its hotspots' beacons and its stations' batches there, and its hotspots witness
+  // the beacons of other radios in range. Optional; the fleet sets the world's timing.
+  PocWorld* world = nullptr;
   // Each device reports from its own household address 127.a.b.1 (households.h) when the node
   // is on loopback, so the node's origin density sees households, not one farm.
   bool spread_households = true;
@@ -161,6 +167,10 @@ class Fleet {
   void RefreshEntropy(NodeApi& api);
   void AddBeaconRounds(const std::vector<uint64_t>& device_tasks, uint64_t now,
                        const std::string& network, std::vector<Signed>* out);
+  // The fleet's hotspots in range witness the beacons other radios put on the world's air since
+  // the last call; its stations publish the batches of this tick (world only).
+  void WitnessTheAir(const std::string& network, std::vector<Signed>* out);
+  void PublishBatches(uint64_t device, const std::vector<wire::v1::Report>& tick);
   const std::string& ClassNameOf(const EmulatedDevice& d) const;
   void RegisterWithAdmin(NodeApi& api, uint64_t owner);
   void Monitor(NodeApi& api);
@@ -198,7 +208,7 @@ class Fleet {
 
   std::vector<std::vector<uint32_t>> neighbours_;  // hotspots within radio range of each
   std::atomic<uint64_t> beacons_{0}, witnesses_{0};
-  mutable std::mutex poc_mu_;  // guards the entropy and the late witnesses
+  mutable std::mutex poc_mu_;  // guards the entropy, the late witnesses and the air below
   bool has_entropy_ = false;
   crypto::Hash256 entropy_{};
   struct LateWitness {
@@ -207,6 +217,8 @@ class Fleet {
   };
   std::vector<LateWitness> late_;
   std::vector<uint32_t> hotspots_;  // indices of the fleet's hotspots
+  uint64_t air_cursor_ = 0;         // (poc_mu_) the world's beacons heard so far
+  sim::Rng air_rng_{0};             // (poc_mu_) fading of other radios' beacons
 };
 
 }  // namespace depin::fleet

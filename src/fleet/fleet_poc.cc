@@ -4,7 +4,9 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "fleet/cities.h"
 #include "fleet/fleet.h"
+#include "fleet/poc_world.h"
 #include "fleet/random.h"
 #include "util/encoding.h"
 
@@ -29,9 +31,42 @@ void Fleet::RefreshEntropy(NodeApi& api) {
   if (!raw.ok()) return;
   crypto::Hash256 entropy{};
   std::copy(raw->begin(), raw->end(), entropy.begin());
+  if (options_.world != nullptr) options_.world->SetEntropy(entropy);
   std::lock_guard<std::mutex> lock(poc_mu_);
   entropy_ = entropy;
   has_entropy_ = true;
+}
+
+void Fleet::WitnessTheAir(const std::string& network, std::vector<Signed>* out) {
+  if (options_.world == nullptr || hotspots_.empty()) return;
+  std::lock_guard<std::mutex> lock(poc_mu_);
+  for (const AirBeacon& b : options_.world->HeardSince(&air_cursor_, 0)) {
+    for (uint32_t i : hotspots_) {
+      const EmulatedDevice& w = devices_[i];
+      if (w.dead || DistanceM(w.location, b.from) > kHotspotRangeM) continue;
+      bool late = false;
+      std::optional<wire::v1::Report> heard =
+          HearBeacon(b, w.managed.key.public_key(), w.location, air_rng_, &late);
+      if (!heard) continue;
+      if (late) {
+        late_.push_back({b.sent_ms + 5'000, {i, std::move(*heard)}});
+        continue;
+      }
+      util::Result<util::Bytes> bytes = ingest::SignReportToBytes(*heard, network, w.managed.key);
+      if (!bytes.ok()) continue;
+      out->push_back({i, std::move(*bytes), false, 1});
+      ++witnesses_;
+    }
+  }
+}
+
+void Fleet::PublishBatches(uint64_t device, const std::vector<wire::v1::Report>& tick) {
+  if (options_.world == nullptr) return;
+  for (const wire::v1::Report& r : tick) {
+    if (r.has_sensor_batch()) {
+      options_.world->Publish(devices_[device].location, device, r.sensor_batch());
+    }
+  }
 }
 
 void Fleet::AddBeaconRounds(const std::vector<uint64_t>& device_tasks, uint64_t now,
@@ -76,7 +111,9 @@ void Fleet::AddBeaconRounds(const std::vector<uint64_t>& device_tasks, uint64_t 
     // load, its tick far behind): its witnesses would land in the next epoch, where nobody has
     // heard its beacon. The hotspot misses this slot, as one busy at its beacon time would.
     if (into > slot_ms * 7 / 10) continue;
-    BeaconRound round = MakeBeaconRound(devices_, i, neighbours_[i], entropy, network, now);
+    AirBeacon air;
+    BeaconRound round = MakeBeaconRound(devices_, i, neighbours_[i], entropy, network, now, &air);
+    if (options_.world != nullptr) options_.world->Transmit(air, 0);
     util::Result<util::Bytes> beacon =
         ingest::SignReportToBytes(round.beacon, network, d.managed.key);
     if (!beacon.ok()) continue;

@@ -8,6 +8,7 @@
 #include "crypto/key_file.h"
 #include "fleet/adversary.h"
 #include "fleet/fleet.h"
+#include "fleet/poc_world.h"
 #include "util/child_process.h"
 #include "util/env.h"
 #include "util/temp_dir.h"
@@ -110,15 +111,24 @@ std::vector<MeasuredPopulation> Populations(const AdversaryEngine& engine, const
     p.origins = s.origins;
     out.push_back(std::move(p));
   }
-  MeasuredPopulation steady, flaky;
+  MeasuredPopulation steady, hotspots, stations, flaky;
   steady.name = "fleet";
+  hotspots.name = "fleet_hotspot";
+  stations.name = "fleet_sensor";
   flaky.name = "fleet_flaky";
-  steady.honest = flaky.honest = true;
+  steady.honest = hotspots.honest = stations.honest = flaky.honest = true;
   for (const EmulatedDevice& d : fleet.devices()) {
     if (d.dead) continue;
-    (d.flaky ? flaky : steady).keys.push_back(d.managed.key.public_key().ToBase58());
+    MeasuredPopulation& into = d.flaky                          ? flaky
+                               : d.kind == DeviceKind::kHotspot ? hotspots
+                               : d.kind == DeviceKind::kWeather ? stations
+                                                                : steady;
+    into.keys.push_back(d.managed.key.public_key().ToBase58());
   }
   out.push_back(std::move(steady));
+  for (MeasuredPopulation* p : {&hotspots, &stations}) {
+    if (!p->keys.empty()) out.push_back(std::move(*p));
+  }
   out.push_back(std::move(flaky));
   return out;
 }
@@ -130,7 +140,10 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   auto log = [&o](const std::string& line) {
     if (o.log) o.log(line);
   };
-  const auto deadline = Clock::now() + std::chrono::milliseconds(o.timeout_ms);
+  // Long epochs need longer: the warm-up's four epochs, the measured ones and a few to spare.
+  const int64_t timeout_ms =
+      std::max<int64_t>(o.timeout_ms, o.epoch_ms * static_cast<int64_t>(o.epochs + 8) + 120'000);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   util::TempDir dir;
   if (dir.path().empty()) return Status::Unavailable("cannot create a temporary directory");
   DEPIN_RETURN_IF_ERROR(InitNetwork(o, dir));
@@ -154,8 +167,26 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   const int64_t epoch_ms = std::max<int64_t>(1, NumberField(summary, "epoch_length_ms"));
   DEPIN_ASSIGN_OR_RETURN(FleetKeys keys, ReadKeys(dir));
   DEPIN_ASSIGN_OR_RETURN(FleetKeys engine_keys, ReadKeys(dir));
+  // The air and public sensor data the fleet and the adversaries share (poc_world.h).
+  PocWorld world;
+  world.hotspot_cities = std::max<uint32_t>(1, o.hotspot_cities);
+  world.station_cities = std::max<uint32_t>(1, o.station_cities);
+  std::vector<FleetClass> classes;
+  if (!o.classes.empty()) {
+    if (!o.load_classes) return Status::InvalidArgument("a class mix needs load_classes");
+    DEPIN_ASSIGN_OR_RETURN(classes, o.load_classes(dir.File("net"), o.classes));
+    for (const FleetClass& c : classes) {
+      if (c.kind == DeviceKind::kHotspot && !world.hotspot_class) {
+        world.hotspot_class = c.resource_class;
+      }
+      if (c.kind == DeviceKind::kWeather && !world.sensor_class) {
+        world.sensor_class = c.resource_class;
+      }
+    }
+  }
 
   AdversaryOptions ao;
+  ao.world = &world;
   ao.node_url = url;
   ao.seed = o.seed;
   ao.tick_ms = o.tick_ms;
@@ -175,6 +206,10 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   fo.economics.price_usd_e8 = engine.price_usd_e8();  // the price path the adversaries set
   fo.behaviour.tick_ms = o.tick_ms;
   fo.behaviour.flaky_permille = o.flaky_permille;
+  fo.behaviour.hotspot_cities = world.hotspot_cities;
+  fo.behaviour.station_cities = world.station_cities;
+  fo.classes = classes;
+  fo.world = &world;
   fo.on_log = log;
   Fleet fleet(fo, std::move(keys));
   std::thread fleet_thread([&fleet] { (void)fleet.Run(); });

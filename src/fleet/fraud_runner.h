@@ -8,6 +8,8 @@
 // Timeline: set-up (adversaries onboard and buy DC; the price moves if a class says so) ->
 // the fleet provisions and onboards -> warm-up (long enough for every class to be active, e.g.
 // receipts old enough for stale replay) -> the next epoch that starts is the first measured one.
+// Honest rows: "fleet" (the mix's mobile hotspots, or every steady device without a mix),
+// "fleet_hotspot" and "fleet_sensor" (its PoC hotspots and weather stations), "fleet_flaky".
 //
 // Thread-safety: RunFraudScenario is reentrant (each call has its own node, directory and
 // threads); `log` is called from the calling thread and the fleet's threads.
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "fleet/adversary_config.h"
+#include "fleet/fleet.h"
 #include "fleet/fraud_table.h"
 #include "util/result.h"
 
@@ -34,7 +37,17 @@ struct FraudRunOptions {
   uint64_t seed = 1;
   uint32_t flaky_permille = 100;  // honest devices that miss ticks (30 % of theirs)
   std::vector<AdversarySpec> adversaries;
-  int64_t timeout_ms = 300'000;  // the whole run
+  // The honest fleet's class mix ("wireless:50,hotspot:30,sensor:20", `depin fleet --classes`);
+  // empty: mobile hotspots of the first class only. `load_classes` turns it into the network's
+  // classes (the CLI's reader of network.toml) given the node's data directory. PoC hotspots and
+  // weather stations (the fleet's and the adversaries') stand in the first hotspot_cities /
+  // station_cities cities and share one world (poc_world.h).
+  std::string classes;
+  std::function<util::Result<std::vector<FleetClass>>(const std::string& data_dir,
+                                                      const std::string& mix)>
+      load_classes;
+  uint32_t hotspot_cities = 2, station_cities = 2;
+  int64_t timeout_ms = 300'000;  // the whole run (at least (epochs + 8) epochs + 2 minutes)
   std::function<void(const std::string&)> log;
 };
 

@@ -51,6 +51,16 @@ std::string Reasons(const std::map<std::string, uint64_t>& reasons) {
 
 }  // namespace
 
+bool IsReportRejection(const std::string& reason) {
+  static const std::set<std::string> kPerReport = {
+      "stale_entropy",     "beacon_too_frequent",  "bad_payload",
+      "unknown_beacon",    "duplicate_witness",    "self_witness",
+      "witness_too_late",  "frequency_mismatch",   "witness_too_close",
+      "witness_too_far",   "signal_too_strong",    "implausible_snr",
+      "sensor_no_samples", "sensor_bad_timestamp", "sensor_too_many_samples"};
+  return kPerReport.count(reason) > 0;
+}
+
 std::vector<std::string> DeviceFlags(const json& d) {
   std::vector<std::string> out;
   if (Bool(d, "deactivated")) out.emplace_back("deactivated");
@@ -65,7 +75,8 @@ std::vector<std::string> DeviceFlags(const json& d) {
   if (U64(d, "self_paid_dc") > 0) out.emplace_back("self_paid");
   if (d.contains("invalid") && d["invalid"].is_object()) {
     for (const auto& [reason, n] : d["invalid"].items()) {
-      if (reason != kBoundaryReason && U64(d["invalid"], reason.c_str()) > 0) {
+      if (reason != kBoundaryReason && !IsReportRejection(reason) &&
+          U64(d["invalid"], reason.c_str()) > 0) {
         out.push_back(reason);
       }
     }
@@ -116,7 +127,13 @@ FraudTable MeasureFraud(const std::vector<json>& manifests,
       rows[i].rewards += amount;
       rows[i].usage_rewards += U64(d, "usage_amount");
       rows[i].receipts += U64(d, "receipts");
-      if (d.contains("invalid")) rows[i].boundary_rejects += U64(d["invalid"], kBoundaryReason);
+      if (d.contains("invalid") && d["invalid"].is_object()) {
+        rows[i].boundary_rejects += U64(d["invalid"], kBoundaryReason);
+        for (const auto& [reason, n] : d["invalid"].items()) {
+          if (IsReportRejection(reason))
+            rows[i].report_rejects[reason] += U64(d["invalid"], reason.c_str());
+        }
+      }
       reporting[i].insert(it->first);
       if (populations[i].name == "fleet") fleet_rewards[it->first] += amount;
       if (d.contains("origin") && d["origin"].is_object() &&
@@ -210,6 +227,7 @@ json FraudTableJson(const FraudTable& t) {
                 {"usage_rewards", std::to_string(r.usage_rewards)},
                 {"receipts", r.receipts},
                 {"outside_epoch_reports", r.boundary_rejects},
+                {"rejected_proof_reports", r.report_rejects},
                 {"share_ppm", r.share_ppm},
                 {"flagged", r.flagged},
                 {"flagged_ppm", r.flagged_ppm},
@@ -267,6 +285,7 @@ std::string FraudTableText(const FraudTable& t) {
     if (r.boundary_rejects > 0) {
       extra += " | outside_epoch reports " + std::to_string(r.boundary_rejects);
     }
+    if (!r.report_rejects.empty()) extra += " | rejected proofs: " + Reasons(r.report_rejects);
     if (r.receipts > 0) {
       extra += " | receipts paid " + std::to_string(r.receipts) + ", usage " +
                std::to_string(r.usage_rewards);

@@ -8,7 +8,13 @@
 // usage, plus any entry of a "flags" array a verifier adds to the manifest later — except
 // `outside_epoch`: a report stamped just before an epoch boundary and received just after it is
 // refused for honest and attacking devices alike (more often the shorter the epoch and the
-// slower the node), which says nothing about the device; those reports are counted apart.
+// slower the node), which says nothing about the device; those reports are counted apart. So are
+// the per-report rejections of physical proofs (IsReportRejection: a witness too late, of a
+// beacon the epoch does not hold, with a signal above free space, a sample out of its time
+// window...): the one report earns nothing and the device is not penalised, as an honest
+// hotspot's late witness or a station's delayed upload is not. What flags a device for a
+// physical proof is a verifier's flag (collusion_ring, location_spoof, sensor_inconsistent),
+// which moves all its proof reports to that reason.
 //
 // Limits: an attacker class passes when its share is <= 1 % of the device rewards — except the
 // self-dealing classes (wash_trade, colluding_usage), which buy real data credits: a customer
@@ -58,9 +64,10 @@ struct ClassRow {
   uint64_t usage_rewards = 0;     // the part paid from the usage pool
   uint64_t receipts = 0;          // receipts the verifiers accepted
   uint64_t boundary_rejects = 0;  // reports refused as outside_epoch (not a flag, see above)
-  uint64_t share_ppm = 0;         // of all device rewards
-  uint64_t cost = 0;              // token base units of the DC spent (self-dealing classes)
-  uint64_t flagged = 0;           // devices flagged in any measured epoch
+  std::map<std::string, uint64_t> report_rejects;  // IsReportRejection reasons -> reports
+  uint64_t share_ppm = 0;                          // of all device rewards
+  uint64_t cost = 0;     // token base units of the DC spent (self-dealing classes)
+  uint64_t flagged = 0;  // devices flagged in any measured epoch
   uint64_t flagged_ppm = 0;
   std::map<std::string, uint64_t> reasons;  // reason -> devices
   // Devices whose units origin density reduced in any measured epoch (manifest "origin" entry),
@@ -85,6 +92,9 @@ struct FraudTable {
   std::map<std::string, uint64_t> honest_reasons;
   bool pass = false;
 };
+
+// A per-report rejection of a beacon, witness or sensor batch (see above): not a flag.
+bool IsReportRejection(const std::string& reason);
 
 // The flag reasons of one manifest device entry (empty: not flagged).
 std::vector<std::string> DeviceFlags(const nlohmann::json& device);

@@ -1,5 +1,5 @@
 // `depin bench fraud [--json] [--devices N] [--epochs N] [--adversaries FILE] [--epoch-length 6s]
-//                    [--heartbeat 1500ms] [--seed N]`
+//                    [--heartbeat 1500ms] [--seed N] [--classes MIX]`
 // Fake work must not pay, measured through the node: starts a real node (child process, port 0,
 // temporary data directory, short dev epochs), an honest fleet (flaky devices, devices sharing an
 // uplink) and the adversaries of FILE (default: the built-in set, testdata/adversaries/
@@ -30,7 +30,17 @@ struct FraudArgs {
   std::string adversaries;
   std::string epoch_length = "6s";
   std::string heartbeat = "1500ms";
+  std::string classes;
 };
+
+// The honest fleet's mix when none is given: mobile hotspots only, unless the adversaries run PoC
+// hotspots or weather stations, which need honest ones of their kind beside them.
+std::string DefaultMix(const std::vector<fleet::AdversarySpec>& adversaries) {
+  for (const fleet::AdversarySpec& s : adversaries) {
+    if (s.devices != fleet::AdversaryDevices::kMobile) return "wireless:40,hotspot:40,sensor:20";
+  }
+  return "";
+}
 
 util::Result<std::string> SelfPath() {
   char buf[PATH_MAX];
@@ -57,6 +67,12 @@ util::Status BenchFraud(const FraudArgs& args) {
   } else {
     DEPIN_ASSIGN_OR_RETURN(o.adversaries, fleet::LoadAdversaries(args.adversaries));
   }
+  o.classes = args.classes.empty() ? DefaultMix(o.adversaries) : args.classes;
+  o.load_classes = [](const std::string& data_dir,
+                      const std::string& mix) -> util::Result<std::vector<fleet::FleetClass>> {
+    DEPIN_ASSIGN_OR_RETURN(DeviceNetwork n, LoadFleetClasses(data_dir, mix));
+    return n.classes;
+  };
   o.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   DEPIN_ASSIGN_OR_RETURN(fleet::FraudTable table, fleet::RunFraudScenario(o));
   if (args.json) {
@@ -65,6 +81,7 @@ util::Status BenchFraud(const FraudArgs& args) {
                  {"epoch_length", args.epoch_length},
                  {"heartbeat", args.heartbeat},
                  {"seed", args.seed},
+                 {"classes", o.classes},
                  {"adversaries", args.adversaries.empty() ? "(built-in)" : args.adversaries},
                  {"load_average", LoadAverage()}};
     std::printf("%s\n", j.dump().c_str());
@@ -94,6 +111,9 @@ void RegisterBenchFraud(CLI::App& bench, Selected& selected) {
   c->add_option("--heartbeat", args->heartbeat, "Tick interval of every device")
       ->capture_default_str();
   c->add_option("--seed", args->seed, "Seed: keys, placement, behaviour")->capture_default_str();
+  c->add_option("--classes", args->classes,
+                "The honest fleet's class mix, e.g. wireless:40,hotspot:40,sensor:20 (default: "
+                "mobile only, or that mix when the adversaries run hotspots or stations)");
 }
 
 }  // namespace depin::cli
