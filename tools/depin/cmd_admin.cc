@@ -14,6 +14,7 @@
 #include "crypto/key_file.h"
 #include "ingest/device_client.h"
 #include "node/network_config.h"
+#include "node/network_init.h"
 #include "util/encoding.h"
 #include "util/env.h"
 #include "verify/denylist.h"
@@ -40,16 +41,6 @@ util::Result<verify::Key> ParseKey(const std::string& text) {
   return *key;
 }
 
-util::Result<std::string> ReadToken(util::Env* env, const std::string& path) {
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes bytes, env->ReadFile(path));
-  std::string token(util::AsChars(bytes));
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
-  if (token.empty()) return util::Status::InvalidArgument("admin token " + path + " is empty");
-  return token;
-}
-
 util::Status Post(const DenylistArgs& a, const node::NetworkConfig& nc, const std::string& text) {
   util::Env* env = util::Env::Default();
   std::string token_file = a.token_file;
@@ -59,7 +50,7 @@ util::Status Post(const DenylistArgs& a, const node::NetworkConfig& nc, const st
     }
     token_file = util::JoinPath(a.data, nc.api.admin_token_file);
   }
-  DEPIN_ASSIGN_OR_RETURN(std::string token, ReadToken(env, token_file));
+  DEPIN_ASSIGN_OR_RETURN(std::string token, node::ReadAdminToken(env, token_file));
   std::string host;
   uint16_t port = 0;
   DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port));

@@ -27,6 +27,7 @@
 #include "fleet_cli.h"
 #include "ingest/device_client.h"
 #include "ingest/report_builder.h"
+#include "node/network_init.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -128,11 +129,7 @@ util::Status Register(const DeviceArgs& args) {
     address = key.public_key().ToBase58();
   }
   if (address.empty()) return util::Status::InvalidArgument("give --key or --address");
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes token_bytes, env->ReadFile(args.token_file));
-  std::string token(util::AsChars(token_bytes));
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
+  DEPIN_ASSIGN_OR_RETURN(std::string token, node::ReadAdminToken(env, args.token_file));
   nlohmann::json device = {{"key", address}, {"active", !args.inactive}};
   if (!args.resource_class.empty()) {
     device["class"] = args.resource_class;

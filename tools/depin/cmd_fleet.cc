@@ -24,6 +24,7 @@
 #include "fleet/fleet.h"
 #include "fleet_cli.h"
 #include "ingest/device_client.h"
+#include "node/network_init.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -46,13 +47,6 @@ struct FleetArgs {
   std::string topup_every = "1m";
   std::string adversaries;
 };
-
-util::Result<std::string> ReadToken(const std::string& path) {
-  DEPIN_ASSIGN_OR_RETURN(util::Bytes raw, util::Env::Default()->ReadFile(path));
-  std::string token(util::AsChars(raw));
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  return token;
-}
 
 util::Result<fleet::FleetKeys> ReadFleetKeys(const std::string& data) {
   util::Env* env = util::Env::Default();
@@ -145,7 +139,8 @@ util::Status RunFleet(const FleetArgs& args) {
   o.genesis_ms = net.genesis_ms;
   o.resource_class = net.resource_class;
   if (!args.admin_token_file.empty()) {
-    DEPIN_ASSIGN_OR_RETURN(o.admin_token, ReadToken(args.admin_token_file));
+    DEPIN_ASSIGN_OR_RETURN(o.admin_token,
+                           node::ReadAdminToken(util::Env::Default(), args.admin_token_file));
   }
   std::vector<fleet::AdversarySpec> adversaries;
   if (!args.adversaries.empty()) {
