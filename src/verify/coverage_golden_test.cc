@@ -18,8 +18,6 @@
 namespace depin::verify {
 namespace {
 
-
-
 struct Rng {
   uint64_t s;
   uint64_t Next() {
@@ -43,7 +41,6 @@ struct Digest {
 // witnesses each: radio-like signals with fading, spoofers asserted 1.5 km from where they
 // transmit, key pairs on one radio, a flat-signal ring far from everyone, and recent devices.
 uint64_t DetectorDigest() {
-
   Rng rng{0x5eed'c0ffee'1234ull};
   constexpr int kRows = 60, kCols = 50, kN = kRows * kCols, kRing = 12;
   constexpr uint64_t kDay = 86'400'000, kStart = 400 * kDay;
@@ -82,10 +79,10 @@ uint64_t DetectorDigest() {
         const uint64_t true_m = std::max<uint64_t>(DistanceMm(truth[b], truth[v]) / 1000, 1);
         const uint64_t claimed_m = std::max<uint64_t>(
             DistanceMm(devices[b].asserted_location, devices[v].asserted_location) / 1000, 1);
-        const int32_t signal = static_cast<int32_t>(-300 - 2 * TwentyLog10X10(true_m) +
-                                                    rng.Symmetric(50));
-        edges.push_back({v, static_cast<uint32_t>(b), static_cast<uint32_t>(claimed_m), signal,
-                         beacon});
+        const int32_t signal =
+            static_cast<int32_t>(-300 - 2 * TwentyLog10X10(true_m) + rng.Symmetric(50));
+        edges.push_back(
+            {v, static_cast<uint32_t>(b), static_cast<uint32_t>(claimed_m), signal, beacon});
         if (v % 97 == 5 && v + 1 < kN) {  // v and v + 1 are two keys on one radio
           edges.push_back({v + 1, static_cast<uint32_t>(b), static_cast<uint32_t>(claimed_m),
                            signal + static_cast<int32_t>(rng.Symmetric(3)), beacon});
@@ -97,8 +94,7 @@ uint64_t DetectorDigest() {
     beaconed[kN + b] = 1;
     for (int w = 0; w < kRing; ++w) {
       if (w == b) continue;
-      const uint64_t m =
-          std::max<uint64_t>(DistanceMm(truth[kN + b], truth[kN + w]) / 1000, 1);
+      const uint64_t m = std::max<uint64_t>(DistanceMm(truth[kN + b], truth[kN + w]) / 1000, 1);
       edges.push_back({static_cast<uint32_t>(kN + w), static_cast<uint32_t>(kN + b),
                        static_cast<uint32_t>(m), static_cast<int32_t>(-900 + rng.Symmetric(20)),
                        beacon});
@@ -119,10 +115,10 @@ uint64_t DetectorDigest() {
     d.Mix(r.max_trust_ppm);
   }
   for (const SpoofFlag& f : DetectLocationSpoofing(SpoofingParams{}, g, devices)) {
-    for (uint64_t v : {uint64_t{f.device}, uint64_t(uint32_t(f.estimated.lat_e7)),
-                       uint64_t(uint32_t(f.estimated.lon_e7)), uint64_t{f.offset_m},
-                       uint64_t{f.spread_m}, uint64_t{f.uncertainty_m}, uint64_t{f.sigma_db_x10},
-                       f.lr_x100, uint64_t{f.edges}}) {
+    for (uint64_t v :
+         {uint64_t{f.device}, uint64_t(uint32_t(f.estimated.lat_e7)),
+          uint64_t(uint32_t(f.estimated.lon_e7)), uint64_t{f.offset_m}, uint64_t{f.spread_m},
+          uint64_t{f.uncertainty_m}, uint64_t{f.sigma_db_x10}, f.lr_x100, uint64_t{f.edges}}) {
       d.Mix(v);
     }
   }
@@ -146,7 +142,6 @@ uint64_t DetectorDigest() {
   }
   return d.h;
 }
-
 
 TEST(CoverageDetectorsGoldenTest, SeededNetworkKeepsItsRecordedFlags) {
   EXPECT_EQ(DetectorDigest(), 0x3998f767fa2e543cull);
