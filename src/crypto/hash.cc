@@ -72,14 +72,19 @@ Hash256 Sha256Hasher::Finish() {
   return out;
 }
 
-Hash256 Sha256(util::ByteView data) {
+Hash256 Sha256(util::ByteView data) { return Sha256(data, {}); }
+
+Hash256 Sha256(util::ByteView first, util::ByteView second) {
   // One context per thread, reused: allocating a context per call costs more than hashing a
   // 200-byte report.
   thread_local CtxPtr ctx = NewCtx();
   Hash256 out{};
   unsigned int len = 0;
   Check(EVP_DigestInit_ex2(ctx.get(), Sha256Md(), nullptr), "EVP_DigestInit_ex2");
-  Check(EVP_DigestUpdate(ctx.get(), data.data(), data.size()), "EVP_DigestUpdate");
+  Check(EVP_DigestUpdate(ctx.get(), first.data(), first.size()), "EVP_DigestUpdate");
+  if (!second.empty()) {
+    Check(EVP_DigestUpdate(ctx.get(), second.data(), second.size()), "EVP_DigestUpdate");
+  }
   Check(EVP_DigestFinal_ex(ctx.get(), out.data(), &len), "EVP_DigestFinal_ex");
   return out;
 }

@@ -17,6 +17,9 @@ inline constexpr size_t kHashSize = 32;
 using Hash256 = std::array<uint8_t, kHashSize>;
 
 Hash256 Sha256(util::ByteView data);
+// SHA-256 of first || second without concatenating them (Merkle leaves hash a prefix byte and
+// the leaf's bytes millions of times per epoch).
+Hash256 Sha256(util::ByteView first, util::ByteView second);
 Hash256 Blake2b256(util::ByteView data);
 std::string ToHex(const Hash256& h);
 

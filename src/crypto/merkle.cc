@@ -24,11 +24,9 @@ void Reduce(std::vector<Hash256>& level) {
 }  // namespace
 
 Hash256 MerkleLeafHash(util::ByteView data) {
-  Sha256Hasher hasher;
+  // The thread's reused context: a fresh one per leaf cost more than hashing the leaf.
   const uint8_t prefix = kLeafPrefix;
-  hasher.Update({&prefix, 1});
-  hasher.Update(data);
-  return hasher.Finish();
+  return Sha256({&prefix, 1}, data);
 }
 
 Hash256 MerkleNodeHash(const Hash256& left, const Hash256& right) {
@@ -40,10 +38,13 @@ Hash256 MerkleNodeHash(const Hash256& left, const Hash256& right) {
 }
 
 Hash256 MerkleRoot(const std::vector<Hash256>& leaf_hashes) {
+  return MerkleRoot(std::vector<Hash256>(leaf_hashes));
+}
+
+Hash256 MerkleRoot(std::vector<Hash256>&& leaf_hashes) {
   if (leaf_hashes.empty()) return Sha256({});
-  std::vector<Hash256> level = leaf_hashes;
-  while (level.size() > 1) Reduce(level);
-  return level[0];
+  while (leaf_hashes.size() > 1) Reduce(leaf_hashes);
+  return leaf_hashes[0];
 }
 
 util::Result<MerkleProof> MakeMerkleProof(const std::vector<Hash256>& leaf_hashes, uint64_t index) {

@@ -23,6 +23,8 @@ Hash256 MerkleNodeHash(const Hash256& left, const Hash256& right);
 
 // Root over already-hashed leaves (each the output of MerkleLeafHash).
 Hash256 MerkleRoot(const std::vector<Hash256>& leaf_hashes);
+// The same root, reducing the caller's vector in place (no copy of a million leaf hashes).
+Hash256 MerkleRoot(std::vector<Hash256>&& leaf_hashes);
 
 struct MerkleProof {
   uint64_t leaf_index = 0;

@@ -1,6 +1,7 @@
 #include "rewards/manifest.h"
 
 #include <algorithm>
+#include <array>
 
 #include "wire/transaction.h"
 
@@ -14,8 +15,10 @@ util::Bytes RewardLeafBytes(const Key& key, uint64_t cumulative) {
 std::vector<crypto::Hash256> RewardLeafHashes(const std::vector<RewardLeaf>& leaves) {
   std::vector<crypto::Hash256> hashes;
   hashes.reserve(leaves.size());
+  std::array<uint8_t, wire::kRewardLeafBytesSize> bytes;
   for (const RewardLeaf& l : leaves) {
-    hashes.push_back(crypto::MerkleLeafHash(RewardLeafBytes(l.key, l.cumulative)));
+    wire::WriteRewardLeafBytes(l.key, l.cumulative, bytes);
+    hashes.push_back(crypto::MerkleLeafHash(bytes));
   }
   return hashes;
 }

@@ -9,60 +9,6 @@
 
 namespace depin::verify {
 
-namespace {
-
-// log2(x) with `bits` fractional bits by integer repeated squaring (truncated, exact).
-int64_t Log2Exact(uint64_t x, int bits) {
-  int k = 63 - std::countl_zero(x);
-  // m = x / 2^k in Q32, in [1, 2).
-  uint64_t m = k >= 32 ? x >> (k - 32) : x << (32 - k);
-  int64_t frac = 0;
-  for (int i = bits - 1; i >= 0; --i) {
-    m = static_cast<uint64_t>((static_cast<u128>(m) * m) >> 32);  // m^2, in [1, 4)
-    if (m >= (uint64_t{2} << 32)) {
-      m >>= 1;
-      frac |= int64_t{1} << i;
-    }
-  }
-  return (static_cast<int64_t>(k) << bits) + frac;
-}
-
-// log2(1 + i / 1024) in Q24 for i = 0..1024, built with the exact integer algorithm, so the
-// table is the same on every platform.
-constexpr int kTableBits = 10;
-const std::array<int64_t, (1 << kTableBits) + 1>& Log2Table() {
-  static const auto table = [] {
-    std::array<int64_t, (1 << kTableBits) + 1> t{};
-    for (int i = 0; i <= (1 << kTableBits); ++i) {
-      t[i] = Log2Exact(uint64_t(1024 + i) << 40, 24) - (int64_t{50} << 24);
-    }
-    return t;
-  }();
-  return table;
-}
-
-}  // namespace
-
-int64_t Log2Q16(uint64_t x) {
-  if (x == 0) return 0;
-  const int k = 63 - std::countl_zero(x);
-  // Mantissa in Q32 (1.0 = 2^32): top 10 fraction bits index the table, the next 22
-  // interpolate linearly (error < 2^-20).
-  const uint64_t m = k >= 32 ? x >> (k - 32) : x << (32 - k);
-  const uint64_t frac = m - (uint64_t{1} << 32);
-  const size_t i = static_cast<size_t>(frac >> (32 - kTableBits));
-  const int64_t rest = static_cast<int64_t>(frac & ((uint64_t{1} << (32 - kTableBits)) - 1));
-  const auto& t = Log2Table();
-  const int64_t q24 = t[i] + (((t[i + 1] - t[i]) * rest) >> (32 - kTableBits));
-  return (static_cast<int64_t>(k) << 16) + (q24 >> 8);
-}
-
-int64_t TwentyLog10X10(uint64_t x) {
-  // 200 x log2(x) x log10(2); log10(2) in Q32 = 1292913986.
-  constexpr int64_t kLog10Of2Q32 = 1292913986;
-  return (Log2Q16(x) * 200 * kLog10Of2Q32) >> 48;
-}
-
 int64_t FsplX10(uint64_t distance_mm, uint64_t frequency_hz) {
   if (distance_mm < 1000) distance_mm = 1000;
   if (frequency_hz == 0) frequency_hz = 1;

@@ -4,6 +4,8 @@
 // decide which reports earn. Pure functions; thread-safe.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <string_view>
 
@@ -11,11 +13,63 @@
 
 namespace depin::verify {
 
-// log2(x) in Q16 (65536 = 1.0) for x >= 1: a 1025-entry table built once by integer repeated
-// squaring, with linear interpolation; error < 2^-15. Integer only.
-int64_t Log2Q16(uint64_t x);
+namespace log_internal {
+
+// log2(x) with `bits` fractional bits by integer repeated squaring (truncated, exact).
+constexpr int64_t Log2Exact(uint64_t x, int bits) {
+  __extension__ using U128 = unsigned __int128;
+  const int k = 63 - std::countl_zero(x);
+  // m = x / 2^k in Q32, in [1, 2).
+  uint64_t m = k >= 32 ? x >> (k - 32) : x << (32 - k);
+  int64_t frac = 0;
+  for (int i = bits - 1; i >= 0; --i) {
+    m = static_cast<uint64_t>((static_cast<U128>(m) * m) >> 32);  // m^2, in [1, 4)
+    if (m >= (uint64_t{2} << 32)) {
+      m >>= 1;
+      frac |= int64_t{1} << i;
+    }
+  }
+  return (static_cast<int64_t>(k) << bits) + frac;
+}
+
+// log2(1 + i / 1024) in Q24 for i = 0..1024, computed by the compiler with the exact integer
+// algorithm, so the table is the same on every platform and costs no start-up guard per call.
+inline constexpr int kTableBits = 10;
+inline constexpr std::array<int64_t, (1 << kTableBits) + 1> kLog2Table = [] {
+  std::array<int64_t, (1 << kTableBits) + 1> t{};
+  for (int i = 0; i <= (1 << kTableBits); ++i) {
+    t[i] = Log2Exact(uint64_t(1024 + i) << 40, 24) - (int64_t{50} << 24);
+  }
+  return t;
+}();
+
+}  // namespace log_internal
+
+// log2(x) in Q16 (65536 = 1.0) for x >= 1: a 1025-entry table built by integer repeated
+// squaring, with linear interpolation; error < 2^-15. Integer only. Inline: multilateration
+// (spoofing.h) takes millions of these per epoch.
+inline int64_t Log2Q16(uint64_t x) {
+  using log_internal::kLog2Table;
+  using log_internal::kTableBits;
+  if (x == 0) return 0;
+  const int k = 63 - std::countl_zero(x);
+  // Mantissa in Q32 (1.0 = 2^32): top 10 fraction bits index the table, the next 22
+  // interpolate linearly (error < 2^-20).
+  const uint64_t m = k >= 32 ? x >> (k - 32) : x << (32 - k);
+  const uint64_t frac = m - (uint64_t{1} << 32);
+  const size_t i = static_cast<size_t>(frac >> (32 - kTableBits));
+  const int64_t rest = static_cast<int64_t>(frac & ((uint64_t{1} << (32 - kTableBits)) - 1));
+  const int64_t q24 =
+      kLog2Table[i] + (((kLog2Table[i + 1] - kLog2Table[i]) * rest) >> (32 - kTableBits));
+  return (static_cast<int64_t>(k) << 16) + (q24 >> 8);
+}
+
 // 20 x log10(x) in tenths of a dB (deci-dB), for x >= 1.
-int64_t TwentyLog10X10(uint64_t x);
+inline int64_t TwentyLog10X10(uint64_t x) {
+  // 200 x log2(x) x log10(2); log10(2) in Q32 = 1292913986.
+  constexpr int64_t kLog10Of2Q32 = 1292913986;
+  return (Log2Q16(x) * 200 * kLog10Of2Q32) >> 48;
+}
 
 // Free-space path loss FSPL = 20 log10(4 pi d f / c) in deci-dB for a distance in millimetres
 // (>= 1 m is assumed; shorter distances are clamped to 1 m) and a frequency in Hz.

@@ -44,29 +44,40 @@ class Fit {
     }
     return static_cast<int64_t>(pts_.size()) * sum2 - sum * sum;
   }
-  // Pattern search from `start`: 8 directions, halving the step from 2 km down to 50 m.
-  Point Search(Point start, int64_t& best_ksse) const {
+  // Pattern search from `start` (whose KSse the caller passes): 8 directions, halving the step
+  // from 2 km down to 50 m.
+  Point Search(Point start, int64_t start_ksse, int64_t& best_ksse) const {
+    // Opposite directions are 4 apart, and truncating division is symmetric, so the direction
+    // back after a move lands exactly on the previous position.
     static constexpr int kDir[8][2] = {{1000, 0},  {707, 707},   {0, 1000},  {-707, 707},
                                        {-1000, 0}, {-707, -707}, {0, -1000}, {707, -707}};
     Point at = start;
-    best_ksse = KSse(at);
+    best_ksse = start_ksse;
     int64_t step = 2'000;
+    int back = -1;  // after a move: the direction of the previous position
     for (int guard = 0; step >= 50 && guard < 64; ++guard) {
       Point best = at;
+      int best_dir = -1;
       int64_t best_here = best_ksse;
-      for (const auto& d : kDir) {
-        Point p{at.x + step * d[0] / 1000, at.y + step * d[1] / 1000};
+      for (int dir = 0; dir < 8; ++dir) {
+        // The previous position scored above best_ksse (we left it for something lower), so it
+        // can never win: skipping it saves a model evaluation per move and changes nothing.
+        if (dir == back) continue;
+        Point p{at.x + step * kDir[dir][0] / 1000, at.y + step * kDir[dir][1] / 1000};
         int64_t v = KSse(p);
         if (v < best_here) {
           best_here = v;
           best = p;
+          best_dir = dir;
         }
       }
       if (best_here < best_ksse) {
         at = best;
         best_ksse = best_here;
+        back = (best_dir + 4) % 8;
       } else {
         step /= 2;
+        back = -1;
       }
     }
     return at;
@@ -181,8 +192,9 @@ std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& p, const Wit
     const int64_t ksse0 = fit.KSse({0, 0});
     if (ksse0 * 100 <= threshold_x100 * floor2 * kk) return std::nullopt;
     int64_t ksse_a = 0, ksse_b = 0;
-    Point a = fit.Search({0, 0}, ksse_a);
-    Point b = fit.Search({wx / wsum, wy / wsum}, ksse_b);
+    Point a = fit.Search({0, 0}, ksse0, ksse_a);
+    const Point centroid{wx / wsum, wy / wsum};
+    Point b = fit.Search(centroid, fit.KSse(centroid), ksse_b);
     const Point best = ksse_b < ksse_a ? b : a;
     const int64_t ksse_min = std::min(ksse_a, ksse_b);
     const int64_t dof = std::max<int64_t>(kk - 3, 1);

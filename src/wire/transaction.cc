@@ -148,13 +148,18 @@ util::Status VerifySignedTransaction(const v1::SignedTransaction& signed_tx) {
 }
 
 util::Bytes RewardLeafBytes(const crypto::PublicKey& device_key, uint64_t cumulative_amount) {
-  util::Bytes out;
-  util::ByteWriter w(&out);
-  w.Raw(kRewardLeafTag);
-  w.U8(0);
-  w.Raw(device_key.view());
-  w.U64(cumulative_amount);
+  util::Bytes out(kRewardLeafBytesSize);
+  WriteRewardLeafBytes(device_key, cumulative_amount,
+                       std::span<uint8_t, kRewardLeafBytesSize>(out.data(), out.size()));
   return out;
+}
+
+void WriteRewardLeafBytes(const crypto::PublicKey& device_key, uint64_t cumulative_amount,
+                          std::span<uint8_t, kRewardLeafBytesSize> out) {
+  uint8_t* p = std::copy(kRewardLeafTag.begin(), kRewardLeafTag.end(), out.data());
+  *p++ = 0;
+  p = std::copy(device_key.bytes.begin(), device_key.bytes.end(), p);
+  for (int i = 0; i < 8; ++i) *p++ = static_cast<uint8_t>(cumulative_amount >> (8 * i));
 }
 
 util::Status VerifyClaimProof(const v1::ClaimRewards& claim, const crypto::Hash256& posted_root) {

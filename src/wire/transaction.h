@@ -7,6 +7,7 @@
 // All functions are pure and thread-safe (call crypto::InitCrypto() once before signing).
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "util/bytes.h"
 #include "util/result.h"
 #include "wire/codec.h"
+#include "wire/constants.h"
 #include "wire/proto/ledger.pb.h"
 
 namespace depin::wire {
@@ -68,6 +70,11 @@ util::Status VerifySignedTransaction(const v1::SignedTransaction& signed_tx);
 // PostRewardRoot.root is crypto::MerkleRoot over MerkleLeafHash of these, in manifest order;
 // ClaimRewards proves one of them.
 util::Bytes RewardLeafBytes(const crypto::PublicKey& device_key, uint64_t cumulative_amount);
+// The same bytes written into a fixed buffer, for hashing a manifest's million leaves without
+// an allocation each.
+inline constexpr size_t kRewardLeafBytesSize = kRewardLeafTag.size() + 1 + 32 + 8;
+void WriteRewardLeafBytes(const crypto::PublicKey& device_key, uint64_t cumulative_amount,
+                          std::span<uint8_t, kRewardLeafBytesSize> out);
 // OK iff claim's (device_key, cumulative_amount) leaf is at claim.leaf_index of a tree of
 // claim.leaf_count leaves with `posted_root`; Unauthenticated if the proof does not verify.
 util::Status VerifyClaimProof(const v1::ClaimRewards& claim, const crypto::Hash256& posted_root);

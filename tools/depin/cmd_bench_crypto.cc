@@ -179,9 +179,10 @@ util::Status BenchCrypto(const BenchCryptoArgs& args) {
                         }).per_wall_second;
     return per_second * static_cast<double>(many ? kReportSize : data.size()) / kMB;
   };
-  report.AddFigure("sha256, 200 B messages", hash_rate(crypto::Sha256, big, &single.messages),
-                   "MB/s");
-  report.AddFigure("sha256, 1 MiB buffers", hash_rate(crypto::Sha256, big, nullptr), "MB/s");
+  // The one-buffer overload (crypto::Sha256 also hashes two pieces).
+  const auto sha256 = [](util::ByteView data) { return crypto::Sha256(data); };
+  report.AddFigure("sha256, 200 B messages", hash_rate(sha256, big, &single.messages), "MB/s");
+  report.AddFigure("sha256, 1 MiB buffers", hash_rate(sha256, big, nullptr), "MB/s");
   report.AddFigure("blake2b-256, 200 B messages",
                    hash_rate(crypto::Blake2b256, big, &single.messages), "MB/s");
   report.AddFigure("blake2b-256, 1 MiB buffers", hash_rate(crypto::Blake2b256, big, nullptr),

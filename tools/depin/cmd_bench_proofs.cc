@@ -24,6 +24,7 @@
 
 #include "bench_report.h"
 #include "cli.h"
+#include "crypto/hash.h"
 #include "sim/random.h"
 #include "sim/weather_sim.h"
 #include "verify/collusion.h"
@@ -241,6 +242,18 @@ util::Status BenchCoverage(const CoverageArgs& a) {
   report.AddInfo("witnesses rewarded", std::to_string(st.witnesses_rewarded));
   report.AddInfo("witnesses rejected", std::to_string(st.witnesses_rejected));
   report.AddInfo("reports seen", std::to_string(work.reports_seen));
+  // Which devices the detectors flagged, and why, as one hash: two builds that must flag the
+  // same devices (a speed change) print the same digest on the same input.
+  crypto::Sha256Hasher flag_digest;
+  for (const verify::DeviceFlag& f : work.flags) {
+    const auto reason = static_cast<uint8_t>(f.reason);
+    flag_digest.Update(f.device.view());
+    flag_digest.Update({&reason, 1});
+    flag_digest.Update(util::AsBytes(f.evidence));
+  }
+  report.AddInfo("devices flagged", std::to_string(work.flags.size()));
+  report.AddInfo("flags digest (keys, reasons, evidence)",
+                 crypto::ToHex(flag_digest.Finish()).substr(0, 16));
   report.Print(a.json);
   return util::Status::Ok();
 }
