@@ -163,6 +163,8 @@ AdversaryEngine::AdversaryEngine(AdversaryOptions options, FleetKeys keys,
     stats_.push_back(std::move(s));
     populations_.push_back(std::move(p));
   }
+  active_ = std::make_unique<std::atomic<bool>[]>(populations_.size());
+  for (size_t i = 0; i < populations_.size(); ++i) active_[i] = false;
 }
 
 AdversaryEngine::~AdversaryEngine() { Stop(); }
@@ -196,12 +198,20 @@ util::Status AdversaryEngine::SubmitPrice(NodeApi& api, uint64_t price_usd_e8) {
 
 // Every population's devices, owner by owner, through the same state machine honest operators
 // use (fund from the treasury, burn, onboard with the maker, assert location).
-util::Status AdversaryEngine::OnboardAll(NodeApi& api) {
+bool AdversaryEngine::Deferred(size_t i) const {
+  return options_.defer_physical && populations_[i]->spec().devices != AdversaryDevices::kMobile;
+}
+
+util::Status AdversaryEngine::OnboardAll(NodeApi& api, bool physical) {
   OnboardingOptions o;
   o.stop = &stop_;
   for (size_t i = 0; i < populations_.size(); ++i) {
     Population& p = *populations_[i];
-    if (p.devices().empty()) continue;
+    if (Deferred(i) != physical) continue;
+    if (p.devices().empty()) {
+      active_[i] = true;
+      continue;
+    }
     std::vector<const ManagedDevice*> mine;
     for (const EmulatedDevice& d : p.devices()) mine.push_back(&d.managed);
     OnboardingKeys k;
@@ -224,8 +234,15 @@ util::Status AdversaryEngine::OnboardAll(NodeApi& api) {
     }
     Log("adversaries: " + p.spec().class_name + ": " + std::to_string(p.devices().size()) +
         " devices onboarded");
+    active_[i] = true;
   }
   return util::Status::Ok();
+}
+
+util::Status AdversaryEngine::OnboardDeferred() {
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(options_.node_url));
+  treasury_.Reset();  // the fleet funded its owners with the same key since Setup
+  return OnboardAll(*api, true);
 }
 
 util::Status AdversaryEngine::Setup() {
@@ -240,7 +257,7 @@ util::Status AdversaryEngine::Setup() {
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<NodeApi> api, NodeApi::Create(options_.node_url));
   // A fresh price first: onboarding and the classes' burns need one.
   DEPIN_RETURN_IF_ERROR(SubmitPrice(*api, price_usd_e8_).WithContext("submitting the price"));
-  DEPIN_RETURN_IF_ERROR(OnboardAll(*api));
+  DEPIN_RETURN_IF_ERROR(OnboardAll(*api, false));
   DEPIN_ASSIGN_OR_RETURN(std::string network_id, api->NetworkId());
   for (auto& p : populations_) p->set_network_id(network_id);
   AdversaryContext ctx;
@@ -288,6 +305,7 @@ util::Status AdversaryEngine::Run() {
   while (!stop_) {
     const auto tick_start = std::chrono::steady_clock::now();
     for (size_t i = 0; i < populations_.size(); ++i) {
+      if (!active_[i]) continue;  // deferred, not onboarded yet
       // Each population's reports are stamped just before they go out: stamped once for all,
       // the last population's would cross epoch boundaries (outside_epoch) after the others'
       // round trips.

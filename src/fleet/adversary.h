@@ -166,6 +166,10 @@ struct AdversaryOptions {
   // Each (population, origin) sends from its own loopback source address (households.h) when the
   // node is on loopback; false: every population leaves from the default address.
   bool bind_sources = true;
+  // The populations of PoC hotspots and weather stations are onboarded by OnboardDeferred(), not
+  // Setup(), and send nothing until then: an established honest network comes first, as it does
+  // for a real attacker (seniority decides trust seeds and the sensor field, docs/proofs.md).
+  bool defer_physical = false;
   std::function<void(const std::string&)> log;
 };
 
@@ -181,6 +185,10 @@ class AdversaryEngine {
   // change. Must finish before another client uses the treasury or oracle keys (their nonces
   // are counted locally). Unavailable when stopped or the node keeps refusing.
   util::Status Setup();
+  // With defer_physical: onboards the PoC hotspot and weather station populations, which start
+  // sending on Run()'s next tick. Safe while Run() ticks the others; nobody else may use the
+  // treasury key meanwhile (its nonce is read afresh first).
+  util::Status OnboardDeferred();
   // Ticks until Stop(). OK when stopped.
   util::Status Run();
   void Stop();
@@ -191,7 +199,9 @@ class AdversaryEngine {
 
  private:
   util::Status SubmitPrice(NodeApi& api, uint64_t price_usd_e8);
-  util::Status OnboardAll(NodeApi& api);
+  // Onboards the populations whose devices are physical (`physical`) or not.
+  util::Status OnboardAll(NodeApi& api, bool physical);
+  bool Deferred(size_t i) const;
   void Log(const std::string& line) const;
   bool Sleep(int64_t ms);
 
@@ -200,6 +210,7 @@ class AdversaryEngine {
   NonceSigner treasury_, oracle_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::string missing_class_;  // a class whose devices the network has no class for
+  std::unique_ptr<std::atomic<bool>[]> active_;  // per population: onboarded, ticked by Run()
   uint64_t price_usd_e8_ = 0;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stop_{false};

@@ -29,6 +29,10 @@ std::string Tail(const std::string& path) {
   return text.size() > 600 ? text.substr(text.size() - 600) : text;
 }
 
+int64_t BeaconIntervalS(const FraudRunOptions& o) {
+  return std::max<int64_t>(1, o.epoch_ms / 1000 / std::max<uint32_t>(1, o.beacons_per_epoch));
+}
+
 // `depin init DIR`, then the epoch length set to `epoch_ms` (whole seconds) and the gateway
 // operators among the populations exempted from origin density ([rewards.origin] exempt_owners,
 // docs/rewards.md 1.5), as a network would list a known operator.
@@ -48,6 +52,12 @@ Status InitNetwork(const FraudRunOptions& o, const util::TempDir& dir) {
   }
   const int64_t seconds = std::max<int64_t>(1, o.epoch_ms / 1000);
   text = std::regex_replace(text, length, "\nlength = \"" + std::to_string(seconds) + "s\"",
+                            std::regex_constants::format_first_only);
+  // Beacons: a few per hotspot per epoch, as a network of daily epochs and 6 h intervals has
+  // (one per epoch would give multilateration a quarter of the edges it judges in production).
+  const std::regex interval(R"(\nbeacon_interval = "[^"]*")");
+  text = std::regex_replace(text, interval,
+                            "\nbeacon_interval = \"" + std::to_string(BeaconIntervalS(o)) + "s\"",
                             std::regex_constants::format_first_only);
   const std::vector<std::string> exempt = ExemptOwners(o.adversaries, o.seed);
   if (!exempt.empty()) {
@@ -140,9 +150,9 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   auto log = [&o](const std::string& line) {
     if (o.log) o.log(line);
   };
-  // Long epochs need longer: the warm-up's four epochs, the measured ones and a few to spare.
-  const int64_t timeout_ms =
-      std::max<int64_t>(o.timeout_ms, o.epoch_ms * static_cast<int64_t>(o.epochs + 8) + 120'000);
+  // Long epochs need longer: the warm-up, the honest devices' seniority, the measured epochs.
+  const int64_t timeout_ms = std::max<int64_t>(
+      o.timeout_ms, o.epoch_ms * static_cast<int64_t>(o.epochs + 8 + o.seniority_epochs) + 120'000);
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   util::TempDir dir;
   if (dir.path().empty()) return Status::Unavailable("cannot create a temporary directory");
@@ -191,6 +201,11 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   ao.seed = o.seed;
   ao.tick_ms = o.tick_ms;
   ao.log = log;
+  bool physical = false;
+  for (const AdversarySpec& spec : o.adversaries) {
+    physical = physical || spec.devices != AdversaryDevices::kMobile;
+  }
+  ao.defer_physical = physical && o.seniority_epochs > 0;
   AdversaryEngine engine(ao, std::move(engine_keys), o.adversaries);
   DEPIN_RETURN_IF_ERROR(engine.Setup().WithContext("adversary set-up"));
   log("fraud: adversaries set up");
@@ -210,6 +225,7 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   fo.behaviour.station_cities = world.station_cities;
   fo.classes = classes;
   fo.world = &world;
+  fo.beacon_interval_ms = BeaconIntervalS(o) * 1000;
   fo.on_log = log;
   Fleet fleet(fo, std::move(keys));
   std::thread fleet_thread([&fleet] { (void)fleet.Run(); });
@@ -234,9 +250,33 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
     warmup_ms =
         std::max<int64_t>(warmup_ms, static_cast<int64_t>(s.Param("min_age_s")) * 1000 + o.tick_ms);
   }
-  const int64_t active_ms = util::Env::Default()->NowUnixMillis() + warmup_ms;
+  util::Env* env = util::Env::Default();
+  int64_t active_ms = env->NowUnixMillis() + warmup_ms;
+  // Deferred PoC and sensor attackers: onboarded once the honest devices have registered, a
+  // third of the way to their seniority; measured once the honest devices are established and
+  // the attackers have run two epochs, while the attackers are still new.
+  const int64_t established_ms = static_cast<int64_t>(o.seniority_epochs) * epoch_ms;
+  int64_t attackers_ms = 0;
+  if (ao.defer_physical) {
+    const int64_t honest_ms = env->NowUnixMillis();
+    WaitUntil(deadline, [&] { return env->NowUnixMillis() >= honest_ms + established_ms / 3; });
+    attackers_ms = env->NowUnixMillis();
+    util::Status onboarded = engine.OnboardDeferred();
+    if (!onboarded.ok()) {
+      stop_all();
+      return onboarded.WithContext("onboarding the PoC and sensor attackers");
+    }
+    log("fraud: PoC and sensor attackers onboarded");
+    active_ms = std::max(
+        {active_ms, honest_ms + established_ms + epoch_ms, env->NowUnixMillis() + 2 * epoch_ms});
+  }
   const uint64_t first = static_cast<uint64_t>((active_ms - genesis_ms) / epoch_ms) + 1;
   const uint64_t last = first + std::max<uint64_t>(1, o.epochs) - 1;
+  if (ao.defer_physical &&
+      genesis_ms + static_cast<int64_t>(last) * epoch_ms >= attackers_ms + established_ms) {
+    log("fraud: note: the deferred attackers are established by epoch " + std::to_string(last) +
+        " (onboarding was slow): trust and the sensor field may count them as senior");
+  }
   log("fraud: fleet onboarded; measuring epochs " + std::to_string(first) + ".." +
       std::to_string(last));
   std::vector<json> manifests;

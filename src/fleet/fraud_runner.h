@@ -8,6 +8,8 @@
 // Timeline: set-up (adversaries onboard and buy DC; the price moves if a class says so) ->
 // the fleet provisions and onboards -> warm-up (long enough for every class to be active, e.g.
 // receipts old enough for stale replay) -> the next epoch that starts is the first measured one.
+// With PoC or sensor attackers, they onboard after the honest fleet (seniority_epochs) and the
+// measured epochs come once the honest devices are established and the attackers still new.
 // Honest rows: "fleet" (the mix's mobile hotspots, or every steady device without a mix),
 // "fleet_hotspot" and "fleet_sensor" (its PoC hotspots and weather stations), "fleet_flaky".
 //
@@ -47,7 +49,14 @@ struct FraudRunOptions {
                                                       const std::string& mix)>
       load_classes;
   uint32_t hotspot_cities = 2, station_cities = 2;
-  int64_t timeout_ms = 300'000;  // the whole run (at least (epochs + 8) epochs + 2 minutes)
+  // The network's [proofs] beacon_interval is set to give each hotspot this many beacons per
+  // epoch (as daily epochs with 6 h intervals do).
+  uint32_t beacons_per_epoch = 3;
+  // PoC and sensor attackers are onboarded after the honest fleet and measured while the
+  // honest devices are this many epochs old and they are not: a dev network counts seniority in
+  // epochs (verify::TrustParams::dev_seed_min_age_epochs). 0: everybody onboards at set-up.
+  uint32_t seniority_epochs = 10;
+  int64_t timeout_ms = 300'000;  // the whole run (at least (epochs + 8 + seniority) epochs + 2 min)
   std::function<void(const std::string&)> log;
 };
 

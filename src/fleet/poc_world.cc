@@ -52,17 +52,17 @@ bool PocWorld::BeaconDue(uint64_t now_ms, uint64_t phase) const {
 void PocWorld::Publish(const verify::Location& at, uint64_t station,
                        const wire::v1::SensorBatch& batch) {
   util::MutexLock lock(mu_);
-  auto it = std::find_if(stations_.begin(), stations_.end(),
-                         [&](const Published& p) { return p.station == station; });
-  if (it == stations_.end()) it = stations_.insert(stations_.end(), Published{at, station, {}});
-  for (const wire::v1::SensorReading& r : batch.readings()) it->readings.push_back(r);
-  while (it->readings.size() > kKeptReadings) it->readings.pop_front();
+  Published& p = stations_[station];
+  p.at = at;
+  p.station = station;
+  for (const wire::v1::SensorReading& r : batch.readings()) p.readings.push_back(r);
+  while (p.readings.size() > kKeptReadings) p.readings.pop_front();
 }
 
 std::optional<uint64_t> PocWorld::NearestStation(const verify::Location& near) const {
   util::MutexLock lock(mu_);
   const Published* best = nullptr;
-  for (const Published& p : stations_) {
+  for (const auto& [index, p] : stations_) {
     if (best == nullptr || DistanceM(p.at, near) < DistanceM(best->at, near)) best = &p;
   }
   if (best == nullptr) return std::nullopt;
@@ -73,11 +73,10 @@ std::vector<wire::v1::SensorReading> PocWorld::ReadingsSince(uint64_t station,
                                                              uint64_t after_ms) const {
   std::vector<wire::v1::SensorReading> out;
   util::MutexLock lock(mu_);
-  for (const Published& p : stations_) {
-    if (p.station != station) continue;
-    for (const wire::v1::SensorReading& r : p.readings) {
-      if (r.timestamp_ms() > after_ms) out.push_back(r);
-    }
+  auto it = stations_.find(station);
+  if (it == stations_.end()) return out;
+  for (const wire::v1::SensorReading& r : it->second.readings) {
+    if (r.timestamp_ms() > after_ms) out.push_back(r);
   }
   return out;
 }

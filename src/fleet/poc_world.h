@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -80,8 +81,8 @@ class PocWorld {
     uint32_t source;
     AirBeacon beacon;
   };
-  std::deque<Sent> air_ GUARDED_BY(mu_);             // oldest first
-  std::vector<Published> stations_ GUARDED_BY(mu_);  // one entry per publishing station
+  std::deque<Sent> air_ GUARDED_BY(mu_);                    // oldest first
+  std::map<uint64_t, Published> stations_ GUARDED_BY(mu_);  // by publishing station
 };
 
 }  // namespace depin::fleet

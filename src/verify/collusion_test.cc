@@ -227,6 +227,23 @@ TEST(TrustTest, RingWithRadioLikeSignalsIsASybilRegion) {
   EXPECT_NE(regions[0].Evidence().find("sybil region of 8 devices"), std::string::npos);
 }
 
+// A dev network's epochs last seconds: no device is ever 30 days old there, so trust would never
+// apply and a ring of new keys would keep everything it fabricates (measured through the node,
+// docs/proofs.md). Under an hour per epoch, seniority counts in epochs.
+TEST(TrustTest, DevEpochsCountSeniorityInEpochs) {
+  Graph g = HonestGrid();
+  WitnessGraph graph(g.edges, g.devices.size());
+  const EpochWindow dev{100, testing::kEpochStart, testing::kEpochStart + 6'000};
+  const uint64_t ten_epochs = 10 * 6'000;
+  for (DeviceInfo& d : g.devices) d.registered_at_ms = testing::kEpochStart - ten_epochs;
+  EXPECT_TRUE(PropagateTrust(TrustParams{}, graph, g.devices, dev).active);
+  for (DeviceInfo& d : g.devices) d.registered_at_ms = testing::kEpochStart - ten_epochs + 1;
+  EXPECT_FALSE(PropagateTrust(TrustParams{}, graph, g.devices, dev).active);
+  // Day epochs are unchanged: a minute's age is no seniority there.
+  for (DeviceInfo& d : g.devices) d.registered_at_ms = testing::kEpochStart - ten_epochs;
+  EXPECT_FALSE(PropagateTrust(TrustParams{}, graph, g.devices, testing::DayEpoch()).active);
+}
+
 TEST(TrustTest, WithoutSeniorDevicesTrustIsNotApplied) {
   Graph g = HonestGrid();
   for (DeviceInfo& d : g.devices) d.registered_at_ms = testing::kEpochStart - kDay;

@@ -31,11 +31,16 @@ TrustResult PropagateTrust(const TrustParams& p, const WitnessGraph& g,
   std::sort(listed.begin(), listed.end());
   std::vector<uint64_t> trust(n, 0), next(n, 0), share(n, 0);
   std::vector<uint32_t> seeds;
+  // Dev networks (epochs under an hour) count seniority in epochs (TrustParams).
+  const uint64_t epoch_ms = window.end_ms > window.start_ms ? window.end_ms - window.start_ms : 0;
+  const uint64_t min_age = epoch_ms > 0 && epoch_ms < 3'600'000
+                               ? std::min(p.seed_min_age_ms, p.dev_seed_min_age_epochs * epoch_ms)
+                               : p.seed_min_age_ms;
   for (uint32_t v = 0; v < n; ++v) {
     if (g.Degree(v) == 0) continue;
     const DeviceInfo& d = devices[v];
-    const bool senior = d.registered_at_ms + p.seed_min_age_ms <= window.start_ms &&
-                        d.registered_at_ms <= window.start_ms;
+    const bool senior =
+        d.registered_at_ms + min_age <= window.start_ms && d.registered_at_ms <= window.start_ms;
     if (senior || std::binary_search(listed.begin(), listed.end(), d.key)) seeds.push_back(v);
   }
   out.seeds = static_cast<uint32_t>(seeds.size());

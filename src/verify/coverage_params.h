@@ -58,7 +58,8 @@ struct SpoofingParams {
 };
 
 // Trust propagation through the witness graph (coverage_trust.h), after SybilRank: trust starts
-// on seed devices (registered at least seed_min_age_ms before the epoch, or listed in `seeds`)
+// on seed devices (registered at least seed_min_age_ms before the epoch — in epochs shorter than
+// an hour, dev_seed_min_age_epochs epochs — or listed in `seeds`)
 // and is spread by `steps` rounds of short random walks (power iteration, integers). A device's
 // trust is normalized by its degree and by the network average (ppm); a connected group of at
 // least min_cluster_size devices below low_trust_ppm whose witnessing is at least
@@ -67,6 +68,11 @@ struct SpoofingParams {
 struct TrustParams {
   bool enabled = true;
   uint64_t seed_min_age_ms = 30ull * 24 * 3'600'000;
+  // Epochs shorter than an hour (dev networks: seconds or minutes) would never see a device 30
+  // days old; there seniority is counted in epochs instead, as QoD's readings per hour are capped
+  // at the epoch's minutes: a seed is at least this many epochs old (and never older than
+  // seed_min_age_ms requires). Networks with epochs of an hour or more are unaffected.
+  uint32_t dev_seed_min_age_epochs = 10;
   std::vector<Key> seeds;  // operator-chosen seeds, in addition to senior devices; any order
   uint32_t steps = 10;
   uint32_t low_trust_ppm = 20'000;

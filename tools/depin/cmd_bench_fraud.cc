@@ -1,5 +1,5 @@
 // `depin bench fraud [--json] [--devices N] [--epochs N] [--adversaries FILE] [--epoch-length 6s]
-//                    [--heartbeat 1500ms] [--seed N] [--classes MIX]`
+//                    [--heartbeat 1500ms] [--seed N] [--classes MIX] [--seniority-epochs 10]`
 // Fake work must not pay, measured through the node: starts a real node (child process, port 0,
 // temporary data directory, short dev epochs), an honest fleet (flaky devices, devices sharing an
 // uplink) and the adversaries of FILE (default: the built-in set, testdata/adversaries/
@@ -31,6 +31,7 @@ struct FraudArgs {
   std::string epoch_length = "6s";
   std::string heartbeat = "1500ms";
   std::string classes;
+  uint32_t seniority_epochs = 10;
 };
 
 // The honest fleet's mix when none is given: mobile hotspots only, unless the adversaries run PoC
@@ -67,6 +68,7 @@ util::Status BenchFraud(const FraudArgs& args) {
   } else {
     DEPIN_ASSIGN_OR_RETURN(o.adversaries, fleet::LoadAdversaries(args.adversaries));
   }
+  o.seniority_epochs = args.seniority_epochs;
   o.classes = args.classes.empty() ? DefaultMix(o.adversaries) : args.classes;
   o.load_classes = [](const std::string& data_dir,
                       const std::string& mix) -> util::Result<std::vector<fleet::FleetClass>> {
@@ -82,6 +84,7 @@ util::Status BenchFraud(const FraudArgs& args) {
                  {"heartbeat", args.heartbeat},
                  {"seed", args.seed},
                  {"classes", o.classes},
+                 {"seniority_epochs", args.seniority_epochs},
                  {"adversaries", args.adversaries.empty() ? "(built-in)" : args.adversaries},
                  {"load_average", LoadAverage()}};
     std::printf("%s\n", j.dump().c_str());
@@ -114,6 +117,10 @@ void RegisterBenchFraud(CLI::App& bench, Selected& selected) {
   c->add_option("--classes", args->classes,
                 "The honest fleet's class mix, e.g. wireless:40,hotspot:40,sensor:20 (default: "
                 "mobile only, or that mix when the adversaries run hotspots or stations)");
+  c->add_option("--seniority-epochs", args->seniority_epochs,
+                "PoC and sensor attackers onboard after the honest fleet and are measured while "
+                "it is this many epochs old and they are not (0: all onboard at set-up)")
+      ->capture_default_str();
 }
 
 }  // namespace depin::cli

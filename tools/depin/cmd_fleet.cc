@@ -22,6 +22,7 @@
 #include "crypto/key_file.h"
 #include "fleet/adversary.h"
 #include "fleet/fleet.h"
+#include "fleet/poc_world.h"
 #include "fleet_cli.h"
 #include "ingest/device_client.h"
 #include "node/network_init.h"
@@ -166,9 +167,22 @@ util::Status RunFleet(const FleetArgs& args) {
                static_cast<unsigned long long>(args.devices),
                static_cast<unsigned long long>(args.customers),
                static_cast<unsigned long long>(args.seed), args.node.c_str());
+  // The air and public sensor data the fleet shares with coverage and sensor attackers.
+  fleet::PocWorld world;
+  world.hotspot_cities = world.station_cities = std::max<uint32_t>(1, args.hotspot_cities);
+  for (const fleet::FleetClass& c : o.classes) {
+    if (c.kind == fleet::DeviceKind::kHotspot && !world.hotspot_class) {
+      world.hotspot_class = c.resource_class;
+    }
+    if (c.kind == fleet::DeviceKind::kWeather && !world.sensor_class) {
+      world.sensor_class = c.resource_class;
+    }
+  }
+  o.world = &world;
   std::unique_ptr<fleet::AdversaryEngine> engine;
   if (!adversaries.empty()) {
     fleet::AdversaryOptions ao;
+    ao.world = &world;
     ao.node_url = args.node;
     ao.seed = args.seed;
     ao.tick_ms = o.behaviour.tick_ms;
