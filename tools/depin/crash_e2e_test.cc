@@ -49,8 +49,8 @@
 
 namespace depin::cli {
 
-int g_kills = 20;        // --kills N
-uint64_t g_seed = 0;     // --seed S; 0: a fresh one, printed
+int g_kills = 20;     // --kills N
+uint64_t g_seed = 0;  // --seed S; 0: a fresh one, printed
 bool g_seed_given = false;
 
 namespace {
