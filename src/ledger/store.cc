@@ -125,12 +125,16 @@ Status Store::CheckFormat(const std::string& path, bool record) {
     how = "its blocks are hashed under wire version 1";
   }
   if (found != kLedgerFormat) {
-    return Status::FailedPrecondition(
-        path + ": ledger database format version " + std::to_string(found) + " (" + how +
-        "); this depin reads version " + std::to_string(kLedgerFormat) +
-        " only and changed nothing. Its blocks and transactions are signed under wire version 1, "
-        "which names no network (docs/wire-format.md section 10): keep the depin that wrote it to "
-        "settle what it owes, then start a new network directory (depin init)");
+    const std::string advice =
+        found > kLedgerFormat
+            ? "It was written by a newer depin: read it with that version"
+            : "Its blocks and transactions are signed under wire version 1, which names no "
+              "network (docs/wire-format.md section 10): keep the depin that wrote it to settle "
+              "what it owes, then start a new network directory (depin init)";
+    return Status::Unsupported(path + ": ledger database format version " + std::to_string(found) +
+                               " (" + how + "); this depin reads version " +
+                               std::to_string(kLedgerFormat) + " only and changed nothing. " +
+                               advice);
   }
   if (format_ == 0 && record) {
     PutMeta(*db_, "format", U64Bytes(kLedgerFormat));

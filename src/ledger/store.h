@@ -19,9 +19,10 @@
 //
 // Format versions: version 2 databases hold blocks and transactions signed under wire v2 (every
 // signature names its network); version 1 ones, wire v1's. Open refuses any other version than
-// kLedgerFormat with FailedPrecondition naming the version found and what to do, before anything
-// is written. A database without the "format" entry is identified by block 1's stored hash (each
-// wire version hashes headers differently) and, when it is version 2, gets the entry.
+// kLedgerFormat (older or newer) with Unsupported naming the version found and what to do, before
+// anything is written (`depin` exits 2 on it). A database without the "format" entry is identified
+// by block 1's stored hash (each wire version hashes headers differently) and, when it is version
+// 2, gets the entry.
 //
 // Not thread-safe: one owner (the Ledger serializes access with its own mutex).
 #pragma once
