@@ -18,14 +18,17 @@ using util::Status;
 constexpr std::string_view kFormatPrefix = "opendepin report log ";
 
 Status OtherVersion(const std::string& log_dir, uint32_t found, std::string_view how) {
-  return Status::FailedPrecondition(
-      "report log " + log_dir + " is format version " + std::to_string(found) + " (" +
-      std::string(how) + "); this depin reads version " + std::to_string(kReportLogFormat) +
-      " only and changed nothing. Reports signed under wire version 1 name no network and cannot "
-      "be verified by this version (docs/wire-format.md section 10): close the epochs still open "
-      "in it with the depin that wrote it, then start a new network directory (depin init) or "
-      "move " +
-      log_dir + " aside");
+  const std::string advice =
+      found > kReportLogFormat
+          ? "It was written by a newer depin: read it with that version"
+          : "Reports signed under wire version 1 name no network and cannot be verified by this "
+            "version (docs/wire-format.md section 10): close the epochs still open in it with "
+            "the depin that wrote it, then start a new network directory (depin init) or move " +
+                log_dir + " aside";
+  return Status::Unsupported("report log " + log_dir + " is format version " +
+                             std::to_string(found) + " (" + std::string(how) +
+                             "); this depin reads version " + std::to_string(kReportLogFormat) +
+                             " only and changed nothing. " + advice);
 }
 
 // The version the first record of the oldest segment was written under, if there is one.

@@ -6,8 +6,10 @@
 // ("opendepin report log 2\n"). A log without that file (written before it existed) is identified
 // by the `version` of the report in its first record.
 //
-// CheckReportLogFormat runs before the log is opened or recovered: on a log of another version it
-// returns FailedPrecondition naming the version found and what to do, and changes nothing. On a
+// CheckReportLogFormat runs before the log is opened or recovered (by the node, and by the offline
+// commands that read the log: depin rewards recompute, close): on a log of another version, older
+// or newer, it returns Unsupported naming the version found and what to do, and changes nothing
+// (`depin` exits 2 on it). On a
 // version 2 log without the file, or a new log, it writes the file (when `record` is true).
 //
 // Pure file reads and one atomic write; thread-safe if the Env is.

@@ -54,7 +54,7 @@ TEST(ReportLogFormatTest, AWireV1LogIsRefusedNamingTheVersionAndWhatToDoAndNothi
   const auto before = Snapshot(dir);
   ASSERT_FALSE(before.empty());
   util::Status s = CheckReportLogFormat(util::Env::Default(), dir.path(), /*record=*/true);
-  EXPECT_EQ(s.code(), Code::kFailedPrecondition) << s.ToString();
+  EXPECT_EQ(s.code(), Code::kUnsupported) << s.ToString();
   EXPECT_NE(s.message().find("format version 1"), std::string::npos) << s.ToString();
   EXPECT_NE(s.message().find("reads version 2"), std::string::npos) << s.ToString();
   EXPECT_NE(s.message().find("depin init"), std::string::npos) << s.ToString();
@@ -70,7 +70,7 @@ TEST(ReportLogFormatTest, AFormatFileNamingAnotherVersionIsRefused) {
                   .ok());
   const auto before = Snapshot(dir);
   util::Status s = CheckReportLogFormat(util::Env::Default(), dir.path(), /*record=*/true);
-  EXPECT_EQ(s.code(), Code::kFailedPrecondition) << s.ToString();
+  EXPECT_EQ(s.code(), Code::kUnsupported) << s.ToString();
   EXPECT_NE(s.message().find("format version 1"), std::string::npos) << s.ToString();
   EXPECT_EQ(Snapshot(dir), before);
 }

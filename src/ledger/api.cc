@@ -24,6 +24,20 @@ ApiReply Error(const util::Status& s, std::optional<TxError> tx_error = std::nul
   return {util::HttpStatusFor(s.code()), json{{"error", err}}.dump()};
 }
 
+// 503 for a query or submission the store could not serve (Ledger::Read*, the mempool's
+// kStoreUnavailable). The cause names files, which clients must not see: the message is generic.
+ApiReply StoreUnavailable(MempoolError mempool_error = MempoolError::kNone) {
+  json err = {{"code", std::string(util::CodeName(util::Code::kUnavailable))},
+              {"reason", "store_unavailable"},
+              {"message",
+               "the ledger's store cannot be read right now; the node is repairing it, retry "
+               "later"}};
+  if (mempool_error != MempoolError::kNone) {
+    err["mempool_error"] = std::string(MempoolErrorName(mempool_error));
+  }
+  return {util::HttpStatusFor(util::Code::kUnavailable), json{{"error", err}}.dump()};
+}
+
 ApiReply Ok(const json& j, int status = 200) { return {status, j.dump()}; }
 
 // Amounts may exceed 2^53, so JSON carries them as strings of digits (docs/api.md).
@@ -79,6 +93,9 @@ ApiReply LedgerApi::SubmitTx(std::string_view content_type, std::string_view bod
   if (!tx.ok()) return Error(tx.status());
   SubmitResult r = mempool_->Submit(*tx);
   if (on_submit_) on_submit_(r);
+  if (r.mempool_error == MempoolError::kStoreUnavailable) {
+    return StoreError("tx", MempoolError::kStoreUnavailable);
+  }
   if (!r.status.ok()) {
     return Error(r.status,
                  r.tx_error == TxError::kOk ? std::nullopt : std::optional<TxError>(r.tx_error),
@@ -122,21 +139,29 @@ ApiReply LedgerApi::GetTx(std::string_view id_hex) const {
   return Error(util::Status::NotFound("tx " + std::string(id_hex) + ": unknown"));
 }
 
+ApiReply LedgerApi::StoreError(std::string_view route, MempoolError mempool_error) const {
+  if (on_store_unavailable_) on_store_unavailable_(route);
+  return StoreUnavailable(mempool_error);
+}
+
 ApiReply LedgerApi::GetAccount(std::string_view address) const {
   auto a = ParseAddress(address, "address");
   if (!a.ok()) return Error(a.status());
-  Account acct = ledger_->GetAccount(*a);
+  util::Result<Account> acct = ledger_->ReadAccount(*a);
+  if (!acct.ok()) return StoreError("account");
   return Ok({{"address", std::string(address)},
-             {"balance", Amount(acct.balance)},
-             {"nonce", acct.nonce},
-             {"credits", Amount(acct.credits)}});
+             {"balance", Amount(acct->balance)},
+             {"nonce", acct->nonce},
+             {"credits", Amount(acct->credits)}});
 }
 
 ApiReply LedgerApi::ListDevices(std::string_view owner) const {
   auto a = ParseAddress(owner, "owner");
   if (!a.ok()) return Error(a.status());
+  util::Result<std::vector<Address>> owned = ledger_->ReadDevicesOfOwner(*a);
+  if (!owned.ok()) return StoreError("devices");
   json devices = json::array();
-  for (const Address& d : ledger_->DevicesOfOwner(*a)) devices.push_back(d.ToBase58());
+  for (const Address& d : *owned) devices.push_back(d.ToBase58());
   return Ok({{"owner", std::string(owner)}, {"devices", devices}});
 }
 
@@ -145,24 +170,28 @@ ApiReply LedgerApi::GetDelegation(std::string_view owner, std::string_view deleg
   if (!o.ok()) return Error(o.status());
   auto d = ParseAddress(delegate, "delegate");
   if (!d.ok()) return Error(d.status());
+  util::Result<uint64_t> credits = ledger_->ReadDelegation(*o, *d);
+  if (!credits.ok()) return StoreError("delegation");
   return Ok({{"owner", std::string(owner)},
              {"delegate", std::string(delegate)},
-             {"credits", Amount(ledger_->GetDelegation(*o, *d))}});
+             {"credits", Amount(*credits)}});
 }
 
 ApiReply LedgerApi::GetDevice(std::string_view key) const {
   auto k = ParseAddress(key, "device key");
   if (!k.ok()) return Error(k.status());
-  std::optional<Device> d = ledger_->GetDevice(*k);
-  if (!d) return Error(util::Status::NotFound("device " + std::string(key) + ": not onboarded"));
+  util::Result<std::optional<Device>> d = ledger_->ReadDevice(*k);
+  if (!d.ok()) return StoreError("device");
+  if (!*d) return Error(util::Status::NotFound("device " + std::string(key) + ": not onboarded"));
+  const Device& device = **d;
   return Ok({{"key", std::string(key)},
-             {"owner", d->owner.ToBase58()},
-             {"maker", d->maker.ToBase58()},
-             {"resource_class", d->resource_class},
-             {"cell", std::to_string(d->cell)},  // an S2 cell id can exceed 2^53
-             {"onboarded_height", d->onboarded_height},
-             {"location_asserts", d->location_asserts},
-             {"status", std::string(DeviceStatusName(d->status))}});
+             {"owner", device.owner.ToBase58()},
+             {"maker", device.maker.ToBase58()},
+             {"resource_class", device.resource_class},
+             {"cell", std::to_string(device.cell)},  // an S2 cell id can exceed 2^53
+             {"onboarded_height", device.onboarded_height},
+             {"location_asserts", device.location_asserts},
+             {"status", std::string(DeviceStatusName(device.status))}});
 }
 
 ApiReply LedgerApi::GetBlock(std::string_view height_or_hash) const {
@@ -185,7 +214,9 @@ ApiReply LedgerApi::GetBlock(std::string_view height_or_hash) const {
 }
 
 ApiReply LedgerApi::GetHead() const {
-  Globals g = ledger_->GetGlobals();
+  util::Result<Globals> globals = ledger_->ReadGlobals();
+  if (!globals.ok()) return StoreError("head");
+  const Globals& g = *globals;
   return Ok({{"height", ledger_->height()},
              {"tip_hash", crypto::ToHex(ledger_->tip_hash())},
              {"state_hash", crypto::ToHex(ledger_->state_hash())},

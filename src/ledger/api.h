@@ -13,6 +13,9 @@
 //
 // Keys and addresses are base58, hashes hex. Errors are {"error": {"code", "message"}} with the
 // HTTP status from the Status code; rejected transactions also carry "tx_error" (its stable name).
+// While the ledger's store cannot be read (a full disk, an I/O error; Ledger::Read*), reads and
+// submissions answer 503 {"code": "unavailable", "reason": "store_unavailable"} (submissions
+// also "mempool_error": "store_unavailable"), never a zero balance or an unfunded sender.
 // docs/api.md documents every route. Thread-safe (Ledger and Mempool are).
 #pragma once
 
@@ -50,6 +53,12 @@ class LedgerApi {
   // (the node registers onboarded devices with ingest before acknowledging). Unset: every
   // durable block counts. Set it before serving.
   void set_acknowledged_height(std::function<uint64_t()> fn) { acked_height_ = std::move(fn); }
+  // Called on the request's thread for every answer 503 store_unavailable, with the query's name
+  // ("account", "devices", "delegation", "device", "head", "tx"), e.g. for metrics. Set it
+  // before serving.
+  void set_on_store_unavailable(std::function<void(std::string_view)> fn) {
+    on_store_unavailable_ = std::move(fn);
+  }
 
   ApiReply SubmitTx(std::string_view content_type, std::string_view body) const;
   ApiReply GetTx(std::string_view id_hex) const;
@@ -66,10 +75,15 @@ class LedgerApi {
       const std::function<void(std::string method, std::string pattern, ApiHandler)>& add) const;
 
  private:
+  // The 503 store_unavailable answer, reported to on_store_unavailable_.
+  ApiReply StoreError(std::string_view route,
+                      MempoolError mempool_error = MempoolError::kNone) const;
+
   Ledger* ledger_;
   Mempool* mempool_;
   std::function<void(const SubmitResult&)> on_submit_;
   std::function<uint64_t()> acked_height_;
+  std::function<void(std::string_view)> on_store_unavailable_;
 };
 
 }  // namespace depin::ledger

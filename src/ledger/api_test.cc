@@ -22,7 +22,7 @@ class ApiTest : public ::testing::Test {
   util::TempDir dir;
   std::unique_ptr<Ledger> ledger = Ledger::Open(dir.File("l.db"), net.params).value();
   Mempool pool{
-      ledger->machine(), {}, [this](std::string_view key) { return ledger->GetState(key); }};
+      ledger->machine(), {}, [this](std::string_view key) { return ledger->ReadState(key); }};
   BlockProducer producer{ledger.get(), &pool, net.producer, {}, util::Env::Default()};
   LedgerApi api{ledger.get(), &pool};
 

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<Ledger> ledger = std::move(opened).value();
-  Mempool pool(ledger->machine(), {}, [&](std::string_view key) { return ledger->GetState(key); });
+  Mempool pool(ledger->machine(), {}, [&](std::string_view key) { return ledger->ReadState(key); });
   ProducerOptions options;
   options.max_block_txs = 500;
   BlockProducer producer(ledger.get(), &pool, net.producer, options, util::Env::Default(),

@@ -116,7 +116,7 @@ std::vector<TxError> CheckStatelessParallel(const StateMachine& machine,
 Ledger::Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params)
     : path_(std::move(path)), store_(std::move(store)), machine_(std::move(params)) {}
 
-Status Ledger::ReopenStoreIfFailedLocked() {
+Status Ledger::ReopenStoreIfFailedLocked() const {
   if (!reopen_store_) return Status::Ok();
   // The new connection first: if it cannot open, the old one keeps serving reads meanwhile.
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> fresh, Store::Open(path_));
@@ -138,6 +138,17 @@ Status Ledger::NoteStoreStatusLocked(Status status) {
 uint64_t Ledger::store_reopens() const {
   util::MutexLock lock(mu_);
   return store_reopens_;
+}
+
+Status Ledger::StoreUnavailableLocked(const Status& cause) const {
+  reopen_store_ = true;
+  ++store_read_errors_;
+  return Status::Unavailable("ledger store unavailable: " + std::string(cause.message()));
+}
+
+uint64_t Ledger::store_read_errors() const {
+  util::MutexLock lock(mu_);
+  return store_read_errors_;
 }
 
 util::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, LedgerParams params) {
@@ -247,30 +258,76 @@ int64_t Ledger::tip_timestamp_ms() const {
   return store_->tip_timestamp_ms();
 }
 
+util::Result<std::optional<util::Bytes>> Ledger::ReadState(std::string_view key) const {
+  util::MutexLock lock(mu_);
+  if (Status reopened = ReopenStoreIfFailedLocked(); !reopened.ok()) {
+    return StoreUnavailableLocked(reopened);
+  }
+  util::Result<std::optional<util::Bytes>> value = store_->Read(key);
+  if (!value.ok()) return StoreUnavailableLocked(value.status());
+  return value;
+}
+
+util::Result<Account> Ledger::ReadAccount(const Address& a) const {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw, ReadState(keys::Account(a)));
+  if (!raw) return Account{};
+  return DecodeAccount(*raw);
+}
+
+util::Result<std::optional<Device>> Ledger::ReadDevice(const Address& d) const {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw, ReadState(keys::Device(d)));
+  if (!raw) return std::optional<Device>();
+  DEPIN_ASSIGN_OR_RETURN(Device device, DecodeDevice(*raw));
+  return std::optional<Device>(std::move(device));
+}
+
+util::Result<uint64_t> Ledger::ReadDelegation(const Address& owner, const Address& delegate) const {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                         ReadState(keys::Delegation(owner, delegate)));
+  if (!raw) return uint64_t{0};
+  return DecodeU64(*raw);
+}
+
+util::Result<std::vector<Address>> Ledger::ReadDevicesOfOwner(const Address& owner) const {
+  util::MutexLock lock(mu_);
+  if (Status reopened = ReopenStoreIfFailedLocked(); !reopened.ok()) {
+    return StoreUnavailableLocked(reopened);
+  }
+  std::vector<Address> out;
+  const std::string prefix = keys::OwnerDevicePrefix(owner);
+  Status scanned = store_->Scan(prefix, [&](std::string_view k, util::ByteView) {
+    if (k.size() != prefix.size() + crypto::kPublicKeySize) return;
+    Address d;
+    std::copy(k.begin() + static_cast<std::ptrdiff_t>(prefix.size()), k.end(), d.bytes.begin());
+    out.push_back(d);
+  });
+  if (!scanned.ok()) return StoreUnavailableLocked(scanned);
+  return out;
+}
+
+util::Result<Globals> Ledger::ReadGlobals() const {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw, ReadState(keys::Globals()));
+  if (!raw) return Globals{};
+  return DecodeGlobals(*raw);
+}
+
 std::optional<util::Bytes> Ledger::GetState(std::string_view key) const {
   util::MutexLock lock(mu_);
   return store_->Get(key);
 }
 
 Account Ledger::GetAccount(const Address& a) const {
-  auto raw = GetState(keys::Account(a));
-  if (!raw) return {};
-  auto v = DecodeAccount(*raw);
+  util::Result<Account> v = ReadAccount(a);
   return v.ok() ? *v : Account{};
 }
 
 std::optional<Device> Ledger::GetDevice(const Address& d) const {
-  auto raw = GetState(keys::Device(d));
-  if (!raw) return std::nullopt;
-  auto v = DecodeDevice(*raw);
-  if (!v.ok()) return std::nullopt;
-  return *v;
+  util::Result<std::optional<Device>> v = ReadDevice(d);
+  return v.ok() ? *v : std::nullopt;
 }
 
 uint64_t Ledger::GetDelegation(const Address& owner, const Address& delegate) const {
-  auto raw = GetState(keys::Delegation(owner, delegate));
-  if (!raw) return 0;
-  auto v = DecodeU64(*raw);
+  util::Result<uint64_t> v = ReadDelegation(owner, delegate);
   return v.ok() ? *v : 0;
 }
 
@@ -280,22 +337,12 @@ void Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
 }
 
 std::vector<Address> Ledger::DevicesOfOwner(const Address& owner) const {
-  util::MutexLock lock(mu_);
-  std::vector<Address> out;
-  const std::string prefix = keys::OwnerDevicePrefix(owner);
-  store_->ScanPrefix(prefix, [&](std::string_view k, util::ByteView) {
-    if (k.size() != prefix.size() + crypto::kPublicKeySize) return;
-    Address d;
-    std::copy(k.begin() + static_cast<std::ptrdiff_t>(prefix.size()), k.end(), d.bytes.begin());
-    out.push_back(d);
-  });
-  return out;
+  util::Result<std::vector<Address>> v = ReadDevicesOfOwner(owner);
+  return v.ok() ? std::move(v).value() : std::vector<Address>();
 }
 
 Globals Ledger::GetGlobals() const {
-  auto raw = GetState(keys::Globals());
-  if (!raw) return {};
-  auto v = DecodeGlobals(*raw);
+  util::Result<Globals> v = ReadGlobals();
   return v.ok() ? *v : Globals{};
 }
 

@@ -7,11 +7,12 @@
 // parallel, every tx applies, state hash) and commits it. VerifyChain replays a database from
 // genesis and checks every block's state hash, then the stored state itself.
 //
-// Self-healing: after a store error (a failed commit, or a read error while computing a block)
-// the SQLite connection is not trusted again: the next ProduceBlock/ApplyBlock first reopens the
-// database (a fresh connection recovers from the WAL what was committed, nothing else), and fails
-// with the cause until the reopen succeeds. The failed block changed nothing (its SQLite
-// transaction rolled back), so the caller simply retries (BlockProducer does, with backoff).
+// Self-healing: after a store error (a failed commit, a read error while computing a block or
+// answering a query) the SQLite connection is not trusted again: the next ProduceBlock/ApplyBlock
+// or Read* query first reopens the database (a fresh connection recovers from the WAL what was
+// committed, nothing else), and fails with the cause until the reopen succeeds. The failed block
+// changed nothing (its SQLite transaction rolled back), so the caller simply retries (BlockProducer
+// does, with backoff).
 //
 // Thread-safe: one internal mutex serializes block production/application and queries.
 #pragma once
@@ -55,13 +56,29 @@ class Ledger {
   Hash256 state_hash() const;
   int64_t tip_timestamp_ms() const;
 
+  // Queries of the committed state that say when the store cannot answer: Unavailable
+  // ("ledger store unavailable: <cause>") while SQLite fails to read, never an absent entry or a
+  // zero balance. A failed read marks the store for reopening, and the next query (or block)
+  // reopens it first, so reads heal by themselves once the storage works. What the API and the
+  // mempool's admission read.
+  util::Result<std::optional<util::Bytes>> ReadState(std::string_view key) const;
+  util::Result<Account> ReadAccount(const Address& a) const;
+  util::Result<std::optional<Device>> ReadDevice(const Address& d) const;
+  // The DC `owner` has delegated to `delegate` and not yet spent (0: none).
+  util::Result<uint64_t> ReadDelegation(const Address& owner, const Address& delegate) const;
+  util::Result<std::vector<Address>> ReadDevicesOfOwner(const Address& owner) const;
+  util::Result<Globals> ReadGlobals() const;
+  // How many queries failed because the store could not be read (for metrics and tests).
+  uint64_t store_read_errors() const;
+
+  // The same queries for callers that cannot act on a store error (the epoch service, the
+  // dashboard, device sync): absent / zero when the store fails, which the Read* forms rule out.
   std::optional<util::Bytes> GetState(std::string_view key) const;
   // Calls fn for every committed state entry whose key starts with `prefix`, in key order,
   // holding the ledger's lock (fn must not call back into the ledger).
   void ScanState(std::string_view prefix, const ScanFn& fn) const;
   Account GetAccount(const Address& a) const;
   std::optional<Device> GetDevice(const Address& d) const;
-  // The DC `owner` has delegated to `delegate` and not yet spent (0: none).
   uint64_t GetDelegation(const Address& owner, const Address& delegate) const;
   std::vector<Address> DevicesOfOwner(const Address& owner) const;
   Globals GetGlobals() const;
@@ -74,17 +91,22 @@ class Ledger {
  private:
   Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params);
   // Reopens the store if a store error marked it; the cause of a failed reopen otherwise.
-  util::Status ReopenStoreIfFailedLocked() REQUIRES(mu_);
+  // Const because queries heal too: reopening changes which connection reads, not the state.
+  util::Status ReopenStoreIfFailedLocked() const REQUIRES(mu_);
   // Marks the store for reopening when `status` (from the store) is an error; returns it.
   util::Status NoteStoreStatusLocked(util::Status status) REQUIRES(mu_);
+  // A query's store failure: counted, the store marked for reopening, Unavailable naming it.
+  util::Status StoreUnavailableLocked(const util::Status& cause) const REQUIRES(mu_);
   // Applies the block's own changes to the LtHash: O(changed entries).
   LtHash HashAfter(const Overlay::Writes& writes) const REQUIRES(mu_);
 
   const std::string path_;
   mutable util::Mutex mu_;
-  std::unique_ptr<Store> store_ PT_GUARDED_BY(mu_);
-  bool reopen_store_ GUARDED_BY(mu_) = false;  // a store error happened since it was opened
-  uint64_t store_reopens_ GUARDED_BY(mu_) = 0;
+  // Mutable: a query may reopen the store (ReopenStoreIfFailedLocked) or mark it for reopening.
+  mutable std::unique_ptr<Store> store_ PT_GUARDED_BY(mu_);
+  mutable bool reopen_store_ GUARDED_BY(mu_) = false;  // a store error since it was opened
+  mutable uint64_t store_reopens_ GUARDED_BY(mu_) = 0;
+  mutable uint64_t store_read_errors_ GUARDED_BY(mu_) = 0;
   StateMachine machine_;
 };
 

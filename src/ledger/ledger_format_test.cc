@@ -41,12 +41,12 @@ TEST_F(LedgerFormatTest, AWireV1DatabaseIsRefusedNamingTheVersionAndWhatToDoAndN
   auto opened = Ledger::Open(path_, net_.params);
   ASSERT_FALSE(opened.ok());
   const util::Status& s = opened.status();
-  EXPECT_EQ(s.code(), util::Code::kFailedPrecondition) << s.ToString();
+  EXPECT_EQ(s.code(), util::Code::kUnsupported) << s.ToString();
   EXPECT_NE(s.message().find("format version 1"), std::string::npos) << s.ToString();
   EXPECT_NE(s.message().find("reads version 2"), std::string::npos) << s.ToString();
   EXPECT_NE(s.message().find("depin init"), std::string::npos) << s.ToString();
   EXPECT_EQ(FileBytes(), before);
-  EXPECT_EQ(VerifyChain(path_, net_.params).code(), util::Code::kFailedPrecondition);
+  EXPECT_EQ(VerifyChain(path_, net_.params).code(), util::Code::kUnsupported);
 }
 
 TEST_F(LedgerFormatTest, AFormatEntryNamingAnotherVersionIsRefused) {
@@ -54,7 +54,7 @@ TEST_F(LedgerFormatTest, AFormatEntryNamingAnotherVersionIsRefused) {
   const util::Bytes before = FileBytes();
   auto opened = Ledger::Open(path_, net_.params);
   ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), util::Code::kFailedPrecondition);
+  EXPECT_EQ(opened.status().code(), util::Code::kUnsupported);
   EXPECT_NE(opened.status().message().find("format version 1"), std::string::npos)
       << opened.status().ToString();
   EXPECT_EQ(FileBytes(), before);

@@ -1,18 +1,24 @@
 // The ledger repairing itself after storage errors (issue 16): SQLite's file I/O fails through a
 // fault-injecting VFS (test_fault_vfs.h), transiently or by leaving the open handles stale; the
 // failed block changes nothing, and the ledger commits again by itself (retry, then reopen) once
-// the storage works, with nothing acknowledged lost and the chain verifying from genesis.
+// the storage works, with nothing acknowledged lost and the chain verifying from genesis. While
+// the store fails, queries and the mempool's admission say so (Unavailable / store_unavailable)
+// instead of reading absent entries as zero balances, and answer right once it works again.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
+#include "ledger/api.h"
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "ledger/producer.h"
 #include "ledger/test_fault_vfs.h"
 #include "ledger/test_util.h"
+#include "util/encoding.h"
 #include "util/temp_dir.h"
 
 namespace depin::ledger::testing {
@@ -89,7 +95,7 @@ TEST_F(LedgerHealTest, TheBlockProducerRetriesUntilTheLedgerHealsAndReportsItsHe
   std::vector<Hash256> acked;
   MempoolOptions options;
   Mempool pool(ledger->machine(), options,
-               [this](std::string_view key) { return ledger->GetState(key); });
+               [this](std::string_view key) { return ledger->ReadState(key); });
   ProducerOptions producer_options;
   producer_options.on_health = [&](const util::Status& s) {
     std::lock_guard lock(mu);
@@ -125,6 +131,76 @@ TEST_F(LedgerHealTest, TheBlockProducerRetriesUntilTheLedgerHealsAndReportsItsHe
   EXPECT_TRUE(producer.last_error().ok());
   EXPECT_EQ(ledger->height(), 1u);
   EXPECT_TRUE(VerifyChain(dir.File("heal.db"), net.params).ok());
+}
+
+// Queries read through a fresh connection (reopened ledger: nothing cached), so the fault reaches
+// SQLite's files.
+class LedgerReadFaultTest : public LedgerHealTest {
+ protected:
+  void SetUp() override {
+    ledger.reset();
+    ledger = Ledger::Open(dir.File("heal.db"), net.params).value();
+  }
+  const Address bob = net.bob.public_key();
+};
+
+TEST_F(LedgerReadFaultTest, AccountReadsDuringAStoreFaultAreErrorsNotZerosAndRightOnceHealed) {
+  vfs.set_failing(true);
+  vfs.StaleOpenHandles();  // also the handles SQLite already holds
+  util::Result<Account> during = ledger->ReadAccount(bob);
+  ASSERT_FALSE(during.ok()) << "read " << during->balance << " from a failing store";
+  EXPECT_EQ(during.status().code(), util::Code::kUnavailable) << during.status().ToString();
+  EXPECT_NE(during.status().message().find("ledger store unavailable"), std::string_view::npos);
+  EXPECT_GT(vfs.failures(), 0);
+  EXPECT_FALSE(ledger->ReadDevicesOfOwner(bob).ok());
+  EXPECT_FALSE(ledger->ReadGlobals().ok());
+  EXPECT_GE(ledger->store_read_errors(), 3u);
+
+  vfs.set_failing(false);  // the old handles stay stale: the first query reopens the store
+  util::Result<Account> healed = ledger->ReadAccount(bob);
+  ASSERT_TRUE(healed.ok()) << healed.status().ToString();
+  EXPECT_EQ(healed->balance, 1000 * kToken);
+  EXPECT_EQ(ledger->store_reopens(), 1u);
+}
+
+TEST_F(LedgerReadFaultTest, TheMempoolRefusesAsStoreUnavailableNotAsAnUnfundedSender) {
+  Mempool pool(ledger->machine(), {},
+               [this](std::string_view key) { return ledger->ReadState(key); });
+  LedgerApi api(ledger.get(), &pool);
+  std::vector<std::string> unavailable;
+  api.set_on_store_unavailable([&](std::string_view q) { unavailable.emplace_back(q); });
+  const Tx tx = MakeTx(net.bob, 0, Transfer{net.alice.public_key(), 5});
+  const std::string body = nlohmann::json{{"tx_hex", util::HexEncode(EncodeTx(tx))}}.dump();
+  vfs.set_failing(true);
+  vfs.StaleOpenHandles();
+
+  SubmitResult refused = pool.Submit(tx);
+  EXPECT_EQ(refused.mempool_error, MempoolError::kStoreUnavailable)
+      << MempoolErrorName(refused.mempool_error) << ": " << refused.status.ToString();
+  EXPECT_EQ(refused.status.code(), util::Code::kUnavailable);
+  EXPECT_EQ(pool.size(), 0u);
+  // Over the API: 503 naming the store, without the cause (it names files).
+  ApiReply account = api.GetAccount(bob.ToBase58());
+  EXPECT_EQ(account.status, 503) << account.json;
+  const nlohmann::json error = nlohmann::json::parse(account.json)["error"];
+  EXPECT_EQ(error["code"], "unavailable");
+  EXPECT_EQ(error["reason"], "store_unavailable");
+  EXPECT_EQ(error["message"].get<std::string>().find(dir.path()), std::string::npos);
+  EXPECT_EQ(account.json.find("balance"), std::string::npos);
+  ApiReply submitted = api.SubmitTx("application/json", body);
+  EXPECT_EQ(submitted.status, 503) << submitted.json;
+  EXPECT_EQ(nlohmann::json::parse(submitted.json)["error"]["mempool_error"], "store_unavailable");
+  EXPECT_EQ(api.GetHead().status, 503);
+  EXPECT_EQ(api.GetDevice(bob.ToBase58()).status, 503);
+  EXPECT_EQ(api.ListDevices(bob.ToBase58()).status, 503);
+  EXPECT_EQ(unavailable, (std::vector<std::string>{"account", "tx", "head", "device", "devices"}));
+
+  vfs.set_failing(false);
+  ApiReply healed = api.GetAccount(bob.ToBase58());
+  ASSERT_EQ(healed.status, 200) << healed.json;
+  EXPECT_EQ(nlohmann::json::parse(healed.json)["balance"], std::to_string(1000 * kToken));
+  EXPECT_EQ(api.SubmitTx("application/json", body).status, 202);
+  EXPECT_EQ(pool.size(), 1u);
 }
 
 }  // namespace

@@ -121,18 +121,24 @@ std::vector<SubmitResult> Mempool::SubmitBatch(const std::vector<Tx>& txs) {
     auto [it, created] = senders.try_emplace(txs[i].signer);
     if (!created) continue;
     SenderView& v = it->second;
-    if (std::optional<util::Bytes> raw = read_state_(keys::Account(txs[i].signer))) {
-      util::Result<Account> a = DecodeAccount(*raw);
+    util::Result<std::optional<util::Bytes>> raw = read_state_(keys::Account(txs[i].signer));
+    if (!raw.ok()) {
+      v.read = raw.status();
+    } else if (*raw) {
+      util::Result<Account> a = DecodeAccount(**raw);
       v.exists = true;  // a damaged record still names an account the ledger knows
       if (a.ok()) v.account = *a;
     }
     v.exists = v.exists && (v.account.balance > 0 || v.account.credits > 0 || v.account.nonce > 0);
     v.privileged = IsPrivileged(txs[i].signer);
   }
-  std::vector<bool> claim_pays(txs.size(), false);
+  std::vector<util::Result<bool>> claim_pays(txs.size(), util::Result<bool>(false));
   for (size_t i = 0; i < txs.size(); ++i) {
     const SenderView* v = out[i].tx_error == TxError::kOk ? &senders[txs[i].signer] : nullptr;
-    if (v == nullptr || v->exists || v->privileged || txs[i].nonce != v->account.nonce) continue;
+    if (v == nullptr || !v->read.ok() || v->exists || v->privileged ||
+        txs[i].nonce != v->account.nonce) {
+      continue;
+    }
     // A key that holds nothing of its own may still pay: a claim that pays it, or a router
     // spending credits an owner delegated to it.
     if (const auto* claim = std::get_if<ClaimRewards>(&txs[i].body)) {

@@ -75,6 +75,7 @@ enum class MempoolError : uint8_t {
   kDuplicate,         // 409: this tx, or another with its nonce, is already pending
   kExpired,           // dropped: still pending ttl_ms after admission
   kEvicted,           // dropped: a higher-ranked tx took its place
+  kStoreUnavailable,  // 503: the ledger's store could not be read to judge it; retry later
 };
 std::string_view MempoolErrorName(MempoolError e);
 
@@ -102,9 +103,11 @@ struct Hash256Hasher {
 
 class Mempool {
  public:
-  // Reads one committed state entry (the ledger's GetState); called without the mempool's lock
+  // Reads one committed state entry (the ledger's ReadState); called without the mempool's lock
   // held, once per distinct sender per submitted batch (and for a claim's root and claimed total).
-  using StateFn = std::function<std::optional<util::Bytes>(std::string_view key)>;
+  // An error (the store cannot be read) refuses the sender's txs with kStoreUnavailable: a
+  // failing store must not look like an unfunded sender.
+  using StateFn = std::function<util::Result<std::optional<util::Bytes>>(std::string_view key)>;
   Mempool(const StateMachine& machine, MempoolOptions options, StateFn read_state);
   ~Mempool();
   Mempool(const Mempool&) = delete;
@@ -160,10 +163,11 @@ class Mempool {
     Account account;
     bool exists = false;
     bool privileged = false;
+    util::Status read;  // not OK: the store could not be read (kStoreUnavailable)
   };
 
-  SubmitResult Admit(const Tx& tx, const Hash256& id, const SenderView& sender, bool claim_pays)
-      REQUIRES(mu_);
+  SubmitResult Admit(const Tx& tx, const Hash256& id, const SenderView& sender,
+                     const util::Result<bool>& claim_pays) REQUIRES(mu_);
   // Frees one place for a newcomer ranked `rank` (ordinary) or unconditionally (privileged).
   bool MakeRoom(bool privileged, const std::pair<bool, uint64_t>& rank) REQUIRES(mu_);
   void Remove(const Address& a, uint64_t nonce, TxStatusInfo why) REQUIRES(mu_);
@@ -174,9 +178,11 @@ class Mempool {
   // True if `signer` is the one a claim_rewards pays and it would pay something against the
   // committed state (root posted, proof valid, more than already claimed): how an owner with no
   // tokens yet may still submit.
-  bool ClaimWouldPay(const Address& signer, const ClaimRewards& c) const;
+  // An error when the store cannot be read.
+  util::Result<bool> ClaimWouldPay(const Address& signer, const ClaimRewards& c) const;
   // Whether `owner` has delegated at least `amount` DC to `delegate` (a router's spend_credits).
-  bool DelegationCovers(const Address& owner, const Address& delegate, uint64_t amount) const;
+  util::Result<bool> DelegationCovers(const Address& owner, const Address& delegate,
+                                      uint64_t amount) const;
   size_t OrdinaryCapacity() const;
 
   const StateMachine& machine_;

@@ -25,6 +25,8 @@ std::string_view MempoolErrorName(MempoolError e) {
       return "expired";
     case MempoolError::kEvicted:
       return "evicted";
+    case MempoolError::kStoreUnavailable:
+      return "store_unavailable";
   }
   return "unknown";
 }
@@ -52,21 +54,25 @@ bool Mempool::IsPrivileged(const Address& a) const {
          Contains(p.price_oracle_keys, a) || Contains(p.reward_oracle_keys, a);
 }
 
-bool Mempool::ClaimWouldPay(const Address& signer, const ClaimRewards& c) const {
-  std::optional<util::Bytes> raw_root = read_state_(keys::RewardRoot(c.epoch));
+util::Result<bool> Mempool::ClaimWouldPay(const Address& signer, const ClaimRewards& c) const {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw_root,
+                         read_state_(keys::RewardRoot(c.epoch)));
   if (!raw_root) return false;
   util::Result<RewardRoot> root = DecodeRewardRoot(*raw_root);
   if (!root.ok()) return false;
   // The payee: the device's owner, or the leaf key itself (ClaimRewards in state_machine_ops.cc).
   Address payee = c.device;
-  if (std::optional<util::Bytes> raw_device = read_state_(keys::Device(c.device))) {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw_device,
+                         read_state_(keys::Device(c.device)));
+  if (raw_device) {
     util::Result<Device> d = DecodeDevice(*raw_device);
     if (!d.ok()) return false;
     payee = d->owner;
   }
   if (payee != signer) return false;
   uint64_t claimed = 0;
-  if (std::optional<util::Bytes> raw = read_state_(keys::Claimed(c.device))) {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw, read_state_(keys::Claimed(c.device)));
+  if (raw) {
     util::Result<uint64_t> v = DecodeU64(*raw);
     if (!v.ok()) return false;
     claimed = *v;
@@ -76,9 +82,10 @@ bool Mempool::ClaimWouldPay(const Address& signer, const ClaimRewards& c) const 
                                    c.proof);
 }
 
-bool Mempool::DelegationCovers(const Address& owner, const Address& delegate,
-                               uint64_t amount) const {
-  std::optional<util::Bytes> raw = read_state_(keys::Delegation(owner, delegate));
+util::Result<bool> Mempool::DelegationCovers(const Address& owner, const Address& delegate,
+                                             uint64_t amount) const {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                         read_state_(keys::Delegation(owner, delegate)));
   if (!raw) return false;
   util::Result<uint64_t> held = DecodeU64(*raw);
   return held.ok() && amount > 0 && *held >= amount;
@@ -90,7 +97,7 @@ size_t Mempool::OrdinaryCapacity() const {
 }
 
 SubmitResult Mempool::Admit(const Tx& tx, const Hash256& id, const SenderView& sender,
-                            bool claim_pays) {
+                            const util::Result<bool>& claim_pays) {
   SubmitResult r;
   r.id = id;
   const std::string where = "tx " + crypto::ToHex(id);
@@ -110,7 +117,15 @@ SubmitResult Mempool::Admit(const Tx& tx, const Hash256& id, const SenderView& s
     return refuse(MempoolError::kDuplicate,
                   util::Status::AlreadyExists(where + ": already pending"));
   }
-  if (!sender.privileged && !sender.exists && !claim_pays) {
+  // Judging the sender needs the committed state: if the store cannot be read, say so (a zero
+  // balance read from a failing store is not the sender's).
+  const util::Status& unreadable = !sender.read.ok() ? sender.read : claim_pays.status();
+  if (!unreadable.ok()) {
+    return refuse(MempoolError::kStoreUnavailable,
+                  util::Status::Unavailable(
+                      where + ": store_unavailable: " + std::string(unreadable.message())));
+  }
+  if (!sender.privileged && !sender.exists && !*claim_pays) {
     return refuse(MempoolError::kUnfundedSender,
                   util::Status::FailedPrecondition(
                       where + ": unfunded_sender: the sender holds no tokens or credits and has "

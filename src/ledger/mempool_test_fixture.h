@@ -40,8 +40,9 @@ class MempoolFixture : public ::testing::Test {
   }
   // (Re)creates the pool with the current `options`.
   void Make() {
-    pool = std::make_unique<Mempool>(
-        ledger->machine(), options, [this](std::string_view key) { return ledger->GetState(key); });
+    pool = std::make_unique<Mempool>(ledger->machine(), options, [this](std::string_view key) {
+      return ledger->ReadState(key);
+    });
     pool->set_drop_observer([this](MempoolError e) { dropped.push_back(e); });
   }
   // A transfer of `amount` to bob.

@@ -125,12 +125,16 @@ Status Store::CheckFormat(const std::string& path, bool record) {
     how = "its blocks are hashed under wire version 1";
   }
   if (found != kLedgerFormat) {
-    return Status::FailedPrecondition(
-        path + ": ledger database format version " + std::to_string(found) + " (" + how +
-        "); this depin reads version " + std::to_string(kLedgerFormat) +
-        " only and changed nothing. Its blocks and transactions are signed under wire version 1, "
-        "which names no network (docs/wire-format.md section 10): keep the depin that wrote it to "
-        "settle what it owes, then start a new network directory (depin init)");
+    const std::string advice =
+        found > kLedgerFormat
+            ? "It was written by a newer depin: read it with that version"
+            : "Its blocks and transactions are signed under wire version 1, which names no "
+              "network (docs/wire-format.md section 10): keep the depin that wrote it to settle "
+              "what it owes, then start a new network directory (depin init)";
+    return Status::Unsupported(path + ": ledger database format version " + std::to_string(found) +
+                               " (" + how + "); this depin reads version " +
+                               std::to_string(kLedgerFormat) + " only and changed nothing. " +
+                               advice);
   }
   if (format_ == 0 && record) {
     PutMeta(*db_, "format", U64Bytes(kLedgerFormat));
@@ -144,7 +148,7 @@ void Store::Remember(std::string_view key, std::optional<util::Bytes> value) con
   cache_.insert_or_assign(std::string(key), std::move(value));
 }
 
-std::optional<util::Bytes> Store::Get(std::string_view key) const {
+util::Result<std::optional<util::Bytes>> Store::Read(std::string_view key) const {
   auto it = cache_.find(std::string(key));
   if (it != cache_.end()) return it->second;
   try {
@@ -156,12 +160,11 @@ std::optional<util::Bytes> Store::Get(std::string_view key) const {
     Remember(key, value);
     return value;
   } catch (const std::exception& e) {
-    if (status_.ok()) status_ = SqlError(e, "read state");
-    return std::nullopt;
+    return SqlError(e, "read state");
   }
 }
 
-void Store::ScanPrefix(std::string_view prefix, const ScanFn& fn) const {
+Status Store::Scan(std::string_view prefix, const ScanFn& fn) const {
   try {
     SQLite::Statement s(*db_, "SELECT key, value FROM state WHERE key >= ? ORDER BY key");
     BindKey(s, 1, prefix);
@@ -172,9 +175,22 @@ void Store::ScanPrefix(std::string_view prefix, const ScanFn& fn) const {
       util::Bytes v = ColumnBytes(s.getColumn(1));
       fn(key, v);
     }
+    return Status::Ok();
   } catch (const std::exception& e) {
-    if (status_.ok()) status_ = SqlError(e, "scan state");
+    return SqlError(e, "scan state");
   }
+}
+
+std::optional<util::Bytes> Store::Get(std::string_view key) const {
+  util::Result<std::optional<util::Bytes>> value = Read(key);
+  if (value.ok()) return std::move(value).value();
+  if (status_.ok()) status_ = value.status();
+  return std::nullopt;
+}
+
+void Store::ScanPrefix(std::string_view prefix, const ScanFn& fn) const {
+  Status s = Scan(prefix, fn);
+  if (!s.ok() && status_.ok()) status_ = std::move(s);
 }
 
 Status Store::InitGenesis(const std::string& chain_id, const Overlay::Writes& writes,

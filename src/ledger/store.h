@@ -11,16 +11,18 @@
 // just opening the file.
 //
 // Committed values are cached in memory (a read cache of entries the state machine touched), so
-// the hot path rarely reaches SQLite. Errors reading the database are sticky: Get() reports the
-// entry as absent and status() turns non-OK; callers check status() before committing, and clear
-// it (ClearReadError) before computing a new block, so a transient error (EMFILE, EIO) fails
-// only the blocks computed while it lasts. A failed commit rolls back and changes nothing.
+// the hot path rarely reaches SQLite. For the state machine, errors reading the database are
+// sticky: Get() reports the entry as absent and status() turns non-OK; callers check status()
+// before committing, and clear it (ClearReadError) before computing a new block, so a transient
+// error (EMFILE, EIO) fails only the blocks computed while it lasts. Queries use Read()/Scan(),
+// which return the error itself. A failed commit rolls back and changes nothing.
 //
 // Format versions: version 2 databases hold blocks and transactions signed under wire v2 (every
 // signature names its network); version 1 ones, wire v1's. Open refuses any other version than
-// kLedgerFormat with FailedPrecondition naming the version found and what to do, before anything
-// is written. A database without the "format" entry is identified by block 1's stored hash (each
-// wire version hashes headers differently) and, when it is version 2, gets the entry.
+// kLedgerFormat (older or newer) with Unsupported naming the version found and what to do, before
+// anything is written (`depin` exits 2 on it). A database without the "format" entry is identified
+// by block 1's stored hash (each wire version hashes headers differently) and, when it is version
+// 2, gets the entry.
 //
 // Not thread-safe: one owner (the Ledger serializes access with its own mutex).
 #pragma once
@@ -54,6 +56,15 @@ class Store : public StateReader {
   static util::Result<std::unique_ptr<Store>> Open(const std::string& path, bool read_only = false);
   ~Store() override;
 
+  // The committed value of `key` (nullopt: absent), or IOError when SQLite cannot read it. Not
+  // sticky: status() is unchanged. For readers that must not mistake a failing store for an
+  // absent entry (Ledger::ReadState).
+  util::Result<std::optional<util::Bytes>> Read(std::string_view key) const;
+  // Calls fn for each entry under `prefix` in key order; IOError when a read fails (fn may have
+  // seen some entries by then). Not sticky.
+  util::Status Scan(std::string_view prefix, const ScanFn& fn) const;
+  // StateReader: Read and Scan with the error made sticky (status()) and the entry reported
+  // absent, for the state machine, whose callers check status() before committing.
   std::optional<util::Bytes> Get(std::string_view key) const override;
   void ScanPrefix(std::string_view prefix, const ScanFn& fn) const override;
   const util::Status& status() const { return status_; }

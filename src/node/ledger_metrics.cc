@@ -17,8 +17,13 @@ LedgerMetrics::LedgerMetrics(metrics::Registry* r)
           "depin_ledger_mempool_refused_total",
           "Transactions the mempool refused or dropped although they may be valid, by reason "
           "(unfunded_sender, nonce_too_far_ahead, sender_quota, mempool_full, duplicate, "
-          "expired, evicted).",
+          "expired, evicted, store_unavailable).",
           {"reason"})),
+      store_unavailable_(&r->AddCounter(
+          "depin_ledger_store_unavailable_total",
+          "Ledger API answers 503 store_unavailable (the ledger's store could not be read), by "
+          "query.",
+          {"query"})),
       depth_(&r->AddGauge("depin_ledger_mempool_depth", "Transactions waiting in the mempool.")
                   .WithLabels({})),
       commit_latency_(&r->AddHistogram("depin_ledger_block_commit_seconds",
@@ -52,6 +57,10 @@ void LedgerMetrics::OnMempoolRefusal(ledger::MempoolError reason) const {
   mempool_refused_->WithLabels({std::string(ledger::MempoolErrorName(reason))}).Inc();
 }
 
+void LedgerMetrics::OnStoreUnavailable(std::string_view query) const {
+  store_unavailable_->WithLabels({std::string(query)}).Inc();
+}
+
 void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
                          ledger::Mempool* mempool, ledger::BlockProducer* producer,
                          ledger::LedgerApi* api) {
@@ -63,6 +72,7 @@ void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chai
   });
   api->set_on_submit(
       [m, mempool](const ledger::SubmitResult& r) { m.OnSubmit(r, mempool->size()); });
+  api->set_on_store_unavailable([m](std::string_view query) { m.OnStoreUnavailable(query); });
 }
 
 }  // namespace depin::node

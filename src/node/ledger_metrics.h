@@ -6,6 +6,9 @@
 //                                            mempool; "block": rejected when applied), tx_error
 //   depin_ledger_mempool_refused_total       counter, label reason (ledger::MempoolErrorName):
 //                                            refused at submission or dropped later
+//   depin_ledger_store_unavailable_total     counter, label query ("account", "devices",
+//                                            "delegation", "device", "head", "tx"): API answers
+//                                            503 store_unavailable (the store could not be read)
 //   depin_ledger_mempool_depth               gauge: pending transactions
 //   depin_ledger_block_commit_seconds        histogram: apply + hash + sign + durable commit
 //
@@ -15,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "ledger/api.h"
 #include "ledger/ledger.h"
@@ -35,6 +39,8 @@ class LedgerMetrics {
   void OnSubmit(const ledger::SubmitResult& result, size_t mempool_depth) const;
   // A tx the mempool refused (at submission) or dropped (expired, evicted).
   void OnMempoolRefusal(ledger::MempoolError reason) const;
+  // An API answer 503 store_unavailable to `query` (LedgerApi::set_on_store_unavailable).
+  void OnStoreUnavailable(std::string_view query) const;
   void SetHeight(uint64_t height) const { height_->Set(static_cast<int64_t>(height)); }
   void SetMempoolDepth(size_t depth) const { depth_->Set(static_cast<int64_t>(depth)); }
 
@@ -43,13 +49,14 @@ class LedgerMetrics {
   metrics::Counter* committed_;
   metrics::Family<metrics::Counter>* rejected_;
   metrics::Family<metrics::Counter>* mempool_refused_;
+  metrics::Family<metrics::Counter>* store_unavailable_;
   metrics::Gauge* depth_;
   metrics::Histogram* commit_latency_;
 };
 
 // Registers the metrics on `registry` and hooks them to the producer (set_observer), the mempool
-// (set_drop_observer) and the API (set_on_submit); call once, before the producer starts. The
-// pointers must outlive the hooks.
+// (set_drop_observer) and the API (set_on_submit, set_on_store_unavailable); call once, before the
+// producer starts. The pointers must outlive the hooks.
 void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
                          ledger::Mempool* mempool, ledger::BlockProducer* producer,
                          ledger::LedgerApi* api);

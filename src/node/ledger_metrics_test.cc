@@ -1,12 +1,14 @@
 // LedgerMetrics hooked to a real ledger, mempool, producer and API: the rendered /metrics text
 // shows the height, committed and rejected (by stage and TxError) counts, the mempool depth and
-// one latency observation per committed block.
+// one latency observation per committed block; while the store cannot be read, the API's 503
+// store_unavailable answers are counted by query and the mempool's refusals by reason.
 #include "node/ledger_metrics.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "ledger/test_fault_vfs.h"
 #include "ledger/test_util.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
@@ -22,7 +24,7 @@ TEST(LedgerMetricsTest, CountsCommitsRejectionsDepthAndLatency) {
   util::TempDir dir;
   auto chain = ledger::Ledger::Open(dir.File("l.db"), net.params).value();
   ledger::Mempool pool(chain->machine(), {},
-                       [&](std::string_view key) { return chain->GetState(key); });
+                       [&](std::string_view key) { return chain->ReadState(key); });
   ledger::BlockProducer producer(chain.get(), &pool, net.producer, {}, util::Env::Default());
   ledger::LedgerApi api(chain.get(), &pool);
   metrics::Registry registry;
@@ -56,6 +58,44 @@ TEST(LedgerMetricsTest, CountsCommitsRejectionsDepthAndLatency) {
       << text;
   EXPECT_NE(text.find("depin_ledger_mempool_depth 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("depin_ledger_block_commit_seconds_count 1\n"), std::string::npos) << text;
+}
+
+TEST(LedgerMetricsTest, CountsStoreUnavailableAnswersByQueryAndRefusalsByReason) {
+  ledger::testing::FaultVfs vfs("metrics.db");  // before the database opens; outlives it
+  ledger::testing::TestNet net;
+  util::TempDir dir;
+  // Genesis is written by a first open; the second one's connection has nothing cached, so the
+  // reads below reach the (failing) files.
+  ASSERT_TRUE(ledger::Ledger::Open(dir.File("metrics.db"), net.params).ok());
+  auto chain = ledger::Ledger::Open(dir.File("metrics.db"), net.params).value();
+  ledger::Mempool pool(chain->machine(), {},
+                       [&](std::string_view key) { return chain->ReadState(key); });
+  ledger::BlockProducer producer(chain.get(), &pool, net.producer, {}, util::Env::Default());
+  ledger::LedgerApi api(chain.get(), &pool);
+  metrics::Registry registry;
+  AttachLedgerMetrics(&registry, chain.get(), &pool, &producer, &api);
+  vfs.set_failing(true);
+  vfs.StaleOpenHandles();
+  const std::string bob = net.bob.public_key().ToBase58();
+  EXPECT_EQ(api.GetAccount(bob).status, 503);
+  EXPECT_EQ(api.GetAccount(bob).status, 503);
+  const ledger::Tx tx = MakeTx(net.bob, 0, ledger::Transfer{net.alice.public_key(), 1});
+  EXPECT_EQ(api.SubmitTx("application/json",
+                         nlohmann::json{{"tx_hex", util::HexEncode(ledger::EncodeTx(tx))}}.dump())
+                .status,
+            503);
+  const std::string text = registry.Render();
+  EXPECT_NE(text.find("depin_ledger_store_unavailable_total{query=\"account\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("depin_ledger_store_unavailable_total{query=\"tx\"} 1\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("depin_ledger_mempool_refused_total{reason=\"store_unavailable\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("reason=\"unfunded_sender\""), std::string::npos) << text;
+  vfs.set_failing(false);
+  EXPECT_EQ(api.GetAccount(bob).status, 200);
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ util::Status Node::StartLedger() {
   ledger::Ledger* chain = ledger_.get();
   mempool_ = std::make_unique<ledger::Mempool>(
       chain->machine(), runtime.mempool,
-      [chain](std::string_view state_key) { return chain->GetState(state_key); });
+      [chain](std::string_view state_key) { return chain->ReadState(state_key); });
   device_sync_ =
       std::make_unique<DeviceSync>(chain, &ingest_->registry(), KindMasksOfClasses(config_));
   const size_t devices = device_sync_->LoadAll();

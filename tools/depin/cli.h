@@ -2,7 +2,9 @@
 //
 // Each cmd_*.cc file registers its subcommands on the CLI11 app. A subcommand's parse callback
 // stores the Action to run; main() runs it after parsing and maps the outcome to the exit code:
-//   0 ok, 1 error (one line on stderr: "depin <command>: <what and where>"), 2 usage.
+//   0 ok, 1 error (one line on stderr: "depin <command>: <what and where>"), 2 usage, and data
+//   this depin does not read: an Action's util::Code::kUnsupported (a report log or ledger of
+//   another format version, named in the one-line error).
 #pragma once
 
 #include <CLI/CLI.hpp>

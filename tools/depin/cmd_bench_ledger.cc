@@ -137,7 +137,7 @@ util::Status BenchLedger(const BenchLedgerArgs& args) {
   mopts.ttl_ms = 0;    // a backlog of the whole run is the point
   mopts.reserved = 0;  // no network keys here: room kept for them would refuse the benchmark's txs
   ledger::Mempool mempool(chain->machine(), mopts,
-                          [&](std::string_view key) { return chain->GetState(key); });
+                          [&](std::string_view key) { return chain->ReadState(key); });
   std::mutex mu;
   std::condition_variable cv;
   uint64_t committed = 0, blocks = 0;

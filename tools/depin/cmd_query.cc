@@ -38,7 +38,7 @@ util::Status Query(const QueryArgs& args) {
   }
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> chain, ledger::Ledger::Open(db, params));
   ledger::Mempool pool(chain->machine(), {.verify_threads = 1},
-                       [&](std::string_view key) { return chain->GetState(key); });
+                       [&](std::string_view key) { return chain->ReadState(key); });
   ledger::LedgerApi api(chain.get(), &pool);
   ledger::ApiReply r;
   if (args.what == "head") {

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "crypto/key_file.h"
+#include "ingest/log_version.h"
 #include "ledger/records.h"
 #include "node/data_dir_lock.h"
 #include "node/epoch_close.h"
@@ -45,8 +46,11 @@ struct Opened {
   std::unique_ptr<ledger::Ledger> ledger;
 };
 
-// `writes`: the command changes the ledger or the data directory (close, claim).
-util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes = false) {
+// `writes`: the command changes the ledger or the data directory (close, claim). `reads_log`: it
+// reads the report log (recompute, close), whose format version is checked first, as the node
+// does (ingest/log_version.h): another version is refused by name (exit 2), nothing recorded.
+util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes = false,
+                          bool reads_log = false) {
   DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
   DEPIN_RETURN_IF_ERROR(node::ConfigureLogging("warn"));  // stderr; stdout is for results
   Opened o;
@@ -58,6 +62,10 @@ util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes
   DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig nc,
                          node::LoadNetworkConfig(util::Env::Default(), network));
   DEPIN_ASSIGN_OR_RETURN(o.config, node::RewardConfigFromNetwork(nc));
+  if (reads_log) {
+    DEPIN_RETURN_IF_ERROR(
+        ingest::CheckReportLogFormat(util::Env::Default(), a.dir, /*record=*/false));
+  }
   const std::string db = a.dir + "/ledger.db";
   if (!create && !util::Env::Default()->FileExists(db))
     return util::Status::NotFound(db + ": no ledger");
@@ -77,7 +85,7 @@ util::Status Explain(const RewardsArgs& a) {
 }
 
 util::Status Recompute(const RewardsArgs& a) {
-  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a));
+  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/false, /*writes=*/false, /*reads_log=*/true));
   DEPIN_ASSIGN_OR_RETURN(node::RecomputeResult r,
                          node::RecomputeEpoch(util::Env::Default(), a.dir, *o.ledger, o.config,
                                               a.epoch, a.verify_signatures));
@@ -124,7 +132,7 @@ util::Result<std::unique_ptr<node::EpochService>> DevService(const RewardsArgs& 
 }
 
 util::Status Close(const RewardsArgs& a) {
-  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/true, /*writes=*/true));
+  DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/true, /*writes=*/true, /*reads_log=*/true));
   DEPIN_ASSIGN_OR_RETURN(auto svc, DevService(a, o));
   DEPIN_ASSIGN_OR_RETURN(node::CloseOutcome r, svc->Close(a.epoch));
   std::printf("epoch %llu closed: root %s, minted %llu%s\n",

@@ -61,6 +61,9 @@ int Run(int argc, char** argv) {
   if (!status.ok()) {
     std::fprintf(stderr, "depin %s: %s\n", selected.command.c_str(),
                  std::string(status.message()).c_str());
+    // A format this depin does not read is not a failure of the data: as for a usage error, the
+    // fix is to run something else (the depin that wrote it), so scripts can tell them apart.
+    if (status.code() == depin::util::Code::kUnsupported) return depin::cli::kExitUsage;
     return depin::cli::kExitError;
   }
   return depin::cli::kExitOk;
