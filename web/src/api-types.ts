@@ -1164,6 +1164,7 @@ export interface operations {
             409: components["responses"]["Error"];
             413: components["responses"]["Error"];
             429: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     getTransactionStatus: {
@@ -1243,6 +1244,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     getDelegation: {
@@ -1271,6 +1273,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     getLedgerDevice: {
@@ -1304,6 +1307,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            503: components["responses"]["Error"];
         };
     };
     getLedgerBlock: {
@@ -1369,6 +1373,15 @@ export interface operations {
                         credits_spent: components["schemas"]["Amount"];
                         mempool_size: components["schemas"]["Count"];
                     };
+                };
+            };
+            /** @description the ledger's store cannot be read now (store_unavailable); retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
