@@ -578,6 +578,8 @@ export interface components {
                 tx_error?: string;
                 /** @description ledger routes: why the mempool refused */
                 mempool_error?: string;
+                /** @description a finer cause where a route gives one, e.g. store_unavailable */
+                reason?: string;
             };
         };
         /** @description token base units, data credits or reward shares, as a string of decimal digits */
