@@ -31,8 +31,7 @@ class OfflineFormatCliTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_EQ(RunDepin({"init", dir_.path()}).exit_code, 0);
     // The node creates ledger.db (genesis) and reports/FORMAT on its first start.
-    NodeChild node({"node", "--data", dir_.path(), "--api", "127.0.0.1:0"},
-                   dir_.File("node.err"));
+    NodeChild node({"node", "--data", dir_.path(), "--api", "127.0.0.1:0"}, dir_.File("node.err"));
     ASSERT_NE(node.ReadLine(std::chrono::seconds(60)).find("listening on"), std::string::npos)
         << ReadWholeFile(dir_.File("node.err"));
     ASSERT_EQ(::kill(node.pid(), SIGTERM), 0);
@@ -111,7 +110,8 @@ TEST_F(OfflineFormatCliTest, AReportLogOfAnOlderOrNewerFormatIsRefusedByEveryLog
       EXPECT_NE(r.err.find("reads version 2"), std::string::npos) << r.err;
     }
     EXPECT_EQ(ReadWholeFile(dir_.File("reports/FORMAT")), format) << "a reader rewrote FORMAT";
-    EXPECT_FALSE(util::Env::Default()->FileExists(dir_.File("rewards/epoch-00000000000000000000.json")))
+    EXPECT_FALSE(
+        util::Env::Default()->FileExists(dir_.File("rewards/epoch-00000000000000000000.json")))
         << "close wrote a manifest from a log it cannot read";
   }
   // The ledger alone is still readable: only the log's readers refuse.
