@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { api, initNetwork, poll, start, stop, waitForLine } from './procs.mjs';
+import { api, initNetwork, poll, start, tearDown, waitForLine } from './procs.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -216,15 +216,7 @@ async function main() {
     log('PASSED; screenshots in', args.out);
   } finally {
     if (browser) await browser.close().catch(() => {});
-    await stop(fleet, 'SIGINT');
-    await stop(node, 'SIGTERM');
-    if (!ok) {
-      for (const p of [node, fleet]) {
-        if (p) console.log(`---- ${p.name} (last lines) ----\n` + p.tail.slice(-60).join('\n'));
-      }
-    }
-    if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
-    else log('kept', work);
+    await tearDown({ node, fleet, ok, work, keep: args.keep, log });
   }
 }
 

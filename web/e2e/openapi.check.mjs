@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import YAML from 'yaml';
-import { api, initNetwork, poll, start, stop, waitForLine } from './procs.mjs';
+import { api, initNetwork, poll, start, tearDown, waitForLine } from './procs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -422,15 +422,7 @@ async function main() {
     ok = true;
   } finally {
     if (proxy) proxy.server.close();
-    await stop(fleet, 'SIGINT');
-    await stop(node, 'SIGTERM');
-    if (!ok) {
-      for (const p of [node, fleet]) {
-        if (p) console.log(`---- ${p.name} (last lines) ----\n` + p.tail.slice(-40).join('\n'));
-      }
-    }
-    if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
-    else log('kept', work);
+    await tearDown({ node, fleet, ok, work, keep: args.keep, log, lines: 40 });
   }
 }
 

@@ -92,3 +92,17 @@ export function initNetwork(depin, data, epoch) {
   if (shorter === toml) throw new Error('network.toml has no [epoch] length line to shorten');
   fs.writeFileSync(tomlPath, shorter);
 }
+
+// The end of a check: stops the fleet (SIGINT) then the node (SIGTERM), prints their last lines
+// when the check failed, and removes the work directory unless asked to keep it.
+export async function tearDown({ node, fleet, ok, work, keep, log, lines = 60 }) {
+  await stop(fleet, 'SIGINT');
+  await stop(node, 'SIGTERM');
+  if (!ok) {
+    for (const p of [node, fleet]) {
+      if (p) console.log(`---- ${p.name} (last lines) ----\n` + p.tail.slice(-lines).join('\n'));
+    }
+  }
+  if (!keep) fs.rmSync(work, { recursive: true, force: true });
+  else log('kept', work);
+}
