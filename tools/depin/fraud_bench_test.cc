@@ -22,6 +22,7 @@
 #include <string>
 
 #include "cli_test_helper.h"
+#include "fraud_test_fixture.h"
 
 namespace depin::cli {
 namespace {
@@ -45,25 +46,11 @@ const std::map<std::string, std::string> kAwaitingDefence = {
 const std::set<std::string> kFarms = {"uptime_farm", "jittered_farm", "rotating_farm",
                                       "spread_farm"};
 
-class FraudBenchTest : public ::testing::Test {
+class FraudBenchTest : public FraudRunTest {
  protected:
   static void SetUpTestSuite() {
-    run_ = new testing::RunResult(
-        testing::RunDepin({"bench", "fraud", "--json", "--devices", "250", "--epochs", "2",
-                           "--epoch-length", "6s", "--heartbeat", "1500ms", "--adversaries",
-                           std::string(DEPIN_SOURCE_DIR) + "/testdata/adversaries/ctest.toml"}));
-    report_ = new json(json::parse(run_->out, nullptr, false));
-  }
-  static void TearDownTestSuite() {
-    delete run_;
-    delete report_;
-  }
-  static const json* Row(const std::string& name) {
-    if (!report_->is_object() || !report_->contains("classes")) return nullptr;
-    for (const json& r : (*report_)["classes"]) {
-      if (r.value("class", "") == name) return &r;
-    }
-    return nullptr;
+    RunBench({"--devices", "250", "--epochs", "2", "--epoch-length", "6s", "--heartbeat", "1500ms",
+              "--adversaries", std::string(DEPIN_SOURCE_DIR) + "/testdata/adversaries/ctest.toml"});
   }
   static std::string Figures(const json& r) { return r.dump(); }
   // Asserts `name`'s limit if it is defended here; skips with the figures otherwise.
@@ -82,12 +69,7 @@ class FraudBenchTest : public ::testing::Test {
       EXPECT_LE((*r)["share_ppm"].get<uint64_t>(), 10'000u) << Figures(*r);
     }
   }
-  static testing::RunResult* run_;
-  static json* report_;
 };
-
-testing::RunResult* FraudBenchTest::run_ = nullptr;
-json* FraudBenchTest::report_ = nullptr;
 
 TEST_F(FraudBenchTest, TheRunnerMeasuresTwoClosedEpochsAndPrintsPureJson) {
   ASSERT_EQ(run_->exit_code, 0) << run_->err;

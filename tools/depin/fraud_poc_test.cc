@@ -19,6 +19,7 @@
 #include <string>
 
 #include "cli_test_helper.h"
+#include "fraud_test_fixture.h"
 
 namespace depin::cli {
 namespace {
@@ -58,25 +59,12 @@ const std::map<std::string, std::string> kIntermittent = {
      "run: 0.5-1.3 %"},
 };
 
-class FraudPocTest : public ::testing::Test {
+class FraudPocTest : public FraudRunTest {
  protected:
   static void SetUpTestSuite() {
-    run_ = new testing::RunResult(testing::RunDepin(
-        {"bench", "fraud", "--json", "--devices", "200", "--epochs", "2", "--epoch-length", "6s",
-         "--heartbeat", "1500ms", "--classes", "wireless:40,hotspot:40,sensor:20", "--adversaries",
-         std::string(DEPIN_SOURCE_DIR) + "/testdata/adversaries/poc.toml"}));
-    report_ = new json(json::parse(run_->out, nullptr, false));
-  }
-  static void TearDownTestSuite() {
-    delete run_;
-    delete report_;
-  }
-  static const json* Row(const std::string& name) {
-    if (!report_->is_object() || !report_->contains("classes")) return nullptr;
-    for (const json& r : (*report_)["classes"]) {
-      if (r.value("class", "") == name) return &r;
-    }
-    return nullptr;
+    RunBench({"--devices", "200", "--epochs", "2", "--epoch-length", "6s", "--heartbeat", "1500ms",
+              "--classes", "wireless:40,hotspot:40,sensor:20", "--adversaries",
+              std::string(DEPIN_SOURCE_DIR) + "/testdata/adversaries/poc.toml"});
   }
   static void CheckClass(const std::string& name) {
     ASSERT_EQ(run_->exit_code, 0) << run_->err;
@@ -96,12 +84,7 @@ class FraudPocTest : public ::testing::Test {
     EXPECT_LE((*r)["share_ppm"].get<uint64_t>(), 10'000u) << r->dump();
     EXPECT_GT((*r)["reports"]["accepted"].get<uint64_t>(), 0u) << name << " sent nothing";
   }
-  static testing::RunResult* run_;
-  static json* report_;
 };
-
-testing::RunResult* FraudPocTest::run_ = nullptr;
-json* FraudPocTest::report_ = nullptr;
 
 TEST_F(FraudPocTest, EveryClassRunsBesideHonestHotspotsAndStations) {
   ASSERT_EQ(run_->exit_code, 0) << run_->err;
