@@ -33,14 +33,25 @@ add_custom_command(
   DEPENDS ${DEPIN_WEB_DIR}/package-lock.json ${DEPIN_WEB_DIR}/package.json
   COMMENT "dashboard: npm ci (package-lock.json changed)"
   VERBATIM)
+# The client's types, generated from the API contract (web/src/api-types.ts, not checked in).
+set(_api_types ${DEPIN_WEB_DIR}/src/api-types.ts)
+add_custom_command(
+  OUTPUT ${_api_types}
+  COMMAND ${DEPIN_NODEJS} node_modules/openapi-typescript/bin/cli.js
+          ${PROJECT_SOURCE_DIR}/docs/openapi.yaml -o ${_api_types}
+  WORKING_DIRECTORY ${DEPIN_WEB_DIR}
+  DEPENDS ${_npm_stamp} ${PROJECT_SOURCE_DIR}/docs/openapi.yaml
+  COMMENT "dashboard: types from docs/openapi.yaml"
+  VERBATIM)
 file(GLOB_RECURSE _web_sources CONFIGURE_DEPENDS ${DEPIN_WEB_DIR}/src/*)
+list(REMOVE_ITEM _web_sources ${_api_types})
 add_custom_command(
   OUTPUT ${DEPIN_DASHBOARD_DIR}/index.html
   COMMAND ${DEPIN_NODEJS} node_modules/typescript/bin/tsc --noEmit -p tsconfig.json
   COMMAND ${CMAKE_COMMAND} -E env DASHBOARD_OUT_DIR=${DEPIN_DASHBOARD_DIR}
           ${DEPIN_NODEJS} node_modules/vite/bin/vite.js build --logLevel warn
   WORKING_DIRECTORY ${DEPIN_WEB_DIR}
-  DEPENDS ${_npm_stamp} ${_web_sources} ${DEPIN_WEB_DIR}/index.html
+  DEPENDS ${_npm_stamp} ${_api_types} ${_web_sources} ${DEPIN_WEB_DIR}/index.html
           ${DEPIN_WEB_DIR}/vite.config.ts ${DEPIN_WEB_DIR}/tsconfig.json
   COMMENT "dashboard: tsc + vite build -> ${DEPIN_DASHBOARD_DIR}"
   VERBATIM)

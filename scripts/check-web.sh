@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the dashboard's TypeScript (web/): Prettier's formatting (web/.prettierrc.json), ESLint
-# (web/eslint.config.js), that src/api-types.ts is what docs/openapi.yaml generates, the strict type check and the vitest unit tests of the pure helpers
+# (web/eslint.config.js), the strict type check against the types docs/openapi.yaml generates (src/api-types.ts) and the vitest unit tests of the pure helpers
 # (web/src/*.test.ts). Run by scripts/test.sh. `scripts/check-web.sh --fix` formats and applies
 # ESLint's fixes instead of checking. Installs web/node_modules with `npm ci` (pinned by
 # package-lock.json) when it is missing or older than the lock file.
@@ -17,12 +17,9 @@ if [ "${1:-}" = "--fix" ]; then
   "$bin/eslint" --fix .
   exit 0
 fi
-# The client's types are generated from the API contract: they must be what it generates now.
-generated=$(mktemp --suffix=.ts)
-trap 'rm -f "$generated"' EXIT
-"$bin/openapi-typescript" ../docs/openapi.yaml -o "$generated" >/dev/null 2>&1
-cmp -s "$generated" src/api-types.ts ||
-  { echo "check-web: src/api-types.ts is not what docs/openapi.yaml generates (cd web && npm run types)" >&2; exit 1; }
+# The client's types are generated from the API contract (not checked in), so the type check
+# below holds the dashboard to the contract as it is now.
+"$bin/openapi-typescript" ../docs/openapi.yaml -o src/api-types.ts >/dev/null
 "$bin/prettier" --log-level warn --check . ||
   { echo "check-web: files above need Prettier (run scripts/check-web.sh --fix)" >&2; exit 1; }
 "$bin/eslint" --max-warnings 0 .
