@@ -76,7 +76,7 @@ TEST_F(ApiTest, DelegationReadsWhatAnOwnerDelegatedToAKey) {
   }
   ASSERT_EQ(SubmitNative(MakeTx(net.alice, 0, BurnForCredits{kToken})).status, 202);
   ASSERT_TRUE(producer.ProduceOnce().ok());
-  const uint64_t credits = ledger->GetAccount(net.alice.public_key()).credits;
+  const uint64_t credits = ledger->ReadAccount(net.alice.public_key()).value().credits;
   ASSERT_GT(credits, 0u);
   ASSERT_EQ(
       SubmitNative(MakeTx(net.alice, 1, DelegateCredits{net.bob.public_key(), credits / 3})).status,

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   producer.Start();
   std::vector<crypto::KeyPair> users = {net.alice, net.bob, net.carol};
   std::vector<uint64_t> nonces;
-  for (const auto& u : users) nonces.push_back(ledger->GetAccount(u.public_key()).nonce);
+  for (const auto& u : users) nonces.push_back(ledger->ReadAccount(u.public_key()).value().nonce);
   for (uint64_t round = 0;; ++round) {
     std::vector<Tx> batch;
     for (int i = 0; i < 300; ++i) {

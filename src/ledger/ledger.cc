@@ -143,7 +143,11 @@ uint64_t Ledger::store_reopens() const {
 Status Ledger::StoreUnavailableLocked(const Status& cause) const {
   reopen_store_ = true;
   ++store_read_errors_;
-  return Status::Unavailable("ledger store unavailable: " + std::string(cause.message()));
+  // The cause's message names the database file: callers pass this status on to clients
+  // (JsonError), so it carries only the cause's code.
+  return Status::Unavailable("ledger store unavailable (" +
+                             std::string(util::CodeName(cause.code())) +
+                             "); it is reopened on the next query, retry later");
 }
 
 uint64_t Ledger::store_read_errors() const {
@@ -311,39 +315,15 @@ util::Result<Globals> Ledger::ReadGlobals() const {
   return DecodeGlobals(*raw);
 }
 
-std::optional<util::Bytes> Ledger::GetState(std::string_view key) const {
+util::Status Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
   util::MutexLock lock(mu_);
-  return store_->Get(key);
-}
-
-Account Ledger::GetAccount(const Address& a) const {
-  util::Result<Account> v = ReadAccount(a);
-  return v.ok() ? *v : Account{};
-}
-
-std::optional<Device> Ledger::GetDevice(const Address& d) const {
-  util::Result<std::optional<Device>> v = ReadDevice(d);
-  return v.ok() ? *v : std::nullopt;
-}
-
-uint64_t Ledger::GetDelegation(const Address& owner, const Address& delegate) const {
-  util::Result<uint64_t> v = ReadDelegation(owner, delegate);
-  return v.ok() ? *v : 0;
-}
-
-void Ledger::ScanState(std::string_view prefix, const ScanFn& fn) const {
-  util::MutexLock lock(mu_);
-  store_->ScanPrefix(prefix, fn);
-}
-
-std::vector<Address> Ledger::DevicesOfOwner(const Address& owner) const {
-  util::Result<std::vector<Address>> v = ReadDevicesOfOwner(owner);
-  return v.ok() ? std::move(v).value() : std::vector<Address>();
-}
-
-Globals Ledger::GetGlobals() const {
-  util::Result<Globals> v = ReadGlobals();
-  return v.ok() ? *v : Globals{};
+  if (Status reopened = ReopenStoreIfFailedLocked(); !reopened.ok()) {
+    return StoreUnavailableLocked(reopened);
+  }
+  if (Status scanned = store_->Scan(prefix, fn); !scanned.ok()) {
+    return StoreUnavailableLocked(scanned);
+  }
+  return Status::Ok();
 }
 
 util::Result<std::optional<Block>> Ledger::GetBlock(uint64_t height) const {

@@ -71,17 +71,10 @@ class Ledger {
   // How many queries failed because the store could not be read (for metrics and tests).
   uint64_t store_read_errors() const;
 
-  // The same queries for callers that cannot act on a store error (the epoch service, the
-  // dashboard, device sync): absent / zero when the store fails, which the Read* forms rule out.
-  std::optional<util::Bytes> GetState(std::string_view key) const;
   // Calls fn for every committed state entry whose key starts with `prefix`, in key order,
-  // holding the ledger's lock (fn must not call back into the ledger).
-  void ScanState(std::string_view prefix, const ScanFn& fn) const;
-  Account GetAccount(const Address& a) const;
-  std::optional<Device> GetDevice(const Address& d) const;
-  uint64_t GetDelegation(const Address& owner, const Address& delegate) const;
-  std::vector<Address> DevicesOfOwner(const Address& owner) const;
-  Globals GetGlobals() const;
+  // holding the ledger's lock (fn must not call back into the ledger). Unavailable, as the Read*
+  // queries, when the store cannot be read (fn may have seen some entries by then).
+  util::Status ScanState(std::string_view prefix, const ScanFn& fn) const;
   util::Result<std::optional<Block>> GetBlock(uint64_t height) const;
   util::Result<std::optional<Block>> GetBlockByHash(const Hash256& hash) const;
   util::Result<std::optional<TxLocation>> FindTx(const Hash256& id) const;

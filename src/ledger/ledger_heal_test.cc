@@ -62,7 +62,7 @@ TEST_F(LedgerHealTest, AStaleDatabaseHandleIsReopenedAndTheSameBlockThenCommits)
   ASSERT_TRUE(healed->committed);
   EXPECT_EQ(ledger->store_reopens(), 1u);
   EXPECT_EQ(ledger->height(), 2u);
-  EXPECT_EQ(ledger->GetAccount(net.bob.public_key()).balance, 1000 * kToken + 12);
+  EXPECT_EQ(ledger->ReadAccount(net.bob.public_key()).value().balance, 1000 * kToken + 12);
   EXPECT_TRUE(*ledger->FindTx(TxId(first[0])));
   EXPECT_TRUE(*ledger->FindTx(TxId(second[0])));
   util::Status verified = VerifyChain(dir.File("heal.db"), net.params);

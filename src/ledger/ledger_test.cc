@@ -80,7 +80,7 @@ TEST_F(LedgerTest, ProduceCommitsAndSurvivesReopen) {
   ASSERT_TRUE(l);
   EXPECT_EQ(l->height(), 1u);
   EXPECT_EQ(l->state_hash(), state_hash);
-  EXPECT_EQ(l->GetAccount(net.bob.public_key()).balance, 1000 * kToken + 7);
+  EXPECT_EQ(l->ReadAccount(net.bob.public_key()).value().balance, 1000 * kToken + 7);
   EXPECT_TRUE(VerifyChain(dir.File("a.db"), net.params).ok());
 }
 
@@ -233,11 +233,11 @@ TEST_F(LedgerTest, DevicesOfOwnerAndBlockLookups) {
   auto r = l->ProduceBlock(Ptrs(txs), Time(1), net.producer);
   ASSERT_TRUE(r.ok());
   for (TxError e : r->results) EXPECT_EQ(e, TxError::kOk) << TxErrorName(e);
-  auto devs = l->DevicesOfOwner(net.alice.public_key());
+  auto devs = l->ReadDevicesOfOwner(net.alice.public_key()).value();
   ASSERT_EQ(devs.size(), 1u);
   EXPECT_EQ(devs[0], dev.public_key());
-  EXPECT_TRUE(l->DevicesOfOwner(net.bob.public_key()).empty());
-  ASSERT_TRUE(l->GetDevice(dev.public_key()));
+  EXPECT_TRUE(l->ReadDevicesOfOwner(net.bob.public_key()).value().empty());
+  ASSERT_TRUE(l->ReadDevice(dev.public_key()).value());
   auto by_hash = l->GetBlockByHash(r->hash);
   ASSERT_TRUE(by_hash.ok() && *by_hash);
   EXPECT_EQ((*by_hash)->header.height, 1u);

@@ -19,7 +19,7 @@ class MempoolAdmissionTest : public MempoolFixture {
   // Gives each key `amount` tokens from alice in one committed block.
   void Fund(const std::vector<crypto::KeyPair>& keys, uint64_t amount) {
     std::vector<Tx> txs;
-    uint64_t nonce = ledger->GetAccount(net.alice.public_key()).nonce;
+    uint64_t nonce = ledger->ReadAccount(net.alice.public_key()).value().nonce;
     for (const crypto::KeyPair& k : keys) {
       txs.push_back(MakeTx(net.alice, nonce++, Transfer{k.public_key(), amount}));
     }

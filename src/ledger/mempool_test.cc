@@ -109,7 +109,7 @@ TEST_F(MempoolTest, BackgroundProducerAcknowledgesAfterCommit) {
   producer.Stop();
   EXPECT_TRUE(producer.last_error().ok());
   for (const Tx& t : txs) EXPECT_TRUE(*ledger->FindTx(TxId(t)));
-  EXPECT_EQ(ledger->GetAccount(net.alice.public_key()).nonce, 50u);
+  EXPECT_EQ(ledger->ReadAccount(net.alice.public_key()).value().nonce, 50u);
 }
 
 }  // namespace

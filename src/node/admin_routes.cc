@@ -126,7 +126,10 @@ void AdminRoutes::Rerun(const Request& request, Responder respond) {
         respond(JsonError(400, "invalid_argument",
                           "epoch \"" + std::string(text) + "\" is not an unsigned integer")));
   }
-  if (!deps_.ledger->GetState(ledger::keys::RewardRoot(epoch))) {
+  util::Result<std::optional<util::Bytes>> root =
+      deps_.ledger->ReadState(ledger::keys::RewardRoot(epoch));
+  if (!root.ok()) return void(respond(JsonError(root.status())));
+  if (!root->has_value()) {
     return void(respond(JsonError(
         404, "not_found", "epoch " + std::to_string(epoch) + " has no posted reward root")));
   }

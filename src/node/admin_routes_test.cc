@@ -140,11 +140,11 @@ TEST_F(AdminRoutesTest, RerunReproducesAPostedEpoch) {
   const uint64_t epoch = ledger::EpochOf(node->ledger().machine().params(),
                                          (*node->ledger().GetBlock(1))->header.timestamp_ms);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!node->ledger().GetState(ledger::keys::RewardRoot(epoch)) &&
+  while (!node->ledger().ReadState(ledger::keys::RewardRoot(epoch)).value() &&
          std::chrono::steady_clock::now() < deadline) {
     node->WaitForBlock(node->ledger().height() + 1, 500);
   }
-  ASSERT_TRUE(node->ledger().GetState(ledger::keys::RewardRoot(epoch)).has_value());
+  ASSERT_TRUE(node->ledger().ReadState(ledger::keys::RewardRoot(epoch)).value().has_value());
   Reply r = Call(node->port(), http::verb::post,
                  "/v1/admin/epochs/" + std::to_string(epoch) + "/rerun", token_);
   ASSERT_EQ(r.status, 200) << r.body.dump();

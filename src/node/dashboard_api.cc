@@ -120,7 +120,9 @@ void DashboardApi::Sync() {
 
 Response DashboardApi::Summary() {
   Sync();
-  const ledger::Globals g = sources_.ledger->GetGlobals();
+  util::Result<ledger::Globals> globals = sources_.ledger->ReadGlobals();
+  if (!globals.ok()) return JsonError(globals.status());
+  const ledger::Globals& g = *globals;
   const ledger::LedgerParams& p = sources_.ledger->machine().params();
   const int64_t now = sources_.env->NowUnixMillis();
   const std::vector<uint64_t> epochs = epochs_.Epochs();
@@ -163,7 +165,7 @@ Response DashboardApi::Summary() {
 }
 
 Response DashboardApi::Health(const Request& r) {
-  return EpochPage(r, [this](const EpochSummary& s) {
+  return EpochPage(r, [this](const EpochSummary& s) -> util::Result<json> {
     return HealthJson(s, index_.RegisteredBefore(static_cast<int64_t>(s.end_ms)));
   });
 }
@@ -218,7 +220,9 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
     }
   }
   body["history"] = std::move(history);
-  body["claimed"] = std::to_string(ClaimedOf(*sources_.ledger, *key));
+  util::Result<uint64_t> claimed = ClaimedOf(*sources_.ledger, *key);
+  if (!claimed.ok()) return JsonError(claimed.status());
+  body["claimed"] = std::to_string(*claimed);
   std::string text = body.dump();
   {
     util::WriterLock lock(device_cache_mu_);
@@ -290,13 +294,14 @@ Response DashboardApi::CellList(const Request& r) {
 }
 
 Response DashboardApi::EpochList(const Request& r) {
-  return EpochPage(r, [this](const EpochSummary& s) {
-    return EpochJson(s, *sources_.ledger, Claims(s), /*full=*/false);
+  return EpochPage(r, [this](const EpochSummary& s) -> util::Result<json> {
+    DEPIN_ASSIGN_OR_RETURN(const EpochClaims claims, Claims(s));
+    return EpochJson(s, *sources_.ledger, claims, /*full=*/false);
   });
 }
 
-Response DashboardApi::EpochPage(const Request& r,
-                                 const std::function<json(const EpochSummary&)>& item) {
+Response DashboardApi::EpochPage(
+    const Request& r, const std::function<util::Result<json>(const EpochSummary&)>& item) {
   Sync();
   const std::vector<uint64_t> epochs = epochs_.Epochs();
   util::Result<Page> page = ParsePage(r.query, epochs.size());
@@ -307,12 +312,14 @@ Response DashboardApi::EpochPage(const Request& r,
     util::Result<std::shared_ptr<const EpochSummary>> s =
         epochs_.Get(epochs[epochs.size() - 1 - i]);
     if (!s.ok()) return JsonError(s.status());
-    items.push_back(item(**s));
+    util::Result<json> row = item(**s);
+    if (!row.ok()) return JsonError(row.status());
+    items.push_back(std::move(row).value());
   }
   return Response::Json(200, PageJson(epochs.size(), *page, std::move(items)).dump());
 }
 
-EpochClaims DashboardApi::Claims(const EpochSummary& s) {
+util::Result<EpochClaims> DashboardApi::Claims(const EpochSummary& s) {
   const uint64_t height = sources_.ledger->height();
   {
     util::MutexLock lock(claims_mu_);
@@ -324,7 +331,7 @@ EpochClaims DashboardApi::Claims(const EpochSummary& s) {
       return it->second.claims;
     }
   }
-  const EpochClaims claims = CountEpochClaims(s, *sources_.ledger);
+  DEPIN_ASSIGN_OR_RETURN(const EpochClaims claims, CountEpochClaims(s, *sources_.ledger));
   util::MutexLock lock(claims_mu_);
   if (claims_cache_.size() >= kMaxCachedEpochClaims) claims_cache_.clear();
   claims_cache_[s.epoch] = {height, claims};
@@ -337,7 +344,11 @@ Response DashboardApi::EpochDetail(std::string_view epoch_text) {
   Sync();
   util::Result<std::shared_ptr<const EpochSummary>> s = epochs_.Get(*epoch);
   if (!s.ok()) return JsonError(s.status());
-  json body = EpochJson(**s, *sources_.ledger, Claims(**s), /*full=*/true);
+  util::Result<EpochClaims> claims = Claims(**s);
+  if (!claims.ok()) return JsonError(claims.status());
+  util::Result<json> epoch_json = EpochJson(**s, *sources_.ledger, *claims, /*full=*/true);
+  if (!epoch_json.ok()) return JsonError(epoch_json.status());
+  json body = std::move(epoch_json).value();
   body["health"] = HealthJson(**s, index_.RegisteredBefore(static_cast<int64_t>((*s)->end_ms)));
   return Response::Json(200, body.dump());
 }

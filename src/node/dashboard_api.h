@@ -108,12 +108,12 @@ class DashboardApi {
   void Sync();
   // A page of closed epochs, newest first, each rendered by `item` (Health, EpochList).
   Response EpochPage(const Request& r,
-                     const std::function<nlohmann::json(const EpochSummary&)>& item);
+                     const std::function<util::Result<nlohmann::json>(const EpochSummary&)>& item);
 
   // The claim counts of an epoch (CountEpochClaims: one ledger read per device leaf), cached
   // until the next block, or for good once every leaf is claimed; so listing epochs costs ledger
   // reads once per block, not once per request.
-  EpochClaims Claims(const EpochSummary& s);
+  util::Result<EpochClaims> Claims(const EpochSummary& s);
 
   DashboardSources sources_;
   LedgerIndex index_;

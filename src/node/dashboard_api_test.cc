@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ledger/test_fault_vfs.h"
 #include "node/epoch_files.h"
 #include "node/epoch_service.h"
 #include "node/epoch_test_fixture.h"
@@ -26,6 +27,13 @@ class DashboardApiTest : public ::testing::Test {
     ASSERT_TRUE(crypto::InitCrypto().ok());
     ASSERT_TRUE(BuildLedger(dir_.File("ledger.db")).ok());
     ASSERT_TRUE(BuildLog(dir_.path(), 0).ok());
+    OpenLedgerAndApi();
+  }
+  // A new ledger connection has nothing in SQLite's page cache, so its reads reach the files.
+  void OpenLedgerAndApi() {
+    router_ = Router();
+    api_.reset();
+    ledger_.reset();
     auto l = ledger::Ledger::Open(dir_.File("ledger.db"), FixtureParams());
     ASSERT_TRUE(l.ok());
     ledger_ = std::move(l).value();
@@ -91,6 +99,9 @@ class DashboardApiTest : public ::testing::Test {
 
   std::string Key(int i) const { return DeviceKey(i).public_key().ToBase58(); }
 
+  // SQLite's default VFS for this test's ledger file (before it opens, outliving it): it passes
+  // everything through until a test makes the file fail.
+  ledger::testing::FaultVfs vfs_{"ledger.db"};
   TestNet net_;
   util::TempDir dir_;
   std::unique_ptr<ledger::Ledger> ledger_;
@@ -331,6 +342,23 @@ TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
   ExpectError(Call("GET", "/v1/explorer/tx/" + std::string(64, '0')), 404, "not_found");
   ExpectError(Call("GET", "/v1/explorer/tx/xyz"), 400, "invalid_argument");
   ExpectError(Call("GET", "/v1/explorer/accounts/0OIl"), 400, "invalid_argument");
+}
+
+// While the ledger's store cannot be read, the explorer answers 503 `unavailable` instead of an
+// account that owns no devices, and answers right once the store heals (no restart).
+TEST_F(DashboardApiTest, StoreFaultAnswersUnavailableNotAnEmptyAccount) {
+  CloseEpoch0();
+  OpenLedgerAndApi();
+  const std::string alice = "/v1/explorer/accounts/" + net_.alice.public_key().ToBase58();
+  vfs_.set_failing(true);
+  vfs_.StaleOpenHandles();
+  const std::string message = ExpectError(Call("GET", alice), 503, "unavailable");
+  EXPECT_NE(message.find("ledger store unavailable"), std::string::npos) << message;
+  EXPECT_EQ(message.find(dir_.path()), std::string::npos) << "leaks the data path: " << message;
+  vfs_.set_failing(false);
+  json healed = GetJson(alice);
+  EXPECT_EQ(healed["devices"].size(), static_cast<size_t>(kDevices));
+  EXPECT_NE(healed["balance"], "0");
 }
 
 TEST_F(DashboardApiTest, EpochCacheKeepsOnlyTheNewestSummariesAndReloadsOlderOnes) {

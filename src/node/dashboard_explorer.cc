@@ -187,9 +187,13 @@ Response DashboardApi::AccountDetail(std::string_view address_text) {
   util::Result<crypto::PublicKey> address = crypto::PublicKey::FromBase58(address_text);
   if (!address.ok()) return JsonError(address.status().WithContext("address"));
   Sync();
-  const ledger::Account a = sources_.ledger->GetAccount(*address);
+  util::Result<ledger::Account> account = sources_.ledger->ReadAccount(*address);
+  if (!account.ok()) return JsonError(account.status());
+  util::Result<std::vector<ledger::Address>> owned = sources_.ledger->ReadDevicesOfOwner(*address);
+  if (!owned.ok()) return JsonError(owned.status());
+  const ledger::Account& a = *account;
   json devices = json::array();
-  for (const ledger::Address& d : sources_.ledger->DevicesOfOwner(*address)) {
+  for (const ledger::Address& d : *owned) {
     devices.push_back(d.ToBase58());
   }
   json txs = json::array();

@@ -105,15 +105,18 @@ util::Status LedgerIndex::Sync() {
   for (uint64_t h = height() + 1; h <= tip; ++h) {
     DEPIN_ASSIGN_OR_RETURN(std::optional<ledger::Block> block, ledger_->GetBlock(h));
     if (!block) return util::Status::NotFound("ledger block " + std::to_string(h) + " is missing");
-    std::vector<ledger::Address> touched;
-    {
-      util::WriterLock lock(mu_);
-      DEPIN_RETURN_IF_ERROR(IndexBlock(*block, ledger::BlockHash(block->header), &touched));
-    }
-    // Device records as the ledger has them now (read outside our lock: the ledger locks too).
+    // Device records as the ledger has them now, read before the block is indexed (and outside
+    // our lock: the ledger locks too): a failed read stops the sync with the block not indexed,
+    // so the next Sync reads it again, and no device is recorded absent because the store failed.
     std::vector<std::pair<ledger::Address, std::optional<ledger::Device>>> records;
-    for (const ledger::Address& d : touched) records.emplace_back(d, ledger_->GetDevice(d));
+    for (const ledger::Tx& tx : block->txs) {
+      std::optional<ledger::Address> d = DeviceChangedBy(tx);
+      if (!d) continue;
+      DEPIN_ASSIGN_OR_RETURN(std::optional<ledger::Device> record, ledger_->ReadDevice(*d));
+      records.emplace_back(*d, std::move(record));
+    }
     util::WriterLock lock(mu_);
+    DEPIN_RETURN_IF_ERROR(IndexBlock(*block, ledger::BlockHash(block->header)));
     for (auto& [key, record] : records) {
       if (!record) continue;
       auto [it, inserted] = devices_.try_emplace(key);
@@ -140,8 +143,7 @@ util::Status LedgerIndex::Sync() {
   return util::Status::Ok();
 }
 
-util::Status LedgerIndex::IndexBlock(const ledger::Block& block, const crypto::Hash256& hash,
-                                     std::vector<ledger::Address>* touched) {
+util::Status LedgerIndex::IndexBlock(const ledger::Block& block, const crypto::Hash256& hash) {
   const ledger::BlockHeader& h = block.header;
   if (h.height != indexed_height_ + 1) {
     return util::Status::Internal("dashboard index: block " + std::to_string(h.height) +
@@ -154,7 +156,6 @@ util::Status LedgerIndex::IndexBlock(const ledger::Block& block, const crypto::H
     const ledger::Tx& tx = block.txs[i];
     TxRow row{ledger::TxId(tx), h.height, i, tx.kind()};
     for (const ledger::Address& a : AddressesOf(tx)) Touch(a, row);
-    if (std::optional<ledger::Address> d = DeviceChangedBy(tx)) touched->push_back(*d);
   }
   return util::Status::Ok();
 }

@@ -87,8 +87,7 @@ class LedgerIndex {
   std::vector<TxRow> TxsOf(const ledger::Address& address) const;
 
  private:
-  util::Status IndexBlock(const ledger::Block& block, const crypto::Hash256& hash,
-                          std::vector<ledger::Address>* touched);
+  util::Status IndexBlock(const ledger::Block& block, const crypto::Hash256& hash);
   // The row of a block older than the ones held, read from the ledger.
   std::optional<BlockRow> RowFromLedger(uint64_t height) const;
   // Under mu_: the held row of `height`, or nullptr.

@@ -193,34 +193,36 @@ json CellJson(uint64_t cell, const std::vector<ledger::Address>& devices,
               {"reward", U(reward)}};
 }
 
-uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device) {
-  std::optional<util::Bytes> raw = ledger.GetState(ledger::keys::Claimed(device));
-  if (!raw) return 0;
-  util::Result<uint64_t> v = ledger::DecodeU64(*raw);
-  return v.ok() ? *v : 0;
+util::Result<uint64_t> ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device) {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                         ledger.ReadState(ledger::keys::Claimed(device)));
+  if (!raw) return uint64_t{0};
+  return ledger::DecodeU64(*raw);
 }
 
-EpochClaims CountEpochClaims(const EpochSummary& s, const ledger::Ledger& ledger) {
+util::Result<EpochClaims> CountEpochClaims(const EpochSummary& s, const ledger::Ledger& ledger) {
   std::set<verify::Key> recipients;
   for (const rewards::RecipientEntry& r : s.recipients) recipients.insert(r.recipient);
   EpochClaims out;
   for (const rewards::RewardLeaf& leaf : s.leaves) {
     if (recipients.count(leaf.key) > 0 && !s.FindDevice(leaf.key)) continue;
     ++out.device_leaves;
-    out.claimed += ClaimedOf(ledger, leaf.key) >= leaf.cumulative ? 1 : 0;
+    DEPIN_ASSIGN_OR_RETURN(const uint64_t claimed, ClaimedOf(ledger, leaf.key));
+    out.claimed += claimed >= leaf.cumulative ? 1 : 0;
   }
   return out;
 }
 
-json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, const EpochClaims& claims,
-               bool full) {
+util::Result<json> EpochJson(const EpochSummary& s, const ledger::Ledger& ledger,
+                             const EpochClaims& claims, bool full) {
   json out = EpochTotalsJson(s);
   out.update(json{{"root", crypto::ToHex(s.root)},
                   {"manifest_hash", crypto::ToHex(s.manifest_hash)},
                   {"devices", s.devices.size()},
                   {"rewarded_devices", s.devices_rewarded}});
   // Claim status: the posted root, and how many device leaves the ledger has paid out.
-  std::optional<util::Bytes> raw = ledger.GetState(ledger::keys::RewardRoot(s.epoch));
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                         ledger.ReadState(ledger::keys::RewardRoot(s.epoch)));
   std::optional<ledger::RewardRoot> posted;
   if (raw) {
     util::Result<ledger::RewardRoot> r = ledger::DecodeRewardRoot(*raw);

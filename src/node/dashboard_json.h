@@ -25,12 +25,13 @@ nlohmann::json CellJson(uint64_t cell, const std::vector<ledger::Address>& devic
 // except a recipient pool's (paid at posting), including devices that sent nothing that epoch:
 // their lifetime total stays claimable. One ledger read per device leaf (EpochClaims:
 // dashboard_epochs.h).
-EpochClaims CountEpochClaims(const EpochSummary& s, const ledger::Ledger& ledger);
+// Errors: the ledger's store cannot be read (Unavailable), never a false count.
+util::Result<EpochClaims> CountEpochClaims(const EpochSummary& s, const ledger::Ledger& ledger);
 // An epoch with its claim status (the posted root from the ledger, `claims` as counted above);
 // `full` adds pools, recipients, unallocated entries and the leaves count by kind.
-nlohmann::json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger,
-                         const EpochClaims& claims, bool full);
+util::Result<nlohmann::json> EpochJson(const EpochSummary& s, const ledger::Ledger& ledger,
+                                       const EpochClaims& claims, bool full);
 // The lifetime reward the device has claimed on the ledger.
-uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device);
+util::Result<uint64_t> ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device);
 
 }  // namespace depin::node

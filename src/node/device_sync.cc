@@ -31,31 +31,52 @@ ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Address& key,
   return info;
 }
 
-size_t DeviceSync::LoadAll() {
+util::Result<size_t> DeviceSync::LoadAll() {
   util::MutexLock lock(mu_);
   // keys::Device(d) is the two-byte prefix "d/" followed by the device key.
   const std::string prefix = ledger::keys::Device(ledger::Address{}).substr(0, 2);
   size_t n = 0;
-  ledger_->ScanState(prefix, [&](std::string_view key, util::ByteView value) {
-    if (key.size() != prefix.size() + crypto::kPublicKeySize) return;
-    util::Result<ledger::Device> device = ledger::DecodeDevice(value);
-    if (!device.ok()) {
-      spdlog::error("device sync: undecodable device record: {}", device.status().ToString());
-      return;
-    }
-    ledger::Address address;
-    std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(),
-              address.bytes.begin());
-    registry_->Upsert(address.bytes, InfoOf(address, *device));
-    ++n;
-  });
+  util::Status scanned =
+      ledger_->ScanState(prefix, [&](std::string_view key, util::ByteView value) {
+        if (key.size() != prefix.size() + crypto::kPublicKeySize) return;
+        util::Result<ledger::Device> device = ledger::DecodeDevice(value);
+        if (!device.ok()) {
+          spdlog::error("device sync: undecodable device record: {}", device.status().ToString());
+          return;
+        }
+        ledger::Address address;
+        std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(),
+                  address.bytes.begin());
+        registry_->Upsert(address.bytes, InfoOf(address, *device));
+        ++n;
+      });
+  if (!scanned.ok()) return scanned.WithContext("device sync: loading the device table");
   return n;
 }
 
 void DeviceSync::Refresh(const ledger::Address& address) {
-  std::optional<ledger::Device> device = ledger_->GetDevice(address);
-  if (!device) return;
-  registry_->Upsert(address.bytes, InfoOf(address, *device));
+  util::Result<std::optional<ledger::Device>> device = ledger_->ReadDevice(address);
+  if (!device.ok()) {
+    // Fail closed: while the record cannot be read the device sends nothing.
+    spdlog::warn("device sync: {} registered inactive until its record can be read: {}",
+                 address.ToBase58(), device.status().ToString());
+    registry_->Upsert(address.bytes, ingest::DeviceInfo{});
+    pending_.insert(address);
+    return;
+  }
+  pending_.erase(address);
+  if (!device->has_value()) return;
+  registry_->Upsert(address.bytes, InfoOf(address, **device));
+}
+
+void DeviceSync::RetryPending() {
+  const std::set<ledger::Address> pending = pending_;
+  for (const ledger::Address& d : pending) Refresh(d);
+}
+
+size_t DeviceSync::pending_refresh() const {
+  util::MutexLock lock(mu_);
+  return pending_.size();
 }
 
 void DeviceSync::SetDenied(const std::vector<ledger::Address>& devices) {
@@ -68,6 +89,7 @@ void DeviceSync::SetDenied(const std::vector<ledger::Address>& devices) {
 
 void DeviceSync::OnBlock(const ledger::Block& block) {
   util::MutexLock lock(mu_);
+  RetryPending();
   for (const ledger::Tx& tx : block.txs) {
     std::visit(
         [this](const auto& body) {

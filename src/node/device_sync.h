@@ -12,6 +12,10 @@
 //   sync.LoadAll();                          // at start: every device in the ledger
 //   producer on_commit: sync.OnBlock(block); // after each durable block: the devices it touched
 //
+// A device whose record cannot be read (the ledger's store failing) is registered inactive, so
+// a read error never leaves a suspended or denied device able to send, and is re-read on every
+// later block until the read succeeds (pending_refresh()).
+//
 // Thread-safety: all methods are thread-safe; one lock serializes them, taken before the
 // ledger's (so an update never interleaves with another and leaves a stale entry).
 #pragma once
@@ -36,24 +40,28 @@ class DeviceSync {
              std::vector<ingest::KindMask> class_kinds)
       : ledger_(ledger), registry_(registry), class_kinds_(std::move(class_kinds)) {}
 
-  // Registers every device the ledger holds; returns how many.
-  size_t LoadAll();
+  // Registers every device the ledger holds; returns how many, or the store's error.
+  util::Result<size_t> LoadAll();
   // Re-reads the devices that `block`'s transactions onboarded or changed.
   void OnBlock(const ledger::Block& block);
   // Devices that may send nothing whatever the ledger says (the operator's denylist); replaces
   // the previous set and re-registers every device that entered or left it.
   void SetDenied(const std::vector<ledger::Address>& devices);
+  // Devices registered inactive because their record could not be read, awaiting a re-read.
+  size_t pending_refresh() const;
 
  private:
   // Both need mu_ held.
   ingest::DeviceInfo InfoOf(const ledger::Address& key, const ledger::Device& device) const;
   void Refresh(const ledger::Address& device);
+  void RetryPending();
 
   const ledger::Ledger* ledger_;
   ingest::InMemoryDeviceRegistry* registry_;
   std::vector<ingest::KindMask> class_kinds_;
   mutable util::Mutex mu_;
   std::set<ledger::Address> denied_ GUARDED_BY(mu_);
+  std::set<ledger::Address> pending_ GUARDED_BY(mu_);
 };
 
 }  // namespace depin::node

@@ -94,7 +94,9 @@ EconomyMetrics::~EconomyMetrics() = default;
 void EconomyMetrics::Collect() {
   Families& f = *f_;
   util::MutexLock lock(f.mu);
-  const ledger::Globals g = ledger_->GetGlobals();
+  util::Result<ledger::Globals> globals = ledger_->ReadGlobals();
+  if (!globals.ok()) return;  // the gauges keep their last values; the ledger counts the error
+  const ledger::Globals& g = *globals;
   f.supply->Set(Clamp(g.supply));
   f.reward_pool->Set(Clamp(g.reward_pool));
   f.staked->Set(Clamp(g.staked));

@@ -89,7 +89,7 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   // Independent recomputation (as `depin rewards recompute` does) equals the posted root.
   auto l = ledger::Ledger::Open(dir.File("ledger.db"), FixtureParams());
   ASSERT_TRUE(l.ok());
-  auto raw = (*l)->GetState(ledger::keys::RewardRoot(0));
+  auto raw = (*l)->ReadState(ledger::keys::RewardRoot(0)).value();
   ASSERT_TRUE(raw.has_value());
   auto posted = ledger::DecodeRewardRoot(*raw).value();
   const verify::EpochWindow w = EpochWindowOf(FixtureParams(), 0);
@@ -106,7 +106,8 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
   for (const verify::PayerBurn& burn : m->payer_burns) burned += burn.dc_burned;
   for (const auto& owner : {TestNet().alice, TestNet().bob}) {
     auto delegation =
-        (*l)->GetState(ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()));
+        (*l)->ReadState(ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()))
+            .value();
     if (delegation) held += ledger::DecodeU64(*delegation).value();
   }
   EXPECT_EQ(burned, kReceiptDc[0] + kReceiptDc[1]);

@@ -51,7 +51,9 @@ util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& 
   out.height = snap.height;
   out.root = m.root;
   out.total_minted = TotalMinted(m);
-  if (auto raw = ledger.GetState(ledger::keys::RewardRoot(epoch))) {
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                         ledger.ReadState(ledger::keys::RewardRoot(epoch)));
+  if (raw) {
     DEPIN_ASSIGN_OR_RETURN(out.posted, ledger::DecodeRewardRoot(*raw));
   }
   return out;

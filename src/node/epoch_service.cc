@@ -71,10 +71,14 @@ ledger::Tx EpochService::Signed(ledger::TxBody body, uint64_t nonce) const {
 
 Result<ledger::TxError> EpochService::SubmitSigned(ledger::TxBody body) {
   if (!options_.oracle) return Status::FailedPrecondition("epoch service: no reward-oracle key");
-  return submit_(Signed(std::move(body), ledger_->GetAccount(options_.oracle->public_key()).nonce));
+  DEPIN_ASSIGN_OR_RETURN(const ledger::Account oracle,
+                         ledger_->ReadAccount(options_.oracle->public_key()));
+  return submit_(Signed(std::move(body), oracle.nonce));
 }
 bool EpochService::Complete(uint64_t epoch) const {
-  if (!ledger_->GetState(ledger::keys::RewardRoot(epoch)).has_value() ||
+  // A store error counts as incomplete: Close then reads again and reports it.
+  Result<std::optional<util::Bytes>> root = ledger_->ReadState(ledger::keys::RewardRoot(epoch));
+  if (!root.ok() || !root->has_value() ||
       !options_.env->FileExists(LeavesPath(options_.data_dir, epoch))) {
     return false;
   }
@@ -89,7 +93,9 @@ Result<std::vector<ledger::SettleUsage>> EpochService::PendingSettlements(uint64
   std::vector<ledger::SettleUsage> pending;
   for (size_t from = 0; from < burns.size(); from += kSettleChunk) {
     const auto chunk = static_cast<uint32_t>(from / kSettleChunk);
-    if (ledger_->GetState(ledger::keys::UsageSettlement(epoch, chunk))) continue;
+    DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> settled,
+                           ledger_->ReadState(ledger::keys::UsageSettlement(epoch, chunk)));
+    if (settled) continue;
     ledger::SettleUsage s{epoch, chunk, {}};
     for (size_t i = from; i < std::min(burns.size(), from + kSettleChunk); ++i) {
       s.debits.push_back({burns[i].payer, burns[i].dc_burned});
@@ -110,7 +116,9 @@ Result<std::vector<ledger::TxError>> EpochService::SubmitEach(std::vector<ledger
     return results;
   }
   for (size_t from = 0; from < bodies.size(); from += kClaimChunk) {
-    uint64_t nonce = ledger_->GetAccount(options_.oracle->public_key()).nonce;
+    DEPIN_ASSIGN_OR_RETURN(const ledger::Account oracle,
+                           ledger_->ReadAccount(options_.oracle->public_key()));
+    uint64_t nonce = oracle.nonce;
     std::vector<ledger::Tx> txs;
     for (size_t i = from; i < std::min(bodies.size(), from + kClaimChunk); ++i) {
       txs.push_back(Signed(std::move(bodies[i]), nonce++));
@@ -157,8 +165,10 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
   CloseOutcome out;
   out.epoch = epoch;
   std::optional<ledger::RewardRoot> posted;
-  if (auto raw = ledger_->GetState(ledger::keys::RewardRoot(epoch))) {
-    DEPIN_ASSIGN_OR_RETURN(posted, ledger::DecodeRewardRoot(*raw));
+  DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> posted_raw,
+                         ledger_->ReadState(ledger::keys::RewardRoot(epoch)));
+  if (posted_raw) {
+    DEPIN_ASSIGN_OR_RETURN(posted, ledger::DecodeRewardRoot(*posted_raw));
   }
 
   // Step 2: the manifest, from disk when an earlier run wrote it.
@@ -222,7 +232,8 @@ Result<CloseOutcome> EpochService::Close(uint64_t epoch) {
       return Status::FailedPrecondition(
           where + ": post_reward_root rejected: " + std::string(ledger::TxErrorName(e)));
     }
-    auto raw = ledger_->GetState(ledger::keys::RewardRoot(epoch));
+    DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                           ledger_->ReadState(ledger::keys::RewardRoot(epoch)));
     if (!raw) return Status::Internal(where + ": root not in the ledger after posting");
     DEPIN_ASSIGN_OR_RETURN(posted, ledger::DecodeRewardRoot(*raw));
     Progress(EpochStep::kPosted, epoch);
@@ -255,9 +266,12 @@ Result<uint64_t> EpochService::AutoClaim(uint64_t epoch,
   std::vector<ledger::ClaimRewards> claims;
   for (size_t i = 0; i < leaves.size(); ++i) {
     const rewards::RewardLeaf& leaf = leaves[i];
-    if (!ledger_->GetDevice(leaf.key)) continue;  // recipients are paid by their own pools
+    DEPIN_ASSIGN_OR_RETURN(std::optional<ledger::Device> device, ledger_->ReadDevice(leaf.key));
+    if (!device) continue;  // recipients are paid by their own pools
     uint64_t claimed = 0;
-    if (auto raw = ledger_->GetState(ledger::keys::Claimed(leaf.key))) {
+    DEPIN_ASSIGN_OR_RETURN(std::optional<util::Bytes> raw,
+                           ledger_->ReadState(ledger::keys::Claimed(leaf.key)));
+    if (raw) {
       DEPIN_ASSIGN_OR_RETURN(claimed, ledger::DecodeU64(*raw));
     }
     if (leaf.cumulative <= claimed) continue;
@@ -276,7 +290,9 @@ Result<uint64_t> EpochService::AutoClaim(uint64_t epoch,
   }
   for (size_t from = 0; from < claims.size(); from += kClaimChunk) {
     const size_t to = std::min(claims.size(), from + kClaimChunk);
-    uint64_t nonce = ledger_->GetAccount(options_.oracle->public_key()).nonce;
+    DEPIN_ASSIGN_OR_RETURN(const ledger::Account oracle,
+                           ledger_->ReadAccount(options_.oracle->public_key()));
+    uint64_t nonce = oracle.nonce;
     std::vector<ledger::Tx> txs;
     for (size_t i = from; i < to; ++i) txs.push_back(Signed(claims[i], nonce++));
     DEPIN_ASSIGN_OR_RETURN(std::vector<ledger::TxError> results, options_.submit_all(txs));

@@ -45,7 +45,7 @@ class EpochServiceTest : public ::testing::Test {
   }
 
   std::optional<ledger::RewardRoot> Posted(uint64_t epoch) const {
-    auto raw = ledger_->GetState(ledger::keys::RewardRoot(epoch));
+    auto raw = ledger_->ReadState(ledger::keys::RewardRoot(epoch)).value();
     if (!raw) return std::nullopt;
     return ledger::DecodeRewardRoot(*raw).value();
   }
@@ -135,7 +135,7 @@ TEST_F(EpochServiceTest, DetectsAManifestThatDisagreesWithThePostedRoot) {
 
 TEST_F(EpochServiceTest, CatchUpClosesInOrderAndAutoClaimPaysOwners) {
   now_ += 2 * static_cast<int64_t>(kEpochMs);  // epochs 0, 1 and 2 have ended
-  const uint64_t alice_before = ledger_->GetAccount(net_.alice.public_key()).balance;
+  const uint64_t alice_before = ledger_->ReadAccount(net_.alice.public_key()).value().balance;
   auto svc = Service(/*auto_claim=*/true);
   auto r = svc->CatchUp();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -146,15 +146,16 @@ TEST_F(EpochServiceTest, CatchUpClosesInOrderAndAutoClaimPaysOwners) {
   auto l2 = LoadEpochLeaves(util::Env::Default(), dir_.path(), 2).value();
   uint64_t devices_total = 0;
   for (const auto& leaf : l0.leaves) {
-    if (ledger_->GetDevice(leaf.key)) devices_total += leaf.cumulative;
+    if (ledger_->ReadDevice(leaf.key).value()) devices_total += leaf.cumulative;
   }
   EXPECT_GT(devices_total, 0u);
   EXPECT_EQ((*r)[0].claims, 4u);  // devices 2..5 earned
-  EXPECT_EQ(ledger_->GetAccount(net_.alice.public_key()).balance, alice_before + devices_total);
+  EXPECT_EQ(ledger_->ReadAccount(net_.alice.public_key()).value().balance,
+            alice_before + devices_total);
   for (const auto& leaf : l2.leaves) {
     auto it = std::find_if(l0.leaves.begin(), l0.leaves.end(),
                            [&](const auto& x) { return x.key == leaf.key; });
-    if (ledger_->GetDevice(leaf.key)) {
+    if (ledger_->ReadDevice(leaf.key).value()) {
       ASSERT_NE(it, l0.leaves.end());
       EXPECT_EQ(it->cumulative, leaf.cumulative);
     }
@@ -167,7 +168,7 @@ TEST_F(EpochServiceTest, CatchUpClosesInOrderAndAutoClaimPaysOwners) {
 
 TEST_F(EpochServiceTest, AutoClaimsGoOutTogetherWhenTheNodeCanBatch) {
   now_ += 2 * static_cast<int64_t>(kEpochMs);
-  const uint64_t alice_before = ledger_->GetAccount(net_.alice.public_key()).balance;
+  const uint64_t alice_before = ledger_->ReadAccount(net_.alice.public_key()).value().balance;
   EpochServiceOptions o;
   o.data_dir = dir_.path();
   o.config = FixtureRewardConfig();
@@ -195,9 +196,10 @@ TEST_F(EpochServiceTest, AutoClaimsGoOutTogetherWhenTheNodeCanBatch) {
   util::Result<EpochLeaves> epoch0 = LoadEpochLeaves(util::Env::Default(), dir_.path(), 0);
   ASSERT_TRUE(epoch0.ok()) << epoch0.status().ToString();
   for (const auto& leaf : epoch0->leaves) {
-    if (ledger_->GetDevice(leaf.key)) devices_total += leaf.cumulative;
+    if (ledger_->ReadDevice(leaf.key).value()) devices_total += leaf.cumulative;
   }
-  EXPECT_EQ(ledger_->GetAccount(net_.alice.public_key()).balance, alice_before + devices_total);
+  EXPECT_EQ(ledger_->ReadAccount(net_.alice.public_key()).value().balance,
+            alice_before + devices_total);
 }
 
 TEST_F(EpochServiceTest, SpeedtestsCarryIntoTheNextEpochWithinTheWindow) {
@@ -362,12 +364,16 @@ class EpochSettleTest : public EpochServiceTest {
   EpochSettleTest() { paid_usage_ = true; }
 
   uint64_t Delegated(const crypto::KeyPair& owner) const {
-    auto raw = ledger_->GetState(
-        ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()));
+    auto raw =
+        ledger_
+            ->ReadState(ledger::keys::Delegation(owner.public_key(), UsagePayerKey().public_key()))
+            .value();
     return raw ? ledger::DecodeU64(*raw).value() : 0;
   }
   uint64_t CreditsSpent() const {
-    return ledger::DecodeGlobals(*ledger_->GetState(ledger::keys::Globals())).value().credits_spent;
+    return ledger::DecodeGlobals(*ledger_->ReadState(ledger::keys::Globals()).value())
+        .value()
+        .credits_spent;
   }
   uint64_t ManifestBurn() const {
     auto m =
@@ -402,7 +408,7 @@ TEST_F(EpochSettleTest, ClosingDebitsThePayersDelegationsByExactlyTheManifestsBu
   EXPECT_EQ(Delegated(alice_first ? net_.alice : net_.bob),
             first_held - std::min(first_held, burned));
   EXPECT_EQ(CreditsSpent(), spent_before + burned);
-  auto raw = ledger_->GetState(ledger::keys::UsageSettlement(0, 0));
+  auto raw = ledger_->ReadState(ledger::keys::UsageSettlement(0, 0)).value();
   ASSERT_TRUE(raw);
   EXPECT_EQ(ledger::DecodeUsageSettlement(*raw).value().debited, burned);
   EXPECT_EQ(steps_, (std::vector<std::string>{"computed 0", "posted 0", "settled 0"}));

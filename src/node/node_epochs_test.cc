@@ -98,15 +98,15 @@ TEST_F(NodeEpochsTest, OnboardingAnUnknownResourceClassIsRefused) {
             ledger::TxError::kOk);
   ASSERT_EQ(Commit(*node, MakeTx(gov_, 0, ledger::BurnForCredits{1'000'000'000, 0})),
             ledger::TxError::kOk);
-  const uint64_t credits = node->ledger().GetAccount(gov_.public_key()).credits;
+  const uint64_t credits = node->ledger().ReadAccount(gov_.public_key()).value().credits;
   EXPECT_EQ(Commit(*node,
                    MakeCosignedTx(
                        gov_, 1, ledger::OnboardDevice{device.public_key(), maker_.public_key(), 99},
                        {&maker_, &device})),
             ledger::TxError::kUnknownResourceClass);
-  EXPECT_FALSE(node->ledger().GetDevice(device.public_key()).has_value());
+  EXPECT_FALSE(node->ledger().ReadDevice(device.public_key()).value().has_value());
   EXPECT_FALSE(node->ingest().registry().Lookup(device.public_key().bytes).has_value());
-  EXPECT_EQ(node->ledger().GetAccount(gov_.public_key()).credits, credits);
+  EXPECT_EQ(node->ledger().ReadAccount(gov_.public_key()).value().credits, credits);
 }
 
 TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
@@ -125,7 +125,7 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   const auto deadline = std::chrono::steady_clock::now() + kDeadline;
   while (!posted && std::chrono::steady_clock::now() < deadline) {
     node->WaitForBlock(node->ledger().height() + 1, 500);
-    posted = node->ledger().GetState(ledger::keys::RewardRoot(epoch));
+    posted = node->ledger().ReadState(ledger::keys::RewardRoot(epoch)).value();
   }
   ASSERT_TRUE(posted.has_value()) << "epoch " << epoch << " was not posted in time";
   util::Result<ledger::RewardRoot> root = ledger::DecodeRewardRoot(*posted);
@@ -134,7 +134,7 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   ASSERT_TRUE(leaves.ok()) << leaves.status().ToString();
   EXPECT_EQ(root->root, leaves->root);
   EXPECT_EQ(root->total_minted, leaves->total_minted);
-  EXPECT_FALSE(node->ledger().GetState(ledger::keys::RewardRoot(epoch - 1)).has_value());
+  EXPECT_FALSE(node->ledger().ReadState(ledger::keys::RewardRoot(epoch - 1)).value().has_value());
 
   // GET /metrics shows the closed epoch and the ledger's token flows (economy_metrics.h). The
   // epoch cache rescans the rewards directory at most once a second, and 2 s epochs keep
@@ -144,9 +144,9 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   ledger::Globals before, after;
   auto shown = [&text] { return MetricValue(text, "depin_epoch_last_closed"); };
   while ((!shown() || *shown() < epoch) && std::chrono::steady_clock::now() < deadline) {
-    before = node->ledger().GetGlobals();
+    before = node->ledger().ReadGlobals().value();
     text = testing::HttpGet(node->port(), "/metrics").body();
-    after = node->ledger().GetGlobals();
+    after = node->ledger().ReadGlobals().value();
   }
   ASSERT_TRUE(shown().has_value()) << text;
   ASSERT_GE(*shown(), epoch) << text;

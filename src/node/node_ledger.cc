@@ -35,7 +35,7 @@ util::Status Node::StartLedger() {
       [chain](std::string_view state_key) { return chain->ReadState(state_key); });
   device_sync_ =
       std::make_unique<DeviceSync>(chain, &ingest_->registry(), KindMasksOfClasses(config_));
-  const size_t devices = device_sync_->LoadAll();
+  DEPIN_ASSIGN_OR_RETURN(const size_t devices, device_sync_->LoadAll());
   waiter_ = std::make_unique<CommitWaiter>(chain, mempool_.get());
   waiter_->Notify(chain->height());  // blocks committed before this run are acknowledged
   producer_ = std::make_unique<ledger::BlockProducer>(

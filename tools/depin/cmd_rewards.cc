@@ -162,7 +162,8 @@ util::Status Claim(const RewardsArgs& a) {
                          crypto::ReadKeyFile(env, a.dir + "/keys/reward-oracle.key"));
   ledger::Tx tx;
   tx.signer = payer.public_key();
-  tx.nonce = o.ledger->GetAccount(tx.signer).nonce;
+  DEPIN_ASSIGN_OR_RETURN(const ledger::Account oracle, o.ledger->ReadAccount(tx.signer));
+  tx.nonce = oracle.nonce;
   tx.fee = o.params.min_fee;
   tx.body = ledger::ClaimRewards{device, a.epoch, cumulative, proof};
   tx.network_id = o.params.chain_id;
