@@ -5,6 +5,8 @@
 #include <string>
 #include <thread>
 
+#include "util/env.h"
+
 namespace depin::ledger {
 namespace {
 
@@ -113,13 +115,21 @@ std::vector<TxError> CheckStatelessParallel(const StateMachine& machine,
   return out;
 }
 
-Ledger::Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params)
-    : path_(std::move(path)), store_(std::move(store)), machine_(std::move(params)) {}
+Ledger::Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params, bool read_only)
+    : path_(std::move(path)),
+      read_only_(read_only),
+      store_(std::move(store)),
+      machine_(std::move(params)) {}
+
+Status Ledger::CheckWritable() const {
+  if (!read_only_) return Status::Ok();
+  return Status::FailedPrecondition(path_ + ": the ledger is open read-only");
+}
 
 Status Ledger::ReopenStoreIfFailedLocked() const {
   if (!reopen_store_) return Status::Ok();
   // The new connection first: if it cannot open, the old one keeps serving reads meanwhile.
-  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> fresh, Store::Open(path_));
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> fresh, Store::Open(path_, read_only_));
   if (!fresh->initialized() || fresh->chain_id() != store_->chain_id() ||
       fresh->height() < store_->height()) {
     return Status::Corruption(path_ + ": reopened ledger database is not the one that was open");
@@ -156,9 +166,22 @@ uint64_t Ledger::store_read_errors() const {
 }
 
 util::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, LedgerParams params) {
+  return OpenStore(path, std::move(params), /*read_only=*/false);
+}
+
+util::Result<std::unique_ptr<Ledger>> Ledger::OpenReadOnly(const std::string& path,
+                                                           LedgerParams params) {
+  return OpenStore(path, std::move(params), /*read_only=*/true);
+}
+
+util::Result<std::unique_ptr<Ledger>> Ledger::OpenStore(const std::string& path,
+                                                        LedgerParams params, bool read_only) {
   DEPIN_RETURN_IF_ERROR(ValidateLedgerParams(params));
-  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path));
-  std::unique_ptr<Ledger> ledger(new Ledger(path, std::move(store), std::move(params)));
+  if (read_only && !util::Env::Default()->FileExists(path)) {
+    return Status::NotFound(path + ": no ledger database");
+  }
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, read_only));
+  std::unique_ptr<Ledger> ledger(new Ledger(path, std::move(store), std::move(params), read_only));
   MemoryState empty;
   Overlay genesis(&empty);
   LtHash hash;
@@ -169,6 +192,7 @@ util::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Ledg
   util::MutexLock lock(ledger->mu_);
   Store& s = *ledger->store_;
   if (!s.initialized()) {
+    if (read_only) return Status::NotFound(path + ": no ledger here (never initialized)");
     DEPIN_RETURN_IF_ERROR(s.InitGenesis(p.chain_id, genesis.writes(), hash, genesis_hash));
   } else if (s.chain_id() != p.chain_id) {
     return Status::FailedPrecondition(path + ": ledger database is for chain '" + s.chain_id() +
@@ -194,6 +218,7 @@ LtHash Ledger::HashAfter(const Overlay::Writes& writes) const {
 util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& candidates,
                                                  int64_t timestamp_ms,
                                                  const crypto::KeyPair& producer) {
+  DEPIN_RETURN_IF_ERROR(CheckWritable());
   util::MutexLock lock(mu_);
   DEPIN_RETURN_IF_ERROR(ReopenStoreIfFailedLocked());
   store_->ClearReadError();  // a read error of an earlier attempt must not poison this one
@@ -229,6 +254,7 @@ util::Result<ProducedBlock> Ledger::ProduceBlock(const std::vector<const Tx*>& c
 }
 
 Status Ledger::ApplyBlock(const Block& block) {
+  DEPIN_RETURN_IF_ERROR(CheckWritable());
   util::MutexLock lock(mu_);
   DEPIN_RETURN_IF_ERROR(ReopenStoreIfFailedLocked());
   store_->ClearReadError();

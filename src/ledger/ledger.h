@@ -45,6 +45,12 @@ class Ledger {
   // Opens (or creates, writing genesis) the ledger database at `path`. FailedPrecondition if the
   // database was created for a different chain id or genesis.
   static util::Result<std::unique_ptr<Ledger>> Open(const std::string& path, LedgerParams params);
+  // Opens an existing ledger database for reading only (offline commands beside a running node:
+  // SQLite's WAL lets them read while it writes): nothing is created or written, genesis
+  // included. NotFound if there is no ledger there; ProduceBlock and ApplyBlock answer
+  // FailedPrecondition.
+  static util::Result<std::unique_ptr<Ledger>> OpenReadOnly(const std::string& path,
+                                                            LedgerParams params);
 
   util::Result<ProducedBlock> ProduceBlock(const std::vector<const Tx*>& candidates,
                                            int64_t timestamp_ms, const crypto::KeyPair& producer);
@@ -82,7 +88,7 @@ class Ledger {
   uint64_t store_reopens() const;
 
  private:
-  Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params);
+  Ledger(std::string path, std::unique_ptr<Store> store, LedgerParams params, bool read_only);
   // Reopens the store if a store error marked it; the cause of a failed reopen otherwise.
   // Const because queries heal too: reopening changes which connection reads, not the state.
   util::Status ReopenStoreIfFailedLocked() const REQUIRES(mu_);
@@ -93,7 +99,12 @@ class Ledger {
   // Applies the block's own changes to the LtHash: O(changed entries).
   LtHash HashAfter(const Overlay::Writes& writes) const REQUIRES(mu_);
 
+  static util::Result<std::unique_ptr<Ledger>> OpenStore(const std::string& path,
+                                                         LedgerParams params, bool read_only);
+  util::Status CheckWritable() const;
+
   const std::string path_;
+  const bool read_only_;
   mutable util::Mutex mu_;
   // Mutable: a query may reopen the store (ReopenStoreIfFailedLocked) or mark it for reopening.
   mutable std::unique_ptr<Store> store_ PT_GUARDED_BY(mu_);

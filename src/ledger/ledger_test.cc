@@ -5,6 +5,7 @@
 #include <random>
 
 #include "ledger/test_util.h"
+#include "util/env.h"
 #include "util/temp_dir.h"
 #include "wire/block.h"
 
@@ -242,6 +243,38 @@ TEST_F(LedgerTest, DevicesOfOwnerAndBlockLookups) {
   ASSERT_TRUE(by_hash.ok() && *by_hash);
   EXPECT_EQ((*by_hash)->header.height, 1u);
   EXPECT_EQ((*by_hash)->txs.size(), 4u);
+}
+
+// Offline readers open read-only: nothing is created where there is no ledger, the committed
+// state reads as the writer left it, and no block can be made or applied through it.
+TEST_F(LedgerTest, ReadOnlyOpenCreatesNothingReadsTheStateAndRefusesBlocks) {
+  auto missing = Ledger::OpenReadOnly(dir.File("none.db"), net.params);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), util::Code::kNotFound) << missing.status().ToString();
+  EXPECT_FALSE(util::Env::Default()->FileExists(dir.File("none.db")));
+
+  Hash256 state_hash;
+  {
+    auto l = OpenAt("a.db");
+    ASSERT_TRUE(l);
+    std::vector<Tx> txs = {Next(net.alice, Transfer{net.bob.public_key(), 7})};
+    ASSERT_TRUE(l->ProduceBlock(Ptrs(txs), Time(1), net.producer).ok());
+    state_hash = l->state_hash();
+  }
+  auto ro = Ledger::OpenReadOnly(dir.File("a.db"), net.params);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_EQ((*ro)->height(), 1u);
+  EXPECT_EQ((*ro)->state_hash(), state_hash);
+  EXPECT_EQ((*ro)->ReadAccount(net.bob.public_key()).value().balance, 1000 * kToken + 7);
+  std::vector<Tx> more = {Next(net.alice, Transfer{net.bob.public_key(), 1})};
+  auto produced = (*ro)->ProduceBlock(Ptrs(more), Time(2), net.producer);
+  ASSERT_FALSE(produced.ok());
+  EXPECT_EQ(produced.status().code(), util::Code::kFailedPrecondition);
+  EXPECT_EQ((*ro)->height(), 1u);
+
+  LedgerParams other = net.params;
+  other.chain_id = "other";
+  EXPECT_FALSE(Ledger::OpenReadOnly(dir.File("a.db"), other).ok());  // still checks the chain
 }
 
 }  // namespace

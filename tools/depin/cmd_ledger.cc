@@ -44,7 +44,7 @@ util::Status LedgerVerify(const LedgerVerifyArgs& args) {
   });
   if (tty) std::fprintf(stderr, "\n");
   DEPIN_RETURN_IF_ERROR(s);
-  auto ledger = ledger::Ledger::Open(db, params);
+  auto ledger = ledger::Ledger::OpenReadOnly(db, params);
   if (!ledger.ok()) return ledger.status();
   std::printf("ok: %llu blocks verified from genesis in %.1f s; state hash %s\n",
               static_cast<unsigned long long>((*ledger)->height()),

@@ -32,11 +32,8 @@ util::Status Query(const QueryArgs& args) {
       auto lock, node::LockDataDir(util::Env::Default(), args.dir, util::LockMode::kShared));
   DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params,
                          LedgerParamsFromNetworkFile(args.dir + "/network.toml"));
-  const std::string db = args.dir + "/ledger.db";
-  if (!util::Env::Default()->FileExists(db)) {
-    return util::Status::NotFound(db + ": no ledger database");
-  }
-  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> chain, ledger::Ledger::Open(db, params));
+  DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> chain,
+                         ledger::Ledger::OpenReadOnly(args.dir + "/ledger.db", params));
   ledger::Mempool pool(chain->machine(), {.verify_threads = 1},
                        [&](std::string_view key) { return chain->ReadState(key); });
   ledger::LedgerApi api(chain.get(), &pool);

@@ -69,7 +69,11 @@ util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes
   const std::string db = a.dir + "/ledger.db";
   if (!create && !util::Env::Default()->FileExists(db))
     return util::Status::NotFound(db + ": no ledger");
-  DEPIN_ASSIGN_OR_RETURN(o.ledger, ledger::Ledger::Open(db, o.params));
+  if (writes) {
+    DEPIN_ASSIGN_OR_RETURN(o.ledger, ledger::Ledger::Open(db, o.params));
+  } else {
+    DEPIN_ASSIGN_OR_RETURN(o.ledger, ledger::Ledger::OpenReadOnly(db, o.params));
+  }
   return o;
 }
 
