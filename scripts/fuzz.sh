@@ -9,6 +9,11 @@
 #   FUZZ_JOBS=$(nproc)             targets fuzzed at the same time
 #   FUZZ_WITH_TESTS=ON             also build the test suite in the same directory: the sanitizer
 #                                  build of scripts/test.sh (build-sanitize/) is this one
+#   FUZZ_CPU_SECONDS=900           fuzz each target until it has used this many CPU seconds, in
+#                                  rounds of SECONDS_PER_TARGET wall seconds: on a shared machine wall
+#                                  time is not CPU time, and the acceptance bar is in CPU time
+# Every round appends "date target wall-s CPU-s runs" to $FUZZ_DIR/logs/history.tsv; the summary
+# line's "total" is that file's sum for the target (the CPU time it has had, across runs).
 # The configuration is the project's one clang build: ASan+UBSan, libFuzzer coverage, and the
 # thread-safety analysis (-DDEPIN_THREAD_SAFETY=ON) with warnings as errors.
 # Seeds (golden vectors, test samples) are rewritten into $FUZZ_DIR/seeds/ on every run. A crash,
@@ -54,26 +59,42 @@ else
   mapfile -t targets < <(cd "$build_dir/bin" && ls fuzz_* | sed 's/^fuzz_//' | sort)
 fi
 
-# One target: fuzz for $seconds, then print its summary line; fails if the fuzzer found something.
-run_target() {
+# One round of one target: fuzz for $seconds of wall time; sets round_cpu, round_runs and
+# round_status, and appends the round to history.tsv.
+fuzz_round() {
   local t=$1 corpus="$work/corpus/$1" crashes="$work/crashes/$1" log="$work/logs/$1.log"
-  mkdir -p "$corpus" "$crashes"
   local seeds=()
   [ -d "$work/seeds/$t" ] && seeds=("$work/seeds/$t")
-  local status=0
+  round_status=0
   # New inputs go to the first directory ($corpus); the seeds are only read. /usr/bin/time
   # records the CPU seconds the target used (docs/security.md reports CPU time, not wall time).
   TMPDIR="$PWD/$work/tmp" /usr/bin/time -f '%U %S' -o "$work/logs/$t.time" \
     nice -n "$niceness" "$build_dir/bin/fuzz_$t" "$corpus" "${seeds[@]}" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$crashes/" >"$log" 2>&1 || status=$?
-  local runs cpu
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-  cpu=$(awk '{printf "%d", $1 + $2}' "$work/logs/$t.time" 2>/dev/null || echo "?")
-  printf 'fuzz: %-15s %6s s wall %7s CPU-s %11s runs  corpus %6s  %s\n' "$t" "$seconds" "$cpu" \
-    "$runs" "$(find "$corpus" -type f | wc -l)" "$([ $status -eq 0 ] && echo ok || echo FAILED)"
-  if [ $status -ne 0 ]; then
-    grep -E 'ERROR|SUMMARY|fuzz invariant|artifact' "$log" | head -20 >&2
+    -artifact_prefix="$crashes/" >"$log" 2>&1 || round_status=$?
+  round_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+  round_cpu=$(awk '{printf "%d", $1 + $2}' "$work/logs/$t.time" 2>/dev/null || echo 0)
+  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "$round_cpu" "$round_runs" \
+    >>"$work/logs/history.tsv"
+}
+
+# One target: one round, or rounds until FUZZ_CPU_SECONDS; prints its summary line and fails if
+# the fuzzer found something.
+run_target() {
+  local t=$1 cpu=0 runs=0 budget=${FUZZ_CPU_SECONDS:-0}
+  mkdir -p "$work/corpus/$t" "$work/crashes/$t"
+  while :; do
+    fuzz_round "$t"
+    cpu=$((cpu + round_cpu)); runs=$((runs + round_runs))
+    if [ "$round_status" -ne 0 ] || [ "$cpu" -ge "$budget" ]; then break; fi
+  done
+  local total
+  total=$(awk -F'\t' -v t="$t" '$2 == t {s += $4} END {printf "%d", s}' "$work/logs/history.tsv")
+  printf 'fuzz: %-15s %7s CPU-s %11s runs  corpus %6s  total %7s CPU-s  %s\n' "$t" "$cpu" \
+    "$runs" "$(find "$work/corpus/$t" -type f | wc -l)" "$total" \
+    "$([ "$round_status" -eq 0 ] && echo ok || echo FAILED)"
+  if [ "$round_status" -ne 0 ]; then
+    grep -E 'ERROR|SUMMARY|fuzz invariant|artifact' "$work/logs/$t.log" | head -20 >&2
     touch "$work/logs/$t.failed"
   fi
 }

@@ -51,10 +51,10 @@ class DeviceSync {
   size_t pending_refresh() const;
 
  private:
-  // Both need mu_ held.
-  ingest::DeviceInfo InfoOf(const ledger::Address& key, const ledger::Device& device) const;
-  void Refresh(const ledger::Address& device);
-  void RetryPending();
+  ingest::DeviceInfo InfoOf(const ledger::Address& key, const ledger::Device& device) const
+      REQUIRES(mu_);
+  void Refresh(const ledger::Address& device) REQUIRES(mu_);
+  void RetryPending() REQUIRES(mu_);
 
   const ledger::Ledger* ledger_;
   ingest::InMemoryDeviceRegistry* registry_;
