@@ -7,7 +7,10 @@
 //   - the report log on disk holds every acknowledged report exactly once, and every record reads,
 //     decodes and verifies (with the reader the verifiers use);
 //   - `depin ledger verify` replays the ledger from genesis (every block's state hash) and passes.
-// Then the node restarts on the same data directory (the next round's load runs on it), and:
+// Then the node restarts on the same data directory (the next round's load runs on it); in about
+// half the rounds (seeded) that start is itself SIGKILLed first, at a random moment between the
+// spawn and the last start's "listening" (during lock, ledger open, WAL recovery, log recovery,
+// dedup rebuild, device load), and started again; and:
 //   - it serves the block verify stopped at, with the state hash verify printed;
 //   - every acknowledged transaction is committed, and the transfers add up (the receiver holds
 //     exactly as many tokens as the sender's committed nonce: each block was all or nothing);
@@ -100,12 +103,28 @@ class CrashE2eTest : public ::testing::Test {
   std::string NodeErr() { return testing::ReadWholeFile(dir_.File("node.err")); }
 
   // Starts the node on the data directory, learns its port and network, registers the device.
-  void StartNode() {
-    node_ = std::make_unique<NodeChild>(
+  std::unique_ptr<NodeChild> SpawnNode() {
+    return std::make_unique<NodeChild>(
         std::vector<std::string>{"node", "--data", dir_.path(), "--dev", "--api", "127.0.0.1:0",
                                  "--log-level", "warn"},
         dir_.File("node.err"));
+  }
+
+  // Kills a starting node `after_us` after its spawn (a moment, not a wait: nothing is awaited).
+  void KillDuringStartup(int64_t after_us) {
+    std::unique_ptr<NodeChild> starting = SpawnNode();
+    std::this_thread::sleep_for(std::chrono::microseconds(after_us));
+    ASSERT_EQ(::kill(starting->pid(), SIGKILL), 0);
+    starting->Wait();  // killed, or (rarely) already serving: either way gone now
+  }
+
+  void StartNode() {
+    const auto spawned = std::chrono::steady_clock::now();
+    node_ = SpawnNode();
     const std::string line = node_->ReadLine(kDeadline);
+    startup_us_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - spawned)
+                      .count();
     std::smatch m;
     ASSERT_TRUE(std::regex_match(line, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))")))
         << "node said: '" << line << "'\n"
@@ -227,6 +246,7 @@ class CrashE2eTest : public ::testing::Test {
   crypto::KeyPair device_ = crypto::KeyPair::Generate();
   std::unique_ptr<NodeChild> node_;
   uint16_t port_ = 0;
+  int64_t startup_us_ = 0;  // how long the last start took, spawn to "listening"
   std::atomic<uint64_t> next_ts_{0};
   const uint64_t base_ms_ = static_cast<uint64_t>(util::Env::Default()->NowUnixMillis());
 };
@@ -239,6 +259,7 @@ TEST_F(CrashE2eTest, SigkillAtRandomMomentsUnderReportsAndTransactionsLosesNothi
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
   Acknowledged acked;
+  int startup_kills = 0;
   StartNode();
   if (HasFatalFailure()) return;
   for (int round = 0; round < g_kills; ++round) {
@@ -289,7 +310,14 @@ TEST_F(CrashE2eTest, SigkillAtRandomMomentsUnderReportsAndTransactionsLosesNothi
     const std::string verified_hash = v[2];
 
     // Restarted on the same directory: the chain verify replayed, every acknowledged
-    // transaction, the round's reports known. This node carries the next round's load.
+    // transaction, the round's reports known. This node carries the next round's load. About
+    // half the time a start is killed first, somewhere inside its startup.
+    if (std::uniform_int_distribution<int>(0, 1)(rng) == 1) {
+      const int64_t at = std::uniform_int_distribution<int64_t>(0, startup_us_)(rng);
+      KillDuringStartup(at);
+      if (HasFatalFailure()) return;
+      ++startup_kills;
+    }
     StartNode();
     if (HasFatalFailure()) return;
     if (verified_height != "0") {
@@ -330,8 +358,11 @@ TEST_F(CrashE2eTest, SigkillAtRandomMomentsUnderReportsAndTransactionsLosesNothi
   EXPECT_EQ(acked.reports_acked_twice, 0u) << "a report id was acknowledged twice";
   EXPECT_FALSE(acked.reports.empty());
   EXPECT_FALSE(acked.txs.empty());
-  std::printf("crash test: %d kills, %zu reports and %zu transactions acknowledged\n", g_kills,
-              acked.reports.size(), acked.txs.size());
+  std::printf(
+      "crash test: %d kills under load and %d during startup, %zu reports and %zu transactions "
+      "acknowledged\n",
+      g_kills, startup_kills, acked.reports.size(), acked.txs.size());
+  EXPECT_TRUE(g_kills < 4 || startup_kills > 0) << "no start was killed (seed " << seed << ")";
 }
 
 }  // namespace
