@@ -20,7 +20,7 @@ LAYERS = {
     "crypto": ["util"],
     "wire": ["crypto"],
     "config": ["wire"],  # planned: the network file
-    "http": ["util"],  # planned: server, router, request/response, the one HTTP client
+    "http": ["crypto"],  # server, router, request/response, JSON errors, metrics, static files
     "ledger": ["wire"],
     "ingest": ["wire"],
     "verify": ["wire"],

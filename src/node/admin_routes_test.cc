@@ -12,11 +12,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "http/test_http.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
 #include "node/node.h"
 #include "node/node_test_util.h"
-#include "node/test_http.h"
 
 namespace depin::node {
 namespace {
@@ -26,11 +26,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using nlohmann::json;
 
-using Reply = testing::JsonReply;
+using Reply = depin::http::testing::JsonReply;
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, const std::string& token,
            std::string body = {}) {
-  return testing::HttpJson(port, verb, target, std::move(body), "text/plain", token);
+  return depin::http::testing::HttpJson(port, verb, target, std::move(body), "text/plain", token);
 }
 
 class AdminRoutesTest : public testing::DevNetworkTest {

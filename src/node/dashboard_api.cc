@@ -8,10 +8,10 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/json_error.h"
+#include "http/static_files.h"
 #include "ledger/records.h"
 #include "node/dashboard_json.h"
-#include "node/json_error.h"
-#include "node/static_files.h"
 
 namespace depin::node {
 
@@ -118,7 +118,7 @@ void DashboardApi::Sync() {
   if (!s.ok()) spdlog::warn("dashboard: ledger index: {}", s.ToString());
 }
 
-Response DashboardApi::Summary() {
+http::Response DashboardApi::Summary() {
   Sync();
   const ledger::Globals g = sources_.ledger->GetGlobals();
   const ledger::LedgerParams& p = sources_.ledger->machine().params();
@@ -159,30 +159,30 @@ Response DashboardApi::Summary() {
     body["ingest"] = {
         {"accepted", c.accepted}, {"duplicate", c.duplicate}, {"rejected", std::move(rejected)}};
   }
-  return Response::Json(200, body.dump());
+  return http::Response::Json(200, body.dump());
 }
 
-Response DashboardApi::Health(const Request& r) {
+http::Response DashboardApi::Health(const http::Request& r) {
   return EpochPage(r, [this](const EpochSummary& s) {
     return HealthJson(s, index_.RegisteredBefore(static_cast<int64_t>(s.end_ms)));
   });
 }
 
-Response DashboardApi::DeviceList(const Request& r) {
+http::Response DashboardApi::DeviceList(const http::Request& r) {
   Sync();
   util::Result<Page> page = ParsePage(r.query, index_.device_count());
-  if (!page.ok()) return JsonError(page.status());
+  if (!page.ok()) return http::JsonError(page.status());
   std::shared_ptr<const EpochSummary> latest = epochs_.Latest();
   json items = json::array();
   for (const DeviceRow& d : index_.Devices(page->offset, page->limit)) {
     items.push_back(DeviceJson(d, latest.get()));
   }
-  return Response::Json(200, PageJson(index_.device_count(), *page, std::move(items)).dump());
+  return http::Response::Json(200, PageJson(index_.device_count(), *page, std::move(items)).dump());
 }
 
-Response DashboardApi::DeviceDetail(std::string_view key_text) {
+http::Response DashboardApi::DeviceDetail(std::string_view key_text) {
   util::Result<crypto::PublicKey> key = crypto::PublicKey::FromBase58(key_text);
-  if (!key.ok()) return JsonError(key.status().WithContext("device key"));
+  if (!key.ok()) return http::JsonError(key.status().WithContext("device key"));
   Sync();
   const uint64_t height = index_.height();
   std::shared_ptr<const EpochSummary> latest = epochs_.Latest();
@@ -192,13 +192,13 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
     auto it = device_cache_.find(*key);
     if (it != device_cache_.end() && it->second.height == height &&
         it->second.epoch_plus_one == epoch_plus_one) {
-      return Response::Json(200, it->second.body);
+      return http::Response::Json(200, it->second.body);
     }
   }
   std::optional<DeviceRow> row = index_.Device(*key);
   if (!row) {
-    return JsonError(404, "not_found",
-                     "device " + std::string(key_text) + " is not onboarded on the ledger");
+    return http::JsonError(404, "not_found",
+                           "device " + std::string(key_text) + " is not onboarded on the ledger");
   }
   json body = DeviceJson(*row, latest.get());
   json history = json::array();
@@ -225,18 +225,18 @@ Response DashboardApi::DeviceDetail(std::string_view key_text) {
     if (device_cache_.size() >= kMaxCachedDevices) device_cache_.clear();
     device_cache_[*key] = CachedDevice{height, epoch_plus_one, text};
   }
-  return Response::Json(200, std::move(text));
+  return http::Response::Json(200, std::move(text));
 }
 
-Response DashboardApi::DeviceQuery(const Request& r) {
+http::Response DashboardApi::DeviceQuery(const http::Request& r) {
   json in = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  if (in.is_discarded()) return JsonError(400, "invalid_argument", "body is not valid JSON");
+  if (in.is_discarded()) return http::JsonError(400, "invalid_argument", "body is not valid JSON");
   if (!in.is_object() || !in.contains("keys") || !in["keys"].is_array()) {
-    return JsonError(400, "invalid_argument", "body must be {\"keys\": [base58 key, ...]}");
+    return http::JsonError(400, "invalid_argument", "body must be {\"keys\": [base58 key, ...]}");
   }
   const json& keys = in["keys"];
   if (keys.size() > kMaxPageLimit) {
-    return JsonError(
+    return http::JsonError(
         400, "out_of_range",
         "keys: " + std::to_string(keys.size()) + " keys, at most " + std::to_string(kMaxPageLimit));
   }
@@ -246,7 +246,7 @@ Response DashboardApi::DeviceQuery(const Request& r) {
         keys[i].is_string()
             ? crypto::PublicKey::FromBase58(keys[i].get<std::string>())
             : util::Result<crypto::PublicKey>(util::Status::InvalidArgument("not a string"));
-    if (!k.ok()) return JsonError(k.status().WithContext("keys[" + std::to_string(i) + "]"));
+    if (!k.ok()) return http::JsonError(k.status().WithContext("keys[" + std::to_string(i) + "]"));
     parsed.push_back(*k);
   }
   Sync();
@@ -260,24 +260,25 @@ Response DashboardApi::DeviceQuery(const Request& r) {
       unknown.push_back(k.ToBase58());
     }
   }
-  return Response::Json(200,
-                        json{{"items", std::move(items)}, {"unknown", std::move(unknown)}}.dump());
+  return http::Response::Json(
+      200, json{{"items", std::move(items)}, {"unknown", std::move(unknown)}}.dump());
 }
 
-Response DashboardApi::CellList(const Request& r) {
+http::Response DashboardApi::CellList(const http::Request& r) {
   int level = kDefaultCellLevel;
   if (std::optional<std::string_view> v = QueryParam(r.query, "level")) {
     util::Result<uint64_t> l = ParseU64("level", *v);
-    if (!l.ok()) return JsonError(l.status());
+    if (!l.ok()) return http::JsonError(l.status());
     if (*l > static_cast<uint64_t>(S2CellId::kMaxLevel)) {
-      return JsonError(400, "out_of_range", "level " + std::to_string(*l) + " is not in 0..30");
+      return http::JsonError(400, "out_of_range",
+                             "level " + std::to_string(*l) + " is not in 0..30");
     }
     level = static_cast<int>(*l);
   }
   Sync();
   const auto cells = index_.Cells(level);
   util::Result<Page> page = ParsePage(r.query, cells.size());
-  if (!page.ok()) return JsonError(page.status());
+  if (!page.ok()) return http::JsonError(page.status());
   std::shared_ptr<const EpochSummary> latest = epochs_.Latest();
   json items = json::array();
   for (uint64_t i = page->offset; i < cells.size() && items.size() < page->limit; ++i) {
@@ -286,30 +287,30 @@ Response DashboardApi::CellList(const Request& r) {
   json body = PageJson(cells.size(), *page, std::move(items));
   body["level"] = level;
   body["epoch"] = latest ? json(latest->epoch) : json(nullptr);
-  return Response::Json(200, body.dump());
+  return http::Response::Json(200, body.dump());
 }
 
-Response DashboardApi::EpochList(const Request& r) {
+http::Response DashboardApi::EpochList(const http::Request& r) {
   return EpochPage(r, [this](const EpochSummary& s) {
     return EpochJson(s, *sources_.ledger, Claims(s), /*full=*/false);
   });
 }
 
-Response DashboardApi::EpochPage(const Request& r,
-                                 const std::function<json(const EpochSummary&)>& item) {
+http::Response DashboardApi::EpochPage(const http::Request& r,
+                                       const std::function<json(const EpochSummary&)>& item) {
   Sync();
   const std::vector<uint64_t> epochs = epochs_.Epochs();
   util::Result<Page> page = ParsePage(r.query, epochs.size());
-  if (!page.ok()) return JsonError(page.status());
+  if (!page.ok()) return http::JsonError(page.status());
   json items = json::array();
   for (uint64_t i = page->offset; i < epochs.size() && items.size() < page->limit; ++i) {
     // Newest first.
     util::Result<std::shared_ptr<const EpochSummary>> s =
         epochs_.Get(epochs[epochs.size() - 1 - i]);
-    if (!s.ok()) return JsonError(s.status());
+    if (!s.ok()) return http::JsonError(s.status());
     items.push_back(item(**s));
   }
-  return Response::Json(200, PageJson(epochs.size(), *page, std::move(items)).dump());
+  return http::Response::Json(200, PageJson(epochs.size(), *page, std::move(items)).dump());
 }
 
 EpochClaims DashboardApi::Claims(const EpochSummary& s) {
@@ -331,57 +332,62 @@ EpochClaims DashboardApi::Claims(const EpochSummary& s) {
   return claims;
 }
 
-Response DashboardApi::EpochDetail(std::string_view epoch_text) {
+http::Response DashboardApi::EpochDetail(std::string_view epoch_text) {
   util::Result<uint64_t> epoch = ParseU64("epoch", epoch_text);
-  if (!epoch.ok()) return JsonError(epoch.status());
+  if (!epoch.ok()) return http::JsonError(epoch.status());
   Sync();
   util::Result<std::shared_ptr<const EpochSummary>> s = epochs_.Get(*epoch);
-  if (!s.ok()) return JsonError(s.status());
+  if (!s.ok()) return http::JsonError(s.status());
   json body = EpochJson(**s, *sources_.ledger, Claims(**s), /*full=*/true);
   body["health"] = HealthJson(**s, index_.RegisteredBefore(static_cast<int64_t>((*s)->end_ms)));
-  return Response::Json(200, body.dump());
+  return http::Response::Json(200, body.dump());
 }
 
-void DashboardApi::AddRoutes(std::shared_ptr<DashboardApi> api, Router* router) {
+void DashboardApi::AddRoutes(std::shared_ptr<DashboardApi> api, http::Router* router) {
   // Every handler shares ownership of the api: it lives as long as the router's routes.
-  auto get = [router, api](std::string pattern, Response (*fn)(DashboardApi&, const Request&)) {
-    router->Get(std::move(pattern),
-                [api, fn](const Request& r, Responder respond) { respond(fn(*api, r)); });
+  auto get = [router, api](std::string pattern,
+                           http::Response (*fn)(DashboardApi&, const http::Request&)) {
+    router->Get(std::move(pattern), [api, fn](const http::Request& r, http::Responder respond) {
+      respond(fn(*api, r));
+    });
   };
-  get("/v1/network/summary", [](DashboardApi& a, const Request&) { return a.Summary(); });
-  get("/v1/network/health", [](DashboardApi& a, const Request& r) { return a.Health(r); });
-  get("/v1/devices", [](DashboardApi& a, const Request& r) { return a.DeviceList(r); });
+  get("/v1/network/summary", [](DashboardApi& a, const http::Request&) { return a.Summary(); });
+  get("/v1/network/health", [](DashboardApi& a, const http::Request& r) { return a.Health(r); });
+  get("/v1/devices", [](DashboardApi& a, const http::Request& r) { return a.DeviceList(r); });
   get("/v1/devices/{key}",
-      [](DashboardApi& a, const Request& r) { return a.DeviceDetail(r.Param("key")); });
-  router->Post("/v1/devices/query",
-               [api](const Request& r, Responder respond) { respond(api->DeviceQuery(r)); });
-  get("/v1/cells", [](DashboardApi& a, const Request& r) { return a.CellList(r); });
-  get("/v1/epochs", [](DashboardApi& a, const Request& r) { return a.EpochList(r); });
+      [](DashboardApi& a, const http::Request& r) { return a.DeviceDetail(r.Param("key")); });
+  router->Post("/v1/devices/query", [api](const http::Request& r, http::Responder respond) {
+    respond(api->DeviceQuery(r));
+  });
+  get("/v1/cells", [](DashboardApi& a, const http::Request& r) { return a.CellList(r); });
+  get("/v1/epochs", [](DashboardApi& a, const http::Request& r) { return a.EpochList(r); });
   get("/v1/epochs/{epoch}",
-      [](DashboardApi& a, const Request& r) { return a.EpochDetail(r.Param("epoch")); });
-  get("/v1/explorer/blocks", [](DashboardApi& a, const Request& r) { return a.BlockList(r); });
+      [](DashboardApi& a, const http::Request& r) { return a.EpochDetail(r.Param("epoch")); });
+  get("/v1/explorer/blocks",
+      [](DashboardApi& a, const http::Request& r) { return a.BlockList(r); });
   get("/v1/explorer/blocks/{height}",
-      [](DashboardApi& a, const Request& r) { return a.BlockDetail(r.Param("height")); });
+      [](DashboardApi& a, const http::Request& r) { return a.BlockDetail(r.Param("height")); });
   get("/v1/explorer/tx/{id}",
-      [](DashboardApi& a, const Request& r) { return a.TxDetail(r.Param("id")); });
+      [](DashboardApi& a, const http::Request& r) { return a.TxDetail(r.Param("id")); });
   get("/v1/explorer/accounts/{address}",
-      [](DashboardApi& a, const Request& r) { return a.AccountDetail(r.Param("address")); });
+      [](DashboardApi& a, const http::Request& r) { return a.AccountDetail(r.Param("address")); });
 }
 
-void AddDashboardRoutes(Router* router, DashboardSources sources) {
+void AddDashboardRoutes(http::Router* router, DashboardSources sources) {
   DashboardApi::AddRoutes(std::make_shared<DashboardApi>(std::move(sources)), router);
 }
 
-void AddDashboard(Router* router, DashboardSources sources, const std::string& assets_dir) {
+void AddDashboard(http::Router* router, DashboardSources sources, const std::string& assets_dir) {
   AddDashboardRoutes(router, std::move(sources));
-  StaticFiles files = StaticFiles::Load(assets_dir.empty() ? DefaultDashboardDir() : assets_dir);
+  http::StaticFiles files =
+      http::StaticFiles::Load(assets_dir.empty() ? http::DefaultDashboardDir() : assets_dir);
   if (files.available()) {
     spdlog::info("dashboard: serving {} files from {}", files.file_count(), files.dir());
   } else {
     spdlog::warn("dashboard: no built dashboard in \"{}\"; / explains how to build it",
                  files.dir());
   }
-  StaticFiles::AddRoutes(std::move(files), router);
+  http::StaticFiles::AddRoutes(std::move(files), router);
 }
 
 }  // namespace depin::node

@@ -38,12 +38,12 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "http/metrics.h"
+#include "http/router.h"
 #include "ledger/ledger.h"
 #include "node/dashboard_epochs.h"
 #include "node/dashboard_index.h"
 #include "node/economy_metrics.h"
-#include "node/metrics.h"
-#include "node/router.h"
 #include "util/env.h"
 #include "util/mutex.h"
 #include "util/result.h"
@@ -54,7 +54,8 @@ struct DashboardSources {
   util::Env* env = util::Env::Default();
   std::string data_dir;                    // manifests in <data_dir>/rewards
   const ledger::Ledger* ledger = nullptr;  // outlives every request
-  metrics::Registry* metrics = nullptr;    // ingest counters read, economy metrics added (optional)
+  http::metrics::Registry* metrics =
+      nullptr;  // ingest counters read, economy metrics added (optional)
   std::string network_name;
   std::chrono::milliseconds epoch_rescan{1000};  // how often new manifests are looked for
 };
@@ -84,31 +85,31 @@ class DashboardApi {
   explicit DashboardApi(DashboardSources sources);
 
   // Adds every route above; the handlers share ownership of `api`.
-  static void AddRoutes(std::shared_ptr<DashboardApi> api, Router* router);
+  static void AddRoutes(std::shared_ptr<DashboardApi> api, http::Router* router);
 
   LedgerIndex& index() { return index_; }
   EpochCache& epochs() { return epochs_; }
 
   // The handlers' bodies, callable directly (tests, benchmarks). Each returns the response.
-  Response Summary();
-  Response Health(const Request& r);
-  Response DeviceList(const Request& r);
-  Response DeviceDetail(std::string_view key);
-  Response DeviceQuery(const Request& r);
-  Response CellList(const Request& r);
-  Response EpochList(const Request& r);
-  Response EpochDetail(std::string_view epoch);
-  Response BlockList(const Request& r);
-  Response BlockDetail(std::string_view height);
-  Response TxDetail(std::string_view id);
-  Response AccountDetail(std::string_view address);
+  http::Response Summary();
+  http::Response Health(const http::Request& r);
+  http::Response DeviceList(const http::Request& r);
+  http::Response DeviceDetail(std::string_view key);
+  http::Response DeviceQuery(const http::Request& r);
+  http::Response CellList(const http::Request& r);
+  http::Response EpochList(const http::Request& r);
+  http::Response EpochDetail(std::string_view epoch);
+  http::Response BlockList(const http::Request& r);
+  http::Response BlockDetail(std::string_view height);
+  http::Response TxDetail(std::string_view id);
+  http::Response AccountDetail(std::string_view address);
 
  private:
   // Brings the index up to the ledger's tip; a failure is logged and the last state is used.
   void Sync();
   // A page of closed epochs, newest first, each rendered by `item` (Health, EpochList).
-  Response EpochPage(const Request& r,
-                     const std::function<nlohmann::json(const EpochSummary&)>& item);
+  http::Response EpochPage(const http::Request& r,
+                           const std::function<nlohmann::json(const EpochSummary&)>& item);
 
   // The claim counts of an epoch (CountEpochClaims: one ledger read per device leaf), cached
   // until the next block, or for good once every leaf is claimed; so listing epochs costs ledger
@@ -141,9 +142,9 @@ class DashboardApi {
 };
 
 // Creates a DashboardApi owned by its route handlers and adds its routes.
-void AddDashboardRoutes(Router* router, DashboardSources sources);
+void AddDashboardRoutes(http::Router* router, DashboardSources sources);
 // The node's one call: the API above plus the dashboard's static files (static_files.h) from
 // `assets_dir`, or from DefaultDashboardDir() when it is empty.
-void AddDashboard(Router* router, DashboardSources sources, const std::string& assets_dir);
+void AddDashboard(http::Router* router, DashboardSources sources, const std::string& assets_dir);
 
 }  // namespace depin::node

@@ -57,20 +57,20 @@ class DashboardApiTest : public ::testing::Test {
     manifest_ = rewards::ManifestFromJson(*text).value();
   }
 
-  Response Call(const std::string& method, const std::string& target, std::string body = "") {
-    Request req;
+  http::Response Call(const std::string& method, const std::string& target, std::string body = "") {
+    http::Request req;
     req.method = method;
     req.target = target;
     const size_t q = target.find('?');
     req.path = target.substr(0, q);
     req.query = q == std::string::npos ? "" : target.substr(q + 1);
     req.body = std::move(body);
-    Response out;
-    router_.Dispatch(req, Responder([&out](Response r) { out = std::move(r); }));
+    http::Response out;
+    router_.Dispatch(req, http::Responder([&out](http::Response r) { out = std::move(r); }));
     return out;
   }
   json GetJson(const std::string& target, int want_status = 200) {
-    Response r = Call("GET", target);
+    http::Response r = Call("GET", target);
     EXPECT_EQ(r.status, want_status) << target << ": " << r.body;
     EXPECT_EQ(r.content_type, "application/json") << target;
     json j = json::parse(r.body, nullptr, false);
@@ -78,7 +78,7 @@ class DashboardApiTest : public ::testing::Test {
     return j;
   }
   // Expects a JSON error with `status` and `code`, and returns its message.
-  std::string ExpectError(const Response& r, int status, const std::string& code) {
+  std::string ExpectError(const http::Response& r, int status, const std::string& code) {
     EXPECT_EQ(r.status, status) << r.body;
     json j = json::parse(r.body, nullptr, false);
     if (j.is_discarded() || !j.contains("error")) {
@@ -95,7 +95,7 @@ class DashboardApiTest : public ::testing::Test {
   util::TempDir dir_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::shared_ptr<DashboardApi> api_;
-  Router router_;
+  http::Router router_;
   rewards::Manifest manifest_;
   int64_t now_ = ledger::testing::kGenesisMs + static_cast<int64_t>(kEpochMs) + 60'000;
 };
@@ -210,8 +210,8 @@ TEST_F(DashboardApiTest, DeviceLookupHistoryAndErrors) {
 }
 
 TEST_F(DashboardApiTest, DeviceQueryTakesKeysAndRejectsBadJson) {
-  Response ok = Call("POST", "/v1/devices/query",
-                     json{{"keys", {Key(1), net_.bob.public_key().ToBase58()}}}.dump());
+  http::Response ok = Call("POST", "/v1/devices/query",
+                           json{{"keys", {Key(1), net_.bob.public_key().ToBase58()}}}.dump());
   ASSERT_EQ(ok.status, 200) << ok.body;
   json j = json::parse(ok.body);
   ASSERT_EQ(j["items"].size(), 1u);

@@ -5,9 +5,9 @@
 #include <variant>
 
 #include "crypto/hash.h"
+#include "http/json_error.h"
 #include "node/dashboard_api.h"
 #include "node/dashboard_json.h"
-#include "node/json_error.h"
 #include "util/encoding.h"
 
 namespace depin::node {
@@ -131,24 +131,24 @@ util::Result<uint64_t> ParseHeight(std::string_view text) {
 
 }  // namespace
 
-Response DashboardApi::BlockList(const Request& r) {
+http::Response DashboardApi::BlockList(const http::Request& r) {
   Sync();
   const uint64_t total = index_.height();
   util::Result<Page> page = ParsePage(r.query, total);
-  if (!page.ok()) return JsonError(page.status());
+  if (!page.ok()) return http::JsonError(page.status());
   json items = json::array();
   for (const BlockRow& b : index_.LatestBlocks(page->offset, page->limit)) {
     items.push_back(BlockJson(b));
   }
-  return Response::Json(200, PageJson(total, *page, std::move(items)).dump());
+  return http::Response::Json(200, PageJson(total, *page, std::move(items)).dump());
 }
 
-Response DashboardApi::BlockDetail(std::string_view height_text) {
+http::Response DashboardApi::BlockDetail(std::string_view height_text) {
   util::Result<uint64_t> height = ParseHeight(height_text);
-  if (!height.ok()) return JsonError(height.status());
+  if (!height.ok()) return http::JsonError(height.status());
   util::Result<std::optional<ledger::Block>> block = sources_.ledger->GetBlock(*height);
-  if (!block.ok()) return JsonError(block.status());
-  if (!*block) return JsonError(404, "not_found", "no block at height " + U(*height));
+  if (!block.ok()) return http::JsonError(block.status());
+  if (!*block) return http::JsonError(404, "not_found", "no block at height " + U(*height));
   const ledger::BlockHeader& h = (*block)->header;
   json txs = json::array();
   for (uint32_t i = 0; i < (*block)->txs.size(); ++i)
@@ -159,33 +159,33 @@ Response DashboardApi::BlockDetail(std::string_view height_text) {
   body["tx_root"] = crypto::ToHex(h.tx_root);
   body["state_hash"] = crypto::ToHex(h.state_hash);
   body["txs"] = std::move(txs);
-  return Response::Json(200, body.dump());
+  return http::Response::Json(200, body.dump());
 }
 
-Response DashboardApi::TxDetail(std::string_view id_text) {
+http::Response DashboardApi::TxDetail(std::string_view id_text) {
   util::Result<util::Bytes> raw = util::HexDecodeExact(id_text, 32);
-  if (!raw.ok()) return JsonError(raw.status().WithContext("tx id"));
+  if (!raw.ok()) return http::JsonError(raw.status().WithContext("tx id"));
   crypto::Hash256 id;
   std::copy(raw->begin(), raw->end(), id.begin());
   util::Result<std::optional<ledger::TxLocation>> loc = sources_.ledger->FindTx(id);
-  if (!loc.ok()) return JsonError(loc.status());
+  if (!loc.ok()) return http::JsonError(loc.status());
   if (!*loc) {
-    return JsonError(404, "not_found", "tx " + std::string(id_text) + " is not committed");
+    return http::JsonError(404, "not_found", "tx " + std::string(id_text) + " is not committed");
   }
   util::Result<std::optional<ledger::Block>> block = sources_.ledger->GetBlock((*loc)->height);
-  if (!block.ok()) return JsonError(block.status());
+  if (!block.ok()) return http::JsonError(block.status());
   if (!*block || (*loc)->index >= (*block)->txs.size()) {
-    return JsonError(500, "internal", "tx index points past its block");
+    return http::JsonError(500, "internal", "tx index points past its block");
   }
   json body = TxJson((*block)->txs[(*loc)->index], (*loc)->height, (*loc)->index);
   body["block_hash"] = crypto::ToHex(ledger::BlockHash((*block)->header));
   body["timestamp_ms"] = (*block)->header.timestamp_ms;
-  return Response::Json(200, body.dump());
+  return http::Response::Json(200, body.dump());
 }
 
-Response DashboardApi::AccountDetail(std::string_view address_text) {
+http::Response DashboardApi::AccountDetail(std::string_view address_text) {
   util::Result<crypto::PublicKey> address = crypto::PublicKey::FromBase58(address_text);
-  if (!address.ok()) return JsonError(address.status().WithContext("address"));
+  if (!address.ok()) return http::JsonError(address.status().WithContext("address"));
   Sync();
   const ledger::Account a = sources_.ledger->GetAccount(*address);
   json devices = json::array();
@@ -203,7 +203,7 @@ Response DashboardApi::AccountDetail(std::string_view address_text) {
   if (std::optional<DeviceRow> d = index_.Device(*address)) {
     body["device"] = DeviceJson(*d, epochs_.Latest().get());
   }
-  return Response::Json(200, body.dump());
+  return http::Response::Json(200, body.dump());
 }
 
 }  // namespace depin::node

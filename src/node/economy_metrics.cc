@@ -14,7 +14,7 @@ int64_t Clamp(uint64_t v) {
 
 // A counter mirroring a monotonic ledger total: advanced by the difference since the last read.
 struct MirroredCounter {
-  metrics::Counter* counter = nullptr;
+  http::metrics::Counter* counter = nullptr;
   uint64_t seen = 0;
   void Advance(uint64_t total) {
     if (total > seen) counter->Inc(total - seen);
@@ -26,18 +26,18 @@ struct MirroredCounter {
 
 struct EconomyMetrics::Families {
   util::Mutex mu;  // serializes Collect (two scrapes at once)
-  metrics::Gauge *supply, *reward_pool, *staked, *reemit_pool;
+  http::metrics::Gauge *supply, *reward_pool, *staked, *reemit_pool;
   // What the mirrored counters last saw of the ledger's totals.
   MirroredCounter minted GUARDED_BY(mu);
   MirroredCounter burned GUARDED_BY(mu);
   MirroredCounter burned_for_credits GUARDED_BY(mu);
   MirroredCounter credits_minted GUARDED_BY(mu);
   MirroredCounter credits_spent GUARDED_BY(mu);
-  metrics::Gauge *closed, *last, *last_end, *emission, *epoch_minted, *unallocated, *device_rewards,
-      *dc_burned, *reporting, *rewarded, *flagged, *valid, *invalid;
+  http::metrics::Gauge *closed, *last, *last_end, *emission, *epoch_minted, *unallocated,
+      *device_rewards, *dc_burned, *reporting, *rewarded, *flagged, *valid, *invalid;
 };
 
-EconomyMetrics::EconomyMetrics(metrics::Registry* registry, const ledger::Ledger* ledger,
+EconomyMetrics::EconomyMetrics(http::metrics::Registry* registry, const ledger::Ledger* ledger,
                                EpochCache* epochs)
     : ledger_(ledger), epochs_(epochs), f_(std::make_unique<Families>()) {
   auto gauge = [registry](const char* name, const char* help) {
@@ -77,12 +77,12 @@ EconomyMetrics::EconomyMetrics(metrics::Registry* registry, const ledger::Ledger
   f.device_rewards = gauge("depin_epoch_device_rewards_base_units",
                            "Rewards paid to devices in the newest closed epoch, base units.");
   f.dc_burned = gauge("depin_epoch_dc_burned", "Data credits burned in the newest closed epoch.");
-  metrics::Family<metrics::Gauge>& devices = registry->AddGauge(
+  http::metrics::Family<http::metrics::Gauge>& devices = registry->AddGauge(
       "depin_epoch_devices", "Devices in the newest closed epoch, by state.", {"state"});
   f.reporting = &devices.WithLabels({"reporting"});
   f.rewarded = &devices.WithLabels({"rewarded"});
   f.flagged = &devices.WithLabels({"flagged"});
-  metrics::Family<metrics::Gauge>& reports = registry->AddGauge(
+  http::metrics::Family<http::metrics::Gauge>& reports = registry->AddGauge(
       "depin_epoch_reports", "Reports of the newest closed epoch, by result.", {"result"});
   f.valid = &reports.WithLabels({"valid"});
   f.invalid = &reports.WithLabels({"invalid"});

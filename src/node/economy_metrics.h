@@ -31,16 +31,17 @@
 #include <cstdint>
 #include <memory>
 
+#include "http/metrics.h"
 #include "ledger/ledger.h"
 #include "node/dashboard_epochs.h"
-#include "node/metrics.h"
 
 namespace depin::node {
 
 class EconomyMetrics {
  public:
   // `registry`, `ledger` and `epochs` must outlive this object.
-  EconomyMetrics(metrics::Registry* registry, const ledger::Ledger* ledger, EpochCache* epochs);
+  EconomyMetrics(http::metrics::Registry* registry, const ledger::Ledger* ledger,
+                 EpochCache* epochs);
   ~EconomyMetrics();
   EconomyMetrics(const EconomyMetrics&) = delete;
   EconomyMetrics& operator=(const EconomyMetrics&) = delete;
@@ -52,7 +53,7 @@ class EconomyMetrics {
   const ledger::Ledger* ledger_;
   EpochCache* epochs_;
   std::unique_ptr<Families> f_;
-  std::unique_ptr<metrics::Registry::CollectHook> hook_;  // last: unhooked first
+  std::unique_ptr<http::metrics::Registry::CollectHook> hook_;  // last: unhooked first
 };
 
 }  // namespace depin::node

@@ -3,9 +3,9 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/json_error.h"
 #include "node/epoch_files.h"
 #include "node/epoch_service.h"
-#include "node/json_error.h"
 #include "rewards/explain.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
@@ -58,30 +58,30 @@ util::Result<std::string> DeviceJson(util::Env* env, const std::string& data_dir
 
 }  // namespace
 
-void AddEpochRoutes(Router* router, util::Env* env, std::string data_dir) {
+void AddEpochRoutes(http::Router* router, util::Env* env, std::string data_dir) {
   router->Get("/v1/epochs/{epoch}/manifest",
-              [env, data_dir](const Request& req, Responder respond) {
+              [env, data_dir](const http::Request& req, http::Responder respond) {
                 util::Result<uint64_t> epoch = ParseEpoch(req.params.at("epoch"));
                 if (!epoch.ok()) {
-                  respond(JsonError(epoch.status()));
+                  respond(http::JsonError(epoch.status()));
                   return;
                 }
                 util::Result<std::string> text = LoadManifestText(env, data_dir, *epoch);
                 if (!text.ok()) {
-                  respond(JsonError(text.status()));
+                  respond(http::JsonError(text.status()));
                   return;
                 }
-                respond(Response::Json(200, std::move(text).value()));
+                respond(http::Response::Json(200, std::move(text).value()));
               });
   router->Get("/v1/epochs/{epoch}/devices/{key}",
-              [env, data_dir](const Request& req, Responder respond) {
+              [env, data_dir](const http::Request& req, http::Responder respond) {
                 util::Result<std::string> body =
                     DeviceJson(env, data_dir, req.params.at("epoch"), req.params.at("key"));
                 if (!body.ok()) {
-                  respond(JsonError(body.status()));
+                  respond(http::JsonError(body.status()));
                   return;
                 }
-                respond(Response::Json(200, std::move(body).value()));
+                respond(http::Response::Json(200, std::move(body).value()));
               });
 }
 

@@ -32,8 +32,8 @@
 #include <vector>
 
 #include "crypto/ed25519.h"
+#include "http/router.h"
 #include "ledger/ledger.h"
-#include "node/router.h"
 #include "rewards/config.h"
 #include "rewards/manifest.h"
 #include "util/env.h"
@@ -142,6 +142,6 @@ class EpochService {
 //   GET /v1/epochs/{epoch}/manifest       the canonical manifest JSON
 //   GET /v1/epochs/{epoch}/devices/{key}  amount, cumulative, Merkle proof and explanation
 // 404 when the epoch has no manifest, 400 for a malformed epoch or key.
-void AddEpochRoutes(Router* router, util::Env* env, std::string data_dir);
+void AddEpochRoutes(http::Router* router, util::Env* env, std::string data_dir);
 
 }  // namespace depin::node

@@ -311,26 +311,26 @@ TEST_F(EpochServiceTest, StopEndsTheTimersSleep) {
   EXPECT_FALSE(Posted(0).has_value());
 }
 
-Response Get(const Router& router, const std::string& path) {
-  Request req;
+http::Response Get(const http::Router& router, const std::string& path) {
+  http::Request req;
   req.method = "GET";
   req.path = path;
   req.target = path;
-  Response got;
-  router.Dispatch(req, Responder([&got](Response r) { got = std::move(r); }));
+  http::Response got;
+  router.Dispatch(req, http::Responder([&got](http::Response r) { got = std::move(r); }));
   return got;
 }
 
 TEST_F(EpochServiceTest, ApiServesTheManifestAndADevicesProof) {
   auto r = Service()->Close(0);
   ASSERT_TRUE(r.ok());
-  Router router;
+  http::Router router;
   AddEpochRoutes(&router, util::Env::Default(), dir_.path());
-  Response m = Get(router, "/v1/epochs/0/manifest");
+  http::Response m = Get(router, "/v1/epochs/0/manifest");
   EXPECT_EQ(m.status, 200);
   EXPECT_EQ(m.body, LoadManifestText(util::Env::Default(), dir_.path(), 0).value());
   const std::string key = DeviceKey(5).public_key().ToBase58();
-  Response d = Get(router, "/v1/epochs/0/devices/" + key);
+  http::Response d = Get(router, "/v1/epochs/0/devices/" + key);
   ASSERT_EQ(d.status, 200) << d.body;
   auto j = nlohmann::json::parse(d.body);
   EXPECT_EQ(j["device"], key);

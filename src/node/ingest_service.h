@@ -16,12 +16,12 @@
 #include <memory>
 #include <string>
 
+#include "http/metrics.h"
+#include "http/router.h"
 #include "ingest/device_registry.h"
 #include "ingest/pipeline.h"
 #include "ingest/report_log.h"
-#include "node/metrics.h"
 #include "node/network_config.h"
-#include "node/router.h"
 #include "util/env.h"
 
 namespace depin::node {
@@ -42,12 +42,12 @@ class IngestService {
  public:
   static util::Result<std::unique_ptr<IngestService>> Start(IngestServiceOptions options,
                                                             const NetworkConfig& config,
-                                                            metrics::Registry* registry);
+                                                            http::metrics::Registry* registry);
   ~IngestService();
   IngestService(const IngestService&) = delete;
   IngestService& operator=(const IngestService&) = delete;
 
-  void AddRoutes(Router* router);
+  void AddRoutes(http::Router* router);
   ingest::InMemoryDeviceRegistry& registry() { return devices_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
   ingest::ReportLog& log() { return *log_; }
@@ -59,8 +59,8 @@ class IngestService {
 
  private:
   IngestService() = default;
-  void HandleReports(const Request& request, Responder respond);
-  void HandleAdminDevices(const Request& request, Responder respond);
+  void HandleReports(const http::Request& request, http::Responder respond);
+  void HandleAdminDevices(const http::Request& request, http::Responder respond);
 
   IngestServiceOptions options_;
   const NetworkConfig* config_ = nullptr;

@@ -24,6 +24,9 @@
 #include <string>
 #include <string_view>
 
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
 #include "ledger/api.h"
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
@@ -33,13 +36,10 @@
 #include "node/device_sync.h"
 #include "node/epoch_service.h"
 #include "node/health_board.h"
-#include "node/http_server.h"
 #include "node/ingest_service.h"
 #include "node/logging.h"  // ConfigureLogging, for the commands that start a node
-#include "node/metrics.h"
 #include "node/network_config.h"
 #include "node/poc_entropy.h"
-#include "node/router.h"
 #include "util/env.h"
 #include "util/mutex.h"
 #include "util/result.h"
@@ -77,10 +77,10 @@ class Node {
   uint16_t port() const { return server_->port(); }
   const std::string& host() const { return server_->host(); }
   const NetworkConfig& config() const { return config_; }
-  metrics::Registry& metrics() { return registry_; }
+  http::metrics::Registry& metrics() { return registry_; }
   // Every API route, complete once Start returns: lets a caller drive the handlers without a
   // socket (fuzz/http_router_fuzz.cc feeds it parsed requests).
-  const Router& router() const { return router_; }
+  const http::Router& router() const { return router_; }
   // Report ingest (POST /v1/reports): its device registry is the seam the ledger will feed.
   IngestService& ingest() { return *ingest_; }
   // The embedded ledger (thread-safe); valid until Wait() returns or the node is destroyed.
@@ -120,9 +120,9 @@ class Node {
   NodeOptions options_;
   NetworkConfig config_;
   std::unique_ptr<util::FileLock> dir_lock_;  // <data dir>/LOCK; released last
-  metrics::Registry registry_;
+  http::metrics::Registry registry_;
   std::unique_ptr<HealthBoard> health_;  // components repairing themselves (GET /v1/health)
-  Router router_;
+  http::Router router_;
   std::unique_ptr<Control> control_;
   std::unique_ptr<ledger::Ledger> ledger_;  // the ledger members outlive every request
   std::unique_ptr<ledger::Mempool> mempool_;
@@ -138,8 +138,8 @@ class Node {
   std::atomic<bool> epochs_started_{false};
   // PoC entropy (poc_entropy.h), when a resource class uses proof of coverage.
   std::unique_ptr<EntropyService> entropy_;
-  std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
-  std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
+  std::unique_ptr<IngestService> ingest_;     // before server_: outlives every request
+  std::unique_ptr<http::HttpServer> server_;  // last: stopped and destroyed first
 };
 
 }  // namespace depin::node

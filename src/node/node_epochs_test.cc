@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "http/test_http.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
 #include "node/epoch_files.h"
 #include "node/ingest_service.h"
 #include "node/node.h"
 #include "node/node_test_util.h"
-#include "node/test_http.h"
 
 namespace depin::node {
 namespace {
@@ -145,7 +145,7 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   auto shown = [&text] { return MetricValue(text, "depin_epoch_last_closed"); };
   while ((!shown() || *shown() < epoch) && std::chrono::steady_clock::now() < deadline) {
     before = node->ledger().GetGlobals();
-    text = testing::HttpGet(node->port(), "/metrics").body();
+    text = depin::http::testing::HttpGet(node->port(), "/metrics").body();
     after = node->ledger().GetGlobals();
   }
   ASSERT_TRUE(shown().has_value()) << text;

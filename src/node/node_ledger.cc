@@ -47,15 +47,16 @@ util::Status Node::StartLedger() {
   AttachLedgerMetrics(&registry_, chain, mempool_.get(), producer_.get(), ledger_api_.get());
   ledger_api_->RegisterRoutes(
       [this](std::string method, std::string pattern, ledger::ApiHandler handler) {
-        router_.Add(std::move(method), std::move(pattern),
-                    [handler = std::move(handler)](const Request& request, Responder respond) {
-                      ledger::ApiRequest api;
-                      api.content_type = request.Header("Content-Type");
-                      api.body = request.body;
-                      api.param = [&request](std::string_view name) { return request.Param(name); };
-                      ledger::ApiReply reply = handler(api);
-                      respond(Response::Json(reply.status, std::move(reply.json)));
-                    });
+        router_.Add(
+            std::move(method), std::move(pattern),
+            [handler = std::move(handler)](const http::Request& request, http::Responder respond) {
+              ledger::ApiRequest api;
+              api.content_type = request.Header("Content-Type");
+              api.body = request.body;
+              api.param = [&request](std::string_view name) { return request.Param(name); };
+              ledger::ApiReply reply = handler(api);
+              respond(http::Response::Json(reply.status, std::move(reply.json)));
+            });
       });
   producer_->Start();
   spdlog::info("ledger: {} at height {}, {} devices", db, chain->height(), devices);

@@ -12,12 +12,12 @@
 
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
+#include "http/test_http.h"
 #include "ledger/tx.h"
 #include "ledger/tx_codec.h"
 #include "node/ledger_params.h"
 #include "node/network_init.h"
 #include "node/node.h"
-#include "node/test_http.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
@@ -29,10 +29,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using nlohmann::json;
 
-using Reply = testing::JsonReply;
+using Reply = depin::http::testing::JsonReply;
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, std::string body = {}) {
-  return testing::HttpJson(port, verb, target, std::move(body));
+  return depin::http::testing::HttpJson(port, verb, target, std::move(body));
 }
 
 Reply Get(uint16_t port, const std::string& target) { return Call(port, http::verb::get, target); }
@@ -112,9 +112,9 @@ TEST_F(NodeLedgerTest, TransactionsSignedForAnotherNetworkAreRefusedWithWrongNet
   util::Result<ledger::Tx> wired =
       ledger::SignWireTx(Transfer(0, 1000), other, gov_);  // the same transfer, wire v2, for B
   ASSERT_TRUE(wired.ok()) << wired.status().ToString();
-  Reply wire =
-      testing::HttpJson(port, http::verb::post, "/v1/ledger/tx",
-                        std::string(util::AsChars(wired->wire_encoded)), "application/x-protobuf");
+  Reply wire = depin::http::testing::HttpJson(port, http::verb::post, "/v1/ledger/tx",
+                                              std::string(util::AsChars(wired->wire_encoded)),
+                                              "application/x-protobuf");
   EXPECT_EQ(wire.status, 400) << wire.body.dump();
   EXPECT_EQ(wire.body["error"]["tx_error"], "wrong_network") << wire.body.dump();
   EXPECT_EQ(Get(port, "/v1/ledger/head").body["mempool_size"], 0);
@@ -122,7 +122,7 @@ TEST_F(NodeLedgerTest, TransactionsSignedForAnotherNetworkAreRefusedWithWrongNet
   Reply accepted = Call(port, http::verb::post, "/v1/ledger/tx", TxJson(Transfer(0, 1000)));
   ASSERT_EQ(accepted.status, 202) << accepted.body.dump();
   EXPECT_EQ(WaitSettled(port, accepted.body["tx_id"].get<std::string>())["status"], "committed");
-  const std::string metrics = testing::HttpGet(port, "/metrics").body();
+  const std::string metrics = depin::http::testing::HttpGet(port, "/metrics").body();
   EXPECT_NE(metrics.find("depin_ledger_txs_rejected_total{stage=\"submit\",tx_error=\"wrong_"
                          "network\"} 2"),
             std::string::npos)

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "crypto/key_file.h"
+#include "http/test_http.h"
 #include "node/network_init.h"
-#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -84,7 +84,7 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
   const uint16_t port = (*node)->port();
   ASSERT_NE(port, 0);
 
-  auto health = testing::HttpGet(port, "/v1/health");
+  auto health = depin::http::testing::HttpGet(port, "/v1/health");
   EXPECT_EQ(health.result_int(), 200);
   nlohmann::json health_body = nlohmann::json::parse(health.body());
   EXPECT_EQ(health_body["state_hash"].get<std::string>().size(), 64u);  // the genesis state
@@ -96,7 +96,7 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
                 {"network_id", "dev-1"},  // what clients sign for (docs/wire-format.md section 3)
                 {"version", "9.9.9"},
                 {"height", 0}}));
-  auto metrics = testing::HttpGet(port, "/metrics");
+  auto metrics = depin::http::testing::HttpGet(port, "/metrics");
   EXPECT_EQ(metrics.result_int(), 200);
   EXPECT_EQ(metrics[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(metrics.body().find("http_requests_total{route=\"/v1/health\",code=\"200\"} 1\n"),

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "node/json_error.h"
+#include "http/json_error.h"
 #include "util/encoding.h"
 #include "verify/coverage_math.h"
 
@@ -217,29 +217,30 @@ std::optional<EntropyEntry> EntropyService::Get(uint64_t period) const {
   return *it;
 }
 
-void EntropyService::AddRoutes(Router* router) {
-  router->Get("/v1/poc/entropy/latest", [this](const Request&, Responder respond) {
+void EntropyService::AddRoutes(http::Router* router) {
+  router->Get("/v1/poc/entropy/latest", [this](const http::Request&, http::Responder respond) {
     std::optional<EntropyEntry> e = Latest();
     if (!e) {
-      respond(JsonError(404, "not_found", "no PoC entropy has been published yet"));
+      respond(http::JsonError(404, "not_found", "no PoC entropy has been published yet"));
       return;
     }
-    respond(Response::Json(200, EntryJson(*e, options_.network_id).dump()));
+    respond(http::Response::Json(200, EntryJson(*e, options_.network_id).dump()));
   });
-  router->Get("/v1/poc/entropy/{period}", [this](const Request& req, Responder respond) {
+  router->Get("/v1/poc/entropy/{period}", [this](const http::Request& req,
+                                                 http::Responder respond) {
     Result<uint64_t> period = ParseU64(req.params.at("period"));
     if (!period.ok()) {
-      respond(
-          JsonError(400, "invalid_argument", "period: " + std::string(period.status().message())));
+      respond(http::JsonError(400, "invalid_argument",
+                              "period: " + std::string(period.status().message())));
       return;
     }
     std::optional<EntropyEntry> e = Get(*period);
     if (!e) {
-      respond(JsonError(404, "not_found",
-                        "no PoC entropy was published for period " + std::to_string(*period)));
+      respond(http::JsonError(
+          404, "not_found", "no PoC entropy was published for period " + std::to_string(*period)));
       return;
     }
-    respond(Response::Json(200, EntryJson(*e, options_.network_id).dump()));
+    respond(http::Response::Json(200, EntryJson(*e, options_.network_id).dump()));
   });
 }
 

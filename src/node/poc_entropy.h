@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "crypto/hash.h"
-#include "node/router.h"
+#include "http/router.h"
 #include "util/env.h"
 #include "util/mutex.h"
 #include "util/result.h"
@@ -95,7 +95,7 @@ class EntropyService {
   std::optional<EntropyEntry> Get(uint64_t period) const;
 
   // GET /v1/poc/entropy/latest and GET /v1/poc/entropy/{period} (docs/api.md).
-  void AddRoutes(Router* router);
+  void AddRoutes(http::Router* router);
 
  private:
   explicit EntropyService(EntropyServiceOptions options) : options_(std::move(options)) {}

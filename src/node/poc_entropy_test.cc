@@ -40,12 +40,12 @@ struct Fixture {
   }
 };
 
-Response Get(const Router& router, std::string path) {
-  Request req;
+http::Response Get(const http::Router& router, std::string path) {
+  http::Request req;
   req.method = "GET";
   req.path = std::move(path);
-  Response got;
-  router.Dispatch(req, Responder([&got](Response r) { got = std::move(r); }));
+  http::Response got;
+  router.Dispatch(req, http::Responder([&got](http::Response r) { got = std::move(r); }));
   return got;
 }
 
@@ -127,11 +127,11 @@ TEST(PocEntropy, ATornLastLineIsDroppedAndADamagedEarlierLineIsCorruption) {
 TEST(PocEntropy, ServesLatestAndByPeriodOverTheApi) {
   Fixture f;
   auto service = f.Open().value();
-  Router router;
+  http::Router router;
   service->AddRoutes(&router);
   EXPECT_EQ(Get(router, "/v1/poc/entropy/latest").status, 404);
   ASSERT_TRUE(service->PublishDue().ok());
-  Response latest = Get(router, "/v1/poc/entropy/latest");
+  http::Response latest = Get(router, "/v1/poc/entropy/latest");
   ASSERT_EQ(latest.status, 200);
   nlohmann::json j = nlohmann::json::parse(latest.body);
   EXPECT_EQ(j["period"], 0);

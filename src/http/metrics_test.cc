@@ -1,10 +1,10 @@
-#include "node/metrics.h"
+#include "http/metrics.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
-namespace depin::node::metrics {
+namespace depin::http::metrics {
 namespace {
 
 TEST(MetricsTest, CounterWithLabelsRendersExpositionLines) {
@@ -97,4 +97,4 @@ TEST(MetricsDeathTest, InvalidNamesAbort) {
 }
 
 }  // namespace
-}  // namespace depin::node::metrics
+}  // namespace depin::http::metrics

@@ -6,10 +6,10 @@
 
 #include <string_view>
 
-#include "node/http_types.h"
+#include "http/types.h"
 #include "util/status.h"
 
-namespace depin::node {
+namespace depin::http {
 
 // A response with HTTP status `http_status` and the JSON error body.
 Response JsonError(int http_status, std::string_view code, std::string_view message);
@@ -22,4 +22,4 @@ using util::HttpStatusFor;
 // messages name files and other internals, which clients must not see.
 Response JsonError(const util::Status& status);
 
-}  // namespace depin::node
+}  // namespace depin::http

@@ -1,4 +1,4 @@
-#include "node/http_server.h"
+#include "http/server.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "node/json_error.h"
+#include "http/json_error.h"
 
-namespace depin::node {
+namespace depin::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -270,4 +270,4 @@ TEST_F(HttpServerTest, BadAddressesAreErrors) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::http

@@ -3,10 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "node/http_types.h"
-#include "node/json_error.h"
+#include "http/json_error.h"
+#include "http/types.h"
 
-namespace depin::node {
+namespace depin::http {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -66,4 +66,4 @@ Response JsonError(const util::Status& status) {
   return JsonError(HttpStatusFor(code), util::CodeName(code), status.message());
 }
 
-}  // namespace depin::node
+}  // namespace depin::http

@@ -29,11 +29,11 @@
 #include <memory>
 #include <string>
 
-#include "node/metrics.h"
-#include "node/router.h"
+#include "http/metrics.h"
+#include "http/router.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::http {
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1:0";  // HOST:PORT; port 0 lets the OS pick
@@ -80,4 +80,4 @@ class HttpServer {
   std::unique_ptr<Core> core_;
 };
 
-}  // namespace depin::node
+}  // namespace depin::http

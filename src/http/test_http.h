@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace depin::node::testing {
+namespace depin::http::testing {
 
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
@@ -56,4 +56,4 @@ inline JsonReply HttpJson(uint16_t port, boost::beast::http::verb verb, const st
           nlohmann::json::parse(res.body(), nullptr, /*allow_exceptions=*/false)};
 }
 
-}  // namespace depin::node::testing
+}  // namespace depin::http::testing

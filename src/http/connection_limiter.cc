@@ -1,9 +1,9 @@
 // ConnectionLimiter (see connection_limiter.h).
-#include "node/connection_limiter.h"
+#include "http/connection_limiter.h"
 
 #include <boost/asio/ip/address.hpp>
 
-namespace depin::node {
+namespace depin::http {
 
 std::string_view AdmissionReason(Admission admission) {
   switch (admission) {
@@ -60,4 +60,4 @@ size_t ConnectionLimiter::open_from(const std::string& client) const {
   return it == per_client_.end() ? 0 : it->second;
 }
 
-}  // namespace depin::node
+}  // namespace depin::http

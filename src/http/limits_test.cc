@@ -15,11 +15,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "node/connection_limiter.h"
-#include "node/http_server.h"
+#include "http/connection_limiter.h"
+#include "http/server.h"
 #include "util/env.h"
 
-namespace depin::node {
+namespace depin::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -269,4 +269,4 @@ TEST_F(HttpTimeoutTest, TotalCapFitsTheDescriptorLimit) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::http

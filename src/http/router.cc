@@ -1,11 +1,11 @@
-#include "node/router.h"
+#include "http/router.h"
 
 #include <cstdio>
 #include <cstdlib>
 
-#include "node/json_error.h"
+#include "http/json_error.h"
 
-namespace depin::node {
+namespace depin::http {
 namespace {
 
 // "/v1/devices/abc" -> {"v1", "devices", "abc"}; empty segments (from "//" or a trailing '/')
@@ -138,4 +138,4 @@ std::vector<std::string> Router::Routes() const {
   return out;
 }
 
-}  // namespace depin::node
+}  // namespace depin::http

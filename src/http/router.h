@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "node/http_types.h"
+#include "http/types.h"
 
-namespace depin::node {
+namespace depin::http {
 
 class Router {
  public:
@@ -64,4 +64,4 @@ class Router {
   std::vector<Route> routes_;
 };
 
-}  // namespace depin::node
+}  // namespace depin::http

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace depin::node {
+namespace depin::http {
 
 struct ConnectionCaps {
   size_t total = 0;       // open connections in all; 0: unlimited
@@ -53,4 +53,4 @@ class ConnectionLimiter {
   size_t open_ = 0;                                     // guarded by mu_
 };
 
-}  // namespace depin::node
+}  // namespace depin::http

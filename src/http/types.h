@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace depin::node {
+namespace depin::http {
 
 struct HttpHeader {
   std::string name;
@@ -77,4 +77,4 @@ class Responder {
 
 using Handler = std::function<void(const Request&, Responder)>;
 
-}  // namespace depin::node
+}  // namespace depin::http

@@ -27,7 +27,7 @@
 
 #include "util/mutex.h"
 
-namespace depin::node::metrics {
+namespace depin::http::metrics {
 
 inline constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -141,4 +141,4 @@ class Registry::CollectHook {
   uint64_t id_;
 };
 
-}  // namespace depin::node::metrics
+}  // namespace depin::http::metrics

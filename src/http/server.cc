@@ -1,15 +1,15 @@
 // HttpServer: admission at accept (caps, backoff on accept errors), start and graceful stop. The
 // per-connection state machine is in http_connection.h.
-#include "node/http_server.h"
+#include "http/server.h"
 
 #include <spdlog/spdlog.h>
 
 #include <future>
 
-#include "node/http_connection.h"
+#include "http/connection.h"
 #include "util/env.h"
 
-namespace depin::node {
+namespace depin::http {
 
 namespace {
 
@@ -250,4 +250,4 @@ void HttpServer::Stop() {
   for (const auto& conn : LiveConnections(core)) conn->ReleaseSelf();
 }
 
-}  // namespace depin::node
+}  // namespace depin::http

@@ -17,10 +17,10 @@
 #include <string>
 #include <string_view>
 
-#include "node/http_types.h"
-#include "node/router.h"
+#include "http/router.h"
+#include "http/types.h"
 
-namespace depin::node {
+namespace depin::http {
 
 class StaticFiles {
  public:
@@ -57,4 +57,4 @@ std::string_view ContentTypeFor(std::string_view name);
 // bin/), or "" when /proc/self/exe cannot be read.
 std::string DefaultDashboardDir();
 
-}  // namespace depin::node
+}  // namespace depin::http

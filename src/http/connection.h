@@ -26,11 +26,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "node/connection_limiter.h"
-#include "node/http_server.h"
-#include "node/json_error.h"
+#include "http/connection_limiter.h"
+#include "http/json_error.h"
+#include "http/server.h"
 
-namespace depin::node {
+namespace depin::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -388,4 +388,4 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, 4096> drain_{};
 };
 
-}  // namespace depin::node
+}  // namespace depin::http

@@ -1,6 +1,6 @@
 // StaticFiles: content types, caching headers, ETag revalidation, the "not built" page, and path
 // traversal refused both in Serve and through the real HTTP server (raw and percent-encoded).
-#include "node/static_files.h"
+#include "http/static_files.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +11,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "node/http_server.h"
-#include "node/test_http.h"
+#include "http/server.h"
+#include "http/test_http.h"
 #include "util/temp_dir.h"
 
-namespace depin::node {
+namespace depin::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -144,4 +144,4 @@ TEST(StaticFilesContentTypeTest, KnownAndUnknownExtensions) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::http

@@ -1,12 +1,12 @@
-#include "node/router.h"
+#include "http/router.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "node/json_error.h"
+#include "http/json_error.h"
 
-namespace depin::node {
+namespace depin::http {
 namespace {
 
 Handler Named(std::string name) {
@@ -108,4 +108,4 @@ TEST(JsonErrorTest, StatusMapsToHttpCodeAndName) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::http

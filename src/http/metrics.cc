@@ -1,9 +1,9 @@
-#include "node/metrics.h"
+#include "http/metrics.h"
 
 #include <cstdio>
 #include <cstdlib>
 
-namespace depin::node::metrics {
+namespace depin::http::metrics {
 namespace {
 
 [[noreturn]] void Die(const std::string& what) {
@@ -252,4 +252,4 @@ std::string Registry::Render() const {
   return out;
 }
 
-}  // namespace depin::node::metrics
+}  // namespace depin::http::metrics

@@ -1,4 +1,4 @@
-#include "node/static_files.h"
+#include "http/static_files.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,10 +8,10 @@
 #include <sstream>
 
 #include "crypto/hash.h"
-#include "node/json_error.h"
+#include "http/json_error.h"
 #include "util/bytes.h"
 
-namespace depin::node {
+namespace depin::http {
 
 namespace fs = std::filesystem;
 
@@ -169,4 +169,4 @@ std::string DefaultDashboardDir() {
   return (exe.parent_path().parent_path() / "dashboard").string();
 }
 
-}  // namespace depin::node
+}  // namespace depin::http
