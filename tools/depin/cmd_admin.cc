@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "crypto/key_file.h"
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "node/network_config.h"
 #include "node/network_init.h"
 #include "util/encoding.h"
@@ -53,10 +53,10 @@ util::Status Post(const DenylistArgs& a, const node::NetworkConfig& nc, const st
   DEPIN_ASSIGN_OR_RETURN(std::string token, node::ReadAdminToken(env, token_file));
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port));
-  DEPIN_ASSIGN_OR_RETURN(auto client, ingest::DeviceClient::Connect(host, port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(a.node, &host, &port));
+  DEPIN_ASSIGN_OR_RETURN(auto client, http::DeviceClient::Connect(host, port));
   DEPIN_ASSIGN_OR_RETURN(
-      ingest::HttpReply reply,
+      http::HttpReply reply,
       client->Post("/v1/admin/denylist", "text/plain", util::AsBytes(text), "Bearer " + token));
   if (reply.status != 200) {
     return util::Status::FailedPrecondition("node answered " + std::to_string(reply.status) + ": " +

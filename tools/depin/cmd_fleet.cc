@@ -24,7 +24,7 @@
 #include "fleet/fleet.h"
 #include "fleet/poc_world.h"
 #include "fleet_cli.h"
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "node/network_init.h"
 #include "util/env.h"
 
@@ -110,7 +110,7 @@ util::Status RunFleet(const FleetArgs& args) {
   if (args.devices == 0) return util::Status::InvalidArgument("--devices must be > 0");
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.node, &host, &port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(args.node, &host, &port));
   fleet::FleetOptions o;
   o.node_url = args.node;
   o.devices = args.devices;

@@ -28,7 +28,7 @@
 
 #include "cli.h"
 #include "crypto/key_file.h"
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "ledger/records.h"
 #include "ledger/tx_client.h"
 #include "ledger_http.h"
@@ -138,8 +138,8 @@ util::Status Run(const TxArgs& a, const BodyFn& make_body) {
   DEPIN_ASSIGN_OR_RETURN(Built built, make_body(a, signer));
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port).WithContext("--node"));
-  DEPIN_ASSIGN_OR_RETURN(auto http, ingest::DeviceClient::Connect(host, port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(a.node, &host, &port).WithContext("--node"));
+  DEPIN_ASSIGN_OR_RETURN(auto http, http::DeviceClient::Connect(host, port));
   ledger::LedgerClient client(LedgerHttp(http.get()));
   uint64_t nonce = 0;
   if (a.nonce) {

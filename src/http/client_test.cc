@@ -1,4 +1,4 @@
-#include "ingest/device_client.h"
+#include "http/client.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-namespace depin::ingest {
+namespace depin::http {
 namespace {
 
 namespace asio = boost::asio;
@@ -104,4 +104,4 @@ TEST(DeviceClientTest, ServerUrlsAreParsedStrictly) {
 }
 
 }  // namespace
-}  // namespace depin::ingest
+}  // namespace depin::http

@@ -21,7 +21,7 @@
 #include "util/bytes.h"
 #include "util/result.h"
 
-namespace depin::ingest {
+namespace depin::http {
 
 struct HttpReply {
   int status = 0;
@@ -79,4 +79,4 @@ class DeviceClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace depin::ingest
+}  // namespace depin::http

@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "crypto/ed25519.h"
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "ingest/e2e_process.h"
 #include "ingest/log_payload.h"
 #include "ingest/report_builder.h"
@@ -70,10 +70,10 @@ class IngestE2eTest : public ::testing::Test {
     const std::string prefix = "listening on http://127.0.0.1:";
     ASSERT_EQ(line.rfind(prefix, 0), 0u) << "node said: " << line;
     port_ = static_cast<uint16_t>(std::stoi(line.substr(prefix.size())));
-    auto admin = DeviceClient::Connect("127.0.0.1", port_);
+    auto admin = http::DeviceClient::Connect("127.0.0.1", port_);
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
     // What a device does first: learn the network it signs for.
-    auto network = FetchNetworkId(**admin);
+    auto network = http::FetchNetworkId(**admin);
     ASSERT_TRUE(network.ok()) << network.status().ToString();
     network_id_ = *network;
     std::string body = "{\"devices\":[{\"key\":\"" + device_.public_key().ToBase58() +
@@ -135,7 +135,7 @@ TEST_F(IngestE2eTest, StalledClientDoesNotBlockOtherClients) {
   drip();
   std::thread slow_thread([&] { io.run(); });
 
-  auto fast = DeviceClient::Connect("127.0.0.1", port_);
+  auto fast = http::DeviceClient::Connect("127.0.0.1", port_);
   ASSERT_TRUE(fast.ok());
   // Keep the fast client busy until the slow one has dripped 3 bytes (3 s of its timer).
   int rounds = 0;
@@ -145,7 +145,7 @@ TEST_F(IngestE2eTest, StalledClientDoesNotBlockOtherClients) {
     auto reply = (*fast)->SubmitReports(Reports(5, &ids));
     ASSERT_TRUE(reply.ok()) << reply.status().ToString();
     ASSERT_EQ(reply->status, 200) << reply->body;
-    auto results = ParseSubmitResults(reply->body);
+    auto results = http::ParseSubmitResults(reply->body);
     ASSERT_TRUE(results.ok());
     ASSERT_EQ(results->size(), 5u);
     for (size_t i = 0; i < 5; ++i) {
@@ -200,7 +200,7 @@ TEST_F(IngestE2eTest, DeviceCliMetricsAndHttpErrors) {
       << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 5) << out;
 
-  auto client = DeviceClient::Connect("127.0.0.1", port_);
+  auto client = http::DeviceClient::Connect("127.0.0.1", port_);
   ASSERT_TRUE(client.ok());
   // Wrong content type, wrong admin token, malformed envelope.
   std::vector<std::string> ids;
@@ -256,7 +256,7 @@ TEST_F(IngestE2eTest, DeviceCliMetricsAndHttpErrors) {
 // reports are accepted.
 TEST_F(IngestE2eTest, ReportsSignedForAnotherNetworkAreRefusedAndCounted) {
   StartNode();
-  auto client = DeviceClient::Connect("127.0.0.1", port_);
+  auto client = http::DeviceClient::Connect("127.0.0.1", port_);
   ASSERT_TRUE(client.ok());
   ASSERT_FALSE(network_id_.empty());
   const std::string other = network_id_ + "-b";
@@ -270,18 +270,18 @@ TEST_F(IngestE2eTest, ReportsSignedForAnotherNetworkAreRefusedAndCounted) {
     b.AddBatch(*SignBatchToBytes({reports[1], reports[2]}, base_ms_, network, device_));
     auto reply = (*client)->SubmitReports(b.body());
     EXPECT_TRUE(reply.ok() && reply->status == 200);
-    auto results = ParseSubmitResults(reply.ok() ? reply->body : "");
+    auto results = http::ParseSubmitResults(reply.ok() ? reply->body : "");
     EXPECT_TRUE(results.ok());
-    return results.ok() ? *results : std::vector<SubmitResultJson>{};
+    return results.ok() ? *results : std::vector<http::SubmitResultJson>{};
   };
-  const std::vector<SubmitResultJson> refused = submit(other);
+  const std::vector<http::SubmitResultJson> refused = submit(other);
   ASSERT_EQ(refused.size(), 3u);
   EXPECT_EQ(refused[0].reason, "bad_signature");
   EXPECT_EQ(refused[1].reason, "bad_batch_signature");
   EXPECT_EQ(refused[2].reason, "bad_batch_signature");
-  const std::vector<SubmitResultJson> accepted = submit(network_id_);
+  const std::vector<http::SubmitResultJson> accepted = submit(network_id_);
   ASSERT_EQ(accepted.size(), 3u);
-  for (const SubmitResultJson& r : accepted) EXPECT_EQ(r.status, "accepted") << r.reason;
+  for (const http::SubmitResultJson& r : accepted) EXPECT_EQ(r.status, "accepted") << r.reason;
   EXPECT_EQ(accepted[0].id, crypto::ToHex(*wire::ComputeReportId(reports[0], network_id_)));
 
   auto metrics = (*client)->Get("/metrics");
@@ -308,7 +308,7 @@ TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
     std::vector<std::thread> loaders;
     for (int t = 0; t < 3; ++t) {
       loaders.emplace_back([&] {
-        auto client = DeviceClient::Connect("127.0.0.1", port_);
+        auto client = http::DeviceClient::Connect("127.0.0.1", port_);
         if (!client.ok()) return;
         for (;;) {
           std::vector<std::string> ids;
@@ -317,7 +317,7 @@ TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
           auto reply = (*client)->SubmitReports(body);
           if (!reply.ok()) return;  // the node is gone
           if (reply->status != 200) continue;
-          auto results = ParseSubmitResults(reply->body);
+          auto results = http::ParseSubmitResults(reply->body);
           std::lock_guard lock(mu);
           for (size_t i = 0; i < results->size(); ++i) {
             const auto& r = (*results)[i];
@@ -345,7 +345,7 @@ TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
   // After the last kill, a restarted node recovers the log and still knows every acked report.
   StartNode();
   {
-    auto client = DeviceClient::Connect("127.0.0.1", port_);
+    auto client = http::DeviceClient::Connect("127.0.0.1", port_);
     ASSERT_TRUE(client.ok());
     // Replaying acknowledged reports: the dedup window was rebuilt from the recovered log.
     SubmissionBuilder replay;
@@ -357,7 +357,7 @@ TEST_F(IngestE2eTest, SigkillUnderLoadLosesAndDuplicatesNoAcknowledgedReport) {
     auto reply = (*client)->SubmitReports(replay.body());
     ASSERT_TRUE(reply.ok());
     ASSERT_EQ(reply->status, 200) << reply->body;
-    auto results = ParseSubmitResults(reply->body);
+    auto results = http::ParseSubmitResults(reply->body);
     ASSERT_TRUE(results.ok());
     for (const auto& r : *results) EXPECT_EQ(r.status, "duplicate") << r.id << " " << r.reason;
   }

@@ -1,4 +1,4 @@
-#include "ingest/device_client.h"
+#include "http/client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -7,7 +7,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-namespace depin::ingest {
+namespace depin::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -214,4 +214,4 @@ util::Result<HttpReply> DeviceClient::Get(std::string_view target) {
   return impl_->Send(req);
 }
 
-}  // namespace depin::ingest
+}  // namespace depin::http
