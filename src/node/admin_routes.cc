@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/json_error.h"
+#include "node/epoch_close.h"
 #include "node/epoch_recompute.h"
 #include "util/encoding.h"
 
@@ -54,10 +55,6 @@ bool HasAdminToken(const http::Request& request, std::string_view token) {
     diff |= static_cast<unsigned char>(got[i] ^ token[i]);
   }
   return diff == 0;
-}
-
-std::string DenylistPath(const std::string& data_dir) {
-  return util::JoinPath(data_dir, "denylist.txt");
 }
 
 AdminRoutes::~AdminRoutes() {

@@ -42,8 +42,6 @@ util::Result<std::string> LoadAdminToken(util::Env* env, const NetworkConfig& co
 // the token is not empty.
 bool HasAdminToken(const http::Request& request, std::string_view token);
 
-std::string DenylistPath(const std::string& data_dir);
-
 struct AdminDeps {
   util::Env* env = nullptr;
   std::string data_dir;

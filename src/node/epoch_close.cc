@@ -13,10 +13,10 @@
 #include "ingest/log_payload.h"
 #include "ingest/report_log_reader.h"
 #include "ledger/records.h"
-#include "node/admin_routes.h"
 #include "node/epoch_receipts.h"
 #include "node/poc_entropy.h"
 #include "rewards/compute.h"
+#include "verify/denylist.h"
 #include "verify/registry.h"
 #include "verify/wire_adapter.h"
 
@@ -305,6 +305,10 @@ Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64
   stats.total_micros = stats.scan_micros;
   if (sink == 1) spdlog::trace("scan checksum {}", sink);  // keeps the loop from being elided
   return stats;
+}
+
+std::string DenylistPath(const std::string& data_dir) {
+  return util::JoinPath(data_dir, "denylist.txt");
 }
 
 }  // namespace depin::node

@@ -99,6 +99,9 @@ struct CloseStats {
 util::Result<rewards::Manifest> CloseEpoch(const CloseInputs& in, CloseStats* stats = nullptr,
                                            verify::SpeedtestHistory* speedtests = nullptr);
 
+// <data_dir>/denylist.txt: the signed denylist the close reads; the admin routes write it.
+std::string DenylistPath(const std::string& data_dir);
+
 // Only reads and decodes the epoch's records (the baseline the close is measured against).
 util::Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch,
                                    std::string_view network_id);
