@@ -6,7 +6,6 @@
 #include <random>
 
 #include "node/epoch_config.h"
-#include "node/ingest_service.h"
 #include "node/ledger_params.h"
 #include "node/network_template.h"
 #include "util/encoding.h"
@@ -323,16 +322,6 @@ TEST_F(NetworkConfigTest, IngestSection) {
   EXPECT_EQ(r->ingest.device_burst, 2u);  // 0: the rate
   EXPECT_EQ(r->ingest.client_burst, 2000u);
   EXPECT_EQ(r->ingest.retain_epochs, 14u);
-  // The node's ingest options come from the section.
-  IngestServiceOptions options;
-  ApplyIngestConfig(r->ingest, &options);
-  EXPECT_EQ(options.pipeline.max_age_ms, 300'000u);
-  EXPECT_EQ(options.pipeline.max_skew_ms, 60'000u);
-  EXPECT_EQ(options.pipeline.device_rate_per_s, 2u);
-  EXPECT_EQ(options.pipeline.client_burst, 2000u);
-  EXPECT_EQ(options.pipeline.max_dedup_ids, 33'554'432u);
-  EXPECT_EQ(options.log.min_group_interval_us, 0u);
-  EXPECT_EQ(options.log.segment_max_age_ms, 300'000u);
 
   ExpectEachFails({
       {"max_in_flight_reports = 65536", "max_in_flight_reports = 0",
