@@ -13,9 +13,9 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "config/network_init.h"
 #include "fuzz/fuzz_util.h"
 #include "http/server.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/env.h"
 
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (mkdtemp(dir.data()) == nullptr) fuzz::Fail("mkdtemp");
   g_data_dir = dir;
   util::Env* env = util::Env::Default();
-  auto init = node::InitNetwork(env, dir);
+  auto init = config::InitNetwork(env, dir);
   if (!init.ok()) fuzz::Fail(init.status().ToString());
   if (!env->WriteFileAtomic(init->admin_token_path, util::AsBytes(kAdminToken), 0600).ok()) {
     fuzz::Fail("admin token");

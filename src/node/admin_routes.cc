@@ -27,7 +27,7 @@ json DenylistJson(const verify::Denylist& d) {
 
 }  // namespace
 
-util::Result<std::string> LoadAdminToken(util::Env* env, const NetworkConfig& config,
+util::Result<std::string> LoadAdminToken(util::Env* env, const config::NetworkConfig& config,
                                          const std::string& data_dir) {
   if (config.api.admin_token_file.empty()) {
     return util::Status::NotFound("no [api] admin_token_file configured");

@@ -21,11 +21,11 @@
 #include <string>
 #include <thread>
 
+#include "config/network_config.h"
 #include "crypto/ed25519.h"
 #include "http/router.h"
 #include "ledger/ledger.h"
 #include "node/device_sync.h"
-#include "node/network_config.h"
 #include "rewards/config.h"
 #include "util/env.h"
 #include "util/mutex.h"
@@ -36,7 +36,7 @@ namespace depin::node {
 
 // The admin token from [api] admin_token_file (relative paths are under the data directory),
 // trailing whitespace removed; NotFound when none is configured.
-util::Result<std::string> LoadAdminToken(util::Env* env, const NetworkConfig& config,
+util::Result<std::string> LoadAdminToken(util::Env* env, const config::NetworkConfig& config,
                                          const std::string& data_dir);
 // True iff the request carries `Authorization: Bearer <token>` (compared in constant time) and
 // the token is not empty.

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "config/network_init.h"
 #include "http/test_http.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/temp_dir.h"
 
@@ -41,7 +41,7 @@ std::unique_ptr<Node> StartNode(const std::string& data_dir, const std::string& 
 
 TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());
   std::filesystem::create_directories(dir.File("dash/assets"));
   std::ofstream(dir.File("dash/index.html")) << "<!doctype html><title>dashboard</title>";
   std::ofstream(dir.File("dash/assets/app-1.js")) << "let x = 1;";
@@ -79,7 +79,7 @@ TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
 
 TEST(DashboardNodeTest, WithoutABundleTheRootExplainsHowToBuildIt) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());
   std::unique_ptr<Node> node = StartNode(dir.File("net"), dir.File("missing"));
   ASSERT_NE(node, nullptr);
   auto index = depin::http::testing::HttpGet(node->port(), "/");

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "config/network_init.h"
 #include "http/test_http.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/temp_dir.h"
 
@@ -56,7 +56,7 @@ std::set<std::string> QueriedMetrics(const std::string& text) {
 
 TEST(DeployConfigTest, EveryMetricTheBoardAndAlertsQueryIsExposedAndTheExpositionLints) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());
   NodeOptions options;
   options.data_dir = dir.File("net");
   options.api_address = "127.0.0.1:0";

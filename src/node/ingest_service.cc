@@ -14,7 +14,7 @@
 
 namespace depin::node {
 
-ingest::KindMask KindBitOf(ProofKind kind) {
+ingest::KindMask KindBitOf(config::ProofKind kind) {
   // Wire ReportKind values are the config's proof kinds in the same order, starting at 1.
   return ingest::KindBit(static_cast<uint32_t>(kind) + 1);
 }
@@ -112,7 +112,7 @@ class IngestService::Observer final : public ingest::IngestObserver {
   std::unique_ptr<http::metrics::Registry::CollectHook> collect_;
 };
 
-void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* options) {
+void ApplyIngestConfig(const config::IngestSection& section, IngestServiceOptions* options) {
   ingest::IngestOptions& p = options->pipeline;
   p.max_age_ms = section.max_report_age_seconds * 1000;
   p.max_skew_ms = section.max_clock_skew_seconds * 1000;
@@ -133,7 +133,8 @@ void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* optio
 }
 
 util::Result<std::unique_ptr<IngestService>> IngestService::Start(
-    IngestServiceOptions options, const NetworkConfig& config, http::metrics::Registry* registry) {
+    IngestServiceOptions options, const config::NetworkConfig& config,
+    http::metrics::Registry* registry) {
   std::unique_ptr<IngestService> s(new IngestService());
   s->options_ = std::move(options);
   s->config_ = &config;
@@ -195,10 +196,10 @@ IngestService::~IngestService() {
 }
 
 std::optional<ingest::KindMask> IngestService::KindsOfClass(std::string_view name) const {
-  for (const ResourceClass& rc : config_->resource_classes) {
+  for (const config::ResourceClass& rc : config_->resource_classes) {
     if (rc.name != name) continue;
     ingest::KindMask mask = 0;
-    for (ProofKind k : rc.proofs) mask |= KindBitOf(k);
+    for (config::ProofKind k : rc.proofs) mask |= KindBitOf(k);
     return mask;
   }
   return std::nullopt;
@@ -285,8 +286,8 @@ void IngestService::HandleAdminDevices(const http::Request& request, http::Respo
       info.allowed_kinds = *mask;
     } else if (d.contains("kinds")) {
       for (const nlohmann::json& k : d["kinds"]) {
-        std::optional<ProofKind> kind =
-            k.is_string() ? ProofKindFromName(k.get<std::string>()) : std::nullopt;
+        std::optional<config::ProofKind> kind =
+            k.is_string() ? config::ProofKindFromName(k.get<std::string>()) : std::nullopt;
         if (!kind) {
           respond(http::JsonError(400, "invalid_argument", where + ".kinds: unknown proof kind"));
           return;

@@ -16,12 +16,12 @@
 #include <memory>
 #include <string>
 
+#include "config/network_config.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "ingest/device_registry.h"
 #include "ingest/pipeline.h"
 #include "ingest/report_log.h"
-#include "node/network_config.h"
 #include "util/env.h"
 
 namespace depin::node {
@@ -36,12 +36,12 @@ struct IngestServiceOptions {
 
 // Fills the pipeline and log settings of `options` from network.toml's [ingest] section.
 // (Retention of closed epochs is applied by the node: Node::ApplyReportRetention.)
-void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* options);
+void ApplyIngestConfig(const config::IngestSection& section, IngestServiceOptions* options);
 
 class IngestService {
  public:
   static util::Result<std::unique_ptr<IngestService>> Start(IngestServiceOptions options,
-                                                            const NetworkConfig& config,
+                                                            const config::NetworkConfig& config,
                                                             http::metrics::Registry* registry);
   ~IngestService();
   IngestService(const IngestService&) = delete;
@@ -63,7 +63,7 @@ class IngestService {
   void HandleAdminDevices(const http::Request& request, http::Responder respond);
 
   IngestServiceOptions options_;
-  const NetworkConfig* config_ = nullptr;
+  const config::NetworkConfig* config_ = nullptr;
   std::string admin_token_;
   ingest::InMemoryDeviceRegistry devices_;
   std::unique_ptr<Observer> observer_;
@@ -72,6 +72,6 @@ class IngestService {
 };
 
 // The wire report-kind bit for a config proof kind.
-ingest::KindMask KindBitOf(ProofKind kind);
+ingest::KindMask KindBitOf(config::ProofKind kind);
 
 }  // namespace depin::node

@@ -1,16 +1,16 @@
 // ApplyIngestConfig: the node's ingest pipeline and report log options come from the network
-// file's [ingest] section (its parsing and limits: node/network_config_test.cc).
+// file's [ingest] section (its parsing and limits are config's: config/network_config_test.cc).
 #include "node/ingest_service.h"
 
 #include <gtest/gtest.h>
 
-#include "node/network_config.h"
+#include "config/network_config.h"
 
 namespace depin::node {
 namespace {
 
 TEST(IngestServiceConfigTest, EveryIngestFieldReachesThePipelineOrTheLog) {
-  IngestSection section;  // distinct values, so a field wired to the wrong option fails
+  config::IngestSection section;  // distinct values, so a field wired to the wrong option fails
   section.max_report_age_seconds = 300;
   section.max_clock_skew_seconds = 61;
   section.receipt_max_age_seconds = 3601;

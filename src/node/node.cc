@@ -25,7 +25,7 @@ struct Node::Control {
   bool waited = false;
 };
 
-Node::Node(NodeOptions options, NetworkConfig config)
+Node::Node(NodeOptions options, config::NetworkConfig config)
     : options_(std::move(options)),
       config_(std::move(config)),
       health_(std::make_unique<HealthBoard>(&registry_)),
@@ -40,8 +40,9 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   // One node per directory: a second one would append to the same log segments and database.
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<util::FileLock> dir_lock,
                          LockDataDir(env, options.data_dir, util::LockMode::kExclusive));
-  DEPIN_ASSIGN_OR_RETURN(NetworkConfig config,
-                         LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
+  DEPIN_ASSIGN_OR_RETURN(
+      config::NetworkConfig config,
+      config::LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
   {  // a malformed --api fails before anything starts (and logs)
     std::string host;
     uint16_t port = 0;
@@ -50,7 +51,7 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   }
   std::unique_ptr<Node> node(new Node(std::move(options), std::move(config)));
   node->dir_lock_ = std::move(dir_lock);
-  const ApiSection& api = node->config_.api;
+  const config::ApiSection& api = node->config_.api;
   http::HttpServerOptions http;
   http.address = node->options_.api_address.value_or(api.listen);
   http.io_threads = node->options_.io_threads ? node->options_.io_threads : api.io_threads;

@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/network_config.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -38,7 +39,6 @@
 #include "node/health_board.h"
 #include "node/ingest_service.h"
 #include "node/logging.h"  // ConfigureLogging, for the commands that start a node
-#include "node/network_config.h"
 #include "node/poc_entropy.h"
 #include "util/env.h"
 #include "util/mutex.h"
@@ -76,7 +76,7 @@ class Node {
 
   uint16_t port() const { return server_->port(); }
   const std::string& host() const { return server_->host(); }
-  const NetworkConfig& config() const { return config_; }
+  const config::NetworkConfig& config() const { return config_; }
   http::metrics::Registry& metrics() { return registry_; }
   // Every API route, complete once Start returns: lets a caller drive the handlers without a
   // socket (fuzz/http_router_fuzz.cc feeds it parsed requests).
@@ -103,7 +103,7 @@ class Node {
 
  private:
   struct Control;  // the signal-handling io_context (Asio stays out of this header)
-  Node(NodeOptions options, NetworkConfig config);
+  Node(NodeOptions options, config::NetworkConfig config);
   void AddRoutes();
   util::Status StartLedger();
   void StopLedger();  // after the server stopped: drains the producer; idempotent
@@ -118,7 +118,7 @@ class Node {
   util::Status StartEntropy();  // node_epochs.cc: PoC entropy, published on its cadence
 
   NodeOptions options_;
-  NetworkConfig config_;
+  config::NetworkConfig config_;
   std::unique_ptr<util::FileLock> dir_lock_;  // <data dir>/LOCK; released last
   http::metrics::Registry registry_;
   std::unique_ptr<HealthBoard> health_;  // components repairing themselves (GET /v1/health)

@@ -12,8 +12,8 @@
 
 #include <algorithm>
 
+#include "config/epoch_config.h"
 #include "crypto/key_file.h"
-#include "node/epoch_config.h"
 #include "node/node.h"
 
 namespace depin::node {
@@ -24,7 +24,8 @@ int64_t CloseDelayMs(int64_t epoch_length_ms) {
 
 util::Status Node::PrepareEpochs() {
   util::Env* env = options_.env;
-  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config, RewardConfigFromNetwork(config_));
+  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config,
+                         config::RewardConfigFromNetwork(config_));
   const std::string key_path = util::JoinPath(options_.data_dir, "keys/reward-oracle.key");
   util::Result<crypto::KeyPair> oracle = crypto::ReadKeyFile(env, key_path);
   if (!oracle.ok()) return oracle.status().WithContext("epochs: reward-oracle key");
@@ -57,7 +58,8 @@ util::Status Node::PrepareEpochs() {
 }
 
 util::Status Node::StartEntropy() {
-  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config, RewardConfigFromNetwork(config_));
+  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config,
+                         config::RewardConfigFromNetwork(config_));
   if (!verify::SetupRuns(reward_config.verifiers, verify::VerifierId::kCoverage)) {
     return util::Status::Ok();
   }
@@ -111,7 +113,7 @@ uint64_t ReportDropFloor(uint64_t computed_epoch, uint64_t retain_epochs,
 }
 
 void Node::ApplyReportRetention(uint64_t computed_epoch) {
-  const IngestSection& in = config_.ingest;
+  const config::IngestSection& in = config_.ingest;
   if (in.retain_epochs == 0) return;
   // Keep every epoch a live report or a still-valid usage receipt may sit in: ingest rebuilds its
   // duplicate checks from them and the next close looks back for spent receipts.

@@ -286,7 +286,7 @@ TEST_F(NodeHardeningTest, ASecondNodeOnTheSameDirectoryIsRefusedNamingItAndTheHo
 TEST_F(NodeHardeningTest, AdminDeviceFieldsOfTheWrongTypeAre400NamingTheField) {
   auto node = Start(util::Env::Default(), /*dev=*/true);
   ASSERT_TRUE(node);
-  const std::string token = *ReadAdminToken(env_, dir_.File("keys/admin.token"));
+  const std::string token = *config::ReadAdminToken(env_, dir_.File("keys/admin.token"));
   const std::string key = device_.public_key().ToBase58();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"key":")" + key + R"(","class":"wireless","active":"yes"})", ".active"},

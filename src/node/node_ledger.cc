@@ -2,18 +2,19 @@
 // serving the ledger API on the node's router, and the ordered shutdown (node.h).
 #include <spdlog/spdlog.h>
 
+#include "config/ledger_params.h"
 #include "crypto/key_file.h"
 #include "node/ledger_metrics.h"
-#include "node/ledger_params.h"
 #include "node/node.h"
 
 namespace depin::node {
 
 util::Status Node::StartLedger() {
   util::Env* env = options_.env;
-  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, LedgerParamsFromConfig(config_));
-  LedgerRuntime runtime = LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
-  runtime.mempool.env = env;                                 // the expiry clock
+  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, config::LedgerParamsFromConfig(config_));
+  config::LedgerRuntime runtime =
+      config::LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
+  runtime.mempool.env = env;                     // the expiry clock
   runtime.producer.on_health = [board = health_.get()](const util::Status& health) {
     board->Set("ledger", health);
   };
@@ -25,7 +26,7 @@ util::Status Node::StartLedger() {
         key_path + ": its public key " + key->public_key().ToBase58() +
         " is not the network's producer key (keys.producer = " + config_.keys.producer + ")");
   }
-  const std::string db = LedgerDbPath(options_.data_dir);
+  const std::string db = config::LedgerDbPath(options_.data_dir);
   util::Result<std::unique_ptr<ledger::Ledger>> opened = ledger::Ledger::Open(db, params);
   if (!opened.ok()) return opened.status().WithContext("ledger " + db);
   ledger_ = std::move(opened).value();

@@ -10,13 +10,13 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "config/ledger_params.h"
+#include "config/network_init.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
 #include "http/test_http.h"
 #include "ledger/tx.h"
 #include "ledger/tx_codec.h"
-#include "node/ledger_params.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
@@ -44,11 +44,12 @@ std::string TxJson(const ledger::Tx& tx) {
 class NodeLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitNetwork(env_, dir_.path()).ok());
+    ASSERT_TRUE(config::InitNetwork(env_, dir_.path()).ok());
     auto gov = crypto::ReadKeyFile(env_, dir_.File("keys/governance.key"));
     ASSERT_TRUE(gov.ok()) << gov.status().ToString();
     gov_ = std::move(gov).value();
-    util::Result<NetworkConfig> config = LoadNetworkConfig(env_, dir_.File("network.toml"));
+    util::Result<config::NetworkConfig> config =
+        config::LoadNetworkConfig(env_, dir_.File("network.toml"));
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     network_id_ = config->network.id;
   }
@@ -141,7 +142,7 @@ TEST_F(NodeLedgerTest, ServesHeadAndHealthFromTheLedger) {
   ASSERT_EQ(health.status, 200);
   EXPECT_EQ(health.body["height"], 0);
   EXPECT_EQ(health.body["state_hash"], head.body["state_hash"]);
-  EXPECT_TRUE(env_->FileExists(LedgerDbPath(dir_.path())));
+  EXPECT_TRUE(env_->FileExists(config::LedgerDbPath(dir_.path())));
 }
 
 TEST_F(NodeLedgerTest, TransferIsCommittedBadTxIsRefusedAndTheChainSurvivesARestart) {
@@ -208,9 +209,9 @@ TEST_F(NodeLedgerTest, TransferIsCommittedBadTxIsRefusedAndTheChainSurvivesARest
   }
   // What `depin ledger verify <dir>` runs (tools/depin/cmd_ledger.cc), on the stopped node's data.
   util::Result<ledger::LedgerParams> params =
-      LedgerParamsFromNetworkFile(env_, dir_.File("network.toml"));
+      config::LedgerParamsFromNetworkFile(env_, dir_.File("network.toml"));
   ASSERT_TRUE(params.ok()) << params.status().ToString();
-  util::Status verified = ledger::VerifyChain(LedgerDbPath(dir_.path()), *params);
+  util::Status verified = ledger::VerifyChain(config::LedgerDbPath(dir_.path()), *params);
   EXPECT_TRUE(verified.ok()) << verified.ToString();
 }
 

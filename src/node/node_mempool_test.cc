@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "config/network_init.h"
 #include "crypto/key_file.h"
 #include "http/test_http.h"
 #include "ledger/tx.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
@@ -56,7 +56,7 @@ json WaitSettled(uint16_t port, const std::string& id) {
 TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSender) {
   util::Env* env = util::Env::Default();
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(env, dir.path()).ok());
+  ASSERT_TRUE(config::InitNetwork(env, dir.path()).ok());
   {  // A small pool, as in the reproduction (5,000 there).
     std::ifstream in(dir.File("network.toml"));
     std::stringstream text;

@@ -285,7 +285,7 @@ util::Status RunBench(const BenchArgs& args) {
   keys.reserve(args.devices);
   for (uint32_t i = 0; i < args.devices; ++i) keys.push_back(crypto::KeyPair::Generate());
 
-  node::NetworkConfig config;
+  config::NetworkConfig config;
   config.network.id = "bench";  // what the load is signed for
   config.epoch.length_seconds = 3600;
   config.ingest.origin_rate = 0;  // every load client is 127.0.0.1: measure ingest, not the limit

@@ -21,13 +21,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "config/network_init.h"
 #include "crypto/key_file.h"
 #include "fleet/agent.h"
 #include "fleet/cities.h"
 #include "fleet_cli.h"
 #include "http/client.h"
 #include "ingest/report_builder.h"
-#include "node/network_init.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -129,7 +129,7 @@ util::Status Register(const DeviceArgs& args) {
     address = key.public_key().ToBase58();
   }
   if (address.empty()) return util::Status::InvalidArgument("give --key or --address");
-  DEPIN_ASSIGN_OR_RETURN(std::string token, node::ReadAdminToken(env, args.token_file));
+  DEPIN_ASSIGN_OR_RETURN(std::string token, config::ReadAdminToken(env, args.token_file));
   nlohmann::json device = {{"key", address}, {"active", !args.inactive}};
   if (!args.resource_class.empty()) {
     device["class"] = args.resource_class;

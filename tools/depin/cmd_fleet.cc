@@ -19,13 +19,13 @@
 #include <thread>
 
 #include "cli.h"
+#include "config/network_init.h"
 #include "crypto/key_file.h"
 #include "fleet/adversary.h"
 #include "fleet/fleet.h"
 #include "fleet/poc_world.h"
 #include "fleet_cli.h"
 #include "http/client.h"
-#include "node/network_init.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -141,7 +141,7 @@ util::Status RunFleet(const FleetArgs& args) {
   o.resource_class = net.resource_class;
   if (!args.admin_token_file.empty()) {
     DEPIN_ASSIGN_OR_RETURN(o.admin_token,
-                           node::ReadAdminToken(util::Env::Default(), args.admin_token_file));
+                           config::ReadAdminToken(util::Env::Default(), args.admin_token_file));
   }
   std::vector<fleet::AdversarySpec> adversaries;
   if (!args.adversaries.empty()) {

@@ -11,12 +11,12 @@
 #include <string>
 
 #include "cli.h"
+#include "config/epoch_config.h"
 #include "crypto/key_file.h"
 #include "ingest/log_version.h"
 #include "ledger/records.h"
 #include "node/data_dir_lock.h"
 #include "node/epoch_close.h"
-#include "node/epoch_config.h"
 #include "node/epoch_files.h"
 #include "node/epoch_recompute.h"
 #include "node/epoch_service.h"
@@ -59,9 +59,9 @@ util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes
                                 writes ? util::LockMode::kExclusive : util::LockMode::kShared));
   const std::string network = a.dir + "/network.toml";
   DEPIN_ASSIGN_OR_RETURN(o.params, LedgerParamsFromNetworkFile(network));
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig nc,
-                         node::LoadNetworkConfig(util::Env::Default(), network));
-  DEPIN_ASSIGN_OR_RETURN(o.config, node::RewardConfigFromNetwork(nc));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig nc,
+                         config::LoadNetworkConfig(util::Env::Default(), network));
+  DEPIN_ASSIGN_OR_RETURN(o.config, config::RewardConfigFromNetwork(nc));
   if (reads_log) {
     DEPIN_RETURN_IF_ERROR(
         ingest::CheckReportLogFormat(util::Env::Default(), a.dir, /*record=*/false));

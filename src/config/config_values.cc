@@ -2,9 +2,9 @@
 #include <array>
 #include <string>
 
-#include "node/network_config.h"
+#include "config/network_config.h"
 
-namespace depin::node {
+namespace depin::config {
 namespace {
 
 constexpr std::array<std::string_view, 8> kProofKindNames = {
@@ -141,4 +141,4 @@ std::string FormatFixedDecimal(uint64_t value, uint32_t scale_digits,
   return frac.empty() ? whole : whole + "." + frac;
 }
 
-}  // namespace depin::node
+}  // namespace depin::config

@@ -1,8 +1,8 @@
-#include "node/ledger_params.h"
+#include "config/ledger_params.h"
 
 #include "crypto/ed25519.h"
 
-namespace depin::node {
+namespace depin::config {
 namespace {
 
 util::Result<crypto::PublicKey> Key(const std::string& base58, const std::string& field) {
@@ -95,4 +95,4 @@ std::string LedgerDbPath(const std::string& data_dir) {
   return util::JoinPath(data_dir, "ledger.db");
 }
 
-}  // namespace depin::node
+}  // namespace depin::config

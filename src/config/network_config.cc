@@ -1,16 +1,16 @@
 // network.toml parsing and validation; see network_config.h and docs/config.md.
-#include "node/network_config.h"
+#include "config/network_config.h"
 
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <set>
 
-#include "node/toml_reader.h"
+#include "config/toml_reader.h"
 #include "util/encoding.h"
 #include "verify/registry.h"
 
-namespace depin::node {
+namespace depin::config {
 namespace {
 
 using internal::ConfigError;
@@ -541,4 +541,4 @@ util::Result<NetworkConfig> LoadNetworkConfig(util::Env* env, const std::string&
   return ParseNetworkConfig(util::AsChars(text), path);
 }
 
-}  // namespace depin::node
+}  // namespace depin::config

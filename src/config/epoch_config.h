@@ -7,13 +7,13 @@
 // (verify/registry.h): the close runs the verifiers of each class's proofs. Pure; thread-safe.
 #pragma once
 
-#include "node/network_config.h"
+#include "config/network_config.h"
 #include "rewards/config.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::config {
 
 // InvalidArgument naming the pool when the mapping is impossible (two usage pools, ...).
 util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig& config);
 
-}  // namespace depin::node
+}  // namespace depin::config

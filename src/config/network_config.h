@@ -22,7 +22,7 @@
 #include "util/env.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::config {
 
 // Shares are parts per million: "0.40" -> 400000; they must sum to exactly kShareOne.
 inline constexpr uint32_t kShareOne = 1'000'000;
@@ -237,4 +237,4 @@ util::Result<uint64_t> ParseFixedDecimal(std::string_view text, uint32_t scale_d
 // Formats `value` / 10^scale_digits with at least `min_fraction_digits` fractional digits.
 std::string FormatFixedDecimal(uint64_t value, uint32_t scale_digits, uint32_t min_fraction_digits);
 
-}  // namespace depin::node
+}  // namespace depin::config

@@ -1,14 +1,14 @@
-#include "node/network_init.h"
+#include "config/network_init.h"
 
 #include <sodium.h>
 
+#include "config/network_config.h"
+#include "config/network_template.h"
 #include "crypto/ed25519.h"
 #include "crypto/key_file.h"
-#include "node/network_config.h"
-#include "node/network_template.h"
 #include "util/encoding.h"
 
-namespace depin::node {
+namespace depin::config {
 
 util::Result<InitResult> InitNetwork(util::Env* env, const std::string& dir) {
   InitResult result;
@@ -74,4 +74,4 @@ util::Result<std::string> ReadAdminToken(util::Env* env, const std::string& path
   return token;
 }
 
-}  // namespace depin::node
+}  // namespace depin::config

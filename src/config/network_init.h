@@ -16,7 +16,7 @@
 #include "util/env.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::config {
 
 struct InitResult {
   std::string config_path;
@@ -36,4 +36,4 @@ util::Result<InitResult> InitNetwork(util::Env* env, const std::string& dir);
 // line of at least 32 characters. Errors name the path.
 util::Result<std::string> ReadAdminToken(util::Env* env, const std::string& path);
 
-}  // namespace depin::node
+}  // namespace depin::config

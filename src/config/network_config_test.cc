@@ -1,17 +1,17 @@
-#include "node/network_config.h"
+#include "config/network_config.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <random>
 
-#include "node/epoch_config.h"
-#include "node/ledger_params.h"
-#include "node/network_template.h"
+#include "config/epoch_config.h"
+#include "config/ledger_params.h"
+#include "config/network_template.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
-namespace depin::node {
+namespace depin::config {
 namespace {
 
 std::string RandomKey() {
@@ -419,9 +419,9 @@ TEST(ConfigValuesTest, FixedDecimals) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::config
 
-namespace depin::node {
+namespace depin::config {
 namespace {
 
 // Combinations the verifiers cannot judge are refused at the line of the offending `proofs`.
@@ -490,4 +490,4 @@ TEST_F(ProofConfigTest, BeaconIntervalAllowsAtMost64BeaconsAnEpoch) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::config

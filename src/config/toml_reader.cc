@@ -1,11 +1,11 @@
-#include "node/toml_reader.h"
+#include "config/toml_reader.h"
 
 #include <algorithm>
 
-#include "node/network_config.h"
+#include "config/network_config.h"
 #include "util/suggest.h"
 
-namespace depin::node::internal {
+namespace depin::config::internal {
 namespace {
 
 std::string_view TypeName(const toml::node& node) {
@@ -273,4 +273,4 @@ util::Status TableReader::Finish() const {
   return first_error_;
 }
 
-}  // namespace depin::node::internal
+}  // namespace depin::config::internal

@@ -1,8 +1,8 @@
-#include "node/epoch_config.h"
+#include "config/epoch_config.h"
 
 #include <algorithm>
 
-namespace depin::node {
+namespace depin::config {
 
 util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig& config) {
   rewards::RewardConfig out;
@@ -74,4 +74,4 @@ util::Result<rewards::RewardConfig> RewardConfigFromNetwork(const NetworkConfig&
   return out;
 }
 
-}  // namespace depin::node
+}  // namespace depin::config

@@ -20,7 +20,7 @@
 
 #include "util/status.h"
 
-namespace depin::node::internal {
+namespace depin::config::internal {
 
 // "<source>:<line>: <field>: <message>"
 util::Status ConfigError(std::string_view source, uint32_t line, std::string_view field,
@@ -79,4 +79,4 @@ class TableReader {
   util::Status first_error_;
 };
 
-}  // namespace depin::node::internal
+}  // namespace depin::config::internal

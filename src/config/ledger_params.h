@@ -13,14 +13,14 @@
 
 #include <string>
 
+#include "config/network_config.h"
 #include "ledger/mempool.h"
 #include "ledger/params.h"
 #include "ledger/producer.h"
-#include "node/network_config.h"
 #include "util/env.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::config {
 
 util::Result<ledger::LedgerParams> LedgerParamsFromConfig(const NetworkConfig& config);
 
@@ -37,4 +37,4 @@ util::Result<ledger::LedgerParams> LedgerParamsFromNetworkFile(util::Env* env,
 // The ledger database inside a network data directory: <data dir>/ledger.db.
 std::string LedgerDbPath(const std::string& data_dir);
 
-}  // namespace depin::node
+}  // namespace depin::config

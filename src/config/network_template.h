@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace depin::node {
+namespace depin::config {
 
 // Public keys (base58) and paths filled into the template.
 struct TemplateKeys {
@@ -25,4 +25,4 @@ std::string RenderNetworkTemplate(const TemplateKeys& keys);
 // "2026-12-06T03:18:41Z" for a Unix time in ms >= 0 (milliseconds dropped).
 std::string FormatUtcTimestamp(int64_t unix_ms);
 
-}  // namespace depin::node
+}  // namespace depin::config

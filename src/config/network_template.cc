@@ -1,9 +1,9 @@
-#include "node/network_template.h"
+#include "config/network_template.h"
 
 #include <cstdio>
 #include <string_view>
 
-namespace depin::node {
+namespace depin::config {
 namespace {
 
 // Placeholders are {{name}}; docs/config.md explains every field.
@@ -195,4 +195,4 @@ std::string FormatUtcTimestamp(int64_t unix_ms) {
   return buf;
 }
 
-}  // namespace depin::node
+}  // namespace depin::config
