@@ -6,9 +6,9 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "epoch/close.h"
+#include "epoch/recompute.h"
 #include "http/json_error.h"
-#include "node/epoch_close.h"
-#include "node/epoch_recompute.h"
 #include "util/encoding.h"
 
 namespace depin::node {
@@ -63,7 +63,7 @@ AdminRoutes::~AdminRoutes() {
 }
 
 util::Status AdminRoutes::LoadDenylist() {
-  const std::string path = DenylistPath(deps_.data_dir);
+  const std::string path = epoch::DenylistPath(deps_.data_dir);
   if (!deps_.env->FileExists(path)) return util::Status::Ok();
   util::Result<verify::Denylist> loaded =
       verify::Denylist::Load(deps_.env, path, deps_.network_id, deps_.operator_key);
@@ -100,7 +100,7 @@ void AdminRoutes::PostDenylist(const http::Request& request, http::Responder res
   }
   // Durable before it takes effect: a restart applies the same list.
   util::Status written =
-      deps_.env->WriteFileAtomic(DenylistPath(deps_.data_dir), util::AsBytes(request.body));
+      deps_.env->WriteFileAtomic(epoch::DenylistPath(deps_.data_dir), util::AsBytes(request.body));
   if (!written.ok()) return void(respond(http::JsonError(written)));
   denylist_ = std::move(parsed).value();
   if (deps_.devices) deps_.devices->SetDenied(denylist_.devices());
@@ -136,8 +136,8 @@ void AdminRoutes::Rerun(const http::Request& request, http::Responder respond) {
   }
   if (rerun_thread_.joinable()) rerun_thread_.join();  // the previous one has finished
   rerun_thread_ = std::thread([this, epoch, respond = std::move(respond)] {
-    util::Result<RecomputeResult> r =
-        RecomputeEpoch(deps_.env, deps_.data_dir, *deps_.ledger, deps_.reward_config, epoch, false);
+    util::Result<epoch::RecomputeResult> r = epoch::RecomputeEpoch(
+        deps_.env, deps_.data_dir, *deps_.ledger, deps_.reward_config, epoch, false);
     rerun_busy_ = false;
     if (!r.ok()) return void(respond(http::JsonError(r.status())));
     if (!r->posted)

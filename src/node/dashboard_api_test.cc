@@ -8,15 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "node/epoch_files.h"
-#include "node/epoch_service.h"
-#include "node/epoch_test_fixture.h"
+#include "epoch/files.h"
+#include "epoch/service.h"
+#include "epoch/test_fixture.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
 namespace depin::node::testing {
 namespace {
+
+using namespace depin::epoch::testing;  // the epoch's fixture: BuildLedger, FixtureParams, ...
 
 using nlohmann::json;
 
@@ -40,19 +42,19 @@ class DashboardApiTest : public ::testing::Test {
 
   // Closes epoch 0: manifest files, posted root, auto-claims (more blocks on the ledger).
   void CloseEpoch0() {
-    EpochServiceOptions o;
+    epoch::EpochServiceOptions o;
     o.data_dir = dir_.path();
     o.config = FixtureRewardConfig();
     o.oracle = net_.oracle1;
     o.auto_claim = true;
     o.now_ms = [this] { return now_; };
-    EpochService service(
+    epoch::EpochService service(
         std::move(o), ledger_.get(),
-        MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+        epoch::MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
     auto outcome = service.Close(0);
     ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
     ASSERT_GT(outcome->claims, 0u);
-    auto text = LoadManifestText(util::Env::Default(), dir_.path(), 0);
+    auto text = epoch::LoadManifestText(util::Env::Default(), dir_.path(), 0);
     ASSERT_TRUE(text.ok());
     manifest_ = rewards::ManifestFromJson(*text).value();
   }
@@ -126,7 +128,7 @@ TEST_F(DashboardApiTest, HealthPerEpochMatchesTheManifest) {
   ASSERT_EQ(h["items"].size(), 1u);
   const json& e = h["items"][0];
   EXPECT_EQ(e["epoch"], 0);
-  EXPECT_EQ(e["minted"], std::to_string(TotalMinted(manifest_)));
+  EXPECT_EQ(e["minted"], std::to_string(epoch::TotalMinted(manifest_)));
   EXPECT_EQ(e["emission"], std::to_string(manifest_.emission));
   EXPECT_EQ(e["registered_devices"], kDevices);
   EXPECT_EQ(e["active_devices"], kDevices);
@@ -276,13 +278,14 @@ TEST_F(DashboardApiTest, DeviceLeavesCountDevicesSilentThisEpoch) {
   ASSERT_GT(device_leaves, 0u);
 
   now_ += static_cast<int64_t>(kEpochMs);  // epoch 1 ends; no device reported in it
-  EpochServiceOptions o;
+  epoch::EpochServiceOptions o;
   o.data_dir = dir_.path();
   o.config = FixtureRewardConfig();
   o.oracle = net_.oracle1;
   o.now_ms = [this] { return now_; };
-  EpochService service(std::move(o), ledger_.get(),
-                       MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  epoch::EpochService service(
+      std::move(o), ledger_.get(),
+      epoch::MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
   auto outcome = service.Close(1);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
 
@@ -336,13 +339,14 @@ TEST_F(DashboardApiTest, ExplorerBlocksTxsAccounts) {
 TEST_F(DashboardApiTest, EpochCacheKeepsOnlyTheNewestSummariesAndReloadsOlderOnes) {
   ASSERT_TRUE(BuildLog(dir_.path(), 1).ok());
   now_ += static_cast<int64_t>(kEpochMs);  // epoch 1 has ended too
-  EpochServiceOptions o;
+  epoch::EpochServiceOptions o;
   o.data_dir = dir_.path();
   o.config = FixtureRewardConfig();
   o.oracle = net_.oracle1;
   o.now_ms = [this] { return now_; };
-  EpochService service(std::move(o), ledger_.get(),
-                       MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
+  epoch::EpochService service(
+      std::move(o), ledger_.get(),
+      epoch::MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
   auto closed = service.CatchUp();
   ASSERT_TRUE(closed.ok()) << closed.status().ToString();
   ASSERT_EQ(closed->size(), 2u);

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "crypto/hash.h"
-#include "node/epoch_files.h"
+#include "epoch/files.h"
 #include "rewards/manifest_json.h"
 #include "verify/fixed_point.h"
 
@@ -175,10 +175,10 @@ util::Result<std::shared_ptr<const EpochSummary>> EpochCache::Get(uint64_t epoch
     if (it != summaries_.end()) return it->second;
   }
   // The leaves file is the "manifest complete" marker: never read a manifest being written.
-  if (!env_->FileExists(LeavesPath(data_dir_, epoch))) {
+  if (!env_->FileExists(epoch::LeavesPath(data_dir_, epoch))) {
     return util::Status::NotFound("epoch " + std::to_string(epoch) + " has no manifest yet");
   }
-  DEPIN_ASSIGN_OR_RETURN(std::string text, LoadManifestText(env_, data_dir_, epoch));
+  DEPIN_ASSIGN_OR_RETURN(std::string text, epoch::LoadManifestText(env_, data_dir_, epoch));
   util::Result<rewards::Manifest> m = rewards::ManifestFromJson(text);
   if (!m.ok()) return m.status().WithContext("manifest of epoch " + std::to_string(epoch));
   auto summary = std::make_shared<const EpochSummary>(

@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "node/epoch_test_fixture.h"
+#include "epoch/test_fixture.h"
 #include "util/temp_dir.h"
 
 namespace depin::node::testing {
 namespace {
+
+using namespace depin::epoch::testing;  // the epoch's fixture: BuildLedger, FixtureParams, ...
 
 TEST(LedgerIndexTest, HoldsOnlyTheNewestBlocksAndReadsOlderOnesFromTheLedger) {
   ASSERT_TRUE(crypto::InitCrypto().ok());

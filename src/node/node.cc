@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/hash.h"
+#include "epoch/service.h"
 #include "http/json_error.h"
 #include "node/dashboard_api.h"
 #include "node/data_dir_lock.h"
-#include "node/epoch_service.h"
 
 namespace depin::node {
 
@@ -131,7 +131,8 @@ void Node::AddRoutes() {
     respond(http::Response::Json(degraded.empty() ? 200 : 503, body.dump()));
   });
   ingest_->AddRoutes(&router_);
-  AddEpochRoutes(&router_, options_.env, options_.data_dir);  // manifests in <data dir>/rewards
+  epoch::AddEpochRoutes(&router_, options_.env,
+                        options_.data_dir);  // manifests in <data dir>/rewards
   if (entropy_) entropy_->AddRoutes(&router_);
   AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
                {options_.env, options_.data_dir, ledger_.get(), &registry_, config_.network.name,

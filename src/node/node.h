@@ -25,6 +25,9 @@
 #include <string_view>
 
 #include "config/network_config.h"
+#include "epoch/commit_waiter.h"
+#include "epoch/poc_entropy.h"
+#include "epoch/service.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -33,13 +36,10 @@
 #include "ledger/mempool.h"
 #include "ledger/producer.h"
 #include "node/admin_routes.h"
-#include "node/commit_waiter.h"
 #include "node/device_sync.h"
-#include "node/epoch_service.h"
 #include "node/health_board.h"
 #include "node/ingest_service.h"
 #include "node/logging.h"  // ConfigureLogging, for the commands that start a node
-#include "node/poc_entropy.h"
 #include "util/env.h"
 #include "util/mutex.h"
 #include "util/result.h"
@@ -130,14 +130,14 @@ class Node {
   std::unique_ptr<ledger::LedgerApi> ledger_api_;
   std::unique_ptr<DeviceSync> device_sync_;  // ledger devices -> ingest registry
   std::unique_ptr<AdminRoutes> admin_;       // reset before the ledger: a re-run reads it
-  std::unique_ptr<CommitWaiter> waiter_;
+  std::unique_ptr<epoch::CommitWaiter> waiter_;
   util::Mutex epochs_mu_;
-  std::optional<EpochServiceOptions> epoch_options_ GUARDED_BY(epochs_mu_);
-  std::unique_ptr<EpochService> epochs_ GUARDED_BY(epochs_mu_);
+  std::optional<epoch::EpochServiceOptions> epoch_options_ GUARDED_BY(epochs_mu_);
+  std::unique_ptr<epoch::EpochService> epochs_ GUARDED_BY(epochs_mu_);
   bool stopping_epochs_ GUARDED_BY(epochs_mu_) = false;
   std::atomic<bool> epochs_started_{false};
   // PoC entropy (poc_entropy.h), when a resource class uses proof of coverage.
-  std::unique_ptr<EntropyService> entropy_;
+  std::unique_ptr<epoch::EntropyService> entropy_;
   std::unique_ptr<IngestService> ingest_;     // before server_: outlives every request
   std::unique_ptr<http::HttpServer> server_;  // last: stopped and destroyed first
 };

@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 
+#include "epoch/files.h"
 #include "http/test_http.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
-#include "node/epoch_files.h"
 #include "node/ingest_service.h"
 #include "node/node.h"
 #include "node/node_test_util.h"
@@ -130,7 +130,7 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   ASSERT_TRUE(posted.has_value()) << "epoch " << epoch << " was not posted in time";
   util::Result<ledger::RewardRoot> root = ledger::DecodeRewardRoot(*posted);
   ASSERT_TRUE(root.ok());
-  util::Result<EpochLeaves> leaves = LoadEpochLeaves(env_, dir_.path(), epoch);
+  util::Result<epoch::EpochLeaves> leaves = epoch::LoadEpochLeaves(env_, dir_.path(), epoch);
   ASSERT_TRUE(leaves.ok()) << leaves.status().ToString();
   EXPECT_EQ(root->root, leaves->root);
   EXPECT_EQ(root->total_minted, leaves->total_minted);

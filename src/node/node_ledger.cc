@@ -37,13 +37,13 @@ util::Status Node::StartLedger() {
   device_sync_ =
       std::make_unique<DeviceSync>(chain, &ingest_->registry(), KindMasksOfClasses(config_));
   const size_t devices = device_sync_->LoadAll();
-  waiter_ = std::make_unique<CommitWaiter>(chain, mempool_.get());
+  waiter_ = std::make_unique<epoch::CommitWaiter>(chain, mempool_.get());
   waiter_->Notify(chain->height());  // blocks committed before this run are acknowledged
   producer_ = std::make_unique<ledger::BlockProducer>(
       chain, mempool_.get(), std::move(key).value(), runtime.producer, env,
       [this](const ledger::ProducedBlock& b) { OnBlockCommitted(b); });
   ledger_api_ = std::make_unique<ledger::LedgerApi>(chain, mempool_.get());
-  CommitWaiter* waiter = waiter_.get();
+  epoch::CommitWaiter* waiter = waiter_.get();
   ledger_api_->set_acknowledged_height([waiter] { return waiter->notified_height(); });
   AttachLedgerMetrics(&registry_, chain, mempool_.get(), producer_.get(), ledger_api_.get());
   ledger_api_->RegisterRoutes(

@@ -28,11 +28,11 @@
 
 #include "cli.h"
 #include "crypto/key_file.h"
+#include "epoch/files.h"
 #include "http/client.h"
 #include "ledger/records.h"
 #include "ledger/tx_client.h"
 #include "ledger_http.h"
-#include "node/epoch_files.h"
 #include "rewards/manifest.h"
 #include "util/encoding.h"
 
@@ -91,8 +91,8 @@ using BodyFn = std::function<util::Result<Built>(const TxArgs&, const crypto::Ke
 util::Result<crypto::MerkleProof> ClaimProof(const TxArgs& a, const ledger::Address& device,
                                              uint64_t* cumulative) {
   if (!a.data.empty()) {
-    DEPIN_ASSIGN_OR_RETURN(node::EpochLeaves leaves,
-                           node::LoadEpochLeaves(util::Env::Default(), a.data, a.epoch));
+    DEPIN_ASSIGN_OR_RETURN(epoch::EpochLeaves leaves,
+                           epoch::LoadEpochLeaves(util::Env::Default(), a.data, a.epoch));
     rewards::Manifest m;
     m.epoch = a.epoch;
     m.leaves = std::move(leaves.leaves);

@@ -3,14 +3,14 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "epoch/files.h"
+#include "epoch/service.h"
 #include "http/json_error.h"
-#include "node/epoch_files.h"
-#include "node/epoch_service.h"
 #include "rewards/explain.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 namespace {
 
@@ -85,4 +85,4 @@ void AddEpochRoutes(http::Router* router, util::Env* env, std::string data_dir) 
               });
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -35,7 +35,7 @@
 #include "util/result.h"
 #include "verify/coverage_verifier.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 struct EntropyEntry {
   uint64_t period = 0;
@@ -108,4 +108,4 @@ class EntropyService {
   std::thread thread_;
 };
 
-}  // namespace depin::node
+}  // namespace depin::epoch

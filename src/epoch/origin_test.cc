@@ -3,13 +3,13 @@
 // fully; the reduced devices carry the origin as evidence in the manifest and the explanation.
 #include <gtest/gtest.h>
 
-#include "node/epoch_close.h"
-#include "node/epoch_test_fixture.h"
+#include "epoch/close.h"
+#include "epoch/test_fixture.h"
 #include "rewards/explain.h"
 #include "rewards/manifest_json.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 constexpr int kFarm = 30, kHonest = 30;
@@ -114,4 +114,4 @@ TEST(EpochOriginTest, UptimeFarmOnOneOriginEarnsAtMostTwoDevicesWorth) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

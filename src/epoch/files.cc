@@ -1,4 +1,4 @@
-#include "node/epoch_files.h"
+#include "epoch/files.h"
 
 #include <cstdio>
 
@@ -6,7 +6,7 @@
 #include "rewards/manifest_json.h"
 #include "util/bytes.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 using util::Result;
 using util::Status;
@@ -201,4 +201,4 @@ Result<std::string> LoadManifestText(util::Env* env, const std::string& data_dir
   return std::string(util::AsChars(bytes));
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

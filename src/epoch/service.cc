@@ -1,15 +1,15 @@
-#include "node/epoch_service.h"
+#include "epoch/service.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "epoch/close.h"
+#include "epoch/files.h"
 #include "ledger/records.h"
-#include "node/epoch_close.h"
-#include "node/epoch_files.h"
 #include "util/encoding.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 using util::Result;
 using util::Status;
@@ -329,4 +329,4 @@ Status EpochService::last_error() const {
   return last_error_;
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -23,7 +23,7 @@
 #include "verify/params.h"
 #include "verify/report_view.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 // The first epoch the lookback of `window` reaches (window.epoch when it reaches none).
 uint64_t FirstLookbackEpoch(const verify::EpochWindow& window, const verify::VerifyParams& params);
@@ -38,4 +38,4 @@ util::Result<std::vector<verify::ReceiptKey>> PriorReceipts(util::Env* env,
                                                             const verify::VerifyParams& params,
                                                             std::string_view network_id);
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -2,13 +2,13 @@
 // ledger (every device is class 0), with class 0 configured in different ways.
 #include <gtest/gtest.h>
 
-#include "node/epoch_close.h"
-#include "node/epoch_test_fixture.h"
-#include "node/poc_entropy.h"
+#include "epoch/close.h"
+#include "epoch/poc_entropy.h"
+#include "epoch/test_fixture.h"
 #include "util/temp_dir.h"
 #include "verify/registry.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 constexpr verify::KindMask kHeartbeat = verify::KindBitOf(verify::ReportKind::kHeartbeat);
@@ -89,4 +89,4 @@ TEST_F(EpochCloseProofsTest, AnUnreadableEntropyLogStopsTheCloseUntilItIsRepaire
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

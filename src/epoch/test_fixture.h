@@ -12,17 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "epoch/close.h"
 #include "ingest/log_payload.h"
 #include "ingest/report_builder.h"
 #include "ingest/report_log.h"
 #include "ledger/ledger.h"
 #include "ledger/test_util.h"
-#include "node/epoch_close.h"
 #include "rewards/config.h"
 #include "verify/s2_cells.h"
 #include "wire/report.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 
 using ledger::testing::TestKey;
 using ledger::testing::TestNet;
@@ -211,4 +211,4 @@ inline util::Status BuildLog(const std::string& data_dir, uint64_t epoch, bool p
   return log->Close();
 }
 
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

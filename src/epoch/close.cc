@@ -1,4 +1,4 @@
-#include "node/epoch_close.h"
+#include "epoch/close.h"
 
 #include <s2/s2cell_id.h>
 #include <s2/s2latlng.h>
@@ -10,17 +10,17 @@
 #include <map>
 #include <string>
 
+#include "epoch/poc_entropy.h"
+#include "epoch/receipts.h"
 #include "ingest/log_payload.h"
 #include "ingest/report_log_reader.h"
 #include "ledger/records.h"
-#include "node/epoch_receipts.h"
-#include "node/poc_entropy.h"
 #include "rewards/compute.h"
 #include "verify/denylist.h"
 #include "verify/registry.h"
 #include "verify/wire_adapter.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 using util::Result;
 using util::Status;
@@ -311,4 +311,4 @@ std::string DenylistPath(const std::string& data_dir) {
   return util::JoinPath(data_dir, "denylist.txt");
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -1,9 +1,9 @@
-#include "node/commit_waiter.h"
+#include "epoch/commit_waiter.h"
 
 #include <algorithm>
 #include <chrono>
 
-namespace depin::node {
+namespace depin::epoch {
 
 using util::Status;
 
@@ -96,4 +96,4 @@ void CommitWaiter::Shutdown() {
   cv_.NotifyAll();
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -40,7 +40,7 @@
 #include "util/mutex.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 // Submits a transaction and waits until it is committed (kOk) or rejected (its TxError).
 // Errors are failures to submit or to learn the outcome.
@@ -144,4 +144,4 @@ class EpochService {
 // 404 when the epoch has no manifest, 400 for a malformed epoch or key.
 void AddEpochRoutes(http::Router* router, util::Env* env, std::string data_dir);
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -11,14 +11,14 @@
 #include <optional>
 #include <string>
 
+#include "epoch/close.h"
 #include "ledger/ledger.h"
 #include "ledger/records.h"
-#include "node/epoch_close.h"
 #include "rewards/config.h"
 #include "util/env.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 struct RecomputeResult {
   uint64_t epoch = 0;
@@ -41,4 +41,4 @@ util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& 
                                              const rewards::RewardConfig& config, uint64_t epoch,
                                              bool verify_signatures);
 
-}  // namespace depin::node
+}  // namespace depin::epoch

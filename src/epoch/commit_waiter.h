@@ -22,7 +22,7 @@
 #include "util/mutex.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 class CommitWaiter {
  public:
@@ -60,4 +60,4 @@ class CommitWaiter {
   bool shutdown_ GUARDED_BY(mu_) = false;
 };
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -1,13 +1,13 @@
 // CloseEpoch over a real report log and a real (SQLite) ledger.
-#include "node/epoch_close.h"
+#include "epoch/close.h"
 
 #include <gtest/gtest.h>
 
-#include "node/epoch_test_fixture.h"
+#include "epoch/test_fixture.h"
 #include "rewards/manifest_json.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 class EpochCloseTest : public ::testing::Test {
@@ -148,4 +148,4 @@ TEST_F(EpochCloseTest, AnEpochWithNoLogIsEmptyNotAnError) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

@@ -1,10 +1,10 @@
-#include "node/epoch_recompute.h"
+#include "epoch/recompute.h"
 
+#include "epoch/files.h"
+#include "epoch/receipts.h"
 #include "ingest/report_log_reader.h"
-#include "node/epoch_files.h"
-#include "node/epoch_receipts.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& data_dir,
                                              const ledger::Ledger& ledger,
@@ -57,4 +57,4 @@ util::Result<RecomputeResult> RecomputeEpoch(util::Env* env, const std::string& 
   return out;
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

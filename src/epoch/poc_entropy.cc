@@ -1,4 +1,4 @@
-#include "node/poc_entropy.h"
+#include "epoch/poc_entropy.h"
 
 #include <spdlog/spdlog.h>
 
@@ -11,7 +11,7 @@
 #include "util/encoding.h"
 #include "verify/coverage_math.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 using util::Result;
 using util::Status;
@@ -244,4 +244,4 @@ void EntropyService::AddRoutes(http::Router* router) {
   });
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

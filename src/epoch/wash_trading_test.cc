@@ -6,11 +6,11 @@
 // still paid.
 #include <gtest/gtest.h>
 
-#include "node/epoch_close.h"
-#include "node/epoch_test_fixture.h"
+#include "epoch/close.h"
+#include "epoch/test_fixture.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 // The fixture's network, with prices that stay fresh through the epoch (the snapshot reads the
@@ -90,4 +90,4 @@ TEST_F(WashTradingTest, HonestUsageAtASteadyPriceIsStillPaid) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

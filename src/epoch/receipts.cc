@@ -1,11 +1,11 @@
-#include "node/epoch_receipts.h"
+#include "epoch/receipts.h"
 
 #include <algorithm>
 
 #include "ingest/log_payload.h"
 #include "ingest/report_log_reader.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 namespace {
 
@@ -59,4 +59,4 @@ util::Result<std::vector<verify::ReceiptKey>> PriorReceipts(util::Env* env,
   return keys;
 }
 
-}  // namespace depin::node
+}  // namespace depin::epoch

@@ -10,12 +10,12 @@
 #include <string>
 
 #include "crypto/ed25519.h"
-#include "node/epoch_service.h"
-#include "node/epoch_test_fixture.h"
+#include "epoch/service.h"
+#include "epoch/test_fixture.h"
 
 int main(int argc, char** argv) {
-  using namespace depin::node;
-  using namespace depin::node::testing;
+  using namespace depin::epoch;
+  using namespace depin::epoch::testing;
   if (argc < 2 || !depin::crypto::InitCrypto().ok()) return 2;
   // Errors only, to stderr: stdout carries the steps. (Not node/logging.h: the epoch is below
   // the node.)

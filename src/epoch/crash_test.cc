@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "epoch/close.h"
+#include "epoch/files.h"
+#include "epoch/test_fixture.h"
 #include "ledger/records.h"
-#include "node/epoch_close.h"
-#include "node/epoch_files.h"
-#include "node/epoch_test_fixture.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 const char* kChild = DEPIN_BINARY_DIR "/bin/depin_epoch_crash_child";
@@ -114,4 +114,4 @@ TEST(EpochCrashTest, SigkillAtEachStepResumesAndRecomputeMatchesThePostedRoot) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

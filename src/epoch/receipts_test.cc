@@ -1,15 +1,15 @@
 // A usage receipt is paid at most once, ever, through the real epoch close: a copy re-wrapped in
 // another report of the same epoch, or in the next epoch, is duplicate_receipt and burns nothing;
 // and PriorReceipts looks back exactly as far as a receipt can stay valid.
-#include "node/epoch_receipts.h"
+#include "epoch/receipts.h"
 
 #include <gtest/gtest.h>
 
-#include "node/epoch_close.h"
-#include "node/epoch_test_fixture.h"
+#include "epoch/close.h"
+#include "epoch/test_fixture.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 constexpr uint64_t kMinuteMs = 60'000;
@@ -152,4 +152,4 @@ TEST_F(EpochReceiptsTest, LookbackCoversTheValidityWindowAndNoMore) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

@@ -1,21 +1,21 @@
 // EpochService: close, post, idempotence, resume after a crash at each step, auto-claim.
-#include "node/epoch_service.h"
+#include "epoch/service.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "epoch/close.h"
+#include "epoch/files.h"
+#include "epoch/test_fixture.h"
 #include "ledger/records.h"
-#include "node/epoch_close.h"
-#include "node/epoch_files.h"
-#include "node/epoch_test_fixture.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
 #include "util/mutex.h"
 #include "util/simulated_env.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::epoch::testing {
 namespace {
 
 class EpochServiceTest : public ::testing::Test {
@@ -481,4 +481,4 @@ TEST_F(EpochSettleTest, AnOlderEpochWithoutABurnsFileIsSettledFromItsManifest) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::epoch::testing

@@ -1,4 +1,4 @@
-#include "node/poc_entropy.h"
+#include "epoch/poc_entropy.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include "util/temp_dir.h"
 #include "verify/coverage_math.h"
 
-namespace depin::node {
+namespace depin::epoch {
 namespace {
 
 constexpr uint64_t kGenesis = 1'700'000'000'000;
@@ -143,4 +143,4 @@ TEST(PocEntropy, ServesLatestAndByPeriodOverTheApi) {
 }
 
 }  // namespace
-}  // namespace depin::node
+}  // namespace depin::epoch

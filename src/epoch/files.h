@@ -28,7 +28,7 @@
 #include "util/result.h"
 #include "verify/speedtest_history.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 std::string ManifestPath(const std::string& data_dir, uint64_t epoch);
 std::string LeavesPath(const std::string& data_dir, uint64_t epoch);
@@ -68,4 +68,4 @@ util::Result<std::vector<verify::PayerBurn>> LoadPayerBurns(util::Env* env,
 util::Result<std::string> LoadManifestText(util::Env* env, const std::string& data_dir,
                                            uint64_t epoch);
 
-}  // namespace depin::node
+}  // namespace depin::epoch

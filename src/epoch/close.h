@@ -33,7 +33,7 @@
 #include "verify/report_view.h"
 #include "verify/speedtest_history.h"
 
-namespace depin::node {
+namespace depin::epoch {
 
 struct EpochSnapshot {
   uint64_t height = 0;                      // the boundary block (0 = genesis)
@@ -106,4 +106,4 @@ std::string DenylistPath(const std::string& data_dir);
 util::Result<CloseStats> ScanEpoch(util::Env* env, const std::string& data_dir, uint64_t epoch,
                                    std::string_view network_id);
 
-}  // namespace depin::node
+}  // namespace depin::epoch
