@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/hash.h"
+#include "dashboard/api.h"
 #include "epoch/service.h"
 #include "http/json_error.h"
-#include "node/dashboard_api.h"
 #include "node/data_dir_lock.h"
 
 namespace depin::node {
@@ -134,10 +134,10 @@ void Node::AddRoutes() {
   epoch::AddEpochRoutes(&router_, options_.env,
                         options_.data_dir);  // manifests in <data dir>/rewards
   if (entropy_) entropy_->AddRoutes(&router_);
-  AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
-               {options_.env, options_.data_dir, ledger_.get(), &registry_, config_.network.name,
-                std::chrono::milliseconds(1000)},
-               options_.dashboard_dir);
+  dashboard::AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
+                          {options_.env, options_.data_dir, ledger_.get(), &registry_,
+                           config_.network.name, std::chrono::milliseconds(1000)},
+                          options_.dashboard_dir);
   router_.Get("/metrics", [this](const http::Request&, http::Responder respond) {
     respond(http::Response{200, std::string(http::metrics::kContentType), registry_.Render(), {}});
   });

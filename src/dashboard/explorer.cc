@@ -5,12 +5,12 @@
 #include <variant>
 
 #include "crypto/hash.h"
+#include "dashboard/api.h"
+#include "dashboard/json.h"
 #include "http/json_error.h"
-#include "node/dashboard_api.h"
-#include "node/dashboard_json.h"
 #include "util/encoding.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 using nlohmann::json;
 
@@ -206,4 +206,4 @@ http::Response DashboardApi::AccountDetail(std::string_view address_text) {
   return http::Response::Json(200, body.dump());
 }
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

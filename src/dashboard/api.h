@@ -38,17 +38,17 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "dashboard/economy_metrics.h"
+#include "dashboard/epochs.h"
+#include "dashboard/index.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "ledger/ledger.h"
-#include "node/dashboard_epochs.h"
-#include "node/dashboard_index.h"
-#include "node/economy_metrics.h"
 #include "util/env.h"
 #include "util/mutex.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 struct DashboardSources {
   util::Env* env = util::Env::Default();
@@ -147,4 +147,4 @@ void AddDashboardRoutes(http::Router* router, DashboardSources sources);
 // `assets_dir`, or from DefaultDashboardDir() when it is empty.
 void AddDashboard(http::Router* router, DashboardSources sources, const std::string& assets_dir);
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -1,4 +1,4 @@
-#include "node/dashboard_index.h"
+#include "dashboard/index.h"
 
 #include <s2/s2cell.h>
 #include <s2/s2cell_id.h>
@@ -9,7 +9,7 @@
 #include <map>
 #include <variant>
 
-namespace depin::node {
+namespace depin::dashboard {
 
 namespace {
 
@@ -276,4 +276,4 @@ std::vector<TxRow> LedgerIndex::TxsOf(const ledger::Address& address) const {
   return {it->second.begin(), it->second.end()};
 }
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -6,12 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dashboard/api.h"
+#include "dashboard/epochs.h"
+#include "dashboard/index.h"
 #include "ledger/ledger.h"
-#include "node/dashboard_api.h"
-#include "node/dashboard_epochs.h"
-#include "node/dashboard_index.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 nlohmann::json PageJson(uint64_t total, const Page& page, nlohmann::json items);
 // One epoch's network-health row; `registered` = devices onboarded before the epoch's end.
@@ -33,4 +33,4 @@ nlohmann::json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger,
 // The lifetime reward the device has claimed on the ledger.
 uint64_t ClaimedOf(const ledger::Ledger& ledger, const ledger::Address& device);
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -1,10 +1,10 @@
-#include "node/economy_metrics.h"
+#include "dashboard/economy_metrics.h"
 
 #include <string>
 
 #include "util/mutex.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 namespace {
 
@@ -122,4 +122,4 @@ void EconomyMetrics::Collect() {
   f.invalid->Set(Clamp(s->invalid_reports));
 }
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -1,4 +1,4 @@
-#include "node/dashboard_epochs.h"
+#include "dashboard/epochs.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,7 +8,7 @@
 #include "rewards/manifest_json.h"
 #include "verify/fixed_point.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 namespace {
 
@@ -205,4 +205,4 @@ std::shared_ptr<const EpochSummary> EpochCache::Latest() {
   return s.ok() ? *s : nullptr;
 }
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -2,7 +2,7 @@
 // owned by alice in one Zurich cell, one epoch of heartbeats and speedtests, posted and
 // auto-claimed): every route's happy path, and bad input (malformed JSON, unknown device,
 // malformed keys and ids, out-of-range paging) answered with the specific 4xx JSON error.
-#include "node/dashboard_api.h"
+#include "dashboard/api.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::dashboard::testing {
 namespace {
 
 using namespace depin::epoch::testing;  // the epoch's fixture: BuildLedger, FixtureParams, ...
@@ -391,4 +391,4 @@ TEST(QueryParamTest, LastOccurrenceWinsAndAbsentIsNullopt) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::dashboard::testing

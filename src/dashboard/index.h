@@ -23,7 +23,7 @@
 #include "util/mutex.h"
 #include "util/result.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 struct BlockRow {
   uint64_t height = 0;
@@ -116,4 +116,4 @@ std::optional<std::pair<double, double>> CellLatLng(uint64_t cell);
 // The four corners of S2 cell `cell` as (lat, lng) degrees, counter-clockwise.
 std::vector<std::pair<double, double>> CellCorners(uint64_t cell);
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -1,4 +1,4 @@
-#include "node/dashboard_json.h"
+#include "dashboard/json.h"
 
 #include <s2/s2cell_id.h>
 
@@ -9,7 +9,7 @@
 #include "util/encoding.h"
 #include "verify/fixed_point.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 using nlohmann::json;
 
@@ -278,4 +278,4 @@ json EpochJson(const EpochSummary& s, const ledger::Ledger& ledger, const EpochC
   return out;
 }
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

@@ -31,11 +31,11 @@
 #include <cstdint>
 #include <memory>
 
+#include "dashboard/epochs.h"
 #include "http/metrics.h"
 #include "ledger/ledger.h"
-#include "node/dashboard_epochs.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 class EconomyMetrics {
  public:
@@ -56,4 +56,4 @@ class EconomyMetrics {
   std::unique_ptr<http::metrics::Registry::CollectHook> hook_;  // last: unhooked first
 };
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

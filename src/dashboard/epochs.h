@@ -29,7 +29,7 @@
 #include "util/result.h"
 #include "verify/report_view.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 // Per-device flags derived from the manifest entry (bit i = kDeviceFlagNames[i]); invalid reports
 // add their reasons separately.
@@ -164,4 +164,4 @@ class EpochCache {
   std::map<uint64_t, std::shared_ptr<const EpochSummary>> summaries_ GUARDED_BY(mu_);
 };
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

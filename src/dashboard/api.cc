@@ -1,6 +1,6 @@
 // Network, device, cell and epoch routes of the dashboard API (dashboard_api.h); the explorer
 // routes are in dashboard_explorer.cc, the shared JSON pieces in dashboard_json.h.
-#include "node/dashboard_api.h"
+#include "dashboard/api.h"
 
 #include <s2/s2cell_id.h>
 #include <spdlog/spdlog.h>
@@ -8,12 +8,12 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "dashboard/json.h"
 #include "http/json_error.h"
 #include "http/static_files.h"
 #include "ledger/records.h"
-#include "node/dashboard_json.h"
 
-namespace depin::node {
+namespace depin::dashboard {
 
 using nlohmann::json;
 
@@ -390,4 +390,4 @@ void AddDashboard(http::Router* router, DashboardSources sources, const std::str
   http::StaticFiles::AddRoutes(std::move(files), router);
 }
 
-}  // namespace depin::node
+}  // namespace depin::dashboard

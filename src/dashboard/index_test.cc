@@ -1,13 +1,13 @@
 // LedgerIndex keeps only the newest block rows in memory and reads older ones back from the
 // ledger, so a long chain does not grow the dashboard's memory.
-#include "node/dashboard_index.h"
+#include "dashboard/index.h"
 
 #include <gtest/gtest.h>
 
 #include "epoch/test_fixture.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::dashboard::testing {
 namespace {
 
 using namespace depin::epoch::testing;  // the epoch's fixture: BuildLedger, FixtureParams, ...
@@ -94,4 +94,4 @@ TEST(LedgerIndexTest, HoldsOnlyTheNewestBlocksAndReadsOlderOnesFromTheLedger) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::dashboard::testing
