@@ -13,14 +13,14 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "config/network_init.h"
 #include "fuzz/fuzz_util.h"
-#include "node/http_server.h"
-#include "node/network_init.h"
+#include "http/server.h"
 #include "node/node.h"
 #include "util/env.h"
 
 using namespace depin;
-namespace http = boost::beast::http;
+namespace beast_http = boost::beast::http;
 
 namespace {
 
@@ -29,16 +29,16 @@ node::Node* g_node = nullptr;  // lives until the process exits (libFuzzer exits
 std::string g_data_dir;
 
 // Parses one request as HttpServer would; false when Beast rejects or the bytes end early.
-bool ParseRequest(std::string_view bytes, node::Request* out) {
-  const node::HttpServerOptions limits;
-  http::request_parser<http::string_body> parser;
+bool ParseRequest(std::string_view bytes, depin::http::Request* out) {
+  const depin::http::HttpServerOptions limits;
+  beast_http::request_parser<beast_http::string_body> parser;
   parser.body_limit(limits.body_limit);
   parser.header_limit(limits.header_limit);
   parser.eager(true);
   boost::beast::error_code ec;
   parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
   if (ec || !parser.is_done()) return false;
-  http::request<http::string_body> msg = parser.release();
+  beast_http::request<beast_http::string_body> msg = parser.release();
   out->method = std::string(msg.method_string());
   out->target = std::string(msg.target());
   const size_t q = out->target.find('?');
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (mkdtemp(dir.data()) == nullptr) fuzz::Fail("mkdtemp");
   g_data_dir = dir;
   util::Env* env = util::Env::Default();
-  auto init = node::InitNetwork(env, dir);
+  auto init = config::InitNetwork(env, dir);
   if (!init.ok()) fuzz::Fail(init.status().ToString());
   if (!env->WriteFileAtomic(init->admin_token_path, util::AsBytes(kAdminToken), 0600).ok()) {
     fuzz::Fail("admin token");
@@ -78,12 +78,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  node::Request request;
+  depin::http::Request request;
   if (!ParseRequest(fuzz::Text(data, size), &request)) return 0;
-  std::promise<node::Response> answered;
-  std::future<node::Response> answer = answered.get_future();
+  std::promise<depin::http::Response> answered;
+  std::future<depin::http::Response> answer = answered.get_future();
   try {
-    g_node->router().Dispatch(request, node::Responder([&answered](node::Response r) {
+    g_node->router().Dispatch(request, depin::http::Responder([&answered](depin::http::Response r) {
                                 answered.set_value(std::move(r));
                               }));
   } catch (const std::exception& e) {
@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
     fuzz::Fail("a request was not answered within 10 s");
   }
-  const node::Response response = answer.get();
+  const depin::http::Response response = answer.get();
   fuzz::Check(response.status >= 100 && response.status <= 599, "status out of range");
   if (response.status >= 400 && response.content_type == "application/json") {
     const auto body = nlohmann::json::parse(response.body, nullptr, false);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "config/network_template.h"
 #include "crypto/merkle.h"
 #include "ingest/log_payload.h"
 #include "ingest/report_log_frame.h"
@@ -16,7 +17,6 @@
 #include "ingest/submission.h"
 #include "ledger/block.h"
 #include "ledger/tx_codec.h"
-#include "node/network_template.h"
 #include "rewards/compute.h"
 #include "rewards/manifest_json.h"
 #include "util/encoding.h"
@@ -232,14 +232,14 @@ int main(int argc, char** argv) {
   }
 
   // --- The network file `depin init` writes. ---
-  node::TemplateKeys keys;
+  config::TemplateKeys keys;
   keys.governance = samples::KeyFromFill(0x10).public_key().ToBase58();
   keys.producer = samples::ProducerKey().public_key().ToBase58();
   keys.price_oracle = samples::KeyFromFill(0x11).public_key().ToBase58();
   keys.reward_oracle = samples::KeyFromFill(0x12).public_key().ToBase58();
   keys.maker = samples::MakerKey().public_key().ToBase58();
   keys.genesis_time_ms = static_cast<int64_t>(samples::kSampleTimeMs);
-  Write("network_config", "template", node::RenderNetworkTemplate(keys));
+  Write("network_config", "template", config::RenderNetworkTemplate(keys));
 
   // --- Denylists (signed by KeyFromFill(0x07), the key denylist_fuzz.cc checks against). ---
   const verify::Denylist list(

@@ -13,25 +13,27 @@ import sys
 
 # The one table: each layer and the layers it may include directly (docs/architecture.md draws
 # the same graph). What a layer may include is everything reachable from here, so list only the
-# direct edges. Layers marked "planned" are in /work/shared's design (issue 14) but not in src/
-# yet; their edges are the design's and may change when the code lands.
+# direct edges. A layer marked "planned" has no directory in src/ yet; its edges are the design's
+# and may change when the code lands.
 LAYERS = {
     "util": [],
     "crypto": ["util"],
     "wire": ["crypto"],
-    "config": ["wire"],  # planned: the network file
-    "http": ["util"],  # planned: server, router, request/response, the one HTTP client
+    "http": ["crypto"],  # server, router, request/response, JSON errors, metrics, the one client
     "ledger": ["wire"],
     "ingest": ["wire"],
     "verify": ["wire"],
     "rewards": ["verify"],
     "market": ["ledger"],
-    "epoch": ["rewards", "ledger", "ingest"],  # planned: close, files, recompute, service
+    # The network file, mapped onto each layer's parameters: above the layers it maps, so they
+    # stay free of the file's format (docs/architecture.md).
+    "config": ["ledger", "rewards"],
+    "epoch": ["rewards", "ledger", "ingest", "http"],  # close, files, recompute, service
+    "dashboard": ["epoch", "http"],  # the dashboard's API, index and economy metrics
     "client": ["http", "wire"],  # planned: one typed client of the node's API
     "sim": ["rewards"],
     "twin": ["rewards", "ledger"],  # the digital twin (docs/sim.md)
-    "fleet": ["sim", "ingest", "ledger"],
-    "dashboard": ["epoch", "http"],  # planned: the dashboard's API and index
+    "fleet": ["sim", "ingest", "ledger", "http"],
     "node": ["ingest", "ledger", "rewards", "sim", "config", "http", "epoch", "dashboard",
              "market"],
 }

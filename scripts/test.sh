@@ -55,7 +55,7 @@ if [ "${SANITIZERS:-0}" != 0 ]; then
   tsan_tests+="|DeviceRegistryTest|HttpServerTest|MetricsTest|MempoolTest|NodeMempoolTest"
   tsan_tests+="|NodeLedgerTest|EpochServiceTest|PocEntropy|IngestE2eTest"
   stage "build-tsan (thread)"
-  BUILD_DIR=build-tsan TARGET="depin_util_tests depin_ingest_tests depin_node_tests depin_ledger_tests" \
+  BUILD_DIR=build-tsan TARGET="depin_util_tests depin_ingest_tests depin_http_tests depin_epoch_tests depin_node_tests depin_ledger_tests" \
     scripts/build.sh -DDEPIN_SANITIZE=thread -DDEPIN_BUILD_BENCH=OFF -DDEPIN_BUILD_DASHBOARD=OFF
   stage "concurrent tests under TSan"
   (cd build-tsan &&

@@ -329,7 +329,7 @@ util::Status AdversaryEngine::Run() {
               bind ? AdversarySource(static_cast<uint32_t>(i), origin) : std::string();
           DEPIN_ASSIGN_OR_RETURN(api, NodeApi::Create(options_.node_url, source));
         }
-        util::Result<std::vector<ingest::SubmitResultJson>> results =
+        util::Result<std::vector<http::SubmitResultJson>> results =
             api->SubmitReports(entry.first.body());
         util::MutexLock lock(stats_mu_);
         PopulationStats& s = stats_[i];
@@ -338,7 +338,7 @@ util::Status AdversaryEngine::Run() {
           ++s.reject_reasons["request_failed"];
           continue;
         }
-        for (const ingest::SubmitResultJson& r : *results) {
+        for (const http::SubmitResultJson& r : *results) {
           if (r.status == "accepted") {
             ++s.accepted;
           } else if (r.status == "duplicate") {

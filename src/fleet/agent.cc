@@ -154,7 +154,7 @@ void DeviceAgent::Report(NodeApi& api, Backoff& backoff, int64_t* next_ms) {
   } else {
     body.AddBatch(*bytes);
   }
-  util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
+  util::Result<std::vector<http::SubmitResultJson>> results = api.SubmitReports(body.body());
   util::MutexLock lock(stats_mu_);
   stats_.sent += tick.size();
   if (!results.ok()) {
@@ -167,7 +167,7 @@ void DeviceAgent::Report(NodeApi& api, Backoff& backoff, int64_t* next_ms) {
   }
   backoff.Reset();
   uint64_t accepted = 0;
-  for (const ingest::SubmitResultJson& r : *results) {
+  for (const http::SubmitResultJson& r : *results) {
     if (r.status == "accepted") {
       ++stats_.accepted;
       ++accepted;

@@ -341,11 +341,11 @@ void Fleet::SendFrom(NodeApi& api, std::span<const Signed> out, Backoff& backoff
   }
   ++requests_;
   sent_ += reports;
-  util::Result<std::vector<ingest::SubmitResultJson>> results = api.SubmitReports(body.body());
+  util::Result<std::vector<http::SubmitResultJson>> results = api.SubmitReports(body.body());
   if (results.ok()) {
     backoff.Reset();
     util::MutexLock lock(stats_mu_);
-    for (const ingest::SubmitResultJson& r : *results) {
+    for (const http::SubmitResultJson& r : *results) {
       if (r.status == "accepted") {
         ++accepted_;
       } else if (r.status == "duplicate") {

@@ -1,6 +1,6 @@
 #include "fleet/households.h"
 
-#include "ingest/device_client.h"
+#include "http/client.h"
 
 namespace depin::fleet {
 
@@ -17,7 +17,7 @@ std::string AdversarySource(uint32_t population, uint32_t origin) {
 bool IsLoopbackUrl(const std::string& url) {
   std::string host;
   uint16_t port = 0;
-  if (!ingest::ParseServerUrl(url, &host, &port).ok()) return false;
+  if (!http::ParseServerUrl(url, &host, &port).ok()) return false;
   return host == "localhost" || host.rfind("127.", 0) == 0;
 }
 

@@ -3,7 +3,7 @@
 // devices behind one uplink; an emulated fleet that sent everything from 127.0.0.1 would look
 // like one giant farm. Linux routes all of 127.0.0.0/8 to loopback, so each emulated household
 // gets its own source address 127.a.b.1 (its own /24: its own origin) and the fleet binds its
-// connections to it (ingest::DeviceClientOptions::source_address). Real source addresses, no
+// connections to it (http::DeviceClientOptions::source_address). Real source addresses, no
 // trusted header. Only for nodes on loopback; elsewhere every device uses the default route.
 //
 // Households are one device each: devices that share an uplink are reduced by design unless their

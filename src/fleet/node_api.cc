@@ -46,21 +46,21 @@ util::Result<std::unique_ptr<NodeApi>> NodeApi::Create(const std::string& url,
                                                        const std::string& source_address) {
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(url, &host, &port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(url, &host, &port));
   return std::unique_ptr<NodeApi>(new NodeApi(std::move(host), port, source_address));
 }
 
-util::Result<ingest::HttpReply> NodeApi::Call(bool post, const std::string& target,
-                                              std::string_view content_type, util::ByteView body,
-                                              const std::string& authorization) {
+util::Result<http::HttpReply> NodeApi::Call(bool post, const std::string& target,
+                                            std::string_view content_type, util::ByteView body,
+                                            const std::string& authorization) {
   if (!client_) {
-    ingest::DeviceClientOptions options;
+    http::DeviceClientOptions options;
     options.source_address = source_;
-    auto c = ingest::DeviceClient::Connect(host_, port_, options);
+    auto c = http::DeviceClient::Connect(host_, port_, options);
     if (!c.ok()) return c.status();
     client_ = std::move(c).value();
   }
-  util::Result<ingest::HttpReply> reply =
+  util::Result<http::HttpReply> reply =
       post ? client_->Post(target, content_type, body, authorization) : client_->Get(target);
   if (!reply.ok()) {
     client_.reset();  // reconnect on the next call
@@ -74,7 +74,7 @@ util::Result<ingest::HttpReply> NodeApi::Call(bool post, const std::string& targ
 }
 
 util::Result<std::optional<std::string>> NodeApi::GetJson(const std::string& target) {
-  DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply r, Call(false, target, {}, {}, {}));
+  DEPIN_ASSIGN_OR_RETURN(http::HttpReply r, Call(false, target, {}, {}, {}));
   if (r.status == 404) return std::optional<std::string>();
   if (r.status != 200)
     return Unparsable(target + " (HTTP " + std::to_string(r.status) + ")", r.body);
@@ -83,7 +83,7 @@ util::Result<std::optional<std::string>> NodeApi::GetJson(const std::string& tar
 
 util::Result<std::string> NodeApi::PostJson(const std::string& target, const std::string& body,
                                             const std::string& bearer) {
-  DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply r,
+  DEPIN_ASSIGN_OR_RETURN(http::HttpReply r,
                          Call(true, target, "application/json", util::AsBytes(body),
                               bearer.empty() ? std::string() : "Bearer " + bearer));
   if (r.status != 200)
@@ -148,7 +148,7 @@ util::Result<std::optional<DeviceInfo>> NodeApi::GetDevice(const ledger::Address
 
 util::Result<SubmitOutcome> NodeApi::SubmitTx(const ledger::Tx& tx) {
   const std::string body = json{{"tx_hex", util::HexEncode(ledger::EncodeTx(tx))}}.dump();
-  DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply r,
+  DEPIN_ASSIGN_OR_RETURN(http::HttpReply r,
                          Call(true, "/v1/ledger/tx", "application/json", util::AsBytes(body), {}));
   SubmitOutcome out;
   out.id = ledger::TxId(tx);
@@ -184,12 +184,12 @@ util::Result<TxStatus> NodeApi::GetTx(const crypto::Hash256& id) {
   return s;
 }
 
-util::Result<std::vector<ingest::SubmitResultJson>> NodeApi::SubmitReports(util::ByteView body) {
-  DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply r,
+util::Result<std::vector<http::SubmitResultJson>> NodeApi::SubmitReports(util::ByteView body) {
+  DEPIN_ASSIGN_OR_RETURN(http::HttpReply r,
                          Call(true, "/v1/reports", "application/x-protobuf", body, {}));
   if (r.status != 200)
     return Unparsable("/v1/reports (HTTP " + std::to_string(r.status) + ")", r.body);
-  return ingest::ParseSubmitResults(r.body);
+  return http::ParseSubmitResults(r.body);
 }
 
 }  // namespace depin::fleet

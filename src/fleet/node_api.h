@@ -1,6 +1,6 @@
 // NodeApi: what a device agent needs from a node's HTTP API — the ledger routes (accounts,
 // delegations, devices, transaction submission and status; docs/api.md) and report submission —
-// over one keep-alive connection (ingest::DeviceClient) that is opened lazily and reopened after
+// over one keep-alive connection (http::DeviceClient) that is opened lazily and reopened after
 // any transport error, so a node that restarts is simply reconnected to on the next call.
 //
 // Errors: transport failures, 429 and 5xx are Unavailable (retry later with backoff); answers
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "ledger/tx.h"
 #include "util/result.h"
 
@@ -50,7 +50,7 @@ struct SubmitOutcome {
 class NodeApi {
  public:
   // `url` is http://HOST:PORT; InvalidArgument if it is not. `source_address`, when set, is the
-  // local address connections are made from (ingest::DeviceClientOptions::source_address).
+  // local address connections are made from (http::DeviceClientOptions::source_address).
   static util::Result<std::unique_ptr<NodeApi>> Create(const std::string& url,
                                                        const std::string& source_address = {});
 
@@ -65,7 +65,7 @@ class NodeApi {
   util::Result<SubmitOutcome> SubmitTx(const ledger::Tx& tx);
   util::Result<TxStatus> GetTx(const crypto::Hash256& id);
   // POST /v1/reports; the per-report results of a 200 answer.
-  util::Result<std::vector<ingest::SubmitResultJson>> SubmitReports(util::ByteView body);
+  util::Result<std::vector<http::SubmitResultJson>> SubmitReports(util::ByteView body);
   // Any GET; the body of a 200 answer, nullopt for 404.
   util::Result<std::optional<std::string>> GetJson(const std::string& target);
   // POST with a JSON body and an optional bearer token; the body of a 200 answer.
@@ -75,14 +75,14 @@ class NodeApi {
  private:
   NodeApi(std::string host, uint16_t port, std::string source)
       : host_(std::move(host)), port_(port), source_(std::move(source)) {}
-  util::Result<ingest::HttpReply> Call(bool post, const std::string& target,
-                                       std::string_view content_type, util::ByteView body,
-                                       const std::string& authorization);
+  util::Result<http::HttpReply> Call(bool post, const std::string& target,
+                                     std::string_view content_type, util::ByteView body,
+                                     const std::string& authorization);
 
   std::string host_;
   uint16_t port_ = 0;
   std::string source_;
-  std::unique_ptr<ingest::DeviceClient> client_;
+  std::unique_ptr<http::DeviceClient> client_;
   std::string network_id_;  // empty until NetworkId() succeeded
 };
 

@@ -21,11 +21,11 @@
 #include <string>
 #include <thread>
 
+#include "config/network_config.h"
 #include "crypto/ed25519.h"
+#include "http/router.h"
 #include "ledger/ledger.h"
 #include "node/device_sync.h"
-#include "node/network_config.h"
-#include "node/router.h"
 #include "rewards/config.h"
 #include "util/env.h"
 #include "util/mutex.h"
@@ -36,13 +36,11 @@ namespace depin::node {
 
 // The admin token from [api] admin_token_file (relative paths are under the data directory),
 // trailing whitespace removed; NotFound when none is configured.
-util::Result<std::string> LoadAdminToken(util::Env* env, const NetworkConfig& config,
+util::Result<std::string> LoadAdminToken(util::Env* env, const config::NetworkConfig& config,
                                          const std::string& data_dir);
 // True iff the request carries `Authorization: Bearer <token>` (compared in constant time) and
 // the token is not empty.
-bool HasAdminToken(const Request& request, std::string_view token);
-
-std::string DenylistPath(const std::string& data_dir);
+bool HasAdminToken(const http::Request& request, std::string_view token);
 
 struct AdminDeps {
   util::Env* env = nullptr;
@@ -65,12 +63,12 @@ class AdminRoutes {
   // Loads <data dir>/denylist.txt if there is one (Corruption or PermissionDenied when it does
   // not verify: a node never runs with a denylist it cannot read) and applies it.
   util::Status LoadDenylist();
-  void AddRoutes(Router* router);
+  void AddRoutes(http::Router* router);
 
  private:
-  void PostDenylist(const Request& request, Responder respond);
-  void GetDenylist(const Request& request, Responder respond);
-  void Rerun(const Request& request, Responder respond);
+  void PostDenylist(const http::Request& request, http::Responder respond);
+  void GetDenylist(const http::Request& request, http::Responder respond);
+  void Rerun(const http::Request& request, http::Responder respond);
 
   AdminDeps deps_;
   util::Mutex mu_;

@@ -12,11 +12,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "http/test_http.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
 #include "node/node.h"
 #include "node/node_test_util.h"
-#include "node/test_http.h"
 
 namespace depin::node {
 namespace {
@@ -26,11 +26,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using nlohmann::json;
 
-using Reply = testing::JsonReply;
+using Reply = depin::http::testing::JsonReply;
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, const std::string& token,
            std::string body = {}) {
-  return testing::HttpJson(port, verb, target, std::move(body), "text/plain", token);
+  return depin::http::testing::HttpJson(port, verb, target, std::move(body), "text/plain", token);
 }
 
 class AdminRoutesTest : public testing::DevNetworkTest {
@@ -71,7 +71,7 @@ TEST_F(AdminRoutesTest, EveryRouteNeedsTheBearerToken) {
     EXPECT_EQ(Call(node->port(), http::verb::get, "/v1/admin/denylist", token).status, 401);
     EXPECT_EQ(Call(node->port(), http::verb::post, "/v1/admin/epochs/0/rerun", token).status, 401);
   }
-  EXPECT_FALSE(env_->FileExists(DenylistPath(dir_.path())));
+  EXPECT_FALSE(env_->FileExists(epoch::DenylistPath(dir_.path())));
 }
 
 TEST_F(AdminRoutesTest, SignedDenylistStopsADevicesReportsAndSurvivesARestart) {
@@ -91,7 +91,7 @@ TEST_F(AdminRoutesTest, SignedDenylistStopsADevicesReportsAndSurvivesARestart) {
                            "opendepin-denylist v1\nversion x\n");
     EXPECT_EQ(malformed.status, 400) << malformed.body.dump();
     EXPECT_TRUE(Active(*node, device));
-    EXPECT_FALSE(env_->FileExists(DenylistPath(dir_.path())));
+    EXPECT_FALSE(env_->FileExists(epoch::DenylistPath(dir_.path())));
 
     Reply ok = Call(node->port(), http::verb::post, "/v1/admin/denylist", token_,
                     Denylist(3, {device.public_key()}, gov_));
@@ -119,7 +119,7 @@ TEST_F(AdminRoutesTest, SignedDenylistStopsADevicesReportsAndSurvivesARestart) {
     EXPECT_TRUE(Active(*node, device));
   }
   // A damaged stored list stops the node from starting rather than being ignored.
-  std::ofstream(DenylistPath(dir_.path()), std::ios::app) << "device 00\n";
+  std::ofstream(epoch::DenylistPath(dir_.path()), std::ios::app) << "device 00\n";
   NodeOptions options;
   options.data_dir = dir_.path();
   options.api_address = "127.0.0.1:0";

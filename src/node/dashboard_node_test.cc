@@ -10,9 +10,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "node/network_init.h"
+#include "config/network_init.h"
+#include "http/test_http.h"
 #include "node/node.h"
-#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -41,7 +41,7 @@ std::unique_ptr<Node> StartNode(const std::string& data_dir, const std::string& 
 
 TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());
   std::filesystem::create_directories(dir.File("dash/assets"));
   std::ofstream(dir.File("dash/index.html")) << "<!doctype html><title>dashboard</title>";
   std::ofstream(dir.File("dash/assets/app-1.js")) << "let x = 1;";
@@ -49,15 +49,15 @@ TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
   ASSERT_NE(node, nullptr);
   const uint16_t port = node->port();
 
-  auto index = testing::HttpGet(port, "/");
+  auto index = depin::http::testing::HttpGet(port, "/");
   EXPECT_EQ(index.result_int(), 200);
   EXPECT_EQ(index.body(), "<!doctype html><title>dashboard</title>");
   EXPECT_EQ(index[http::field::cache_control], "no-cache");
-  auto js = testing::HttpGet(port, "/assets/app-1.js");
+  auto js = depin::http::testing::HttpGet(port, "/assets/app-1.js");
   EXPECT_EQ(js.result_int(), 200);
   EXPECT_EQ(js[http::field::content_type], "text/javascript; charset=utf-8");
 
-  auto summary = testing::HttpGet(port, "/v1/network/summary");
+  auto summary = depin::http::testing::HttpGet(port, "/v1/network/summary");
   ASSERT_EQ(summary.result_int(), 200);
   nlohmann::json s = nlohmann::json::parse(summary.body());
   EXPECT_EQ(s["network"], "opendepin-dev");
@@ -65,28 +65,28 @@ TEST(DashboardNodeTest, ServesTheBundleAndTheApi) {
   EXPECT_TRUE(s["latest_epoch"].is_null());
   EXPECT_EQ(s["ingest"]["accepted"], 0);
 
-  auto bad_page = testing::HttpGet(port, "/v1/devices?limit=0");
+  auto bad_page = depin::http::testing::HttpGet(port, "/v1/devices?limit=0");
   EXPECT_EQ(bad_page.result_int(), 400);
   EXPECT_EQ(ErrorCode(bad_page.body()), "out_of_range");
-  auto traversal = testing::HttpGet(port, "/assets/%2e%2e/%2e%2e/net/network.toml");
+  auto traversal = depin::http::testing::HttpGet(port, "/assets/%2e%2e/%2e%2e/net/network.toml");
   EXPECT_EQ(traversal.result_int(), 400);
   EXPECT_EQ(ErrorCode(traversal.body()), "invalid_argument");
-  auto unknown =
-      testing::HttpGet(port, "/v1/devices/" + node->config().keys.makers.at(0));  // not a device
+  auto unknown = depin::http::testing::HttpGet(
+      port, "/v1/devices/" + node->config().keys.makers.at(0));  // not a device
   EXPECT_EQ(unknown.result_int(), 404);
   EXPECT_EQ(ErrorCode(unknown.body()), "not_found");
 }
 
 TEST(DashboardNodeTest, WithoutABundleTheRootExplainsHowToBuildIt) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());
   std::unique_ptr<Node> node = StartNode(dir.File("net"), dir.File("missing"));
   ASSERT_NE(node, nullptr);
-  auto index = testing::HttpGet(node->port(), "/");
+  auto index = depin::http::testing::HttpGet(node->port(), "/");
   EXPECT_EQ(index.result_int(), 200);
   EXPECT_EQ(index[http::field::content_type], "text/html; charset=utf-8");
   EXPECT_NE(index.body().find("dashboard is not built"), std::string::npos);
-  EXPECT_EQ(testing::HttpGet(node->port(), "/v1/health").result_int(),
+  EXPECT_EQ(depin::http::testing::HttpGet(node->port(), "/v1/health").result_int(),
             200);  // the API still serves
 }
 

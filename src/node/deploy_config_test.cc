@@ -11,9 +11,9 @@
 #include <sstream>
 #include <string>
 
-#include "node/network_init.h"
+#include "config/network_init.h"
+#include "http/test_http.h"
 #include "node/node.h"
-#include "node/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -56,7 +56,7 @@ std::set<std::string> QueriedMetrics(const std::string& text) {
 
 TEST(DeployConfigTest, EveryMetricTheBoardAndAlertsQueryIsExposedAndTheExpositionLints) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());
   NodeOptions options;
   options.data_dir = dir.File("net");
   options.api_address = "127.0.0.1:0";
@@ -64,8 +64,8 @@ TEST(DeployConfigTest, EveryMetricTheBoardAndAlertsQueryIsExposedAndTheExpositio
   util::Result<std::unique_ptr<Node>> node = Node::Start(options);
   ASSERT_TRUE(node.ok()) << node.status().ToString();
   // One request first, so the per-route HTTP families have a sample too.
-  ASSERT_EQ(testing::HttpGet((*node)->port(), "/v1/health").result_int(), 200);
-  const std::string exposition = testing::HttpGet((*node)->port(), "/metrics").body();
+  ASSERT_EQ(depin::http::testing::HttpGet((*node)->port(), "/v1/health").result_int(), 200);
+  const std::string exposition = depin::http::testing::HttpGet((*node)->port(), "/metrics").body();
   const std::set<std::string> exposed = Families(exposition);
   ASSERT_GT(exposed.size(), 20u) << exposition;
 

@@ -10,12 +10,12 @@
 
 namespace depin::node {
 
-std::vector<ingest::KindMask> KindMasksOfClasses(const NetworkConfig& config) {
+std::vector<ingest::KindMask> KindMasksOfClasses(const config::NetworkConfig& config) {
   std::vector<ingest::KindMask> masks;
   masks.reserve(config.resource_classes.size());
-  for (const ResourceClass& rc : config.resource_classes) {
+  for (const config::ResourceClass& rc : config.resource_classes) {
     ingest::KindMask mask = 0;
-    for (ProofKind k : rc.proofs) mask |= KindBitOf(k);
+    for (config::ProofKind k : rc.proofs) mask |= KindBitOf(k);
     masks.push_back(mask);
   }
   return masks;

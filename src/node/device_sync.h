@@ -23,16 +23,16 @@
 #include <set>
 #include <vector>
 
+#include "config/network_config.h"
 #include "ingest/device_registry.h"
 #include "ledger/block.h"
 #include "ledger/ledger.h"
-#include "node/network_config.h"
 #include "util/mutex.h"
 
 namespace depin::node {
 
 // The allowed-kinds mask of each [[resource_classes]] entry, by index.
-std::vector<ingest::KindMask> KindMasksOfClasses(const NetworkConfig& config);
+std::vector<ingest::KindMask> KindMasksOfClasses(const config::NetworkConfig& config);
 
 class DeviceSync {
  public:

@@ -6,13 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include "epoch/test_fixture.h"
 #include "ingest/device_registry.h"
 #include "ledger/test_fault_vfs.h"
-#include "node/epoch_test_fixture.h"
 #include "util/temp_dir.h"
 
-namespace depin::node::testing {
+namespace depin::node {
 namespace {
+
+using epoch::testing::BuildLedger;
+using epoch::testing::DeviceKey;
+using epoch::testing::FixtureParams;
+using epoch::testing::kDevices;
+using epoch::testing::TestNet;
 
 class DeviceSyncTest : public ::testing::Test {
  protected:
@@ -70,4 +76,4 @@ TEST_F(DeviceSyncTest, UnreadableDeviceIsInactiveUntilTheStoreHeals) {
 }
 
 }  // namespace
-}  // namespace depin::node::testing
+}  // namespace depin::node

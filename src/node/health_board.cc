@@ -5,7 +5,7 @@
 
 namespace depin::node {
 
-HealthBoard::HealthBoard(metrics::Registry* registry) {
+HealthBoard::HealthBoard(http::metrics::Registry* registry) {
   if (registry == nullptr) return;
   gauge_ = &registry->AddGauge("depin_component_degraded",
                                "1 while a component is repairing itself after an error (see "

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/metrics.h"
+#include "http/metrics.h"
 #include "util/status.h"
 
 namespace depin::node {
@@ -21,7 +21,7 @@ namespace depin::node {
 class HealthBoard {
  public:
   // Registers the gauge on `registry` (may be null: no metric).
-  explicit HealthBoard(metrics::Registry* registry);
+  explicit HealthBoard(http::metrics::Registry* registry);
 
   // The component's health: OK when healthy, else the cause (logged on each change).
   void Set(const std::string& component, const util::Status& health);
@@ -33,7 +33,7 @@ class HealthBoard {
   std::vector<Degraded> degraded() const;
 
  private:
-  metrics::Family<metrics::Gauge>* gauge_ = nullptr;
+  http::metrics::Family<http::metrics::Gauge>* gauge_ = nullptr;
   mutable std::mutex mu_;
   std::map<std::string, util::Status> degraded_;  // guarded by mu_
 };

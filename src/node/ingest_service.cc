@@ -8,13 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/ed25519.h"
+#include "http/json_error.h"
 #include "ingest/log_version.h"
 #include "node/admin_routes.h"
-#include "node/json_error.h"
 
 namespace depin::node {
 
-ingest::KindMask KindBitOf(ProofKind kind) {
+ingest::KindMask KindBitOf(config::ProofKind kind) {
   // Wire ReportKind values are the config's proof kinds in the same order, starting at 1.
   return ingest::KindBit(static_cast<uint32_t>(kind) + 1);
 }
@@ -23,16 +23,16 @@ ingest::KindMask KindBitOf(ProofKind kind) {
 // only counters and histograms resolved here once; queue depths are read when /metrics is scraped.
 class IngestService::Observer final : public ingest::IngestObserver {
  public:
-  Observer(metrics::Registry* r, IngestService* service)
+  Observer(http::metrics::Registry* r, IngestService* service)
       : requests_(r->AddCounter("depin_ingest_requests_total",
                                 "POST /v1/reports requests by HTTP status.", {"code"})),
         ack_(r->AddHistogram("depin_ingest_ack_latency_seconds",
                              "Time from receiving a request to answering it (after fsync).", {},
-                             metrics::DefaultLatencyBucketsMicros(), 6)
+                             http::metrics::DefaultLatencyBucketsMicros(), 6)
                  .WithLabels({})),
         fsync_(r->AddHistogram("depin_ingest_log_fsync_seconds",
                                "Report-log group-commit fdatasync latency, every sync.", {},
-                               metrics::DefaultLatencyBucketsMicros(), 6)
+                               http::metrics::DefaultLatencyBucketsMicros(), 6)
                    .WithLabels({})) {
     auto& reports = r->AddCounter("depin_ingest_reports_total",
                                   "Reports answered accepted or duplicate.", {"status"});
@@ -101,17 +101,18 @@ class IngestService::Observer final : public ingest::IngestObserver {
  private:
   static constexpr std::array<int, 3> kCommonCodes = {200, 400, 503};
 
-  metrics::Family<metrics::Counter>& requests_;
-  metrics::Histogram& ack_;
-  metrics::Histogram& fsync_;
-  metrics::Counter* accepted_ = nullptr;
-  metrics::Counter* duplicate_ = nullptr;
-  std::array<metrics::Counter*, static_cast<size_t>(ingest::RejectReason::kCount)> rejected_{};
-  std::array<metrics::Counter*, kCommonCodes.size()> common_requests_{};
-  std::unique_ptr<metrics::Registry::CollectHook> collect_;
+  http::metrics::Family<http::metrics::Counter>& requests_;
+  http::metrics::Histogram& ack_;
+  http::metrics::Histogram& fsync_;
+  http::metrics::Counter* accepted_ = nullptr;
+  http::metrics::Counter* duplicate_ = nullptr;
+  std::array<http::metrics::Counter*, static_cast<size_t>(ingest::RejectReason::kCount)>
+      rejected_{};
+  std::array<http::metrics::Counter*, kCommonCodes.size()> common_requests_{};
+  std::unique_ptr<http::metrics::Registry::CollectHook> collect_;
 };
 
-void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* options) {
+void ApplyIngestConfig(const config::IngestSection& section, IngestServiceOptions* options) {
   ingest::IngestOptions& p = options->pipeline;
   p.max_age_ms = section.max_report_age_seconds * 1000;
   p.max_skew_ms = section.max_clock_skew_seconds * 1000;
@@ -131,9 +132,9 @@ void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* optio
   log.min_group_interval_us = section.group_interval_us;
 }
 
-util::Result<std::unique_ptr<IngestService>> IngestService::Start(IngestServiceOptions options,
-                                                                  const NetworkConfig& config,
-                                                                  metrics::Registry* registry) {
+util::Result<std::unique_ptr<IngestService>> IngestService::Start(
+    IngestServiceOptions options, const config::NetworkConfig& config,
+    http::metrics::Registry* registry) {
   std::unique_ptr<IngestService> s(new IngestService());
   s->options_ = std::move(options);
   s->config_ = &config;
@@ -195,30 +196,31 @@ IngestService::~IngestService() {
 }
 
 std::optional<ingest::KindMask> IngestService::KindsOfClass(std::string_view name) const {
-  for (const ResourceClass& rc : config_->resource_classes) {
+  for (const config::ResourceClass& rc : config_->resource_classes) {
     if (rc.name != name) continue;
     ingest::KindMask mask = 0;
-    for (ProofKind k : rc.proofs) mask |= KindBitOf(k);
+    for (config::ProofKind k : rc.proofs) mask |= KindBitOf(k);
     return mask;
   }
   return std::nullopt;
 }
 
-void IngestService::AddRoutes(Router* router) {
-  router->Post("/v1/reports",
-               [this](const Request& req, Responder respond) { HandleReports(req, respond); });
+void IngestService::AddRoutes(http::Router* router) {
+  router->Post("/v1/reports", [this](const http::Request& req, http::Responder respond) {
+    HandleReports(req, respond);
+  });
   if (options_.dev) {
-    router->Post("/v1/admin/devices", [this](const Request& req, Responder respond) {
+    router->Post("/v1/admin/devices", [this](const http::Request& req, http::Responder respond) {
       HandleAdminDevices(req, respond);
     });
   }
 }
 
-void IngestService::HandleReports(const Request& request, Responder respond) {
+void IngestService::HandleReports(const http::Request& request, http::Responder respond) {
   std::string_view type = request.Header("Content-Type");
   if (type.substr(0, type.find(';')) != "application/x-protobuf") {
-    respond(JsonError(415, "unsupported_media_type",
-                      "POST /v1/reports takes Content-Type application/x-protobuf"));
+    respond(http::JsonError(415, "unsupported_media_type",
+                            "POST /v1/reports takes Content-Type application/x-protobuf"));
     return;
   }
   std::string_view client = request.remote;
@@ -226,7 +228,7 @@ void IngestService::HandleReports(const Request& request, Responder respond) {
     client = client.substr(0, colon);
   }
   pipeline_->Submit(util::AsBytes(request.body), client, [respond](ingest::IngestReply reply) {
-    Response response = Response::Json(reply.http_status, std::move(reply.body));
+    http::Response response = http::Response::Json(reply.http_status, std::move(reply.body));
     if (reply.retry_after_s > 0) {
       response.headers.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
     }
@@ -236,14 +238,14 @@ void IngestService::HandleReports(const Request& request, Responder respond) {
 
 // Body: {"devices":[{"key":"<base58>","class":"<resource class>"|"kinds":["heartbeat",...],
 //                    "active":true}]}
-void IngestService::HandleAdminDevices(const Request& request, Responder respond) {
+void IngestService::HandleAdminDevices(const http::Request& request, http::Responder respond) {
   if (!HasAdminToken(request, admin_token_)) {
-    respond(JsonError(401, "unauthenticated", "missing or wrong admin bearer token"));
+    respond(http::JsonError(401, "unauthenticated", "missing or wrong admin bearer token"));
     return;
   }
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object() || !body.contains("devices") || !body["devices"].is_array()) {
-    respond(JsonError(400, "invalid_argument", "body: want {\"devices\":[...]}"));
+    respond(http::JsonError(400, "invalid_argument", "body: want {\"devices\":[...]}"));
     return;
   }
   std::vector<std::pair<ingest::DeviceKey, ingest::DeviceInfo>> updates;
@@ -251,55 +253,55 @@ void IngestService::HandleAdminDevices(const Request& request, Responder respond
   for (const nlohmann::json& d : body["devices"]) {
     std::string where = "devices[" + std::to_string(i++) + "]";
     if (!d.is_object() || !d.contains("key") || !d["key"].is_string()) {
-      respond(JsonError(400, "invalid_argument", where + ".key: missing"));
+      respond(http::JsonError(400, "invalid_argument", where + ".key: missing"));
       return;
     }
     util::Result<crypto::PublicKey> key =
         crypto::PublicKey::FromBase58(d["key"].get<std::string>());
     if (!key.ok()) {
-      respond(JsonError(400, "invalid_argument", where + ".key: " + key.status().ToString()));
+      respond(http::JsonError(400, "invalid_argument", where + ".key: " + key.status().ToString()));
       return;
     }
     // Every field's type is checked before it is read: a wrong type is the client's error (400
     // naming the field), never a json exception (500).
     if (d.contains("active") && !d["active"].is_boolean()) {
-      respond(JsonError(400, "invalid_argument", where + ".active: want true or false"));
+      respond(http::JsonError(400, "invalid_argument", where + ".active: want true or false"));
       return;
     }
     if (d.contains("class") && !d["class"].is_string()) {
-      respond(JsonError(400, "invalid_argument", where + ".class: want a string"));
+      respond(http::JsonError(400, "invalid_argument", where + ".class: want a string"));
       return;
     }
     if (d.contains("kinds") && !d["kinds"].is_array()) {
-      respond(JsonError(400, "invalid_argument", where + ".kinds: want an array of strings"));
+      respond(http::JsonError(400, "invalid_argument", where + ".kinds: want an array of strings"));
       return;
     }
     ingest::DeviceInfo info{0, d.contains("active") ? d["active"].get<bool>() : true};
     if (d.contains("class")) {
       std::optional<ingest::KindMask> mask = KindsOfClass(d["class"].get<std::string>());
       if (!mask) {
-        respond(JsonError(400, "invalid_argument", where + ".class: no such resource class"));
+        respond(http::JsonError(400, "invalid_argument", where + ".class: no such resource class"));
         return;
       }
       info.allowed_kinds = *mask;
     } else if (d.contains("kinds")) {
       for (const nlohmann::json& k : d["kinds"]) {
-        std::optional<ProofKind> kind =
-            k.is_string() ? ProofKindFromName(k.get<std::string>()) : std::nullopt;
+        std::optional<config::ProofKind> kind =
+            k.is_string() ? config::ProofKindFromName(k.get<std::string>()) : std::nullopt;
         if (!kind) {
-          respond(JsonError(400, "invalid_argument", where + ".kinds: unknown proof kind"));
+          respond(http::JsonError(400, "invalid_argument", where + ".kinds: unknown proof kind"));
           return;
         }
         info.allowed_kinds |= KindBitOf(*kind);
       }
     } else {
-      respond(JsonError(400, "invalid_argument", where + ": want \"class\" or \"kinds\""));
+      respond(http::JsonError(400, "invalid_argument", where + ": want \"class\" or \"kinds\""));
       return;
     }
     updates.push_back({key->bytes, info});
   }
   for (const auto& [key, info] : updates) devices_.Upsert(key, info);
-  respond(Response::Json(200, nlohmann::json{{"registered", updates.size()}}.dump()));
+  respond(http::Response::Json(200, nlohmann::json{{"registered", updates.size()}}.dump()));
 }
 
 }  // namespace depin::node

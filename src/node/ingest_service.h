@@ -16,12 +16,12 @@
 #include <memory>
 #include <string>
 
+#include "config/network_config.h"
+#include "http/metrics.h"
+#include "http/router.h"
 #include "ingest/device_registry.h"
 #include "ingest/pipeline.h"
 #include "ingest/report_log.h"
-#include "node/metrics.h"
-#include "node/network_config.h"
-#include "node/router.h"
 #include "util/env.h"
 
 namespace depin::node {
@@ -36,18 +36,18 @@ struct IngestServiceOptions {
 
 // Fills the pipeline and log settings of `options` from network.toml's [ingest] section.
 // (Retention of closed epochs is applied by the node: Node::ApplyReportRetention.)
-void ApplyIngestConfig(const IngestSection& section, IngestServiceOptions* options);
+void ApplyIngestConfig(const config::IngestSection& section, IngestServiceOptions* options);
 
 class IngestService {
  public:
   static util::Result<std::unique_ptr<IngestService>> Start(IngestServiceOptions options,
-                                                            const NetworkConfig& config,
-                                                            metrics::Registry* registry);
+                                                            const config::NetworkConfig& config,
+                                                            http::metrics::Registry* registry);
   ~IngestService();
   IngestService(const IngestService&) = delete;
   IngestService& operator=(const IngestService&) = delete;
 
-  void AddRoutes(Router* router);
+  void AddRoutes(http::Router* router);
   ingest::InMemoryDeviceRegistry& registry() { return devices_; }
   ingest::IngestPipeline& pipeline() { return *pipeline_; }
   ingest::ReportLog& log() { return *log_; }
@@ -59,11 +59,11 @@ class IngestService {
 
  private:
   IngestService() = default;
-  void HandleReports(const Request& request, Responder respond);
-  void HandleAdminDevices(const Request& request, Responder respond);
+  void HandleReports(const http::Request& request, http::Responder respond);
+  void HandleAdminDevices(const http::Request& request, http::Responder respond);
 
   IngestServiceOptions options_;
-  const NetworkConfig* config_ = nullptr;
+  const config::NetworkConfig* config_ = nullptr;
   std::string admin_token_;
   ingest::InMemoryDeviceRegistry devices_;
   std::unique_ptr<Observer> observer_;
@@ -72,6 +72,6 @@ class IngestService {
 };
 
 // The wire report-kind bit for a config proof kind.
-ingest::KindMask KindBitOf(ProofKind kind);
+ingest::KindMask KindBitOf(config::ProofKind kind);
 
 }  // namespace depin::node

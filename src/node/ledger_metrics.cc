@@ -4,7 +4,7 @@
 
 namespace depin::node {
 
-LedgerMetrics::LedgerMetrics(metrics::Registry* r)
+LedgerMetrics::LedgerMetrics(http::metrics::Registry* r)
     : height_(&r->AddGauge("depin_ledger_height", "Height of the last committed block.")
                    .WithLabels({})),
       committed_(&r->AddCounter("depin_ledger_txs_committed_total",
@@ -28,7 +28,7 @@ LedgerMetrics::LedgerMetrics(metrics::Registry* r)
                   .WithLabels({})),
       commit_latency_(&r->AddHistogram("depin_ledger_block_commit_seconds",
                                        "Time to apply, hash, sign and durably commit a block.", {},
-                                       metrics::DefaultLatencyBucketsMicros(), 6)
+                                       http::metrics::DefaultLatencyBucketsMicros(), 6)
                            .WithLabels({})) {}
 
 void LedgerMetrics::OnProduced(const ledger::ProducedBlock& produced, uint64_t produce_micros,
@@ -61,7 +61,7 @@ void LedgerMetrics::OnStoreUnavailable(std::string_view query) const {
   store_unavailable_->WithLabels({std::string(query)}).Inc();
 }
 
-void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
+void AttachLedgerMetrics(http::metrics::Registry* registry, const ledger::Ledger* chain,
                          ledger::Mempool* mempool, ledger::BlockProducer* producer,
                          ledger::LedgerApi* api) {
   const LedgerMetrics m(registry);

@@ -20,17 +20,17 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http/metrics.h"
 #include "ledger/api.h"
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "ledger/producer.h"
-#include "node/metrics.h"
 
 namespace depin::node {
 
 class LedgerMetrics {
  public:
-  explicit LedgerMetrics(metrics::Registry* registry);
+  explicit LedgerMetrics(http::metrics::Registry* registry);
 
   // After the producer settled a batch (committed or not): counts, height, latency, depth.
   void OnProduced(const ledger::ProducedBlock& produced, uint64_t produce_micros, uint64_t height,
@@ -45,19 +45,19 @@ class LedgerMetrics {
   void SetMempoolDepth(size_t depth) const { depth_->Set(static_cast<int64_t>(depth)); }
 
  private:
-  metrics::Gauge* height_;
-  metrics::Counter* committed_;
-  metrics::Family<metrics::Counter>* rejected_;
-  metrics::Family<metrics::Counter>* mempool_refused_;
-  metrics::Family<metrics::Counter>* store_unavailable_;
-  metrics::Gauge* depth_;
-  metrics::Histogram* commit_latency_;
+  http::metrics::Gauge* height_;
+  http::metrics::Counter* committed_;
+  http::metrics::Family<http::metrics::Counter>* rejected_;
+  http::metrics::Family<http::metrics::Counter>* mempool_refused_;
+  http::metrics::Family<http::metrics::Counter>* store_unavailable_;
+  http::metrics::Gauge* depth_;
+  http::metrics::Histogram* commit_latency_;
 };
 
 // Registers the metrics on `registry` and hooks them to the producer (set_observer), the mempool
 // (set_drop_observer) and the API (set_on_submit, set_on_store_unavailable); call once, before the
 // producer starts. The pointers must outlive the hooks.
-void AttachLedgerMetrics(metrics::Registry* registry, const ledger::Ledger* chain,
+void AttachLedgerMetrics(http::metrics::Registry* registry, const ledger::Ledger* chain,
                          ledger::Mempool* mempool, ledger::BlockProducer* producer,
                          ledger::LedgerApi* api);
 

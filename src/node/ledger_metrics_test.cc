@@ -27,7 +27,7 @@ TEST(LedgerMetricsTest, CountsCommitsRejectionsDepthAndLatency) {
                        [&](std::string_view key) { return chain->ReadState(key); });
   ledger::BlockProducer producer(chain.get(), &pool, net.producer, {}, util::Env::Default());
   ledger::LedgerApi api(chain.get(), &pool);
-  metrics::Registry registry;
+  http::metrics::Registry registry;
   AttachLedgerMetrics(&registry, chain.get(), &pool, &producer, &api);
   auto submit = [&](const ledger::Tx& tx) {
     return api.SubmitTx("application/json",
@@ -72,7 +72,7 @@ TEST(LedgerMetricsTest, CountsStoreUnavailableAnswersByQueryAndRefusalsByReason)
                        [&](std::string_view key) { return chain->ReadState(key); });
   ledger::BlockProducer producer(chain.get(), &pool, net.producer, {}, util::Env::Default());
   ledger::LedgerApi api(chain.get(), &pool);
-  metrics::Registry registry;
+  http::metrics::Registry registry;
   AttachLedgerMetrics(&registry, chain.get(), &pool, &producer, &api);
   vfs.set_failing(true);
   vfs.StaleOpenHandles();

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/hash.h"
-#include "node/dashboard_api.h"
+#include "dashboard/api.h"
+#include "epoch/service.h"
+#include "http/json_error.h"
 #include "node/data_dir_lock.h"
-#include "node/epoch_service.h"
-#include "node/json_error.h"
 
 namespace depin::node {
 
@@ -25,7 +25,7 @@ struct Node::Control {
   bool waited = false;
 };
 
-Node::Node(NodeOptions options, NetworkConfig config)
+Node::Node(NodeOptions options, config::NetworkConfig config)
     : options_(std::move(options)),
       config_(std::move(config)),
       health_(std::make_unique<HealthBoard>(&registry_)),
@@ -40,18 +40,19 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   // One node per directory: a second one would append to the same log segments and database.
   DEPIN_ASSIGN_OR_RETURN(std::unique_ptr<util::FileLock> dir_lock,
                          LockDataDir(env, options.data_dir, util::LockMode::kExclusive));
-  DEPIN_ASSIGN_OR_RETURN(NetworkConfig config,
-                         LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
+  DEPIN_ASSIGN_OR_RETURN(
+      config::NetworkConfig config,
+      config::LoadNetworkConfig(env, util::JoinPath(options.data_dir, "network.toml")));
   {  // a malformed --api fails before anything starts (and logs)
     std::string host;
     uint16_t port = 0;
     DEPIN_RETURN_IF_ERROR(
-        ParseHostPort(options.api_address.value_or(config.api.listen), &host, &port));
+        http::ParseHostPort(options.api_address.value_or(config.api.listen), &host, &port));
   }
   std::unique_ptr<Node> node(new Node(std::move(options), std::move(config)));
   node->dir_lock_ = std::move(dir_lock);
-  const ApiSection& api = node->config_.api;
-  HttpServerOptions http;
+  const config::ApiSection& api = node->config_.api;
+  http::HttpServerOptions http;
   http.address = node->options_.api_address.value_or(api.listen);
   http.io_threads = node->options_.io_threads ? node->options_.io_threads : api.io_threads;
   http.body_limit = api.body_limit_bytes;
@@ -95,8 +96,8 @@ util::Result<std::unique_ptr<Node>> Node::Start(NodeOptions options) {
   } else {
     spdlog::warn("node: cannot raise the descriptor limit: {}", limit.status().ToString());
   }
-  util::Result<std::unique_ptr<HttpServer>> server =
-      HttpServer::Start(std::move(http), &node->router_, &node->registry_);
+  util::Result<std::unique_ptr<http::HttpServer>> server =
+      http::HttpServer::Start(std::move(http), &node->router_, &node->registry_);
   if (!server.ok()) return server.status().WithContext("api");
   node->server_ = std::move(server).value();
   spdlog::info("node: network {} ({}), api on {}:{}{}", node->config_.network.name,
@@ -113,7 +114,7 @@ void Node::AddRoutes() {
       .Set(1);
   // 503 while a component repairs itself, naming it (and the code of its cause, not the cause:
   // that names files).
-  router_.Get("/v1/health", [this](const Request&, Responder respond) {
+  router_.Get("/v1/health", [this](const http::Request&, http::Responder respond) {
     const std::vector<HealthBoard::Degraded> degraded = health_->degraded();
     nlohmann::json body = {{"status", degraded.empty() ? "ok" : "degraded"},
                            {"network", config_.network.name},
@@ -127,17 +128,18 @@ void Node::AddRoutes() {
         list.push_back({{"component", d.component}, {"code", d.code}});
       }
     }
-    respond(Response::Json(degraded.empty() ? 200 : 503, body.dump()));
+    respond(http::Response::Json(degraded.empty() ? 200 : 503, body.dump()));
   });
   ingest_->AddRoutes(&router_);
-  AddEpochRoutes(&router_, options_.env, options_.data_dir);  // manifests in <data dir>/rewards
+  epoch::AddEpochRoutes(&router_, options_.env,
+                        options_.data_dir);  // manifests in <data dir>/rewards
   if (entropy_) entropy_->AddRoutes(&router_);
-  AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
-               {options_.env, options_.data_dir, ledger_.get(), &registry_, config_.network.name,
-                std::chrono::milliseconds(1000)},
-               options_.dashboard_dir);
-  router_.Get("/metrics", [this](const Request&, Responder respond) {
-    respond(Response{200, std::string(metrics::kContentType), registry_.Render(), {}});
+  dashboard::AddDashboard(&router_,  // web dashboard: its JSON API and the built bundle at /
+                          {options_.env, options_.data_dir, ledger_.get(), &registry_,
+                           config_.network.name, std::chrono::milliseconds(1000)},
+                          options_.dashboard_dir);
+  router_.Get("/metrics", [this](const http::Request&, http::Responder respond) {
+    respond(http::Response{200, std::string(http::metrics::kContentType), registry_.Render(), {}});
   });
 }
 

@@ -24,22 +24,22 @@
 #include <string>
 #include <string_view>
 
+#include "config/network_config.h"
+#include "epoch/commit_waiter.h"
+#include "epoch/poc_entropy.h"
+#include "epoch/service.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
 #include "ledger/api.h"
 #include "ledger/ledger.h"
 #include "ledger/mempool.h"
 #include "ledger/producer.h"
 #include "node/admin_routes.h"
-#include "node/commit_waiter.h"
 #include "node/device_sync.h"
-#include "node/epoch_service.h"
 #include "node/health_board.h"
-#include "node/http_server.h"
 #include "node/ingest_service.h"
 #include "node/logging.h"  // ConfigureLogging, for the commands that start a node
-#include "node/metrics.h"
-#include "node/network_config.h"
-#include "node/poc_entropy.h"
-#include "node/router.h"
 #include "util/env.h"
 #include "util/mutex.h"
 #include "util/result.h"
@@ -76,11 +76,11 @@ class Node {
 
   uint16_t port() const { return server_->port(); }
   const std::string& host() const { return server_->host(); }
-  const NetworkConfig& config() const { return config_; }
-  metrics::Registry& metrics() { return registry_; }
+  const config::NetworkConfig& config() const { return config_; }
+  http::metrics::Registry& metrics() { return registry_; }
   // Every API route, complete once Start returns: lets a caller drive the handlers without a
   // socket (fuzz/http_router_fuzz.cc feeds it parsed requests).
-  const Router& router() const { return router_; }
+  const http::Router& router() const { return router_; }
   // Report ingest (POST /v1/reports): its device registry is the seam the ledger will feed.
   IngestService& ingest() { return *ingest_; }
   // The embedded ledger (thread-safe); valid until Wait() returns or the node is destroyed.
@@ -103,7 +103,7 @@ class Node {
 
  private:
   struct Control;  // the signal-handling io_context (Asio stays out of this header)
-  Node(NodeOptions options, NetworkConfig config);
+  Node(NodeOptions options, config::NetworkConfig config);
   void AddRoutes();
   util::Status StartLedger();
   void StopLedger();  // after the server stopped: drains the producer; idempotent
@@ -118,11 +118,11 @@ class Node {
   util::Status StartEntropy();  // node_epochs.cc: PoC entropy, published on its cadence
 
   NodeOptions options_;
-  NetworkConfig config_;
+  config::NetworkConfig config_;
   std::unique_ptr<util::FileLock> dir_lock_;  // <data dir>/LOCK; released last
-  metrics::Registry registry_;
+  http::metrics::Registry registry_;
   std::unique_ptr<HealthBoard> health_;  // components repairing themselves (GET /v1/health)
-  Router router_;
+  http::Router router_;
   std::unique_ptr<Control> control_;
   std::unique_ptr<ledger::Ledger> ledger_;  // the ledger members outlive every request
   std::unique_ptr<ledger::Mempool> mempool_;
@@ -130,16 +130,16 @@ class Node {
   std::unique_ptr<ledger::LedgerApi> ledger_api_;
   std::unique_ptr<DeviceSync> device_sync_;  // ledger devices -> ingest registry
   std::unique_ptr<AdminRoutes> admin_;       // reset before the ledger: a re-run reads it
-  std::unique_ptr<CommitWaiter> waiter_;
+  std::unique_ptr<epoch::CommitWaiter> waiter_;
   util::Mutex epochs_mu_;
-  std::optional<EpochServiceOptions> epoch_options_ GUARDED_BY(epochs_mu_);
-  std::unique_ptr<EpochService> epochs_ GUARDED_BY(epochs_mu_);
+  std::optional<epoch::EpochServiceOptions> epoch_options_ GUARDED_BY(epochs_mu_);
+  std::unique_ptr<epoch::EpochService> epochs_ GUARDED_BY(epochs_mu_);
   bool stopping_epochs_ GUARDED_BY(epochs_mu_) = false;
   std::atomic<bool> epochs_started_{false};
   // PoC entropy (poc_entropy.h), when a resource class uses proof of coverage.
-  std::unique_ptr<EntropyService> entropy_;
-  std::unique_ptr<IngestService> ingest_;  // before server_: outlives every request
-  std::unique_ptr<HttpServer> server_;     // last: stopped and destroyed first
+  std::unique_ptr<epoch::EntropyService> entropy_;
+  std::unique_ptr<IngestService> ingest_;     // before server_: outlives every request
+  std::unique_ptr<http::HttpServer> server_;  // last: stopped and destroyed first
 };
 
 }  // namespace depin::node

@@ -1,7 +1,7 @@
 // Node's admin routes (admin_routes.h): the token, the operator key, the stored denylist.
 #include <spdlog/spdlog.h>
 
-#include "node/epoch_config.h"
+#include "config/epoch_config.h"
 #include "node/node.h"
 
 namespace depin::node {
@@ -21,7 +21,7 @@ util::Status Node::StartAdmin() {
   deps.operator_key = *op;
   deps.network_id = config_.network.id;
   deps.ledger = ledger_.get();
-  DEPIN_ASSIGN_OR_RETURN(deps.reward_config, RewardConfigFromNetwork(config_));
+  DEPIN_ASSIGN_OR_RETURN(deps.reward_config, config::RewardConfigFromNetwork(config_));
   deps.devices = device_sync_.get();
   admin_ = std::make_unique<AdminRoutes>(std::move(deps));
   DEPIN_RETURN_IF_ERROR(admin_->LoadDenylist());

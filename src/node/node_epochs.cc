@@ -12,8 +12,8 @@
 
 #include <algorithm>
 
+#include "config/epoch_config.h"
 #include "crypto/key_file.h"
-#include "node/epoch_config.h"
 #include "node/node.h"
 
 namespace depin::node {
@@ -24,7 +24,8 @@ int64_t CloseDelayMs(int64_t epoch_length_ms) {
 
 util::Status Node::PrepareEpochs() {
   util::Env* env = options_.env;
-  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config, RewardConfigFromNetwork(config_));
+  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config,
+                         config::RewardConfigFromNetwork(config_));
   const std::string key_path = util::JoinPath(options_.data_dir, "keys/reward-oracle.key");
   util::Result<crypto::KeyPair> oracle = crypto::ReadKeyFile(env, key_path);
   if (!oracle.ok()) return oracle.status().WithContext("epochs: reward-oracle key");
@@ -34,7 +35,7 @@ util::Status Node::PrepareEpochs() {
     return util::Status::FailedPrecondition(key_path + ": its public key " + address +
                                             " is not one of keys.reward_oracles");
   }
-  EpochServiceOptions o;
+  epoch::EpochServiceOptions o;
   o.env = env;
   o.data_dir = options_.data_dir;
   o.config = std::move(reward_config);
@@ -44,9 +45,9 @@ util::Status Node::PrepareEpochs() {
       std::clamp<int64_t>(static_cast<int64_t>(config_.epoch.length_seconds) * 100, 250, 5'000);
   const int64_t delay = CloseDelayMs(static_cast<int64_t>(config_.epoch.length_seconds) * 1000);
   o.now_ms = [env, delay] { return env->NowUnixMillis() - delay; };
-  o.progress = [this](EpochStep step, uint64_t epoch) {
+  o.progress = [this](epoch::EpochStep step, uint64_t epoch) {
     // EpochService logs each step once; this only reacts to it.
-    if (step == EpochStep::kComputed) ApplyReportRetention(epoch);
+    if (step == epoch::EpochStep::kComputed) ApplyReportRetention(epoch);
   };
   {
     util::MutexLock lock(epochs_mu_);
@@ -57,19 +58,21 @@ util::Status Node::PrepareEpochs() {
 }
 
 util::Status Node::StartEntropy() {
-  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config, RewardConfigFromNetwork(config_));
+  DEPIN_ASSIGN_OR_RETURN(rewards::RewardConfig reward_config,
+                         config::RewardConfigFromNetwork(config_));
   if (!verify::SetupRuns(reward_config.verifiers, verify::VerifierId::kCoverage)) {
     return util::Status::Ok();
   }
-  EntropyServiceOptions o;
+  epoch::EntropyServiceOptions o;
   o.env = options_.env;
   o.data_dir = options_.data_dir;
   o.network_id = config_.network.id;
   o.genesis_ms = static_cast<uint64_t>(std::max<int64_t>(0, config_.network.genesis_time_ms));
   o.cadence_ms = config_.proofs.entropy_cadence_seconds * 1000;
   const ledger::Ledger* ledger = ledger_.get();
-  o.tip = [ledger] { return LedgerTip{ledger->height(), ledger->tip_hash()}; };
-  util::Result<std::unique_ptr<EntropyService>> service = EntropyService::Open(std::move(o));
+  o.tip = [ledger] { return epoch::LedgerTip{ledger->height(), ledger->tip_hash()}; };
+  util::Result<std::unique_ptr<epoch::EntropyService>> service =
+      epoch::EntropyService::Open(std::move(o));
   if (!service.ok()) return service.status().WithContext("poc entropy");
   entropy_ = std::move(service).value();
   // The current period at once, so hotspots can beacon as soon as the node serves.
@@ -87,15 +90,15 @@ void Node::MaybeStartEpochs() {
     return;
   }
   if (!first->has_value()) return;  // no block yet: started by the first commit
-  EpochServiceOptions o = *epoch_options_;
+  epoch::EpochServiceOptions o = *epoch_options_;
   o.first_epoch = ledger::EpochOf(ledger_->machine().params(), (*first)->header.timestamp_ms);
   spdlog::info("epochs: rewarding from epoch {}{}", o.first_epoch,
                o.auto_claim ? " (dev: auto-claim)" : "");
-  CommitWaiter* waiter = waiter_.get();
+  epoch::CommitWaiter* waiter = waiter_.get();
   o.submit_all = [waiter](const std::vector<ledger::Tx>& txs) {
     return waiter->SubmitAllAndWait(txs);
   };
-  epochs_ = std::make_unique<EpochService>(
+  epochs_ = std::make_unique<epoch::EpochService>(
       std::move(o), ledger_.get(),
       [waiter](const ledger::Tx& tx) { return waiter->SubmitAndWait(tx); });
   epochs_->Start();
@@ -111,7 +114,7 @@ uint64_t ReportDropFloor(uint64_t computed_epoch, uint64_t retain_epochs,
 }
 
 void Node::ApplyReportRetention(uint64_t computed_epoch) {
-  const IngestSection& in = config_.ingest;
+  const config::IngestSection& in = config_.ingest;
   if (in.retain_epochs == 0) return;
   // Keep every epoch a live report or a still-valid usage receipt may sit in: ingest rebuilds its
   // duplicate checks from them and the next close looks back for spent receipts.
@@ -129,7 +132,7 @@ void Node::ApplyReportRetention(uint64_t computed_epoch) {
 }
 
 void Node::StopEpochs() {
-  std::unique_ptr<EpochService> epochs;
+  std::unique_ptr<epoch::EpochService> epochs;
   {
     util::MutexLock lock(epochs_mu_);
     stopping_epochs_ = true;

@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "epoch/files.h"
+#include "http/test_http.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
-#include "node/epoch_files.h"
 #include "node/ingest_service.h"
 #include "node/node.h"
 #include "node/node_test_util.h"
-#include "node/test_http.h"
 
 namespace depin::node {
 namespace {
@@ -130,7 +130,7 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   ASSERT_TRUE(posted.has_value()) << "epoch " << epoch << " was not posted in time";
   util::Result<ledger::RewardRoot> root = ledger::DecodeRewardRoot(*posted);
   ASSERT_TRUE(root.ok());
-  util::Result<EpochLeaves> leaves = LoadEpochLeaves(env_, dir_.path(), epoch);
+  util::Result<epoch::EpochLeaves> leaves = epoch::LoadEpochLeaves(env_, dir_.path(), epoch);
   ASSERT_TRUE(leaves.ok()) << leaves.status().ToString();
   EXPECT_EQ(root->root, leaves->root);
   EXPECT_EQ(root->total_minted, leaves->total_minted);
@@ -145,7 +145,7 @@ TEST_F(NodeEpochsTest, DevNodeClosesAndPostsItsFirstEpoch) {
   auto shown = [&text] { return MetricValue(text, "depin_epoch_last_closed"); };
   while ((!shown() || *shown() < epoch) && std::chrono::steady_clock::now() < deadline) {
     before = node->ledger().ReadGlobals().value();
-    text = testing::HttpGet(node->port(), "/metrics").body();
+    text = depin::http::testing::HttpGet(node->port(), "/metrics").body();
     after = node->ledger().ReadGlobals().value();
   }
   ASSERT_TRUE(shown().has_value()) << text;

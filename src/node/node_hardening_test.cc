@@ -16,12 +16,12 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "http/json_error.h"
+#include "http/test_http.h"
 #include "ingest/report_builder.h"
 #include "ledger/test_fault_vfs.h"
 #include "ledger/tx.h"
-#include "node/json_error.h"
 #include "node/node_test_util.h"
-#include "node/test_http.h"
 #include "util/encoding.h"
 
 namespace depin::node {
@@ -91,8 +91,9 @@ class KeptConnection {
     ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     Send(http::verb::get, "/v1/health");  // accepted by the server from here on
   }
-  testing::JsonReply Send(http::verb verb, const std::string& target, std::string body = {},
-                          const std::string& content_type = "application/json") {
+  depin::http::testing::JsonReply Send(http::verb verb, const std::string& target,
+                                       std::string body = {},
+                                       const std::string& content_type = "application/json") {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.keep_alive(true);
@@ -140,7 +141,7 @@ class NodeHardeningTest : public testing::DevNetworkTest {
     const util::Bytes& body = b.body();
     return std::string(body.begin(), body.end());
   }
-  testing::JsonReply Post(KeptConnection& c) {
+  depin::http::testing::JsonReply Post(KeptConnection& c) {
     return c.Send(http::verb::post, "/v1/reports", Report(), "application/x-protobuf");
   }
   // Polls /v1/health on `c` until it answers `status` (20 s at most).
@@ -166,14 +167,14 @@ TEST_F(NodeHardeningTest, ReportLogHealsItselfAfterStorageErrorsAndHealthSaysSoM
   ASSERT_EQ(Post(c).status, 200);
 
   env.failing = true;
-  testing::JsonReply refused = Post(c);
+  depin::http::testing::JsonReply refused = Post(c);
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(refused.body["error"]["code"], "unavailable");
   // The cause names <data dir>/reports/...: logged, never sent.
   EXPECT_EQ(refused.body.dump().find(dir_.path()), std::string::npos) << refused.body.dump();
   EXPECT_EQ(refused.body.dump().find("/reports/"), std::string::npos) << refused.body.dump();
 
-  testing::JsonReply health = c.Send(http::verb::get, "/v1/health");
+  depin::http::testing::JsonReply health = c.Send(http::verb::get, "/v1/health");
   EXPECT_EQ(health.status, 503);
   EXPECT_EQ(health.body["status"], "degraded");
   ASSERT_EQ(health.body["degraded"].size(), 1u) << health.body.dump();
@@ -208,9 +209,9 @@ TEST_F(NodeHardeningTest, IngestAcceptsAgainAfterDescriptorsRunOutAndAreFreed) {
   for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) hogs.push_back(fd);
   ASSERT_EQ(errno, EMFILE);
 
-  testing::JsonReply refused = Post(c);  // the log cannot create its first segment
+  depin::http::testing::JsonReply refused = Post(c);  // the log cannot create its first segment
   EXPECT_EQ(refused.status, 503) << refused.body.dump();
-  testing::JsonReply health = c.Send(http::verb::get, "/v1/health");
+  depin::http::testing::JsonReply health = c.Send(http::verb::get, "/v1/health");
   EXPECT_EQ(health.status, 503);
   EXPECT_EQ(health.body["degraded"][0]["component"], "report_log") << health.body.dump();
   EXPECT_NE(node->metrics().Render().find("depin_component_degraded{component=\"report_log\"} 1\n"),
@@ -219,7 +220,7 @@ TEST_F(NodeHardeningTest, IngestAcceptsAgainAfterDescriptorsRunOutAndAreFreed) {
   for (int fd : hogs) ::close(fd);
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
   ASSERT_TRUE(HealthBecomes(c, 200));
-  testing::JsonReply accepted = Post(c);
+  depin::http::testing::JsonReply accepted = Post(c);
   EXPECT_EQ(accepted.status, 200) << accepted.body.dump();
 }
 
@@ -240,10 +241,10 @@ TEST_F(NodeHardeningTest, LedgerHealsItselfAfterStorageErrorsAndHealthSaysSoMean
   vfs.StaleOpenHandles();
   const ledger::Tx tx = MakeTx(gov_, 1, ledger::Transfer{bob.public_key(), 2});
   const std::string body = nlohmann::json{{"tx_hex", util::HexEncode(ledger::EncodeTx(tx))}}.dump();
-  testing::JsonReply submitted = c.Send(http::verb::post, "/v1/ledger/tx", body);
+  depin::http::testing::JsonReply submitted = c.Send(http::verb::post, "/v1/ledger/tx", body);
   ASSERT_EQ(submitted.status, 202) << submitted.body.dump();
   ASSERT_TRUE(HealthBecomes(c, 503));
-  testing::JsonReply health = c.Send(http::verb::get, "/v1/health");
+  depin::http::testing::JsonReply health = c.Send(http::verb::get, "/v1/health");
   ASSERT_EQ(health.body["degraded"].size(), 1u) << health.body.dump();
   EXPECT_EQ(health.body["degraded"][0]["component"], "ledger");
   EXPECT_EQ(health.body["degraded"][0]["code"], "io_error");
@@ -285,7 +286,7 @@ TEST_F(NodeHardeningTest, ASecondNodeOnTheSameDirectoryIsRefusedNamingItAndTheHo
 TEST_F(NodeHardeningTest, AdminDeviceFieldsOfTheWrongTypeAre400NamingTheField) {
   auto node = Start(util::Env::Default(), /*dev=*/true);
   ASSERT_TRUE(node);
-  const std::string token = *ReadAdminToken(env_, dir_.File("keys/admin.token"));
+  const std::string token = *config::ReadAdminToken(env_, dir_.File("keys/admin.token"));
   const std::string key = device_.public_key().ToBase58();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"key":")" + key + R"(","class":"wireless","active":"yes"})", ".active"},
@@ -297,9 +298,9 @@ TEST_F(NodeHardeningTest, AdminDeviceFieldsOfTheWrongTypeAre400NamingTheField) {
       {R"({"key":42,"class":"wireless"})", ".key"},
   };
   for (const auto& [device, field] : cases) {
-    testing::JsonReply r =
-        testing::HttpJson(node->port(), http::verb::post, "/v1/admin/devices",
-                          R"({"devices":[)" + device + "]}", "application/json", token);
+    depin::http::testing::JsonReply r = depin::http::testing::HttpJson(
+        node->port(), http::verb::post, "/v1/admin/devices", R"({"devices":[)" + device + "]}",
+        "application/json", token);
     EXPECT_EQ(r.status, 400) << device;
     EXPECT_EQ(r.body["error"]["code"], "invalid_argument") << device;
     EXPECT_NE(r.body["error"]["message"].get<std::string>().find(field), std::string::npos)
@@ -309,15 +310,17 @@ TEST_F(NodeHardeningTest, AdminDeviceFieldsOfTheWrongTypeAre400NamingTheField) {
 }
 
 TEST(JsonErrorTest, TheNodesOwnFailuresAnswerAGenericMessage) {
-  const Response io =
-      JsonError(util::Status::IOError("/srv/depin/ledger.db: open: Too many open files"));
+  const depin::http::Response io = depin::http::JsonError(
+      util::Status::IOError("/srv/depin/ledger.db: open: Too many open files"));
   EXPECT_EQ(io.status, 500);
   EXPECT_EQ(io.body.find("/srv/depin"), std::string::npos) << io.body;
   EXPECT_NE(io.body.find("\"code\":\"io_error\""), std::string::npos) << io.body;
-  const Response internal = JsonError(util::Status::Internal("invariant at store.cc:120"));
+  const depin::http::Response internal =
+      depin::http::JsonError(util::Status::Internal("invariant at store.cc:120"));
   EXPECT_EQ(internal.body.find("store.cc"), std::string::npos) << internal.body;
   // Client errors keep their message: it says what was wrong with the request.
-  const Response bad = JsonError(util::Status::InvalidArgument("epoch \"x\" is not a number"));
+  const depin::http::Response bad =
+      depin::http::JsonError(util::Status::InvalidArgument("epoch \"x\" is not a number"));
   EXPECT_NE(bad.body.find("is not a number"), std::string::npos);
 }
 

@@ -2,18 +2,19 @@
 // serving the ledger API on the node's router, and the ordered shutdown (node.h).
 #include <spdlog/spdlog.h>
 
+#include "config/ledger_params.h"
 #include "crypto/key_file.h"
 #include "node/ledger_metrics.h"
-#include "node/ledger_params.h"
 #include "node/node.h"
 
 namespace depin::node {
 
 util::Status Node::StartLedger() {
   util::Env* env = options_.env;
-  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, LedgerParamsFromConfig(config_));
-  LedgerRuntime runtime = LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
-  runtime.mempool.env = env;                                 // the expiry clock
+  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, config::LedgerParamsFromConfig(config_));
+  config::LedgerRuntime runtime =
+      config::LedgerRuntimeFromConfig(config_);  // [ledger] mempool, producer
+  runtime.mempool.env = env;                     // the expiry clock
   runtime.producer.on_health = [board = health_.get()](const util::Status& health) {
     board->Set("ledger", health);
   };
@@ -25,7 +26,7 @@ util::Status Node::StartLedger() {
         key_path + ": its public key " + key->public_key().ToBase58() +
         " is not the network's producer key (keys.producer = " + config_.keys.producer + ")");
   }
-  const std::string db = LedgerDbPath(options_.data_dir);
+  const std::string db = config::LedgerDbPath(options_.data_dir);
   util::Result<std::unique_ptr<ledger::Ledger>> opened = ledger::Ledger::Open(db, params);
   if (!opened.ok()) return opened.status().WithContext("ledger " + db);
   ledger_ = std::move(opened).value();
@@ -36,26 +37,27 @@ util::Status Node::StartLedger() {
   device_sync_ =
       std::make_unique<DeviceSync>(chain, &ingest_->registry(), KindMasksOfClasses(config_));
   DEPIN_ASSIGN_OR_RETURN(const size_t devices, device_sync_->LoadAll());
-  waiter_ = std::make_unique<CommitWaiter>(chain, mempool_.get());
+  waiter_ = std::make_unique<epoch::CommitWaiter>(chain, mempool_.get());
   waiter_->Notify(chain->height());  // blocks committed before this run are acknowledged
   producer_ = std::make_unique<ledger::BlockProducer>(
       chain, mempool_.get(), std::move(key).value(), runtime.producer, env,
       [this](const ledger::ProducedBlock& b) { OnBlockCommitted(b); });
   ledger_api_ = std::make_unique<ledger::LedgerApi>(chain, mempool_.get());
-  CommitWaiter* waiter = waiter_.get();
+  epoch::CommitWaiter* waiter = waiter_.get();
   ledger_api_->set_acknowledged_height([waiter] { return waiter->notified_height(); });
   AttachLedgerMetrics(&registry_, chain, mempool_.get(), producer_.get(), ledger_api_.get());
   ledger_api_->RegisterRoutes(
       [this](std::string method, std::string pattern, ledger::ApiHandler handler) {
-        router_.Add(std::move(method), std::move(pattern),
-                    [handler = std::move(handler)](const Request& request, Responder respond) {
-                      ledger::ApiRequest api;
-                      api.content_type = request.Header("Content-Type");
-                      api.body = request.body;
-                      api.param = [&request](std::string_view name) { return request.Param(name); };
-                      ledger::ApiReply reply = handler(api);
-                      respond(Response::Json(reply.status, std::move(reply.json)));
-                    });
+        router_.Add(
+            std::move(method), std::move(pattern),
+            [handler = std::move(handler)](const http::Request& request, http::Responder respond) {
+              ledger::ApiRequest api;
+              api.content_type = request.Header("Content-Type");
+              api.body = request.body;
+              api.param = [&request](std::string_view name) { return request.Param(name); };
+              ledger::ApiReply reply = handler(api);
+              respond(http::Response::Json(reply.status, std::move(reply.json)));
+            });
       });
   producer_->Start();
   spdlog::info("ledger: {} at height {}, {} devices", db, chain->height(), devices);

@@ -10,14 +10,14 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "config/ledger_params.h"
+#include "config/network_init.h"
 #include "crypto/hash.h"
 #include "crypto/key_file.h"
+#include "http/test_http.h"
 #include "ledger/tx.h"
 #include "ledger/tx_codec.h"
-#include "node/ledger_params.h"
-#include "node/network_init.h"
 #include "node/node.h"
-#include "node/test_http.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
@@ -29,10 +29,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using nlohmann::json;
 
-using Reply = testing::JsonReply;
+using Reply = depin::http::testing::JsonReply;
 
 Reply Call(uint16_t port, http::verb verb, const std::string& target, std::string body = {}) {
-  return testing::HttpJson(port, verb, target, std::move(body));
+  return depin::http::testing::HttpJson(port, verb, target, std::move(body));
 }
 
 Reply Get(uint16_t port, const std::string& target) { return Call(port, http::verb::get, target); }
@@ -44,11 +44,12 @@ std::string TxJson(const ledger::Tx& tx) {
 class NodeLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitNetwork(env_, dir_.path()).ok());
+    ASSERT_TRUE(config::InitNetwork(env_, dir_.path()).ok());
     auto gov = crypto::ReadKeyFile(env_, dir_.File("keys/governance.key"));
     ASSERT_TRUE(gov.ok()) << gov.status().ToString();
     gov_ = std::move(gov).value();
-    util::Result<NetworkConfig> config = LoadNetworkConfig(env_, dir_.File("network.toml"));
+    util::Result<config::NetworkConfig> config =
+        config::LoadNetworkConfig(env_, dir_.File("network.toml"));
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     network_id_ = config->network.id;
   }
@@ -112,9 +113,9 @@ TEST_F(NodeLedgerTest, TransactionsSignedForAnotherNetworkAreRefusedWithWrongNet
   util::Result<ledger::Tx> wired =
       ledger::SignWireTx(Transfer(0, 1000), other, gov_);  // the same transfer, wire v2, for B
   ASSERT_TRUE(wired.ok()) << wired.status().ToString();
-  Reply wire =
-      testing::HttpJson(port, http::verb::post, "/v1/ledger/tx",
-                        std::string(util::AsChars(wired->wire_encoded)), "application/x-protobuf");
+  Reply wire = depin::http::testing::HttpJson(port, http::verb::post, "/v1/ledger/tx",
+                                              std::string(util::AsChars(wired->wire_encoded)),
+                                              "application/x-protobuf");
   EXPECT_EQ(wire.status, 400) << wire.body.dump();
   EXPECT_EQ(wire.body["error"]["tx_error"], "wrong_network") << wire.body.dump();
   EXPECT_EQ(Get(port, "/v1/ledger/head").body["mempool_size"], 0);
@@ -122,7 +123,7 @@ TEST_F(NodeLedgerTest, TransactionsSignedForAnotherNetworkAreRefusedWithWrongNet
   Reply accepted = Call(port, http::verb::post, "/v1/ledger/tx", TxJson(Transfer(0, 1000)));
   ASSERT_EQ(accepted.status, 202) << accepted.body.dump();
   EXPECT_EQ(WaitSettled(port, accepted.body["tx_id"].get<std::string>())["status"], "committed");
-  const std::string metrics = testing::HttpGet(port, "/metrics").body();
+  const std::string metrics = depin::http::testing::HttpGet(port, "/metrics").body();
   EXPECT_NE(metrics.find("depin_ledger_txs_rejected_total{stage=\"submit\",tx_error=\"wrong_"
                          "network\"} 2"),
             std::string::npos)
@@ -141,7 +142,7 @@ TEST_F(NodeLedgerTest, ServesHeadAndHealthFromTheLedger) {
   ASSERT_EQ(health.status, 200);
   EXPECT_EQ(health.body["height"], 0);
   EXPECT_EQ(health.body["state_hash"], head.body["state_hash"]);
-  EXPECT_TRUE(env_->FileExists(LedgerDbPath(dir_.path())));
+  EXPECT_TRUE(env_->FileExists(config::LedgerDbPath(dir_.path())));
 }
 
 TEST_F(NodeLedgerTest, TransferIsCommittedBadTxIsRefusedAndTheChainSurvivesARestart) {
@@ -208,9 +209,9 @@ TEST_F(NodeLedgerTest, TransferIsCommittedBadTxIsRefusedAndTheChainSurvivesARest
   }
   // What `depin ledger verify <dir>` runs (tools/depin/cmd_ledger.cc), on the stopped node's data.
   util::Result<ledger::LedgerParams> params =
-      LedgerParamsFromNetworkFile(env_, dir_.File("network.toml"));
+      config::LedgerParamsFromNetworkFile(env_, dir_.File("network.toml"));
   ASSERT_TRUE(params.ok()) << params.status().ToString();
-  util::Status verified = ledger::VerifyChain(LedgerDbPath(dir_.path()), *params);
+  util::Status verified = ledger::VerifyChain(config::LedgerDbPath(dir_.path()), *params);
   EXPECT_TRUE(verified.ok()) << verified.ToString();
 }
 

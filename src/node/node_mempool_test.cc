@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "config/network_init.h"
 #include "crypto/key_file.h"
+#include "http/test_http.h"
 #include "ledger/tx.h"
-#include "node/network_init.h"
 #include "node/node.h"
-#include "node/test_http.h"
 #include "util/encoding.h"
 #include "util/temp_dir.h"
 
@@ -21,7 +21,7 @@ namespace {
 
 namespace http = boost::beast::http;
 using nlohmann::json;
-using Reply = testing::JsonReply;
+using Reply = depin::http::testing::JsonReply;
 
 std::string TxJson(const ledger::Tx& tx) {
   return json{{"tx_hex", util::HexEncode(ledger::EncodeTx(tx))}}.dump();
@@ -39,7 +39,7 @@ ledger::Tx SignedTransfer(const std::string& network, const crypto::KeyPair& fro
 }
 
 Reply Post(uint16_t port, const ledger::Tx& tx) {
-  return testing::HttpJson(port, http::verb::post, "/v1/ledger/tx", TxJson(tx));
+  return depin::http::testing::HttpJson(port, http::verb::post, "/v1/ledger/tx", TxJson(tx));
 }
 
 // Polls GET /v1/ledger/tx/{id} until it is no longer pending, or 10 s pass.
@@ -47,7 +47,7 @@ json WaitSettled(uint16_t port, const std::string& id) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   Reply r;
   do {
-    r = testing::HttpJson(port, http::verb::get, "/v1/ledger/tx/" + id);
+    r = depin::http::testing::HttpJson(port, http::verb::get, "/v1/ledger/tx/" + id);
     if (r.status == 200 && r.body.value("status", "") != "pending") return r.body;
   } while (std::chrono::steady_clock::now() < deadline);
   return r.body;
@@ -56,7 +56,7 @@ json WaitSettled(uint16_t port, const std::string& id) {
 TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSender) {
   util::Env* env = util::Env::Default();
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(env, dir.path()).ok());
+  ASSERT_TRUE(config::InitNetwork(env, dir.path()).ok());
   {  // A small pool, as in the reproduction (5,000 there).
     std::ifstream in(dir.File("network.toml"));
     std::stringstream text;
@@ -76,8 +76,9 @@ TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSe
   util::Result<std::unique_ptr<Node>> node = Node::Start(options);
   ASSERT_TRUE(node.ok()) << node.status().ToString();
   const uint16_t port = (*node)->port();
-  const std::string network =
-      testing::HttpJson(port, http::verb::get, "/v1/health").body["network_id"].get<std::string>();
+  const std::string network = depin::http::testing::HttpJson(port, http::verb::get, "/v1/health")
+                                  .body["network_id"]
+                                  .get<std::string>();
 
   Reply funded = Post(port, SignedTransfer(network, gov, 0, honest.public_key(), 1'000'000));
   ASSERT_EQ(funded.status, 202) << funded.body.dump();
@@ -104,7 +105,7 @@ TEST(NodeMempoolTest, AFloodFromUnfundedKeysWithNonceGapsDoesNotLockOutAFundedSe
   json settled = WaitSettled(port, transfer.body["tx_id"]);
   EXPECT_EQ(settled["status"], "committed") << settled.dump();
 
-  const std::string text = testing::HttpGet(port, "/metrics").body();
+  const std::string text = depin::http::testing::HttpGet(port, "/metrics").body();
   EXPECT_NE(text.find("depin_ledger_mempool_refused_total{reason=\"unfunded_sender\"} 72"),
             std::string::npos)
       << "every refusal is counted under its reason";

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "config/network_init.h"
 #include "crypto/key_file.h"
-#include "node/network_init.h"
-#include "node/test_http.h"
+#include "http/test_http.h"
 #include "util/temp_dir.h"
 
 namespace depin::node {
@@ -24,12 +24,12 @@ namespace http = beast::http;
 TEST(NetworkInitTest, CreatesConfigAndKeyFilesWithTheirPublicKeys) {
   util::TempDir dir;
   util::Env* env = util::Env::Default();
-  util::Result<InitResult> r = InitNetwork(env, dir.path());
+  util::Result<config::InitResult> r = config::InitNetwork(env, dir.path());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  util::Result<NetworkConfig> config = LoadNetworkConfig(env, r->config_path);
+  util::Result<config::NetworkConfig> config = config::LoadNetworkConfig(env, r->config_path);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   ASSERT_EQ(r->keys.size(), 5u);
-  for (const InitResult::Key& key : r->keys) {
+  for (const config::InitResult::Key& key : r->keys) {
     EXPECT_EQ(*env->GetFileMode(key.path), 0600u) << key.path;
     util::Result<crypto::KeyPair> pair = crypto::ReadKeyFile(env, key.path);
     ASSERT_TRUE(pair.ok()) << pair.status().ToString();
@@ -41,7 +41,7 @@ TEST(NetworkInitTest, CreatesConfigAndKeyFilesWithTheirPublicKeys) {
   EXPECT_EQ(config->keys.reward_oracles, std::vector<std::string>{r->keys[3].public_key});
   EXPECT_EQ(config->keys.makers, std::vector<std::string>{r->keys[4].public_key});
   EXPECT_EQ(*env->GetFileMode(r->admin_token_path), 0600u);
-  util::Result<std::string> token = ReadAdminToken(env, r->admin_token_path);
+  util::Result<std::string> token = config::ReadAdminToken(env, r->admin_token_path);
   ASSERT_TRUE(token.ok()) << token.status().ToString();
   EXPECT_EQ(token->size(), 64u);
 }
@@ -49,9 +49,9 @@ TEST(NetworkInitTest, CreatesConfigAndKeyFilesWithTheirPublicKeys) {
 TEST(NetworkInitTest, RefusesToOverwriteAnExistingNetwork) {
   util::TempDir dir;
   util::Env* env = util::Env::Default();
-  ASSERT_TRUE(InitNetwork(env, dir.path()).ok());
+  ASSERT_TRUE(config::InitNetwork(env, dir.path()).ok());
   util::Result<util::Bytes> before = env->ReadFile(dir.File("network.toml"));
-  util::Result<InitResult> again = InitNetwork(env, dir.path());
+  util::Result<config::InitResult> again = config::InitNetwork(env, dir.path());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), util::Code::kAlreadyExists);
   EXPECT_EQ(again.status().message(),
@@ -66,14 +66,14 @@ TEST(NetworkInitTest, AdminTokenReadableByOthersIsRefused) {
   util::Env* env = util::Env::Default();
   const std::string path = dir.File("token");
   ASSERT_TRUE(env->WriteFileAtomic(path, util::AsBytes(std::string(64, 'a')), 0644).ok());
-  EXPECT_EQ(ReadAdminToken(env, path).status().code(), util::Code::kPermissionDenied);
+  EXPECT_EQ(config::ReadAdminToken(env, path).status().code(), util::Code::kPermissionDenied);
   ASSERT_TRUE(env->WriteFileAtomic(path, util::AsBytes(std::string("short")), 0600).ok());
-  EXPECT_EQ(ReadAdminToken(env, path).status().code(), util::Code::kInvalidArgument);
+  EXPECT_EQ(config::ReadAdminToken(env, path).status().code(), util::Code::kInvalidArgument);
 }
 
 TEST(NodeTest, ServesHealthAndMetricsAndStops) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.path()).ok());
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.path()).ok());
   NodeOptions options;
   options.data_dir = dir.path();
   options.api_address = "127.0.0.1:0";
@@ -84,7 +84,7 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
   const uint16_t port = (*node)->port();
   ASSERT_NE(port, 0);
 
-  auto health = testing::HttpGet(port, "/v1/health");
+  auto health = depin::http::testing::HttpGet(port, "/v1/health");
   EXPECT_EQ(health.result_int(), 200);
   nlohmann::json health_body = nlohmann::json::parse(health.body());
   EXPECT_EQ(health_body["state_hash"].get<std::string>().size(), 64u);  // the genesis state
@@ -96,7 +96,7 @@ TEST(NodeTest, ServesHealthAndMetricsAndStops) {
                 {"network_id", "dev-1"},  // what clients sign for (docs/wire-format.md section 3)
                 {"version", "9.9.9"},
                 {"height", 0}}));
-  auto metrics = testing::HttpGet(port, "/metrics");
+  auto metrics = depin::http::testing::HttpGet(port, "/metrics");
   EXPECT_EQ(metrics.result_int(), 200);
   EXPECT_EQ(metrics[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(metrics.body().find("http_requests_total{route=\"/v1/health\",code=\"200\"} 1\n"),

@@ -10,9 +10,9 @@
 #include <sstream>
 #include <string>
 
+#include "config/network_init.h"
 #include "crypto/key_file.h"
 #include "ledger/test_util.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/temp_dir.h"
 
@@ -21,8 +21,9 @@ namespace depin::node::testing {
 class DevNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitNetwork(env_, dir_.path()).ok());
-    util::Result<NetworkConfig> config = LoadNetworkConfig(env_, dir_.File("network.toml"));
+    ASSERT_TRUE(config::InitNetwork(env_, dir_.path()).ok());
+    util::Result<config::NetworkConfig> config =
+        config::LoadNetworkConfig(env_, dir_.File("network.toml"));
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     network_id_ = config->network.id;
     gov_ = Key("governance");

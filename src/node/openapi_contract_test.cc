@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-#include "node/network_init.h"
+#include "config/network_init.h"
 #include "node/node.h"
 #include "util/temp_dir.h"
 
@@ -51,7 +51,7 @@ std::string AsContractPath(std::string route) {
 
 TEST(OpenApiContractTest, EveryRouteOfTheNodeIsInTheContractAndNoOther) {
   util::TempDir dir;
-  ASSERT_TRUE(InitNetwork(util::Env::Default(), dir.File("net")).ok());  // has a PoC class
+  ASSERT_TRUE(config::InitNetwork(util::Env::Default(), dir.File("net")).ok());  // has a PoC class
   std::filesystem::create_directories(dir.File("dash/assets"));
   std::ofstream(dir.File("dash/index.html")) << "<!doctype html>";
   NodeOptions options;

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "cli.h"
+#include "config/network_config.h"
+#include "config/network_init.h"
 #include "crypto/key_file.h"
-#include "ingest/device_client.h"
-#include "node/network_config.h"
-#include "node/network_init.h"
+#include "http/client.h"
 #include "util/encoding.h"
 #include "util/env.h"
 #include "verify/denylist.h"
@@ -41,7 +41,7 @@ util::Result<verify::Key> ParseKey(const std::string& text) {
   return *key;
 }
 
-util::Status Post(const DenylistArgs& a, const node::NetworkConfig& nc, const std::string& text) {
+util::Status Post(const DenylistArgs& a, const config::NetworkConfig& nc, const std::string& text) {
   util::Env* env = util::Env::Default();
   std::string token_file = a.token_file;
   if (token_file.empty()) {
@@ -50,13 +50,13 @@ util::Status Post(const DenylistArgs& a, const node::NetworkConfig& nc, const st
     }
     token_file = util::JoinPath(a.data, nc.api.admin_token_file);
   }
-  DEPIN_ASSIGN_OR_RETURN(std::string token, node::ReadAdminToken(env, token_file));
+  DEPIN_ASSIGN_OR_RETURN(std::string token, config::ReadAdminToken(env, token_file));
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port));
-  DEPIN_ASSIGN_OR_RETURN(auto client, ingest::DeviceClient::Connect(host, port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(a.node, &host, &port));
+  DEPIN_ASSIGN_OR_RETURN(auto client, http::DeviceClient::Connect(host, port));
   DEPIN_ASSIGN_OR_RETURN(
-      ingest::HttpReply reply,
+      http::HttpReply reply,
       client->Post("/v1/admin/denylist", "text/plain", util::AsBytes(text), "Bearer " + token));
   if (reply.status != 200) {
     return util::Status::FailedPrecondition("node answered " + std::to_string(reply.status) + ": " +
@@ -70,8 +70,8 @@ util::Status Denylist(const DenylistArgs& a) {
   DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
   util::Env* env = util::Env::Default();
   if (a.version == 0) return util::Status::InvalidArgument("--version: must be at least 1");
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig nc,
-                         node::LoadNetworkConfig(env, util::JoinPath(a.data, "network.toml")));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig nc,
+                         config::LoadNetworkConfig(env, util::JoinPath(a.data, "network.toml")));
   std::vector<verify::Key> devices;
   for (const std::string& d : a.devices) {
     DEPIN_ASSIGN_OR_RETURN(verify::Key key, ParseKey(d));

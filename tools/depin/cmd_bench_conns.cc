@@ -27,9 +27,9 @@
 
 #include "bench_report.h"
 #include "cli.h"
+#include "config/network_init.h"
 #include "crypto/ed25519.h"
 #include "ingest/report_builder.h"
-#include "node/network_init.h"
 #include "node/node.h"
 #include "util/temp_dir.h"
 
@@ -217,7 +217,7 @@ util::Status BenchConns(const ConnsArgs& args) {
   if (args.requests == 0) return util::Status::InvalidArgument("--requests must be > 0");
   util::TempDir dir;
   util::Env* env = util::Env::Default();
-  DEPIN_RETURN_IF_ERROR(node::InitNetwork(env, dir.path()).status());
+  DEPIN_RETURN_IF_ERROR(config::InitNetwork(env, dir.path()).status());
   node::NodeOptions options;
   options.data_dir = dir.path();
   options.api_address = "127.0.0.1:0";

@@ -21,11 +21,11 @@
 
 #include "bench_report.h"
 #include "cli.h"
+#include "epoch/close.h"
+#include "epoch/files.h"
 #include "ingest/log_payload.h"
 #include "ingest/report_builder.h"
 #include "ingest/report_log.h"
-#include "node/epoch_close.h"
-#include "node/epoch_files.h"
 #include "util/temp_dir.h"
 #include "wire/codec.h"
 
@@ -123,7 +123,7 @@ util::Status BenchEpoch(const EpochArgs& args) {
     return util::Status::InvalidArgument("--devices and --reports must be positive");
   }
   std::mt19937_64 rng(20261121);
-  node::EpochSnapshot snap;
+  epoch::EpochSnapshot snap;
   snap.devices.resize(args.devices);
   for (verify::DeviceInfo& d : snap.devices) {
     d.key = RandomKey(rng);
@@ -147,8 +147,9 @@ util::Status BenchEpoch(const EpochArgs& args) {
   const double gen_s = Seconds(g0, Clock::now());
 
   util::Env* env = util::Env::Default();
-  DEPIN_ASSIGN_OR_RETURN(node::CloseStats scan, node::ScanEpoch(env, dir.path(), 0, kBenchNetwork));
-  node::CloseInputs in;
+  DEPIN_ASSIGN_OR_RETURN(epoch::CloseStats scan,
+                         epoch::ScanEpoch(env, dir.path(), 0, kBenchNetwork));
+  epoch::CloseInputs in;
   in.env = env;
   in.data_dir = dir.path();
   in.network_id = kBenchNetwork;
@@ -156,12 +157,12 @@ util::Status BenchEpoch(const EpochArgs& args) {
   in.config = rewards::DefaultRewardConfig(snap.payers[0].owner, snap.payers[1].owner);
   in.snapshot = &snap;
   in.emission = 1'000'000'000'000'000ull;
-  node::CloseStats close;
+  epoch::CloseStats close;
   const auto c0 = Clock::now();
-  DEPIN_ASSIGN_OR_RETURN(rewards::Manifest manifest, node::CloseEpoch(in, &close));
+  DEPIN_ASSIGN_OR_RETURN(rewards::Manifest manifest, epoch::CloseEpoch(in, &close));
   const double close_s = Seconds(c0, Clock::now());
   const auto w0 = Clock::now();
-  DEPIN_RETURN_IF_ERROR(node::WriteEpochFiles(env, dir.path(), manifest));
+  DEPIN_RETURN_IF_ERROR(epoch::WriteEpochFiles(env, dir.path(), manifest));
   const double write_s = Seconds(w0, Clock::now());
   const double scan_s = static_cast<double>(scan.scan_micros) / 1e6;
 

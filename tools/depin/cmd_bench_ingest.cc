@@ -29,8 +29,8 @@
 #include "bench_report.h"
 #include "cli.h"
 #include "crypto/ed25519.h"
+#include "http/server.h"
 #include "ingest/report_builder.h"
-#include "node/http_server.h"
 #include "node/ingest_service.h"
 #include "util/temp_dir.h"
 
@@ -285,11 +285,11 @@ util::Status RunBench(const BenchArgs& args) {
   keys.reserve(args.devices);
   for (uint32_t i = 0; i < args.devices; ++i) keys.push_back(crypto::KeyPair::Generate());
 
-  node::NetworkConfig config;
+  config::NetworkConfig config;
   config.network.id = "bench";  // what the load is signed for
   config.epoch.length_seconds = 3600;
   config.ingest.origin_rate = 0;  // every load client is 127.0.0.1: measure ingest, not the limit
-  node::metrics::Registry registry;
+  depin::http::metrics::Registry registry;
   node::IngestServiceOptions options;
   options.data_dir = dir;
   options.log.min_group_interval_us = args.group_interval_us;
@@ -299,13 +299,13 @@ util::Status RunBench(const BenchArgs& args) {
     service->registry().Upsert(k.public_key().bytes,
                                {ingest::KindBit(wire::v1::REPORT_KIND_HEARTBEAT), true});
   }
-  node::Router router;
+  depin::http::Router router;
   service->AddRoutes(&router);
-  node::HttpServerOptions http;
+  depin::http::HttpServerOptions http;
   http.address = "127.0.0.1:0";
   http.io_threads = args.io_threads;
   http.body_limit = 8 << 20;
-  DEPIN_ASSIGN_OR_RETURN(auto server, node::HttpServer::Start(http, &router, &registry));
+  DEPIN_ASSIGN_OR_RETURN(auto server, depin::http::HttpServer::Start(http, &router, &registry));
 
   BenchReport report("ingest");
   std::atomic<uint64_t> serial{0};

@@ -21,13 +21,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "config/network_init.h"
 #include "crypto/key_file.h"
 #include "fleet/agent.h"
 #include "fleet/cities.h"
 #include "fleet_cli.h"
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "ingest/report_builder.h"
-#include "node/network_init.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -68,10 +68,10 @@ util::Status Submit(const DeviceArgs& args) {
   }
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.server, &host, &port));
-  DEPIN_ASSIGN_OR_RETURN(auto client, ingest::DeviceClient::Connect(host, port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(args.server, &host, &port));
+  DEPIN_ASSIGN_OR_RETURN(auto client, http::DeviceClient::Connect(host, port));
   // Reports are signed for the node's network; signed for another, they would be refused.
-  DEPIN_ASSIGN_OR_RETURN(std::string network_id, ingest::FetchNetworkId(*client));
+  DEPIN_ASSIGN_OR_RETURN(std::string network_id, http::FetchNetworkId(*client));
   uint64_t base = NowMs();
   uint64_t rejected = 0;
   for (uint64_t done = 0; done < args.count;) {
@@ -97,14 +97,14 @@ util::Status Submit(const DeviceArgs& args) {
         body.AddSignedReport(signed_report);
       }
     }
-    DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply reply, client->SubmitReports(body.body()));
+    DEPIN_ASSIGN_OR_RETURN(http::HttpReply reply, client->SubmitReports(body.body()));
     if (reply.status != 200) {
       return util::Status::Unavailable(
           "server answered " + std::to_string(reply.status) +
           (reply.retry_after.empty() ? "" : " (retry after " + reply.retry_after + " s)") + ": " +
           reply.body);
     }
-    DEPIN_ASSIGN_OR_RETURN(auto results, ingest::ParseSubmitResults(reply.body));
+    DEPIN_ASSIGN_OR_RETURN(auto results, http::ParseSubmitResults(reply.body));
     for (const auto& r : results) {
       std::printf("%s %s%s%s\n", r.id.empty() ? "-" : r.id.c_str(), r.status.c_str(),
                   r.reason.empty() ? "" : " ", r.reason.c_str());
@@ -129,7 +129,7 @@ util::Status Register(const DeviceArgs& args) {
     address = key.public_key().ToBase58();
   }
   if (address.empty()) return util::Status::InvalidArgument("give --key or --address");
-  DEPIN_ASSIGN_OR_RETURN(std::string token, node::ReadAdminToken(env, args.token_file));
+  DEPIN_ASSIGN_OR_RETURN(std::string token, config::ReadAdminToken(env, args.token_file));
   nlohmann::json device = {{"key", address}, {"active", !args.inactive}};
   if (!args.resource_class.empty()) {
     device["class"] = args.resource_class;
@@ -147,9 +147,9 @@ util::Status Register(const DeviceArgs& args) {
   std::string body = nlohmann::json{{"devices", {device}}}.dump();
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.server, &host, &port));
-  DEPIN_ASSIGN_OR_RETURN(auto client, ingest::DeviceClient::Connect(host, port));
-  DEPIN_ASSIGN_OR_RETURN(ingest::HttpReply reply,
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(args.server, &host, &port));
+  DEPIN_ASSIGN_OR_RETURN(auto client, http::DeviceClient::Connect(host, port));
+  DEPIN_ASSIGN_OR_RETURN(http::HttpReply reply,
                          client->Post("/v1/admin/devices", "application/json", util::AsBytes(body),
                                       "Bearer " + token));
   if (reply.status != 200) {
@@ -197,7 +197,7 @@ util::Status RunAgent(const DeviceArgs& args) {
   }
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.server, &host, &port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(args.server, &host, &port));
   fleet::AgentOptions o;
   o.node_url = args.server;
   if (!args.data.empty()) {

@@ -19,13 +19,13 @@
 #include <thread>
 
 #include "cli.h"
+#include "config/network_init.h"
 #include "crypto/key_file.h"
 #include "fleet/adversary.h"
 #include "fleet/fleet.h"
 #include "fleet/poc_world.h"
 #include "fleet_cli.h"
-#include "ingest/device_client.h"
-#include "node/network_init.h"
+#include "http/client.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -110,7 +110,7 @@ util::Status RunFleet(const FleetArgs& args) {
   if (args.devices == 0) return util::Status::InvalidArgument("--devices must be > 0");
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(args.node, &host, &port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(args.node, &host, &port));
   fleet::FleetOptions o;
   o.node_url = args.node;
   o.devices = args.devices;
@@ -141,7 +141,7 @@ util::Status RunFleet(const FleetArgs& args) {
   o.resource_class = net.resource_class;
   if (!args.admin_token_file.empty()) {
     DEPIN_ASSIGN_OR_RETURN(o.admin_token,
-                           node::ReadAdminToken(util::Env::Default(), args.admin_token_file));
+                           config::ReadAdminToken(util::Env::Default(), args.admin_token_file));
   }
   std::vector<fleet::AdversarySpec> adversaries;
   if (!args.adversaries.empty()) {

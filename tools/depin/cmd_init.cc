@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli.h"
-#include "node/network_init.h"
+#include "config/network_init.h"
 
 namespace depin::cli {
 
@@ -16,9 +16,10 @@ void RegisterInitCommand(CLI::App& app, Selected& selected) {
       "key for every role",
       [dir] {
         return [dir]() -> util::Status {
-          DEPIN_ASSIGN_OR_RETURN(node::InitResult r, node::InitNetwork(util::Env::Default(), *dir));
+          DEPIN_ASSIGN_OR_RETURN(config::InitResult r,
+                                 config::InitNetwork(util::Env::Default(), *dir));
           std::printf("created %s\n", r.config_path.c_str());
-          for (const node::InitResult::Key& key : r.keys) {
+          for (const config::InitResult::Key& key : r.keys) {
             std::printf("  %-14s %s  %s\n", key.role.c_str(), key.public_key.c_str(),
                         key.path.c_str());
           }

@@ -8,10 +8,10 @@
 #include <string>
 
 #include "cli.h"
+#include "config/ledger_params.h"
+#include "config/network_config.h"
 #include "ledger/ledger.h"
 #include "node/data_dir_lock.h"
-#include "node/ledger_params.h"
-#include "node/network_config.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -26,11 +26,11 @@ struct LedgerVerifyArgs {
 util::Status LedgerVerify(const LedgerVerifyArgs& args) {
   DEPIN_RETURN_IF_ERROR(crypto::InitCrypto());
   const std::string network = args.network.empty() ? args.dir + "/network.toml" : args.network;
-  const std::string db = args.db.empty() ? node::LedgerDbPath(args.dir) : args.db;
+  const std::string db = args.db.empty() ? config::LedgerDbPath(args.dir) : args.db;
   util::Env* env = util::Env::Default();
   DEPIN_ASSIGN_OR_RETURN(auto lock, node::LockDataDir(env, args.dir, util::LockMode::kShared));
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig config, node::LoadNetworkConfig(env, network));
-  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, node::LedgerParamsFromConfig(config));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig config, config::LoadNetworkConfig(env, network));
+  DEPIN_ASSIGN_OR_RETURN(ledger::LedgerParams params, config::LedgerParamsFromConfig(config));
   if (!env->FileExists(db)) return util::Status::NotFound(db + ": no ledger database");
   const bool tty = isatty(fileno(stderr)) != 0;
   uint64_t last_shown = 0;
@@ -56,7 +56,7 @@ util::Status LedgerVerify(const LedgerVerifyArgs& args) {
 }  // namespace
 
 util::Result<ledger::LedgerParams> LedgerParamsFromNetworkFile(const std::string& path) {
-  return node::LedgerParamsFromNetworkFile(util::Env::Default(), path);
+  return config::LedgerParamsFromNetworkFile(util::Env::Default(), path);
 }
 
 void RegisterLedgerCommands(CLI::App& app, Selected& selected) {

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "cli.h"
+#include "config/network_config.h"
 #include "ledger/api.h"
 #include "ledger/ledger.h"
 #include "node/data_dir_lock.h"
-#include "node/network_config.h"
 #include "util/env.h"
 
 namespace depin::cli {

@@ -11,15 +11,15 @@
 #include <string>
 
 #include "cli.h"
+#include "config/epoch_config.h"
 #include "crypto/key_file.h"
+#include "epoch/close.h"
+#include "epoch/files.h"
+#include "epoch/recompute.h"
+#include "epoch/service.h"
 #include "ingest/log_version.h"
 #include "ledger/records.h"
 #include "node/data_dir_lock.h"
-#include "node/epoch_close.h"
-#include "node/epoch_config.h"
-#include "node/epoch_files.h"
-#include "node/epoch_recompute.h"
-#include "node/epoch_service.h"
 #include "node/node.h"
 #include "rewards/explain.h"
 #include "rewards/manifest_json.h"
@@ -59,9 +59,9 @@ util::Result<Opened> Open(const RewardsArgs& a, bool create = false, bool writes
                                 writes ? util::LockMode::kExclusive : util::LockMode::kShared));
   const std::string network = a.dir + "/network.toml";
   DEPIN_ASSIGN_OR_RETURN(o.params, LedgerParamsFromNetworkFile(network));
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig nc,
-                         node::LoadNetworkConfig(util::Env::Default(), network));
-  DEPIN_ASSIGN_OR_RETURN(o.config, node::RewardConfigFromNetwork(nc));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig nc,
+                         config::LoadNetworkConfig(util::Env::Default(), network));
+  DEPIN_ASSIGN_OR_RETURN(o.config, config::RewardConfigFromNetwork(nc));
   if (reads_log) {
     DEPIN_RETURN_IF_ERROR(
         ingest::CheckReportLogFormat(util::Env::Default(), a.dir, /*record=*/false));
@@ -82,7 +82,7 @@ util::Status Explain(const RewardsArgs& a) {
                          node::LockDataDir(util::Env::Default(), a.dir, util::LockMode::kShared));
   DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey device, crypto::PublicKey::FromBase58(a.device));
   DEPIN_ASSIGN_OR_RETURN(std::string text,
-                         node::LoadManifestText(util::Env::Default(), a.dir, a.epoch));
+                         epoch::LoadManifestText(util::Env::Default(), a.dir, a.epoch));
   DEPIN_ASSIGN_OR_RETURN(rewards::Manifest m, rewards::ManifestFromJsonForDevice(text, device));
   std::fputs(rewards::ExplainDevice(m, device).c_str(), stdout);
   return util::Status::Ok();
@@ -90,9 +90,9 @@ util::Status Explain(const RewardsArgs& a) {
 
 util::Status Recompute(const RewardsArgs& a) {
   DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/false, /*writes=*/false, /*reads_log=*/true));
-  DEPIN_ASSIGN_OR_RETURN(node::RecomputeResult r,
-                         node::RecomputeEpoch(util::Env::Default(), a.dir, *o.ledger, o.config,
-                                              a.epoch, a.verify_signatures));
+  DEPIN_ASSIGN_OR_RETURN(epoch::RecomputeResult r,
+                         epoch::RecomputeEpoch(util::Env::Default(), a.dir, *o.ledger, o.config,
+                                               a.epoch, a.verify_signatures));
   std::printf("epoch %llu: %llu records (%llu corrupt), %zu devices at ledger height %llu\n",
               static_cast<unsigned long long>(a.epoch),
               static_cast<unsigned long long>(r.stats.records),
@@ -113,32 +113,32 @@ util::Status Recompute(const RewardsArgs& a) {
   return util::Status::Ok();
 }
 
-util::Result<std::unique_ptr<node::EpochService>> DevService(const RewardsArgs& a, Opened& o) {
+util::Result<std::unique_ptr<epoch::EpochService>> DevService(const RewardsArgs& a, Opened& o) {
   util::Env* env = util::Env::Default();
   DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair producer,
                          crypto::ReadKeyFile(env, a.dir + "/keys/producer.key"));
   DEPIN_ASSIGN_OR_RETURN(crypto::KeyPair oracle,
                          crypto::ReadKeyFile(env, a.dir + "/keys/reward-oracle.key"));
-  node::EpochServiceOptions so;
+  epoch::EpochServiceOptions so;
   so.data_dir = a.dir;
   so.config = o.config;
   so.oracle = oracle;
-  so.progress = [](node::EpochStep step, uint64_t epoch) {
-    const std::string_view name = node::EpochStepName(step);
+  so.progress = [](epoch::EpochStep step, uint64_t epoch) {
+    const std::string_view name = epoch::EpochStepName(step);
     std::printf("%.*s %llu\n", static_cast<int>(name.size()), name.data(),
                 static_cast<unsigned long long>(epoch));
     std::fflush(stdout);
   };
   ledger::Ledger* l = o.ledger.get();
-  return std::make_unique<node::EpochService>(
+  return std::make_unique<epoch::EpochService>(
       std::move(so), l,
-      node::MakeDirectSubmitter(l, producer, [env] { return env->NowUnixMillis(); }));
+      epoch::MakeDirectSubmitter(l, producer, [env] { return env->NowUnixMillis(); }));
 }
 
 util::Status Close(const RewardsArgs& a) {
   DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/true, /*writes=*/true, /*reads_log=*/true));
   DEPIN_ASSIGN_OR_RETURN(auto svc, DevService(a, o));
-  DEPIN_ASSIGN_OR_RETURN(node::CloseOutcome r, svc->Close(a.epoch));
+  DEPIN_ASSIGN_OR_RETURN(epoch::CloseOutcome r, svc->Close(a.epoch));
   std::printf("epoch %llu closed: root %s, minted %llu%s\n",
               static_cast<unsigned long long>(r.epoch), util::HexEncode(r.root).c_str(),
               static_cast<unsigned long long>(r.total_minted),
@@ -149,8 +149,8 @@ util::Status Close(const RewardsArgs& a) {
 util::Status Claim(const RewardsArgs& a) {
   DEPIN_ASSIGN_OR_RETURN(crypto::PublicKey device, crypto::PublicKey::FromBase58(a.device));
   DEPIN_ASSIGN_OR_RETURN(Opened o, Open(a, /*create=*/false, /*writes=*/true));
-  DEPIN_ASSIGN_OR_RETURN(node::EpochLeaves leaves,
-                         node::LoadEpochLeaves(util::Env::Default(), a.dir, a.epoch));
+  DEPIN_ASSIGN_OR_RETURN(epoch::EpochLeaves leaves,
+                         epoch::LoadEpochLeaves(util::Env::Default(), a.dir, a.epoch));
   rewards::Manifest m;
   m.epoch = a.epoch;
   m.leaves = std::move(leaves.leaves);
@@ -173,7 +173,7 @@ util::Status Claim(const RewardsArgs& a) {
   tx.network_id = o.params.chain_id;
   ledger::SignTx(&tx, payer);
   auto submit =
-      node::MakeDirectSubmitter(o.ledger.get(), producer, [env] { return env->NowUnixMillis(); });
+      epoch::MakeDirectSubmitter(o.ledger.get(), producer, [env] { return env->NowUnixMillis(); });
   DEPIN_ASSIGN_OR_RETURN(ledger::TxError e, submit(tx));
   if (e != ledger::TxError::kOk) {
     return util::Status::FailedPrecondition("claim_rewards rejected: " +

@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "cli.h"
+#include "config/epoch_config.h"
+#include "config/ledger_params.h"
+#include "config/network_config.h"
 #include "crypto/hash.h"
-#include "node/epoch_config.h"
-#include "node/ledger_params.h"
-#include "node/network_config.h"
 #include "twin/fixed.h"
 #include "twin/output.h"
 #include "twin/report.h"
@@ -57,10 +57,10 @@ util::Result<Loaded> Load(const std::string& path, int64_t seed) {
                           path, util::DirName(path)));
   if (seed >= 0) l.scenario.seed = static_cast<uint64_t>(seed);
   // The node's own reading of the network file and its conversions.
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig nc,
-                         node::LoadNetworkConfig(env, l.scenario.network_path));
-  DEPIN_ASSIGN_OR_RETURN(l.network.rewards, node::RewardConfigFromNetwork(nc));
-  DEPIN_ASSIGN_OR_RETURN(l.network.ledger, node::LedgerParamsFromConfig(nc));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig nc,
+                         config::LoadNetworkConfig(env, l.scenario.network_path));
+  DEPIN_ASSIGN_OR_RETURN(l.network.rewards, config::RewardConfigFromNetwork(nc));
+  DEPIN_ASSIGN_OR_RETURN(l.network.ledger, config::LedgerParamsFromConfig(nc));
   DEPIN_RETURN_IF_ERROR(twin::CheckScenarioOnNetwork(l.scenario, l.network));
   return l;
 }

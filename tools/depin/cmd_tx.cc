@@ -28,11 +28,11 @@
 
 #include "cli.h"
 #include "crypto/key_file.h"
-#include "ingest/device_client.h"
+#include "epoch/files.h"
+#include "http/client.h"
 #include "ledger/records.h"
 #include "ledger/tx_client.h"
 #include "ledger_http.h"
-#include "node/epoch_files.h"
 #include "rewards/manifest.h"
 #include "util/encoding.h"
 
@@ -91,8 +91,8 @@ using BodyFn = std::function<util::Result<Built>(const TxArgs&, const crypto::Ke
 util::Result<crypto::MerkleProof> ClaimProof(const TxArgs& a, const ledger::Address& device,
                                              uint64_t* cumulative) {
   if (!a.data.empty()) {
-    DEPIN_ASSIGN_OR_RETURN(node::EpochLeaves leaves,
-                           node::LoadEpochLeaves(util::Env::Default(), a.data, a.epoch));
+    DEPIN_ASSIGN_OR_RETURN(epoch::EpochLeaves leaves,
+                           epoch::LoadEpochLeaves(util::Env::Default(), a.data, a.epoch));
     rewards::Manifest m;
     m.epoch = a.epoch;
     m.leaves = std::move(leaves.leaves);
@@ -138,8 +138,8 @@ util::Status Run(const TxArgs& a, const BodyFn& make_body) {
   DEPIN_ASSIGN_OR_RETURN(Built built, make_body(a, signer));
   std::string host;
   uint16_t port = 0;
-  DEPIN_RETURN_IF_ERROR(ingest::ParseServerUrl(a.node, &host, &port).WithContext("--node"));
-  DEPIN_ASSIGN_OR_RETURN(auto http, ingest::DeviceClient::Connect(host, port));
+  DEPIN_RETURN_IF_ERROR(http::ParseServerUrl(a.node, &host, &port).WithContext("--node"));
+  DEPIN_ASSIGN_OR_RETURN(auto http, http::DeviceClient::Connect(host, port));
   ledger::LedgerClient client(LedgerHttp(http.get()));
   uint64_t nonce = 0;
   if (a.nonce) {

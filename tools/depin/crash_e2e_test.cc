@@ -39,7 +39,7 @@
 #include "cli_test_helper.h"
 #include "crypto/ed25519.h"
 #include "crypto/key_file.h"
-#include "ingest/device_client.h"
+#include "http/client.h"
 #include "ingest/log_payload.h"
 #include "ingest/report_builder.h"
 #include "ingest/report_log_reader.h"
@@ -130,9 +130,9 @@ class CrashE2eTest : public ::testing::Test {
         << "node said: '" << line << "'\n"
         << NodeErr();
     port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    auto admin = ingest::DeviceClient::Connect("127.0.0.1", port_);
+    auto admin = http::DeviceClient::Connect("127.0.0.1", port_);
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
-    auto network = ingest::FetchNetworkId(**admin);
+    auto network = http::FetchNetworkId(**admin);
     ASSERT_TRUE(network.ok()) << network.status().ToString();
     network_id_ = *network;
     const std::string body =
@@ -159,7 +159,7 @@ class CrashE2eTest : public ::testing::Test {
 
   // Posts report batches until the node is gone.
   void ReportLoad(Acknowledged* acked) {
-    auto client = ingest::DeviceClient::Connect("127.0.0.1", port_);
+    auto client = http::DeviceClient::Connect("127.0.0.1", port_);
     if (!client.ok()) return;
     for (;;) {
       std::vector<std::string> ids;
@@ -168,7 +168,7 @@ class CrashE2eTest : public ::testing::Test {
       auto reply = (*client)->SubmitReports(body);
       if (!reply.ok()) return;  // the node is gone
       if (reply->status != 200) continue;
-      auto results = ingest::ParseSubmitResults(reply->body);
+      auto results = http::ParseSubmitResults(reply->body);
       if (!results.ok()) continue;
       std::lock_guard lock(acked->mu);
       for (size_t i = 0; i < results->size() && i < ids.size(); ++i) {
@@ -183,7 +183,7 @@ class CrashE2eTest : public ::testing::Test {
 
   // Transfers 1 token from governance to bob, kTxsInFlight at a time, until the node is gone.
   void TxLoad(Acknowledged* acked) {
-    auto http = ingest::DeviceClient::Connect("127.0.0.1", port_);
+    auto http = http::DeviceClient::Connect("127.0.0.1", port_);
     if (!http.ok()) return;
     ledger::LedgerClient client(LedgerHttp(http->get()));
     for (;;) {
@@ -327,7 +327,7 @@ TEST_F(CrashE2eTest, SigkillAtRandomMomentsUnderReportsAndTransactionsLosesNothi
       EXPECT_EQ(json::parse(block.body, nullptr, false)["state_hash"], verified_hash)
           << "block " << verified_height << " after the restart is not the block verify replayed";
     }
-    auto http = ingest::DeviceClient::Connect("127.0.0.1", port_);
+    auto http = http::DeviceClient::Connect("127.0.0.1", port_);
     ASSERT_TRUE(http.ok()) << http.status().ToString();
     ledger::LedgerClient client(LedgerHttp(http->get()));
     for (const ledger::Hash256& id : acked.txs) {
@@ -348,7 +348,7 @@ TEST_F(CrashE2eTest, SigkillAtRandomMomentsUnderReportsAndTransactionsLosesNothi
     if (!replay.empty()) {
       auto reply = (*http)->SubmitReports(replay.body());
       ASSERT_TRUE(reply.ok() && reply->status == 200) << (reply.ok() ? reply->body : "");
-      auto results = ingest::ParseSubmitResults(reply->body);
+      auto results = http::ParseSubmitResults(reply->body);
       ASSERT_TRUE(results.ok());
       for (const auto& r : *results) EXPECT_EQ(r.status, "duplicate") << r.id << " " << r.reason;
     }

@@ -7,7 +7,7 @@
 #include <charconv>
 #include <ctime>
 
-#include "node/network_config.h"
+#include "config/network_config.h"
 #include "util/env.h"
 
 namespace depin::cli {
@@ -53,8 +53,8 @@ util::Result<int64_t> ParseDurationMs(const std::string& text, const std::string
 util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
                                               const std::string& class_name) {
   const std::string path = util::JoinPath(data_dir, "network.toml");
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig c,
-                         node::LoadNetworkConfig(util::Env::Default(), path));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig c,
+                         config::LoadNetworkConfig(util::Env::Default(), path));
   DeviceNetwork n;
   n.economics.onboard_fee_dc = c.fees.onboarding_dc;
   n.economics.location_fee_dc = c.fees.location_dc;
@@ -64,15 +64,15 @@ util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
   n.epoch_ms = static_cast<int64_t>(c.epoch.length_seconds * 1000);
   n.genesis_ms = c.network.genesis_time_ms;
   for (size_t i = 0; i < c.resource_classes.size(); ++i) {
-    const node::ResourceClass& rc = c.resource_classes[i];
+    const config::ResourceClass& rc = c.resource_classes[i];
     if (rc.name != class_name) continue;
     // The emulated devices are wireless hotspots: heartbeats, speedtests, data transfer.
-    for (node::ProofKind k : {node::ProofKind::kHeartbeat, node::ProofKind::kSpeedtest,
-                              node::ProofKind::kDataTransfer}) {
+    for (config::ProofKind k : {config::ProofKind::kHeartbeat, config::ProofKind::kSpeedtest,
+                                config::ProofKind::kDataTransfer}) {
       if (std::find(rc.proofs.begin(), rc.proofs.end(), k) == rc.proofs.end()) {
         return util::Status::InvalidArgument(
             path + ": resource class \"" + class_name + "\" does not accept " +
-            std::string(node::ProofKindName(k)) +
+            std::string(config::ProofKindName(k)) +
             " proofs, which the emulated (wireless) devices send; choose another --class");
       }
     }
@@ -84,8 +84,8 @@ util::Result<DeviceNetwork> LoadDeviceNetwork(const std::string& data_dir,
 
 util::Result<DeviceNetwork> LoadFleetClasses(const std::string& data_dir, const std::string& mix) {
   const std::string path = util::JoinPath(data_dir, "network.toml");
-  DEPIN_ASSIGN_OR_RETURN(node::NetworkConfig c,
-                         node::LoadNetworkConfig(util::Env::Default(), path));
+  DEPIN_ASSIGN_OR_RETURN(config::NetworkConfig c,
+                         config::LoadNetworkConfig(util::Env::Default(), path));
   // The economics and epoch as for one class (any class will do for those).
   DeviceNetwork n;
   n.economics.onboard_fee_dc = c.fees.onboarding_dc;
@@ -96,7 +96,7 @@ util::Result<DeviceNetwork> LoadFleetClasses(const std::string& data_dir, const 
   n.epoch_ms = static_cast<int64_t>(c.epoch.length_seconds * 1000);
   n.genesis_ms = c.network.genesis_time_ms;
   n.beacon_interval_ms = static_cast<int64_t>(c.proofs.beacon_interval_seconds * 1000);
-  auto has = [](const node::ResourceClass& rc, node::ProofKind k) {
+  auto has = [](const config::ResourceClass& rc, config::ProofKind k) {
     return std::find(rc.proofs.begin(), rc.proofs.end(), k) != rc.proofs.end();
   };
   size_t at = 0;
@@ -129,14 +129,15 @@ util::Result<DeviceNetwork> LoadFleetClasses(const std::string& data_dir, const 
     if (index == c.resource_classes.size()) {
       return util::Status::NotFound(path + ": no [[resource_classes]] named \"" + fc.name + "\"");
     }
-    const node::ResourceClass& rc = c.resource_classes[index];
+    const config::ResourceClass& rc = c.resource_classes[index];
     fc.resource_class = static_cast<uint32_t>(index);
-    if (has(rc, node::ProofKind::kCoverageBeacon) && has(rc, node::ProofKind::kCoverageWitness)) {
+    if (has(rc, config::ProofKind::kCoverageBeacon) &&
+        has(rc, config::ProofKind::kCoverageWitness)) {
       fc.kind = fleet::DeviceKind::kHotspot;
-    } else if (has(rc, node::ProofKind::kSensorBatch)) {
+    } else if (has(rc, config::ProofKind::kSensorBatch)) {
       fc.kind = fleet::DeviceKind::kWeather;
-    } else if (has(rc, node::ProofKind::kHeartbeat) && has(rc, node::ProofKind::kSpeedtest) &&
-               has(rc, node::ProofKind::kDataTransfer)) {
+    } else if (has(rc, config::ProofKind::kHeartbeat) && has(rc, config::ProofKind::kSpeedtest) &&
+               has(rc, config::ProofKind::kDataTransfer)) {
       fc.kind = fleet::DeviceKind::kMobile;
     } else {
       return util::Status::InvalidArgument(
