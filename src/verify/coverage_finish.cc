@@ -131,6 +131,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
 
   // 3. Detectors: flagged devices earn nothing and their beacons reward no one.
   std::vector<uint8_t> flagged(n_dev, 0);
+  std::vector<uint8_t> withheld(n_dev, 0);  // unheard, but too late in the epoch to judge
   auto flag = [&](uint32_t slot, InvalidReason reason, std::string evidence) {
     if (flagged[slot]) return;
     flagged[slot] = 1;
@@ -165,10 +166,31 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
         flag(radio.keys[k], InvalidReason::kCollusionRing, ev);
       }
     }
-    std::vector<uint8_t> beaconed(n_dev, 0);
-    for (const BeaconRec& b : s.beacons) beaconed[b.slot] = 1;
-    for (const RelayFlag& f :
-         DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust, beaconed, devices_)) {
+    // Witnesses are stamped when received: those of a beacon in the epoch's last
+    // max_witness_delay_ms may land in the next epoch, where its beacon is unknown. The relay
+    // test judges a device on beacons whose witnesses were due inside the epoch, and counts the
+    // witnesses that came at this epoch's start of beacons sent just before it (BeaconSeen).
+    const uint64_t epoch_ms = window_.end_ms - window_.start_ms;
+    std::vector<BeaconSeen> beaconed(n_dev, BeaconSeen::kNone);
+    for (const BeaconRec& b : s.beacons) {
+      if (uint64_t{b.received_rel} + params_.max_witness_delay_ms <= epoch_ms) {
+        beaconed[b.slot] = BeaconSeen::kJudged;
+      } else if (beaconed[b.slot] == BeaconSeen::kNone) {
+        beaconed[b.slot] = BeaconSeen::kLateOnly;
+      }
+    }
+    std::vector<EarlierWitness> earlier;
+    for (const auto& [index, beaconer] : s.early_witnesses) {
+      const WitnessRec& w = s.witnesses[index];
+      if (w.beacon == Status(InvalidReason::kUnknownBeacon)) earlier.push_back({w.slot, beaconer});
+    }
+    for (const RelayFlag& f : DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust,
+                                                     beaconed, earlier, devices_)) {
+      if (f.withheld) {
+        ++stats_.relays_withheld;
+        withheld[f.device] = 1;
+        continue;
+      }
       ++stats_.relays;
       flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
     }
@@ -231,7 +253,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
     DeviceWork& dw = epoch.work[i];
     dw.has_proof_units = true;
     dw.proof_units = 0;
-    if (flagged[i] || dw.deactivated) continue;
+    if (flagged[i] || withheld[i] || dw.deactivated) continue;
     uint64_t t = tx[i], r = rx[i];
     if (params_.require_reciprocity) {
       if ((t > 0 && !witnessed[i]) || (r > 0 && !beaconed[i])) ++stats_.reciprocity_failures;
@@ -243,6 +265,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
   // The epoch's records are spent; release them (flags and stats stay).
   std::vector<WitnessRec>().swap(s.witnesses);
   std::vector<BeaconRec>().swap(s.beacons);
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(s.early_witnesses);
   s.beacon_index = FlatIndex64();
 }
 

@@ -54,6 +54,7 @@ struct CoverageStats {
   size_t sybil_regions = 0;      // coverage_graph.h
   size_t shared_radio_keys = 0;  // keys flagged for sharing another key's radio
   size_t relays = 0;             // relayed witnesses
+  size_t relays_withheld = 0;    // unheard on late beacons only: units withheld, not flagged
   uint32_t trust_seeds = 0;      // seeds trust propagated from (0: trust not applied)
 };
 
