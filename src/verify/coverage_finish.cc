@@ -61,6 +61,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
   std::vector<WitnessEdge> edges;
   edges.reserve(order.size());
   std::vector<uint32_t> group;
+  std::vector<RefusedLink> refused;  // links refused as stronger than free space allows
   for (uint32_t b = 0; b < n_beacons; ++b) {
     const BeaconRec& beacon = s.beacons[b];
     const DeviceInfo& beaconer = devices_[beacon.slot];
@@ -116,6 +117,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
       int64_t max_signal = int64_t{beacon.tx_power_x10} + params_.fspl_margin_x10 -
                            (TwentyLog10X10(std::max<uint64_t>(mm, 1000)) + fspl_freq);
       if (w.signal_x10 > max_signal) {
+        refused.push_back({w.slot, beacon.slot});
         reject(w, InvalidReason::kSignalTooStrong);
         continue;
       }
@@ -195,7 +197,14 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
       flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
     }
     if (params_.spoofing.enabled) {
-      auto spoofs = DetectLocationSpoofing(params_.spoofing, graph, devices_);
+      // The links refused as too strong first: their devices' edges would otherwise mislead
+      // the multilateration of their honest neighbours (spoofing.h).
+      for (const RefusalFlag& f : DetectTooStrongLinks(params_.spoofing, graph, refused)) {
+        if (flagged[f.device]) continue;
+        ++stats_.refused_spoofers;
+        flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
+      }
+      auto spoofs = DetectLocationSpoofing(params_.spoofing, graph, devices_, flagged);
       stats_.spoofers = spoofs.size();
       for (const SpoofFlag& f : spoofs) flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
     }
