@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -143,6 +144,23 @@ std::vector<MeasuredPopulation> Populations(const AdversaryEngine& engine, const
   return out;
 }
 
+// One line per flag of a measured epoch, with its population and the verifier's evidence, so a
+// run shows why each device was flagged (the manifest's "flags": key, reason, evidence).
+void LogFlags(const json& manifest, const std::map<std::string, std::string>& who,
+              const std::function<void(const std::string&)>& log) {
+  if (!manifest.is_object() || !manifest.contains("flags") || !manifest["flags"].is_array()) {
+    return;
+  }
+  for (const json& f : manifest["flags"]) {
+    if (!f.is_object()) continue;
+    const std::string key = f.value("device", "");
+    auto it = who.find(key);
+    log("fraud: epoch " + std::to_string(NumberField(manifest, "epoch")) + " flag " +
+        (it == who.end() ? std::string("?") : it->second) + " " + key.substr(0, 8) + " " +
+        f.value("reason", "") + ": " + f.value("evidence", ""));
+  }
+}
+
 }  // namespace
 
 util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
@@ -280,6 +298,10 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
   log("fraud: fleet onboarded; measuring epochs " + std::to_string(first) + ".." +
       std::to_string(last));
   std::vector<json> manifests;
+  std::map<std::string, std::string> who;  // device key -> population, for the flag lines
+  for (const MeasuredPopulation& p : Populations(engine, fleet)) {
+    for (const std::string& k : p.keys) who[k] = p.name;
+  }
   for (uint64_t e = first; e <= last; ++e) {
     std::optional<std::string> body;
     const bool closed = WaitUntil(deadline, [&] {
@@ -295,6 +317,7 @@ util::Result<FraudTable> RunFraudScenario(const FraudRunOptions& o) {
     }
     manifests.push_back(json::parse(*body, nullptr, false));
     log("fraud: epoch " + std::to_string(e) + " closed");
+    LogFlags(manifests.back(), who, log);
   }
   stop_all();
   FraudTable table = MeasureFraud(manifests, Populations(engine, fleet));

@@ -297,9 +297,9 @@ TEST(RadioTest, RelayedWitnessHeardByNobodyIsFlagged) {
   g.Beacons(0, relay, 3'000, 2);  // the relay hears the town; its own beacons reach no one
   WitnessGraph graph(g.edges, g.devices.size());
   TrustResult trust = PropagateTrust(TrustParams{}, graph, g.devices, testing::DayEpoch());
-  std::vector<uint8_t> beaconed(g.devices.size(), 1);
+  std::vector<BeaconSeen> beaconed(g.devices.size(), BeaconSeen::kJudged);
   auto relays =
-      DetectRelayedWitnesses(RadioParams{}, TrustParams{}, graph, trust, beaconed, g.devices);
+      DetectRelayedWitnesses(RadioParams{}, TrustParams{}, graph, trust, beaconed, {}, g.devices);
   ASSERT_EQ(relays.size(), 1u);
   EXPECT_EQ(relays[0].device, relay);
   EXPECT_EQ(relays[0].heard, 0u);

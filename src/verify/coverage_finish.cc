@@ -61,6 +61,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
   std::vector<WitnessEdge> edges;
   edges.reserve(order.size());
   std::vector<uint32_t> group;
+  std::vector<RefusedLink> refused;  // links refused as stronger than free space allows
   for (uint32_t b = 0; b < n_beacons; ++b) {
     const BeaconRec& beacon = s.beacons[b];
     const DeviceInfo& beaconer = devices_[beacon.slot];
@@ -116,6 +117,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
       int64_t max_signal = int64_t{beacon.tx_power_x10} + params_.fspl_margin_x10 -
                            (TwentyLog10X10(std::max<uint64_t>(mm, 1000)) + fspl_freq);
       if (w.signal_x10 > max_signal) {
+        refused.push_back({w.slot, beacon.slot});
         reject(w, InvalidReason::kSignalTooStrong);
         continue;
       }
@@ -131,6 +133,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
 
   // 3. Detectors: flagged devices earn nothing and their beacons reward no one.
   std::vector<uint8_t> flagged(n_dev, 0);
+  std::vector<uint8_t> withheld(n_dev, 0);  // unheard, but too late in the epoch to judge
   auto flag = [&](uint32_t slot, InvalidReason reason, std::string evidence) {
     if (flagged[slot]) return;
     flagged[slot] = 1;
@@ -165,15 +168,43 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
         flag(radio.keys[k], InvalidReason::kCollusionRing, ev);
       }
     }
-    std::vector<uint8_t> beaconed(n_dev, 0);
-    for (const BeaconRec& b : s.beacons) beaconed[b.slot] = 1;
-    for (const RelayFlag& f :
-         DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust, beaconed, devices_)) {
+    // Witnesses are stamped when received: those of a beacon in the epoch's last
+    // max_witness_delay_ms may land in the next epoch, where its beacon is unknown. The relay
+    // test judges a device on beacons whose witnesses were due inside the epoch, and counts the
+    // witnesses that came at this epoch's start of beacons sent just before it (BeaconSeen).
+    const uint64_t epoch_ms = window_.end_ms - window_.start_ms;
+    std::vector<BeaconSeen> beaconed(n_dev, BeaconSeen::kNone);
+    for (const BeaconRec& b : s.beacons) {
+      if (uint64_t{b.received_rel} + params_.max_witness_delay_ms <= epoch_ms) {
+        beaconed[b.slot] = BeaconSeen::kJudged;
+      } else if (beaconed[b.slot] == BeaconSeen::kNone) {
+        beaconed[b.slot] = BeaconSeen::kLateOnly;
+      }
+    }
+    std::vector<EarlierWitness> earlier;
+    for (const auto& [index, beaconer] : s.early_witnesses) {
+      const WitnessRec& w = s.witnesses[index];
+      if (w.beacon == Status(InvalidReason::kUnknownBeacon)) earlier.push_back({w.slot, beaconer});
+    }
+    for (const RelayFlag& f : DetectRelayedWitnesses(params_.radio, params_.trust, graph, trust,
+                                                     beaconed, earlier, devices_)) {
+      if (f.withheld) {
+        ++stats_.relays_withheld;
+        withheld[f.device] = 1;
+        continue;
+      }
       ++stats_.relays;
       flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
     }
     if (params_.spoofing.enabled) {
-      auto spoofs = DetectLocationSpoofing(params_.spoofing, graph, devices_);
+      // The links refused as too strong first: their devices' edges would otherwise mislead
+      // the multilateration of their honest neighbours (spoofing.h).
+      for (const RefusalFlag& f : DetectTooStrongLinks(params_.spoofing, graph, refused)) {
+        if (flagged[f.device]) continue;
+        ++stats_.refused_spoofers;
+        flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
+      }
+      auto spoofs = DetectLocationSpoofing(params_.spoofing, graph, devices_, flagged);
       stats_.spoofers = spoofs.size();
       for (const SpoofFlag& f : spoofs) flag(f.device, InvalidReason::kLocationSpoof, f.Evidence());
     }
@@ -231,7 +262,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
     DeviceWork& dw = epoch.work[i];
     dw.has_proof_units = true;
     dw.proof_units = 0;
-    if (flagged[i] || dw.deactivated) continue;
+    if (flagged[i] || withheld[i] || dw.deactivated) continue;
     uint64_t t = tx[i], r = rx[i];
     if (params_.require_reciprocity) {
       if ((t > 0 && !witnessed[i]) || (r > 0 && !beaconed[i])) ++stats_.reciprocity_failures;
@@ -243,6 +274,7 @@ void CoverageVerifier::Finish(EpochWork& epoch) {
   // The epoch's records are spent; release them (flags and stats stay).
   std::vector<WitnessRec>().swap(s.witnesses);
   std::vector<BeaconRec>().swap(s.beacons);
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(s.early_witnesses);
   s.beacon_index = FlatIndex64();
 }
 

@@ -61,11 +61,11 @@ uint64_t DetectorDigest() {
     devices[kN + r].registered_at_ms = kStart - kDay;
   }
   std::vector<WitnessEdge> edges;
-  std::vector<uint8_t> beaconed(devices.size(), 0);
+  std::vector<BeaconSeen> beaconed(devices.size(), BeaconSeen::kNone);
   uint32_t beacon = 0;
   for (int b = 0; b < kN; ++b) {
     for (int k = 0, beacons = 1 + static_cast<int>(rng.Next() % 2); k < beacons; ++k, ++beacon) {
-      beaconed[b] = 1;
+      beaconed[b] = BeaconSeen::kJudged;
       const size_t first = edges.size();
       for (int w = 0; w < 16; ++w) {
         const int row = b / kCols + static_cast<int>(rng.Symmetric(6));
@@ -91,7 +91,7 @@ uint64_t DetectorDigest() {
     }
   }
   for (int b = 0; b < kRing; ++b, ++beacon) {
-    beaconed[kN + b] = 1;
+    beaconed[kN + b] = BeaconSeen::kJudged;
     for (int w = 0; w < kRing; ++w) {
       if (w == b) continue;
       const uint64_t m = std::max<uint64_t>(DistanceMm(truth[kN + b], truth[kN + w]) / 1000, 1);
@@ -133,7 +133,7 @@ uint64_t DetectorDigest() {
     d.Mix(s.matched);
   }
   for (const RelayFlag& f :
-       DetectRelayedWitnesses(RadioParams{}, tp, g, trust, beaconed, devices)) {
+       DetectRelayedWitnesses(RadioParams{}, tp, g, trust, beaconed, {}, devices)) {
     d.Mix(f.device);
     d.Mix(f.witnessed);
     d.Mix(f.heard);

@@ -55,6 +55,12 @@ struct SpoofingParams {
   uint32_t max_fit_edges = 48;         // edges used per device (evenly sampled), bounds cost
   int32_t min_slope_ppm = -800'000;    // model slope bounds (signal per dB of 20 log10 d)
   int32_t max_slope_ppm = -2'500'000;
+  // Links refused as stronger than free space allows at the asserted distance (signal_too_strong,
+  // spoofing.h): each is blamed on the endpoint with the larger share of refused links (both on a
+  // tie); a device blamed for at least min_refused_links, at least min_refused_ppm of its links
+  // (valid and refused), is flagged.
+  uint32_t min_refused_links = 8;
+  uint32_t min_refused_ppm = 200'000;
 };
 
 // Trust propagation through the witness graph (coverage_trust.h), after SybilRank: trust starts

@@ -137,7 +137,13 @@ std::string RelayFlag::Evidence() const {
   }
   return "witnessed " + std::to_string(witnessed) +
          " beacons but its own beacons were heard by trusted devices " + std::to_string(heard) +
-         " times (radio links are reciprocal: relayed witnesses)";
+         " times" +
+         (heard_earlier > 0 ? " (" + std::to_string(heard_earlier) +
+                                  " of them at the epoch's start, of its beacons before it)"
+                            : std::string()) +
+         (withheld ? "; every beacon it sent came too late in the epoch to be judged: units "
+                     "withheld, not flagged"
+                   : " (radio links are reciprocal: relayed witnesses)");
 }
 
 namespace {
@@ -190,16 +196,25 @@ bool Witnessed(const WitnessGraph& g, uint32_t witness, uint32_t beaconer) {
 
 std::vector<RelayFlag> DetectRelayedWitnesses(const RadioParams& p, const TrustParams& tp,
                                               const WitnessGraph& g, const TrustResult& trust,
-                                              std::span<const uint8_t> beaconed,
+                                              std::span<const BeaconSeen> beaconed,
+                                              std::span<const EarlierWitness> earlier,
                                               std::span<const DeviceInfo> devices) {
   std::vector<RelayFlag> out;
   if (!p.enabled) return out;
+  std::vector<uint32_t> heard_earlier(g.device_count(), 0);
+  for (const EarlierWitness& w : earlier) {
+    if (w.beaconer < heard_earlier.size() && w.witness < heard_earlier.size() &&
+        trust.Trusted(w.witness, tp.low_trust_ppm)) {
+      ++heard_earlier[w.beaconer];
+    }
+  }
   std::unique_ptr<NearIndex> near;  // built on the first long edge (most epochs have none)
   const uint64_t radius_mm = uint64_t{p.support_radius_m} * 1000;
   for (uint32_t v = 0; v < g.device_count(); ++v) {
-    if (!beaconed[v] || g.Degree(v) < p.min_relay_edges) continue;
+    if (beaconed[v] == BeaconSeen::kNone || g.Degree(v) < p.min_relay_edges) continue;
     RelayFlag f;
     f.device = v;
+    f.heard = f.heard_earlier = heard_earlier[v];
     for (uint32_t e : g.Incident(v)) {
       const WitnessEdge& edge = g.edges()[e];
       if (edge.witness != v) {
@@ -235,6 +250,8 @@ std::vector<RelayFlag> DetectRelayedWitnesses(const RadioParams& p, const TrustP
         uint64_t{f.unsupported} * kPpmOne >= uint64_t{p.min_unsupported_ppm} * f.long_edges;
     if (deaf || relayed) {
       if (deaf) f.unsupported = 0;  // the evidence names the stronger reason
+      // Deaf on late beacons only says their witnesses may be in the next epoch (BeaconSeen).
+      f.withheld = !relayed && beaconed[v] == BeaconSeen::kLateOnly;
       out.push_back(f);
     }
   }

@@ -62,6 +62,10 @@ struct CoverageVerifier::State {
   std::vector<BeaconRec> beacons;
   FlatIndex64 beacon_index;
   std::vector<WitnessRec> witnesses;
+  // Witnesses received in the epoch's first max_witness_delay_ms: (index in `witnesses`,
+  // beaconer slot). Those whose beacon the epoch does not hold heard a beacon of the epoch
+  // before (coverage_radio.h, EarlierWitness).
+  std::vector<std::pair<uint32_t, uint32_t>> early_witnesses;
 };
 
 inline uint32_t Tag32(const Key& k) {

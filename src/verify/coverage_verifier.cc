@@ -217,6 +217,16 @@ std::optional<InvalidReason> CoverageVerifier::ObserveWitness(const ReportView& 
   rec.freq_10hz = Freq10Hz(w.frequency_hz);
   rec.signal_x10 = ClampI16(w.signal_dbm_x10);
   rec.snr_x10 = ClampI16(w.snr_db_x10);
+  if (r.received_ms - window_.start_ms < params_.max_witness_delay_ms) {
+    // Maybe a witness of the previous epoch's last beacons: keep its beaconer (rare, so the
+    // lookup costs nothing per report in the rest of the epoch).
+    auto it = std::lower_bound(devices_.begin(), devices_.end(), w.beaconer,
+                               [](const DeviceInfo& d, const Key& key) { return d.key < key; });
+    if (it != devices_.end() && it->key == w.beaconer) {
+      state_->early_witnesses.emplace_back(static_cast<uint32_t>(state_->witnesses.size()),
+                                           static_cast<uint32_t>(it - devices_.begin()));
+    }
+  }
   state_->witnesses.push_back(rec);
   return std::nullopt;
 }

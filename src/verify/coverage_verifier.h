@@ -50,10 +50,12 @@ struct CoverageStats {
   uint64_t witnesses_rejected = 0;
   uint64_t reciprocity_failures = 0;  // devices losing units for lack of reciprocity
   size_t rings = 0;
-  size_t spoofers = 0;
+  size_t spoofers = 0;           // flagged by multilateration
+  size_t refused_spoofers = 0;   // flagged for links stronger than free space (spoofing.h)
   size_t sybil_regions = 0;      // coverage_graph.h
   size_t shared_radio_keys = 0;  // keys flagged for sharing another key's radio
   size_t relays = 0;             // relayed witnesses
+  size_t relays_withheld = 0;    // unheard on late beacons only: units withheld, not flagged
   uint32_t trust_seeds = 0;      // seeds trust propagated from (0: trust not applied)
 };
 

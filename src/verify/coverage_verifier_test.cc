@@ -7,6 +7,7 @@
 #include <set>
 
 #include "verify/coverage_test_util.h"
+#include "verify/geo.h"
 
 namespace depin::verify {
 namespace {
@@ -243,6 +244,91 @@ TEST(CoverageVerifierTest, ReciprocityRequiresBothRoles) {
   EXPECT_EQ(w.work[2].proof_units, 0u);  // witnessed but never beaconed
   EXPECT_EQ(w.work[2].valid_reports, 1u);
   EXPECT_EQ(f.coverage().stats().reciprocity_failures, 1u);
+}
+
+// The relay test at the epoch's end. Witnesses are stamped when the node receives them, so those
+// of a beacon received in the epoch's last seconds land in the next epoch: its beaconer looked
+// unheard and, having witnessed its neighbours all epoch, was flagged location_spoof as a relay
+// (1-5 honest hotspots of 216 per run through the node, docs/proofs.md).
+class EpochEndTest : public ::testing::Test {
+ protected:
+  static constexpr uint8_t kGrid = 12;       // honest devices 1..12 on a 3 x 4 grid, 1 km apart
+  static constexpr uint8_t kLate = 1;        // beacons only in the epoch's last second
+  static constexpr uint8_t kRelay = 13;      // its beacon early, heard by nobody
+  static constexpr uint8_t kRelayLate = 14;  // its beacon late, heard by nobody
+  static constexpr uint64_t kEnd = kEpochStart + 24 * kHourMs;
+
+  static std::vector<Location> Layout() {
+    std::vector<Location> v;
+    for (int i = 0; i < kGrid; ++i) {
+      v.push_back({kOrigin.lat_e7 + (i / 4) * kKmLatE7, kOrigin.lon_e7 + (i % 4) * 113'750});
+    }
+    v.push_back({kOrigin.lat_e7 + kKmLatE7 / 2, kOrigin.lon_e7 + 113'750 / 2});
+    v.push_back({kOrigin.lat_e7 + 3 * kKmLatE7 / 2, kOrigin.lon_e7 + 3 * 113'750 / 2});
+    return v;
+  }
+  EpochEndTest() : locations_(Layout()), f_(locations_) {}
+
+  // Devices 2..12 beacon early; everyone else hears each beacon (model signal, a little fading).
+  void HonestRounds() {
+    for (uint8_t b = 2; b <= kGrid; ++b) {
+      ReportView beacon = f_.Beacon(b, kT + b * 60'000, b);
+      f_.epoch().Observe(beacon);
+      for (uint8_t w = 1; w <= kRelayLate; ++w) {
+        if (w == b) continue;
+        const uint64_t m = DistanceMm(locations_[b - 1], locations_[w - 1]) / 1000;
+        f_.epoch().Observe(f_.Witness(w, beacon, ModelSignalX10(m) + (b * 7 + w * 13) % 9 * 5));
+      }
+    }
+    f_.epoch().Observe(f_.Beacon(kLate, kEnd - 1'000, 0x81));
+    f_.epoch().Observe(f_.Beacon(kRelay, kT + 30 * 60'000, 0x8D));
+    f_.epoch().Observe(f_.Beacon(kRelayLate, kEnd - 2'000, 0x8E));
+  }
+  bool Flagged(uint8_t tag) {
+    for (const DeviceFlag& flag : f_.coverage().flags()) {
+      if (flag.device == KeyOf(tag)) return true;
+    }
+    return false;
+  }
+
+  std::vector<Location> locations_;
+  CoverageFixture f_;
+};
+
+TEST_F(EpochEndTest, ABeaconWhoseWitnessesFallInTheNextEpochIsNotTakenForARelay) {
+  HonestRounds();
+  EpochWork w = f_.Finish();
+  EXPECT_FALSE(Flagged(kLate)) << FlagReport(f_.coverage().flags());
+  // A relay whose beacon could have been heard inside the epoch is still flagged...
+  EXPECT_TRUE(Flagged(kRelay)) << FlagReport(f_.coverage().flags());
+  // ... and one that beacons only at the end cannot hide there: unjudged, it earns nothing.
+  EXPECT_FALSE(Flagged(kRelayLate));
+  EXPECT_EQ(w.work[kRelayLate - 1].proof_units, 0u);
+  EXPECT_EQ(w.work[kLate - 1].proof_units, 0u);
+  EXPECT_EQ(f_.coverage().stats().relays, 1u);
+  EXPECT_EQ(f_.coverage().stats().relays_withheld, 2u);
+  for (uint8_t d = 2; d <= kGrid; ++d) {
+    EXPECT_FALSE(Flagged(d)) << int{d};
+    EXPECT_GT(w.work[d - 1].proof_units, 0u) << int{d};
+  }
+}
+
+// What the epoch before cut off arrives at this one's start: witnesses of a beacon the epoch does
+// not hold, naming their beaconer. From trusted devices they show that it is heard.
+TEST_F(EpochEndTest, WitnessesAtTheStartOfTheBeaconBeforeCountAsHeard) {
+  ReportView before = f_.Beacon(kLate, kEpochStart, 0x71);  // of the epoch before: not observed
+  for (uint8_t w = 2; w <= 6; ++w) {
+    ReportView r = f_.Witness(w, before);
+    r.received_ms = r.device_ms = kEpochStart + 200 * w;
+    f_.epoch().Observe(r);
+  }
+  HonestRounds();
+  EpochWork w = f_.Finish();
+  EXPECT_FALSE(Flagged(kLate));
+  EXPECT_GT(w.work[kLate - 1].proof_units, 0u);
+  EXPECT_EQ(Invalid(w, 2, InvalidReason::kUnknownBeacon), 1u);  // the report itself earns nothing
+  EXPECT_EQ(f_.coverage().stats().relays_withheld, 1u);         // the late relay still does not
+  EXPECT_TRUE(Flagged(kRelay));
 }
 
 TEST(CoverageVerifierTest, FlagReportAndProposedDenylist) {

@@ -146,7 +146,8 @@ int64_t FitSignalSlopePpm(const SpoofingParams& p, std::span<const WitnessEdge> 
 }
 
 std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& p, const WitnessGraph& g,
-                                              std::span<const DeviceInfo> devices) {
+                                              std::span<const DeviceInfo> devices,
+                                              std::span<const uint8_t> flagged) {
   std::vector<SpoofFlag> flags;
   if (!p.enabled) return flags;
   const int64_t floor2 = int64_t{p.min_sigma_db_x10} * p.min_sigma_db_x10;
@@ -229,18 +230,58 @@ std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& p, const Wit
     }
     return f;
   };
+  std::vector<uint8_t> excluded(g.device_count(), 0);
+  bool any_flagged = false;
+  for (size_t v = 0; v < flagged.size() && v < excluded.size(); ++v) {
+    excluded[v] = flagged[v] != 0;
+    any_flagged = any_flagged || excluded[v];
+  }
   std::vector<SpoofFlag> first;
   for (uint32_t v = 0; v < g.device_count(); ++v) {
-    if (auto f = judge(v, nullptr)) first.push_back(*f);
+    if (excluded[v]) continue;
+    if (auto f = judge(v, any_flagged ? &excluded : nullptr)) first.push_back(*f);
   }
   // Second pass: a device next to spoofers inherits their wrong positions as outliers; judge
   // each flagged device again without its edges to the other flagged devices.
-  std::vector<uint8_t> excluded(g.device_count(), 0);
   for (const SpoofFlag& f : first) excluded[f.device] = 1;
   for (const SpoofFlag& f : first) {
     if (auto again = judge(f.device, &excluded)) flags.push_back(*again);
   }
   return flags;
+}
+
+std::string RefusalFlag::Evidence() const {
+  return std::to_string(blamed) + " of its " + std::to_string(links) +
+         " links stronger than free space allows at its asserted location (the radio is not "
+         "where it claims)";
+}
+
+std::vector<RefusalFlag> DetectTooStrongLinks(const SpoofingParams& p, const WitnessGraph& g,
+                                              std::span<const RefusedLink> refused) {
+  std::vector<RefusalFlag> out;
+  if (!p.enabled || refused.empty()) return out;
+  const size_t n = g.device_count();
+  std::vector<uint32_t> count(n, 0), blamed(n, 0);
+  for (const RefusedLink& l : refused) {
+    ++count[l.witness];
+    ++count[l.beaconer];
+  }
+  // Share of refused links, compared as fractions: a/(a+da) vs b/(b+db) by cross-multiplying.
+  auto links = [&](uint32_t v) { return uint64_t{count[v]} + g.Degree(v); };
+  for (const RefusedLink& l : refused) {
+    const uint64_t a = uint64_t{count[l.witness]} * links(l.beaconer);
+    const uint64_t b = uint64_t{count[l.beaconer]} * links(l.witness);
+    if (a >= b) ++blamed[l.witness];
+    if (b >= a) ++blamed[l.beaconer];
+  }
+  for (uint32_t v = 0; v < n; ++v) {
+    if (blamed[v] < p.min_refused_links ||
+        uint64_t{blamed[v]} * kPpmOne < uint64_t{p.min_refused_ppm} * links(v)) {
+      continue;
+    }
+    out.push_back({v, blamed[v], static_cast<uint32_t>(links(v))});
+  }
+  return out;
 }
 
 std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& p,

@@ -38,14 +38,40 @@ struct SpoofFlag {
   std::string Evidence() const;
 };
 
-// `devices[i]` is slot i's registry entry (asserted locations).
+// `devices[i]` is slot i's registry entry (asserted locations). Devices marked in `flagged`
+// (other detectors' flags, when given) are not judged, and their edges are left out of every
+// other device's fit: a spoofer's or a shared radio's links say where it is not, not where its
+// honest neighbour is.
 std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& params,
                                               const WitnessGraph& graph,
-                                              std::span<const DeviceInfo> devices);
+                                              std::span<const DeviceInfo> devices,
+                                              std::span<const uint8_t> flagged = {});
 // Convenience: builds the graph from `edges`.
 std::vector<SpoofFlag> DetectLocationSpoofing(const SpoofingParams& params,
                                               std::span<const WitnessEdge> edges,
                                               std::span<const DeviceInfo> devices);
+
+// A radio far from where it claims to be is heard by its real neighbours, and hears them, far
+// stronger than free space allows at the asserted distance: those links are refused one by one
+// (signal_too_strong) and never reach multilateration, which is left the weaker links, too
+// few or too censored to judge it. The refusals are the evidence. A refused link says one of
+// its two ends is not where it claims (or its signal is invented); it is blamed on the end with
+// the larger share of refused links, so the honest neighbours of a spoofer, who refuse its
+// links among many valid ones, are not blamed for them.
+struct RefusedLink {
+  uint32_t witness = 0;  // slots
+  uint32_t beaconer = 0;
+};
+struct RefusalFlag {
+  uint32_t device = 0;
+  uint32_t blamed = 0;  // refused links blamed on it
+  uint32_t links = 0;   // its valid and refused links
+  std::string Evidence() const;
+};
+// `graph` holds the valid links; `refused` the links refused as too strong. Sorted by device.
+std::vector<RefusalFlag> DetectTooStrongLinks(const SpoofingParams& params,
+                                              const WitnessGraph& graph,
+                                              std::span<const RefusedLink> refused);
 
 // The least-squares slope (ppm) of signal against 20 log10(distance) over `edges`, clamped to
 // the params' bounds; the model multilateration uses.
