@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (.ci/run calls exactly this). Stages, in order, each timed in its banner:
-#   1. dependencies, C++ formatting, the layer rules, the dashboard's lint and unit tests
+#   1. dependencies, C++ formatting, the layer rules, the dashboard's lint and unit tests, and
+#      Clang's thread-safety analysis over every source (compile-only: check-thread-safety.sh)
 #   2. build/ (gcc, warnings are errors) and the whole suite
 #   3. build-sanitize/ (clang: ASan+UBSan, libFuzzer coverage, -Wthread-safety as errors): the
 #      whole suite under the sanitizers, then every fuzz target for FUZZ_SECONDS
@@ -24,6 +25,8 @@ scripts/check-format.sh
 scripts/check-layers.py
 scripts/check-deploy.sh
 scripts/check-web.sh
+stage "thread-safety analysis (clang -fsyntax-only -Wthread-safety, every source)"
+scripts/check-thread-safety.sh
 
 stage "build (warnings are errors)"
 scripts/build.sh

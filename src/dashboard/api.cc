@@ -121,7 +121,7 @@ void DashboardApi::Sync() {
 http::Response DashboardApi::Summary() {
   Sync();
   util::Result<ledger::Globals> globals = sources_.ledger->ReadGlobals();
-  if (!globals.ok()) return JsonError(globals.status());
+  if (!globals.ok()) return http::JsonError(globals.status());
   const ledger::Globals& g = *globals;
   const ledger::LedgerParams& p = sources_.ledger->machine().params();
   const int64_t now = sources_.env->NowUnixMillis();
@@ -221,7 +221,7 @@ http::Response DashboardApi::DeviceDetail(std::string_view key_text) {
   }
   body["history"] = std::move(history);
   util::Result<uint64_t> claimed = ClaimedOf(*sources_.ledger, *key);
-  if (!claimed.ok()) return JsonError(claimed.status());
+  if (!claimed.ok()) return http::JsonError(claimed.status());
   body["claimed"] = std::to_string(*claimed);
   std::string text = body.dump();
   {

@@ -108,8 +108,9 @@ class DashboardApi {
   // Brings the index up to the ledger's tip; a failure is logged and the last state is used.
   void Sync();
   // A page of closed epochs, newest first, each rendered by `item` (Health, EpochList).
-  http::Response EpochPage(const http::Request& r,
-                     const std::function<util::Result<nlohmann::json>(const EpochSummary&)>& item);
+  http::Response EpochPage(
+      const http::Request& r,
+      const std::function<util::Result<nlohmann::json>(const EpochSummary&)>& item);
 
   // The claim counts of an epoch (CountEpochClaims: one ledger read per device leaf), cached
   // until the next block, or for good once every leaf is claimed; so listing epochs costs ledger

@@ -33,7 +33,7 @@ class DashboardApiTest : public ::testing::Test {
   }
   // A new ledger connection has nothing in SQLite's page cache, so its reads reach the files.
   void OpenLedgerAndApi() {
-    router_ = Router();
+    router_ = http::Router();
     api_.reset();
     ledger_.reset();
     auto l = ledger::Ledger::Open(dir_.File("ledger.db"), FixtureParams());

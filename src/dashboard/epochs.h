@@ -149,7 +149,7 @@ class EpochCache {
   std::shared_ptr<const EpochSummary> Latest();
 
  private:
-  void MaybeRescan();
+  void MaybeRescan() REQUIRES(mu_);
 
   util::Env* env_;
   std::string data_dir_;

@@ -188,9 +188,9 @@ http::Response DashboardApi::AccountDetail(std::string_view address_text) {
   if (!address.ok()) return http::JsonError(address.status().WithContext("address"));
   Sync();
   util::Result<ledger::Account> account = sources_.ledger->ReadAccount(*address);
-  if (!account.ok()) return JsonError(account.status());
+  if (!account.ok()) return http::JsonError(account.status());
   util::Result<std::vector<ledger::Address>> owned = sources_.ledger->ReadDevicesOfOwner(*address);
-  if (!owned.ok()) return JsonError(owned.status());
+  if (!owned.ok()) return http::JsonError(owned.status());
   const ledger::Account& a = *account;
   json devices = json::array();
   for (const ledger::Address& d : *owned) {

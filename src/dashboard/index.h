@@ -87,13 +87,13 @@ class LedgerIndex {
   std::vector<TxRow> TxsOf(const ledger::Address& address) const;
 
  private:
-  util::Status IndexBlock(const ledger::Block& block, const crypto::Hash256& hash);
+  util::Status IndexBlock(const ledger::Block& block, const crypto::Hash256& hash) REQUIRES(mu_);
   // The row of a block older than the ones held, read from the ledger.
   std::optional<BlockRow> RowFromLedger(uint64_t height) const;
-  // Under mu_: the held row of `height`, or nullptr.
-  const BlockRow* HeldBlock(uint64_t height) const;
-  void Touch(const ledger::Address& a, const TxRow& row);
-  void InsertSorted(const DeviceRow* row);
+  // The held row of `height`, or nullptr.
+  const BlockRow* HeldBlock(uint64_t height) const REQUIRES_SHARED(mu_);
+  void Touch(const ledger::Address& a, const TxRow& row) REQUIRES(mu_);
+  void InsertSorted(const DeviceRow* row) REQUIRES(mu_);
 
   const ledger::Ledger* ledger_;
   const size_t recent_blocks_;

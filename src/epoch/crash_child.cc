@@ -26,13 +26,14 @@ int main(int argc, char** argv) {
   auto l = depin::ledger::Ledger::Open(dir + "/ledger.db", FixtureParams());
   if (!l.ok()) return 3;
   TestNet net;
-  const int64_t now = depin::ledger::testing::kGenesisMs + static_cast<int64_t>(kEpochMs) + 60'000;
+  constexpr int64_t kNow =
+      depin::ledger::testing::kGenesisMs + static_cast<int64_t>(kEpochMs) + 60'000;
   EpochServiceOptions o;
   o.data_dir = dir;
   o.config = FixtureRewardConfig();
   o.oracle = net.oracle1;
   o.auto_claim = true;
-  o.now_ms = [now] { return now; };
+  o.now_ms = [] { return kNow; };
   o.progress = [&](EpochStep step, uint64_t epoch) {
     const std::string_view name = EpochStepName(step);
     std::printf("%.*s %llu\n", static_cast<int>(name.size()), name.data(),
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
     if (name == kill_at) raise(SIGKILL);
   };
   EpochService svc(std::move(o), l->get(),
-                   MakeDirectSubmitter(l->get(), net.producer, [now] { return now; }));
+                   MakeDirectSubmitter(l->get(), net.producer, [] { return kNow; }));
   auto r = svc.Close(0);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.status().ToString().c_str());

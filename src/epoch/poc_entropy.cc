@@ -135,6 +135,7 @@ Result<std::unique_ptr<EntropyService>> EntropyService::Open(EntropyServiceOptio
   DEPIN_ASSIGN_OR_RETURN(std::vector<EntropyEntry> history,
                          LoadEntropyLog(options.env, options.data_dir, options.network_id));
   std::unique_ptr<EntropyService> s(new EntropyService(std::move(options)));
+  util::MutexLock lock(s->mu_);  // not shared yet; the lock keeps the analysis whole
   s->history_ = std::move(history);
   return s;
 }

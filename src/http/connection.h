@@ -342,7 +342,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void RecordMetrics(int status) {
     if (!core_->requests) return;
-    const std::string_view route = request_.route.empty() ? "unmatched" : request_.route;
+    // Both arms string_views: with a std::string arm the conditional would be a temporary string
+    // and `route` would dangle (clang's -Wdangling-gsl found it).
+    const std::string_view route =
+        request_.route.empty() ? std::string_view("unmatched") : std::string_view(request_.route);
     // A keep-alive connection mostly repeats one route and status: remember their metrics.
     if (!memo_.requests || memo_.status != status || memo_.route != route) {
       memo_.route = std::string(route);

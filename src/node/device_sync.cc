@@ -31,11 +31,35 @@ ingest::DeviceInfo DeviceSync::InfoOf(const ledger::Address& key,
   return info;
 }
 
+namespace {
+
+// The device whose registration (status, class, existence) `tx` may change, if any: what ingest's
+// registry holds. Staking, claims and other txs naming a device leave it as it is.
+std::optional<ledger::Address> RegistrationTouchedBy(const ledger::Tx& tx) {
+  return std::visit(
+      [](const auto& body) -> std::optional<ledger::Address> {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, ledger::OnboardDevice> ||
+                      std::is_same_v<T, ledger::AssertLocation> ||
+                      std::is_same_v<T, ledger::TransferDevice> ||
+                      std::is_same_v<T, ledger::SetDeviceStatus>) {
+          return body.device;
+        } else {
+          return std::nullopt;
+        }
+      },
+      tx.body);
+}
+
+}  // namespace
+
 util::Result<size_t> DeviceSync::LoadAll() {
   util::MutexLock lock(mu_);
   // keys::Device(d) is the two-byte prefix "d/" followed by the device key.
   const std::string prefix = ledger::keys::Device(ledger::Address{}).substr(0, 2);
-  size_t n = 0;
+  // Collected first and registered after the scan: the registry is written under mu_, which the
+  // scan callback cannot show the thread-safety analysis it holds.
+  std::vector<std::pair<ledger::Address, ledger::Device>> devices;
   util::Status scanned =
       ledger_->ScanState(prefix, [&](std::string_view key, util::ByteView value) {
         if (key.size() != prefix.size() + crypto::kPublicKeySize) return;
@@ -47,11 +71,13 @@ util::Result<size_t> DeviceSync::LoadAll() {
         ledger::Address address;
         std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(),
                   address.bytes.begin());
-        registry_->Upsert(address.bytes, InfoOf(address, *device));
-        ++n;
+        devices.emplace_back(address, std::move(device).value());
       });
   if (!scanned.ok()) return scanned.WithContext("device sync: loading the device table");
-  return n;
+  for (const auto& [address, device] : devices) {
+    registry_->Upsert(address.bytes, InfoOf(address, device));
+  }
+  return devices.size();
 }
 
 void DeviceSync::Refresh(const ledger::Address& address) {
@@ -91,17 +117,7 @@ void DeviceSync::OnBlock(const ledger::Block& block) {
   util::MutexLock lock(mu_);
   RetryPending();
   for (const ledger::Tx& tx : block.txs) {
-    std::visit(
-        [this](const auto& body) {
-          using T = std::decay_t<decltype(body)>;
-          if constexpr (std::is_same_v<T, ledger::OnboardDevice> ||
-                        std::is_same_v<T, ledger::AssertLocation> ||
-                        std::is_same_v<T, ledger::TransferDevice> ||
-                        std::is_same_v<T, ledger::SetDeviceStatus>) {
-            Refresh(body.device);
-          }
-        },
-        tx.body);
+    if (std::optional<ledger::Address> d = RegistrationTouchedBy(tx)) Refresh(*d);
   }
 }
 
