@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "epoch/close.h"
 #include "http/test_http.h"
 #include "ledger/records.h"
 #include "ledger/test_util.h"
