@@ -18,16 +18,12 @@ const crypto::KeyPair& OperatorKey() {
   return key;
 }
 
-// The file text for `body` signed by the operator, as Denylist::SignToText signs: domain, 0x00,
-// body. Init checks that this agrees with SignToText, so a change of the signing domain fails
+// The file text for `body` signed by the operator for fuzz::kNetwork, as Denylist::SignToText
+// signs. Init checks that this agrees with SignToText, so a change of the signing domain fails
 // this target at once instead of silently leaving the line parser unreached.
 std::string SignBody(std::string_view body) {
-  util::Bytes signing_bytes;
-  const std::string_view domain = "opendepin/denylist/v1";
-  signing_bytes.insert(signing_bytes.end(), domain.begin(), domain.end());
-  signing_bytes.push_back(0);
-  signing_bytes.insert(signing_bytes.end(), body.begin(), body.end());
-  const crypto::Signature sig = OperatorKey().Sign(signing_bytes);
+  const crypto::Signature sig =
+      OperatorKey().Sign(verify::Denylist::SigningBytes(fuzz::kNetwork, body));
   return std::string(body) + "signature " + util::HexEncode(sig) + "\n";
 }
 
@@ -35,7 +31,7 @@ std::string SignBody(std::string_view body) {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fuzz::InitOnce();
-  const std::string text = verify::Denylist(3, {}, {}).SignToText(OperatorKey());
+  const std::string text = verify::Denylist(3, {}, {}).SignToText(fuzz::kNetwork, OperatorKey());
   const std::string body = text.substr(0, text.rfind("signature "));
   fuzz::Check(SignBody(body) == text, "denylist: this target signs differently from SignToText");
   return 0;
@@ -45,10 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const std::string_view input = fuzz::Text(data + 1, size - 1);
   const crypto::PublicKey& operator_key = OperatorKey().public_key();
-  auto list = (data[0] & 1) ? verify::Denylist::ParseSigned(SignBody(input), operator_key)
-                            : verify::Denylist::ParseSigned(input, operator_key);
+  auto list = (data[0] & 1)
+                  ? verify::Denylist::ParseSigned(SignBody(input), fuzz::kNetwork, operator_key)
+                  : verify::Denylist::ParseSigned(input, fuzz::kNetwork, operator_key);
   if (!list.ok()) return 0;
-  auto again = verify::Denylist::ParseSigned(list->SignToText(OperatorKey()), operator_key);
+  auto again = verify::Denylist::ParseSigned(list->SignToText(fuzz::kNetwork, OperatorKey()),
+                                             fuzz::kNetwork, operator_key);
   fuzz::Check(again.ok(), "denylist: written text does not parse");
   fuzz::Check(again->version() == list->version() && again->devices() == list->devices() &&
                   again->edges() == list->edges(),

@@ -15,8 +15,13 @@
 #include "crypto/ed25519.h"
 #include "util/bytes.h"
 #include "util/status.h"
+#include "wire/test_samples.h"
 
 namespace depin::fuzz {
+
+// The network every target verifies signatures for: the seeds (make_seeds.cc) are signed for it,
+// so the fuzzer starts from inputs that pass the signature checks and reach the code behind them.
+inline constexpr std::string_view kNetwork = wire::testing::kSampleNetwork;
 
 inline util::ByteView View(const uint8_t* data, size_t size) { return util::ByteView(data, size); }
 inline std::string_view Text(const uint8_t* data, size_t size) {

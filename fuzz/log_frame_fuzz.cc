@@ -48,13 +48,13 @@ class OneFileEnv : public util::EnvWrapper {
 };
 
 void DecodePayload(util::ByteView payload, uint64_t receive_ms) {
-  auto logged = ingest::DecodeLoggedReport(payload);
+  auto logged = ingest::DecodeLoggedReport(payload, fuzz::kNetwork);
   if (!logged.ok()) return;
   fuzz::Check(crypto::Sha256(logged->signing_bytes) == logged->id, "logged report: id");
   fuzz::Check(logged->signature.has_value() != logged->proof.has_value(),
               "logged report: exactly one of signature and proof");
-  (void)ingest::VerifyLoggedReport(*logged);
-  (void)verify::ReportViewFromWire(logged->report, receive_ms);
+  (void)ingest::VerifyLoggedReport(*logged, fuzz::kNetwork);
+  (void)verify::ReportViewFromWire(logged->report, receive_ms, fuzz::kNetwork);
 }
 
 size_t ParseFrames(util::ByteView segment) {

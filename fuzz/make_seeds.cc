@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
   std::vector<util::Bytes> signed_bytes;
   for (const wire::v1::Report& r : reports) {
     const std::string kind(wire::ReportKindName(wire::KindOf(r)));
-    const util::Bytes bytes = wire::Serialize(Must(wire::SignReport(r, device)));
+    const util::Bytes bytes =
+        wire::Serialize(Must(wire::SignReport(r, samples::kSampleNetwork, device)));
     signed_bytes.push_back(bytes);
     Write("signed_report", kind, bytes);
     WriteMode("report_kinds", kind, KindIndex(r), BodyBytes(r));
@@ -121,7 +122,7 @@ int main(int argc, char** argv) {
     Write("signed_report", std::string("golden_") + golden, GoldenMessage(golden));
   }
   const wire::v1::ReportBatch batch =
-      Must(wire::SignBatch(reports, samples::kSampleTimeMs, device));
+      Must(wire::SignBatch(reports, samples::kSampleTimeMs, samples::kSampleNetwork, device));
   const util::Bytes batch_bytes = wire::Serialize(batch);
   WriteMode("report_batch", "batch", 0, batch_bytes);
   WriteMode("report_batch", "golden_batch", 0, GoldenMessage("report_batch"));
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
   util::Bytes proven_submission;
   std::vector<util::Bytes> payloads;
   for (size_t i = 0; i < reports.size(); ++i) {
-    const util::Bytes proof = wire::Serialize(Must(wire::MakeInclusionProof(batch, i)));
+    const util::Bytes proof =
+        wire::Serialize(Must(wire::MakeInclusionProof(batch, i, samples::kSampleNetwork)));
     const util::Bytes report = wire::Serialize(reports[i]);
     if (i == 0) WriteMode("report_batch", "proof", 1, proof);
     util::Bytes batched;
@@ -182,7 +184,6 @@ int main(int argc, char** argv) {
     if (!tx.ok()) continue;
     tx->wire_signing_bytes.clear();  // the native layout of the same transaction
     tx->wire_encoded.clear();
-    tx->wire_network_id.clear();
     ledger::SignTx(&*tx, device);
     Write("transaction", "native_" + kind, ledger::EncodeTx(*tx));
     native_txs.push_back(*tx);
@@ -245,7 +246,7 @@ int main(int argc, char** argv) {
   const verify::Denylist list(
       5, {samples::DeviceKey().public_key(), samples::OwnerKey().public_key()},
       {{samples::DeviceKey().public_key(), samples::PayerKey().public_key()}});
-  const std::string text = list.SignToText(samples::KeyFromFill(0x07));
+  const std::string text = list.SignToText(samples::kSampleNetwork, samples::KeyFromFill(0x07));
   WriteMode("denylist", "signed", 0, util::AsBytes(text));
   WriteMode("denylist", "body", 1, util::AsBytes(text.substr(0, text.rfind("signature "))));
 

@@ -20,11 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // Checked against a fixed report: the proof's own fields must not make it crash.
       static const wire::v1::Report report =
           wire::testing::SampleHeartbeat(wire::testing::DeviceKey().public_key());
-      (void)wire::VerifyReportInBatch(report, *proof);
+      (void)wire::VerifyReportInBatch(report, *proof, fuzz::kNetwork);
     }
     return 0;
   }
-  auto batch = wire::DecodeReportBatch(bytes);
+  auto batch = wire::DecodeReportBatch(bytes, fuzz::kNetwork);
   if (!batch.ok()) return 0;
   const size_t n = static_cast<size_t>(batch->message.reports_size());
   fuzz::Check(n > 0 && batch->signing_bytes.size() == n && batch->ids.size() == n &&

@@ -49,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wire::v1::Report report = wire::testing::Envelope(device);
   if (!SetBody(data[0], fuzz::View(data + 1, size - 1), &report)) return 0;
 
-  auto signing_bytes = wire::ReportSigningBytes(report);
-  (void)verify::ReportViewFromWire(report, wire::testing::kSampleTimeMs + 500);
+  auto signing_bytes = wire::ReportSigningBytes(report, fuzz::kNetwork);
+  (void)verify::ReportViewFromWire(report, wire::testing::kSampleTimeMs + 500, fuzz::kNetwork);
   if (!signing_bytes.ok()) return 0;
 
   // A body the builder accepts must survive the whole path a device's report takes.
@@ -59,14 +59,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   signed_report.set_signature(std::string(crypto::kSignatureSize, '\0'));
   const util::Bytes bytes = wire::Serialize(signed_report);
   if (bytes.size() > wire::kMaxReportBytes) return 0;
-  auto decoded = wire::DecodeSignedReport(bytes);
+  auto decoded = wire::DecodeSignedReport(bytes, fuzz::kNetwork);
   fuzz::Check(decoded.ok(), "a report whose signing bytes build must decode");
   fuzz::Check(decoded->signing_bytes == *signing_bytes, "decoder and builder disagree");
   (void)wire::VerifyCheckedReport(*decoded);
 
   util::Bytes payload;
   ingest::EncodeSignedReportPayload(bytes, &payload);
-  auto logged = ingest::DecodeLoggedReport(payload);
+  auto logged = ingest::DecodeLoggedReport(payload, fuzz::kNetwork);
   fuzz::Check(logged.ok(), "a decodable report must decode from the report log");
   fuzz::Check(logged->signing_bytes == *signing_bytes, "log payload decoder disagrees");
   return 0;

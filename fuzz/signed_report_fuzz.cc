@@ -9,12 +9,12 @@ using namespace depin;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::InitOnce();
-  auto decoded = wire::DecodeSignedReport(fuzz::View(data, size));
+  auto decoded = wire::DecodeSignedReport(fuzz::View(data, size), fuzz::kNetwork);
   if (!decoded.ok()) return 0;
-  auto again = wire::ReportSigningBytes(decoded->message.report());
+  auto again = wire::ReportSigningBytes(decoded->message.report(), fuzz::kNetwork);
   fuzz::Check(again.ok() && *again == decoded->signing_bytes, "signing bytes are not stable");
   fuzz::Check(crypto::Sha256(decoded->signing_bytes) == decoded->id, "report id");
   (void)wire::VerifyCheckedReport(*decoded);
-  (void)verify::ReportViewFromWire(decoded->message.report(), 0);
+  (void)verify::ReportViewFromWire(decoded->message.report(), 0, fuzz::kNetwork);
   return 0;
 }

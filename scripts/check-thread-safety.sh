@@ -3,7 +3,8 @@
 # translation unit of a clang configuration (-DDEPIN_THREAD_SAFETY=ON, warnings as errors) is
 # parsed with -fsyntax-only, so every GUARDED_BY, REQUIRES and EXCLUDES (util/thread_annotations.h)
 # is checked, together with clang's other warnings (-Wdangling-gsl found a dangling string_view),
-# without generating code. A few minutes on 2 cores; scripts/test.sh runs it on every submission.
+# without generating code; the fuzz targets (fuzz/) are parsed too, so they keep compiling against
+# the APIs they fuzz. scripts/test.sh runs it on every submission.
 #   scripts/check-thread-safety.sh [FILE...]    only these sources (paths as in the compile db)
 #   TSA_BUILD_DIR=build-tsa                     the configuration (made on first use)
 set -euo pipefail
@@ -12,7 +13,7 @@ dir=${TSA_BUILD_DIR:-build-tsa}
 if [ ! -f "$dir/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     -DDEPIN_THREAD_SAFETY=ON -DDEPIN_WERROR=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
-    -DDEPIN_BUILD_DASHBOARD=OFF >/dev/null
+    -DDEPIN_FUZZ=ON -DDEPIN_BUILD_DASHBOARD=OFF >/dev/null
 fi
 # Re-globs sources and makes the generated headers the sources include (protobuf's).
 cmake --build "$dir" --target depin_wire_proto_headers >/dev/null
