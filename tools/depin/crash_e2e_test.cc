@@ -8,9 +8,9 @@
 //     decodes and verifies (with the reader the verifiers use);
 //   - `depin ledger verify` replays the ledger from genesis (every block's state hash) and passes.
 // Then the node restarts on the same data directory (the next round's load runs on it); in about
-// half the rounds (seeded) that start is itself SIGKILLed first, at a random moment between the
-// spawn and the last start's "listening" (during lock, ledger open, WAL recovery, log recovery,
-// dedup rebuild, device load), and started again; and:
+// half the rounds (seeded) that start is itself SIGKILLed first, at a seeded step of its startup
+// (after 0-8 of its info log lines: lock, ledger open and WAL recovery, log recovery, dedup
+// rebuild, device load), and started again; and:
 //   - it serves the block verify stopped at, with the state hash verify printed;
 //   - every acknowledged transaction is committed, and the transfers add up (the receiver holds
 //     exactly as many tokens as the sender's committed nonce: each block was all or nothing);
@@ -103,28 +103,35 @@ class CrashE2eTest : public ::testing::Test {
   std::string NodeErr() { return testing::ReadWholeFile(dir_.File("node.err")); }
 
   // Starts the node on the data directory, learns its port and network, registers the device.
-  std::unique_ptr<NodeChild> SpawnNode() {
+  std::unique_ptr<NodeChild> SpawnNode(const char* log_level = "warn",
+                                       const char* err_file = "node.err") {
     return std::make_unique<NodeChild>(
         std::vector<std::string>{"node", "--data", dir_.path(), "--dev", "--api", "127.0.0.1:0",
-                                 "--log-level", "warn"},
-        dir_.File("node.err"));
+                                 "--log-level", log_level},
+        dir_.File(err_file));
   }
 
-  // Kills a starting node `after_us` after its spawn (a moment, not a wait: nothing is awaited).
-  void KillDuringStartup(int64_t after_us) {
-    std::unique_ptr<NodeChild> starting = SpawnNode();
-    std::this_thread::sleep_for(std::chrono::microseconds(after_us));
+  // Kills a starting node at a step of its startup: once it has logged `after_lines` lines at
+  // info level (0: at once; lock, ledger open, log recovery, dedup, devices, dashboard each log
+  // one), polled with a deadline. A start that logs fewer is killed when it serves.
+  void KillDuringStartup(size_t after_lines) {
+    std::unique_ptr<NodeChild> starting = SpawnNode("info", "start.err");
+    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string err = testing::ReadWholeFile(dir_.File("start.err"));
+      if (static_cast<size_t>(std::count(err.begin(), err.end(), '\n')) >= after_lines ||
+          err.find("listening") != std::string::npos || err.find("api on") != std::string::npos) {
+        break;
+      }
+      std::this_thread::yield();
+    }
     ASSERT_EQ(::kill(starting->pid(), SIGKILL), 0);
-    starting->Wait();  // killed, or (rarely) already serving: either way gone now
+    starting->Wait();  // killed, or already serving: either way gone now
   }
 
   void StartNode() {
-    const auto spawned = std::chrono::steady_clock::now();
     node_ = SpawnNode();
     const std::string line = node_->ReadLine(kDeadline);
-    startup_us_ = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - spawned)
-                      .count();
     std::smatch m;
     ASSERT_TRUE(std::regex_match(line, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))")))
         << "node said: '" << line << "'\n"
@@ -246,7 +253,6 @@ class CrashE2eTest : public ::testing::Test {
   crypto::KeyPair device_ = crypto::KeyPair::Generate();
   std::unique_ptr<NodeChild> node_;
   uint16_t port_ = 0;
-  int64_t startup_us_ = 0;  // how long the last start took, spawn to "listening"
   std::atomic<uint64_t> next_ts_{0};
   const uint64_t base_ms_ = static_cast<uint64_t>(util::Env::Default()->NowUnixMillis());
 };
@@ -313,8 +319,7 @@ TEST_F(CrashE2eTest, SigkillAtRandomMomentsUnderReportsAndTransactionsLosesNothi
     // transaction, the round's reports known. This node carries the next round's load. About
     // half the time a start is killed first, somewhere inside its startup.
     if (std::uniform_int_distribution<int>(0, 1)(rng) == 1) {
-      const int64_t at = std::uniform_int_distribution<int64_t>(0, startup_us_)(rng);
-      KillDuringStartup(at);
+      KillDuringStartup(std::uniform_int_distribution<size_t>(0, 8)(rng));
       if (HasFatalFailure()) return;
       ++startup_kills;
     }
