@@ -48,18 +48,22 @@ class DashboardApiTest : public ::testing::Test {
     DashboardApi::AddRoutes(api_, &router_);
   }
 
-  // Closes epoch 0: manifest files, posted root, auto-claims (more blocks on the ledger).
-  void CloseEpoch0() {
+  // The epoch service over this fixture's ledger and data directory, on the test's clock.
+  std::unique_ptr<epoch::EpochService> Service(bool auto_claim) {
     epoch::EpochServiceOptions o;
     o.data_dir = dir_.path();
     o.config = FixtureRewardConfig();
     o.oracle = net_.oracle1;
-    o.auto_claim = true;
+    o.auto_claim = auto_claim;
     o.now_ms = [this] { return now_; };
-    epoch::EpochService service(
+    return std::make_unique<epoch::EpochService>(
         std::move(o), ledger_.get(),
         epoch::MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
-    auto outcome = service.Close(0);
+  }
+
+  // Closes epoch 0: manifest files, posted root, auto-claims (more blocks on the ledger).
+  void CloseEpoch0() {
+    auto outcome = Service(/*auto_claim=*/true)->Close(0);
     ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
     ASSERT_GT(outcome->claims, 0u);
     auto text = epoch::LoadManifestText(util::Env::Default(), dir_.path(), 0);
@@ -289,15 +293,8 @@ TEST_F(DashboardApiTest, DeviceLeavesCountDevicesSilentThisEpoch) {
   ASSERT_GT(device_leaves, 0u);
 
   now_ += static_cast<int64_t>(kEpochMs);  // epoch 1 ends; no device reported in it
-  epoch::EpochServiceOptions o;
-  o.data_dir = dir_.path();
-  o.config = FixtureRewardConfig();
-  o.oracle = net_.oracle1;
-  o.now_ms = [this] { return now_; };
-  epoch::EpochService service(
-      std::move(o), ledger_.get(),
-      epoch::MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
-  auto outcome = service.Close(1);
+  std::unique_ptr<epoch::EpochService> service = Service(/*auto_claim=*/false);
+  auto outcome = service->Close(1);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
 
   json list = GetJson("/v1/epochs");
@@ -367,15 +364,8 @@ TEST_F(DashboardApiTest, StoreFaultAnswersUnavailableNotAnEmptyAccount) {
 TEST_F(DashboardApiTest, EpochCacheKeepsOnlyTheNewestSummariesAndReloadsOlderOnes) {
   ASSERT_TRUE(BuildLog(dir_.path(), 1).ok());
   now_ += static_cast<int64_t>(kEpochMs);  // epoch 1 has ended too
-  epoch::EpochServiceOptions o;
-  o.data_dir = dir_.path();
-  o.config = FixtureRewardConfig();
-  o.oracle = net_.oracle1;
-  o.now_ms = [this] { return now_; };
-  epoch::EpochService service(
-      std::move(o), ledger_.get(),
-      epoch::MakeDirectSubmitter(ledger_.get(), net_.producer, [this] { return now_; }));
-  auto closed = service.CatchUp();
+  std::unique_ptr<epoch::EpochService> service = Service(/*auto_claim=*/false);
+  auto closed = service->CatchUp();
   ASSERT_TRUE(closed.ok()) << closed.status().ToString();
   ASSERT_EQ(closed->size(), 2u);
 
